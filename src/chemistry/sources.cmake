@@ -1,1 +1,1 @@
-set(module_sources)
+set(module_sources elements.cpp formula.cpp species.cpp database.cpp)

@@ -1,1 +1,1 @@
-set(module_sources)
+set(module_sources yaml_support.cpp)

@@ -1,1 +1,1 @@
-set(module_sources error.cpp data_path.cpp)
+set(module_sources error.cpp data_path.cpp quantity.cpp)

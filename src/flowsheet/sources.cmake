@@ -1,1 +1,1 @@
-set(module_sources)
+set(module_sources flowsheet.cpp results.cpp system.cpp)

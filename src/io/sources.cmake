@@ -1,1 +1,1 @@
-set(module_sources)
+set(module_sources flowsheet_loader.cpp writers.cpp)

@@ -1,1 +1,1 @@
-set(module_sources)
+set(module_sources arrhenius.cpp leach_reaction.cpp shrinking_core.cpp)

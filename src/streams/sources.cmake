@@ -1,1 +1,1 @@
-set(module_sources)
+set(module_sources component_list.cpp stream.cpp)

@@ -1,1 +1,1 @@
-set(module_sources)
+set(module_sources leach_tank.cpp unit_operation.cpp)

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hydromet/chemistry/formula.hpp"
@@ -13,6 +14,8 @@ namespace hydromet {
 enum class Phase { aqueous, solvent, solid, gas, organic };
 
 [[nodiscard]] const char* to_string(Phase phase);
+/// The phase spelled as to_string writes it ("aqueous", "solid", ...), or nullopt.
+[[nodiscard]] std::optional<Phase> phase_from_string(std::string_view text);
 
 /// A reaction written as the formation of one species from others: sum(coefficient * reactant) -> product,
 /// e.g. HWO4- from {WO4-2: 1, H+: 1}; a mineral's entry is its dissolution products with signs
@@ -20,24 +23,24 @@ enum class Phase { aqueous, solvent, solid, gas, organic };
 /// log K is for the formation as written, at 298.15 K.
 struct FormationReaction {
   std::map<std::string, double> reactants;  ///< species name -> stoichiometric coefficient
-  double log_k_298 = 0.0;                    ///< log10 K at 298.15 K
-  std::optional<double> delta_h;             ///< reaction enthalpy [J/mol], for van 't Hoff
-  std::vector<double> log_k_coefficients;    ///< analytic log K(T) = a + bT + c/T + d log10 T + e/T^2 (T in K)
-  double valid_t_min = 273.15;               ///< [K]
-  double valid_t_max = 373.15;               ///< [K]
-  std::string source;                        ///< citation
-  bool assumed = false;                      ///< true where no published value was found
+  double log_k_298 = 0.0;                   ///< log10 K at 298.15 K
+  std::optional<double> delta_h;            ///< reaction enthalpy [J/mol], for van 't Hoff
+  std::vector<double> log_k_coefficients;   ///< analytic log K(T) = a + bT + c/T + d log10 T + e/T^2 (T in K)
+  double valid_t_min = 273.15;              ///< [K]
+  double valid_t_max = 373.15;              ///< [K]
+  std::string source;                       ///< citation
+  bool assumed = false;                     ///< true where no published value was found
 };
 
 struct Species {
-  std::string name;                  ///< unique key, e.g. "WO4-2", "scheelite", "H2O"
-  Formula formula;                   ///< composition, charge and molar mass
+  std::string name;  ///< unique key, e.g. "WO4-2", "scheelite", "H2O"
+  Formula formula;   ///< composition, charge and molar mass
   Phase phase = Phase::aqueous;
-  double density = 0.0;              ///< solids: [kg/m3]; 0 when not given
-  std::optional<double> ion_size;    ///< aqueous ions: Debye-Hueckel size parameter a0 [m]
+  double density = 0.0;                        ///< solids: [kg/m3]; 0 when not given
+  std::optional<double> ion_size;              ///< aqueous ions: Debye-Hueckel size parameter a0 [m]
   std::optional<FormationReaction> formation;  ///< absent for master (basis) species
-  std::string source;                ///< citation for density, ion size and identity
-  bool assumed = false;              ///< true where a number is an assumption
+  std::string source;                          ///< citation for density, ion size and identity
+  bool assumed = false;                        ///< true where a number is an assumption
 
   [[nodiscard]] double charge() const { return formula.charge; }
   [[nodiscard]] double molar_mass() const { return formula.molar_mass; }

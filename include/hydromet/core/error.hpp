@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -16,10 +17,10 @@ class Error : public std::runtime_error {
 
 /// Where in an input file something was found: 1-based line and column (0 = unknown).
 struct SourceLocation {
-  std::string file;         ///< path as given by the user, or "<string>"
-  std::size_t line = 0;     ///< 1-based, 0 when unknown
-  std::size_t column = 0;   ///< 1-based, 0 when unknown
-  std::string line_text;    ///< the text of that line, for the caret display
+  std::string file;        ///< path as given by the user, or "<string>"
+  std::size_t line = 0;    ///< 1-based, 0 when unknown
+  std::size_t column = 0;  ///< 1-based, 0 when unknown
+  std::string line_text;   ///< the text of that line, for the caret display
 
   [[nodiscard]] bool known() const { return line > 0; }
 };
@@ -50,9 +51,10 @@ struct ComponentError {
 class SolverError : public Error {
  public:
   struct Details {
-    std::string solver;                        ///< "CVODES", "IDAS", "KINSOL", "speciation", ...
-    std::string flag;                          ///< SUNDIALS flag name, e.g. "CV_CONV_FAILURE"
-    double time = 0.0;                         ///< time [s] of the failure (NaN for steady solves)
+    std::string solver;  ///< "CVODES", "IDAS", "KINSOL", "speciation", ...
+    std::string flag;    ///< SUNDIALS flag name, e.g. "CV_CONV_FAILURE"
+    double time =
+        std::numeric_limits<double>::quiet_NaN();  ///< time [s] of the failure; NaN when none (steady)
     std::vector<ComponentError> worst_components;  ///< largest weighted errors first
   };
 

@@ -1,0 +1,45 @@
+# hydromet — the two commands are `make demo` and `make test`; both install what is missing first.
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+PYTHON := /usr/bin/python3
+JOBS ?= $(shell nproc)
+DEMO ?= flowsheets/w_scheelite_soda_batch.yaml
+DEMO_OUT ?= results/demo
+BENCH_OUT ?= benchmarks/results
+
+.PHONY: all deps configure build demo test test-sanitize bench install clean format
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	@mkdir -p build && (cmake --preset $(PRESET) >build/$(PRESET).configure.log 2>&1 || (cat build/$(PRESET).configure.log; exit 1))
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+demo: build
+	$(BUILD_DIR)/src/cli/hydromet run $(DEMO) --out $(DEMO_OUT)
+	PYTHONPATH=$(BUILD_DIR)/python MPLBACKEND=Agg $(PYTHON) examples/plot_results.py $(DEMO) $(DEMO_OUT)
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+test-sanitize:
+	$(MAKE) test PRESET=asan-ubsan
+
+bench: build
+	@mkdir -p $(BENCH_OUT)
+	$(BUILD_DIR)/benchmarks/hydromet_bench --benchmark_out=$(BENCH_OUT)/latest.json --benchmark_out_format=json
+
+install: build
+	cmake --install $(BUILD_DIR)
+	ldconfig
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf build results

@@ -1,0 +1,80 @@
+// The UnitOperation interface: ports, an optional block of states, outlets and equations.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "hydromet/core/types.hpp"
+#include "hydromet/streams/component_list.hpp"
+#include "hydromet/streams/stream.hpp"
+
+namespace hydromet {
+
+/// A named scalar a unit reports at a state, e.g. {"conversion[scheelite]", 0.93, "-"}.
+struct UnitOutput {
+  std::string name;
+  double value = 0.0;
+  std::string unit;  ///< unit of `value` as a display string ("-", "mol/m3", "kg")
+};
+
+/// A process unit. Units with inventory own a contiguous block of the flowsheet state vector and compute
+/// their outlets from that block alone; units without inventory own no states and compute their outlets
+/// from their inlets. Every unit's equations are written as  M dy/dt = f(t, y, inlets)  with M = diag(1 for
+/// differential rows, 0 for algebraic rows).
+class UnitOperation {
+ public:
+  explicit UnitOperation(std::string name) : name_(std::move(name)) {}
+  virtual ~UnitOperation() = default;
+  UnitOperation(const UnitOperation&) = delete;
+  UnitOperation& operator=(const UnitOperation&) = delete;
+
+  [[nodiscard]] const std::string& name() const { return name_; }
+  /// The YAML `type:` of the unit, e.g. "leach_tank".
+  [[nodiscard]] virtual std::string_view type() const = 0;
+
+  [[nodiscard]] virtual std::vector<std::string> inlet_ports() const { return {}; }
+  [[nodiscard]] virtual std::vector<std::string> outlet_ports() const { return {}; }
+
+  /// Resolves species names against the flowsheet's components; called once before any solve.
+  virtual void bind(const ComponentList& components) = 0;
+
+  [[nodiscard]] virtual std::size_t state_size() const { return 0; }
+  virtual void initial_state(MutableSpan y) const { (void)y; }
+  [[nodiscard]] virtual std::vector<bool> differential_rows() const { return std::vector<bool>(state_size(), true); }
+  /// Name of state `index` within the unit, e.g. "n[WO4-2]" (the flowsheet prefixes the unit name).
+  [[nodiscard]] virtual std::string state_name(std::size_t index) const { return "y[" + std::to_string(index) + "]"; }
+  /// Typical magnitude of state `index` (absolute tolerances scale with it).
+  [[nodiscard]] virtual double state_scale(std::size_t index) const {
+    (void)index;
+    return 1.0;
+  }
+
+  /// Outlet streams at time t [s] from the unit's states (inventory units) or its inlets (the others).
+  virtual void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets, std::span<Stream> outlets) const {
+    (void)t, (void)y, (void)inlets, (void)outlets;
+  }
+  /// f for the unit's block.
+  virtual void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
+    (void)t, (void)y, (void)inlets, (void)f;
+  }
+
+  /// Amount of each element held in the unit [mol], ordered as ComponentList::elements().
+  [[nodiscard]] virtual Vector element_inventory(ConstSpan y) const;
+  /// Scalars reported at a state (conversions, concentrations, ...).
+  [[nodiscard]] virtual std::vector<UnitOutput> outputs(double t, ConstSpan y) const {
+    (void)t, (void)y;
+    return {};
+  }
+
+ protected:
+  const ComponentList* components_ = nullptr;  ///< set by bind()
+
+ private:
+  std::string name_;
+};
+
+}  // namespace hydromet

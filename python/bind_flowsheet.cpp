@@ -1,0 +1,83 @@
+// Python bindings of the flowsheet: loading, simulation and results.
+#include <pybind11/eigen.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "hydromet/flowsheet/flowsheet.hpp"
+#include "hydromet/io/flowsheet_loader.hpp"
+#include "hydromet/io/writers.hpp"
+
+namespace py = pybind11;
+
+void bind_flowsheet(py::module_& module) {
+  using namespace hydromet;
+
+  py::class_<SolverStatistics>(module, "SolverStatistics")
+      .def_readonly("method", &SolverStatistics::method)
+      .def_readonly("steps", &SolverStatistics::steps)
+      .def_readonly("residual_evaluations", &SolverStatistics::residual_evaluations)
+      .def_readonly("jacobian_evaluations", &SolverStatistics::jacobian_evaluations)
+      .def_readonly("linear_setups", &SolverStatistics::linear_setups)
+      .def_readonly("nonlinear_iterations", &SolverStatistics::nonlinear_iterations)
+      .def_readonly("nonlinear_failures", &SolverStatistics::nonlinear_failures)
+      .def_readonly("error_test_failures", &SolverStatistics::error_test_failures);
+
+  py::class_<ElementBalance>(module, "ElementBalance")
+      .def_readonly("elements", &ElementBalance::elements)
+      .def_readonly("initial", &ElementBalance::initial)
+      .def_readonly("final", &ElementBalance::final)
+      .def_readonly("inflow", &ElementBalance::inflow)
+      .def_readonly("outflow", &ElementBalance::outflow)
+      .def("closure", &ElementBalance::closure, "Largest relative imbalance over the elements");
+
+  py::class_<SimulationResult>(module, "SimulationResult")
+      .def_readonly("times", &SimulationResult::times)
+      .def_readonly("state_names", &SimulationResult::state_names)
+      .def_readonly("states", &SimulationResult::states)
+      .def_readonly("output_names", &SimulationResult::output_names)
+      .def_readonly("output_units", &SimulationResult::output_units)
+      .def_readonly("outputs", &SimulationResult::outputs)
+      .def_readonly("balance", &SimulationResult::balance)
+      .def_readonly("statistics", &SimulationResult::statistics)
+      .def("output", &SimulationResult::output, py::arg("name"));
+
+  py::class_<SimulationOptions>(module, "SimulationOptions")
+      .def(py::init<>())
+      .def_readwrite("relative_tolerance", &SimulationOptions::relative_tolerance)
+      .def_readwrite("absolute_tolerance", &SimulationOptions::absolute_tolerance)
+      .def_readwrite("max_steps", &SimulationOptions::max_steps)
+      .def_readwrite("wall_clock_limit", &SimulationOptions::wall_clock_limit);
+
+  py::class_<Flowsheet>(module, "Flowsheet")
+      .def_static("from_yaml", &load_flowsheet, py::arg("path"), "Load a flowsheet from a YAML file")
+      .def_static("from_yaml_string", &load_flowsheet_string, py::arg("text"), py::arg("origin") = "<string>")
+      .def_readwrite("name", &Flowsheet::name)
+      .def_readwrite("description", &Flowsheet::description)
+      .def_readonly("source_file", &Flowsheet::source_file)
+      .def_property_readonly("until", [](const Flowsheet& f) { return f.run.until; })
+      .def_property_readonly("default_options", [](const Flowsheet& f) { return f.run.options; })
+      .def_property_readonly("unit_names",
+                             [](const Flowsheet& f) {
+                               std::vector<std::string> names;
+                               for (std::size_t i = 0; i < f.unit_count(); ++i) {
+                                 names.push_back(f.unit(i).name());
+                               }
+                               return names;
+                             })
+      .def(
+          "default_times", [](const Flowsheet& f) { return f.run.times(f.run.until); },
+          "The output times the file asks for [s]")
+      .def(
+          "simulate",
+          [](Flowsheet& f, const std::vector<double>& times, const std::optional<SimulationOptions>& options) {
+            const SimulationOptions chosen = options.value_or(f.run.options);
+            py::gil_scoped_release release;
+            return f.simulate(times, chosen);
+          },
+          py::arg("times"), py::arg("options") = std::nullopt,
+          "Integrate from t = 0 and report at `times` [s]; returns a SimulationResult")
+      .def(
+          "format_table",
+          [](const Flowsheet& f, const SimulationResult& result) { return format_table(f, result); },
+          py::arg("result"));
+}

@@ -1,0 +1,491 @@
+// The YAML flowsheet loader: defaults, species overrides, reactions, equipment, connections, simulation.
+#include "hydromet/io/flowsheet_loader.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "common/yaml_support.hpp"
+#include "hydromet/kinetics/leach_reaction.hpp"
+#include "hydromet/unitops/leach_tank.hpp"
+
+namespace hydromet {
+namespace {
+
+using detail::YamlDocument;
+
+/// Default units for bare numbers, from the file's `units:` section.
+struct DefaultUnits {
+  std::string temperature = "K";
+  std::string time = "s";
+  std::string length = "m";
+  std::string volume = "m3";
+  std::string mass = "kg";
+  std::string concentration = "mol/m3";
+  std::string molar_energy = "J/mol";
+};
+
+struct Loader {
+  const YamlDocument& document;
+  DefaultUnits units;
+  Database database;
+  std::map<std::string, LeachReaction> reactions;
+  std::set<std::string> aqueous;
+  std::set<std::string> solids;
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
+    detail::fail_at(document, node, message);
+  }
+
+  void read_units(const YAML::Node& node) {
+    detail::check_keys(document, node, {"temperature", "time", "length", "volume", "mass", "concentration", "molar_energy"},
+                       "`units`");
+    auto take = [&](const char* key, std::string& target, const Dimension& expected) {
+      if (const auto value = node[key]) {
+        const std::string text = detail::as_string(document, value, std::string("units.") + key);
+        Unit unit;
+        try {
+          unit = parse_unit(text);
+        } catch (const InputError& error) {
+          fail(value, error.message());
+        }
+        if (!(unit.dimension == expected)) {
+          fail(value, std::string("`units.") + key + "` must be a unit of " + describe(expected) + ", got `" + text +
+                          "` (" + describe(unit.dimension) + ")");
+        }
+        target = text;
+      }
+    };
+    take("temperature", units.temperature, dimension::temperature);
+    take("time", units.time, dimension::time);
+    take("length", units.length, dimension::length);
+    take("volume", units.volume, dimension::volume);
+    take("mass", units.mass, dimension::mass);
+    take("concentration", units.concentration, dimension::molar_concentration);
+    take("molar_energy", units.molar_energy, dimension::molar_energy);
+  }
+
+  void read_species(const YAML::Node& node) {
+    if (!node.IsSequence()) {
+      fail(node, "`species` must be a list of species entries (see docs/models/database.md)");
+    }
+    YAML::Emitter emitter;
+    YAML::Node wrapper;
+    wrapper["species"] = node;
+    emitter << wrapper;
+    // Re-read through the database loader so that overrides follow the same schema and checks.
+    try {
+      database.merge(Database::from_string(emitter.c_str(), document.file + " (species)"));
+    } catch (const InputError& error) {
+      fail(node, error.message());
+    }
+  }
+
+  const Species& species_at(const YAML::Node& node, const std::string& name) const {
+    if (const Species* found = database.find(name)) {
+      return *found;
+    }
+    std::string message = "unknown species `" + name + "`";
+    if (auto suggestion = closest_match(name, database.names()); !suggestion.empty()) {
+      message += "; did you mean `" + suggestion + "`?";
+    }
+    fail(node, message);
+  }
+
+  void track(const YAML::Node& node, const std::string& name) {
+    const Species& species = species_at(node, name);
+    if (species.phase == Phase::solid) {
+      solids.insert(name);
+    } else if (species.phase == Phase::aqueous || species.phase == Phase::solvent) {
+      aqueous.insert(name);
+    } else {
+      fail(node, "species `" + name + "` is " + to_string(species.phase) + "; expected an aqueous species or a solid");
+    }
+  }
+
+  double quantity(const YAML::Node& node, const Dimension& expected, const std::string& default_unit,
+                  const std::string& what) const {
+    return detail::as_quantity(document, node, expected, default_unit, what);
+  }
+
+  ShrinkingCoreParameters read_kinetics(const YAML::Node& node, const std::string& where) {
+    detail::check_keys(document, node,
+                       {"model", "control", "rate_constant", "order", "activation_energy", "reference_temperature",
+                        "diffusivity", "diffusion_activation_energy", "film_coefficient"},
+                       where + " kinetics");
+    const auto model_node = detail::require(document, node, "model", where + " kinetics");
+    if (const auto model = detail::as_string(document, model_node, "kinetics model"); model != "shrinking_core") {
+      fail(model_node, "unknown kinetics model `" + model + "`; expected `shrinking_core`");
+    }
+    ShrinkingCoreParameters parameters;
+    const auto control_node = detail::require(document, node, "control", where + " kinetics");
+    const std::string control = detail::as_string(document, control_node, "control");
+    static const std::map<std::string, ShrinkingCoreControl> controls{{"reaction", ShrinkingCoreControl::reaction},
+                                                                      {"product_layer", ShrinkingCoreControl::product_layer},
+                                                                      {"film", ShrinkingCoreControl::film},
+                                                                      {"mixed", ShrinkingCoreControl::mixed}};
+    if (!controls.contains(control)) {
+      fail(control_node, "unknown control `" + control + "`; expected reaction, product_layer, film or mixed");
+    }
+    parameters.control = controls.at(control);
+    if (const auto order = node["order"]) {
+      parameters.reaction_order = detail::as_number(document, order, "order");
+      if (!(parameters.reaction_order >= 0.0)) {
+        fail(order, "reaction order must be >= 0");
+      }
+    }
+    double reference_temperature = 298.15;
+    if (const auto t_ref = node["reference_temperature"]) {
+      reference_temperature = quantity(t_ref, dimension::temperature, units.temperature, "reference_temperature");
+    }
+    if (const auto k = node["rate_constant"]) {
+      // k_s has units (mol/m3)^(1-n) m/s: only n = 1 has a dimension the parser can check.
+      parameters.surface_rate_constant =
+          parameters.reaction_order == 1.0 ? quantity(k, dimension::velocity, "m/s", "rate_constant")
+                                           : detail::as_number(document, k, "rate_constant (SI)");
+      if (!(parameters.surface_rate_constant > 0.0)) {
+        fail(k, "rate_constant must be positive");
+      }
+    }
+    if (const auto d = node["diffusivity"]) {
+      parameters.effective_diffusivity = quantity(d, dimension::diffusivity, "m2/s", "diffusivity");
+      if (!(parameters.effective_diffusivity > 0.0)) {
+        fail(d, "diffusivity must be positive");
+      }
+    }
+    if (const auto kf = node["film_coefficient"]) {
+      parameters.film_coefficient = quantity(kf, dimension::velocity, "m/s", "film_coefficient");
+      if (!(parameters.film_coefficient > 0.0)) {
+        fail(kf, "film_coefficient must be positive");
+      }
+    }
+    parameters.surface_temperature.reference_temperature = reference_temperature;
+    parameters.diffusion_temperature.reference_temperature = reference_temperature;
+    if (const auto ea = node["activation_energy"]) {
+      parameters.surface_temperature.activation_energy =
+          quantity(ea, dimension::molar_energy, units.molar_energy, "activation_energy");
+    }
+    if (const auto ea = node["diffusion_activation_energy"]) {
+      parameters.diffusion_temperature.activation_energy =
+          quantity(ea, dimension::molar_energy, units.molar_energy, "diffusion_activation_energy");
+    }
+    const bool needs_reaction = parameters.control == ShrinkingCoreControl::reaction;
+    const bool needs_diffusion = parameters.control == ShrinkingCoreControl::product_layer;
+    const bool needs_film = parameters.control == ShrinkingCoreControl::film;
+    if (needs_reaction && parameters.surface_rate_constant == 0.0) {
+      fail(node, where + ": reaction control needs `rate_constant`");
+    }
+    if (needs_diffusion && parameters.effective_diffusivity == 0.0) {
+      fail(node, where + ": product-layer control needs `diffusivity`");
+    }
+    if (needs_film && parameters.film_coefficient == 0.0) {
+      fail(node, where + ": film control needs `film_coefficient`");
+    }
+    if (parameters.control == ShrinkingCoreControl::mixed && parameters.surface_rate_constant == 0.0 &&
+        parameters.effective_diffusivity == 0.0 && parameters.film_coefficient == 0.0) {
+      fail(node, where + ": mixed control needs at least one of rate_constant, diffusivity, film_coefficient");
+    }
+    return parameters;
+  }
+
+  void read_reactions(const YAML::Node& node) {
+    if (!node.IsMap()) {
+      fail(node, "`reactions` must be a map from reaction name to its definition");
+    }
+    for (const auto& entry : node) {
+      const std::string name = detail::as_string(document, entry.first, "reaction name");
+      const std::string where = "reaction `" + name + "`";
+      const YAML::Node& body = entry.second;
+      detail::check_keys(document, body, {"equation", "mineral", "reagent", "kinetics", "source"}, where);
+      const auto equation_node = detail::require(document, body, "equation", where);
+      const std::string equation = detail::as_string(document, equation_node, "equation");
+      const auto mineral_node = detail::require(document, body, "mineral", where);
+      const std::string mineral = detail::as_string(document, mineral_node, "mineral");
+      const auto reagent_node = detail::require(document, body, "reagent", where);
+      const std::string reagent = detail::as_string(document, reagent_node, "reagent");
+      auto kinetics = read_kinetics(detail::require(document, body, "kinetics", where), where);
+      try {
+        for (const auto& term : parse_reaction_equation(equation)) {
+          track(equation_node, term.species);
+        }
+      } catch (const InputError& error) {
+        if (error.location().known()) {
+          throw;
+        }
+        fail(equation_node, error.message());
+      }
+      try {
+        auto reaction = LeachReaction::from_equation(name, equation, mineral, reagent, kinetics, database);
+        if (const auto source = body["source"]) {
+          reaction.source = detail::as_string(document, source, "source");
+        }
+        if (!reactions.emplace(name, std::move(reaction)).second) {
+          fail(entry.first, "duplicate reaction `" + name + "`");
+        }
+      } catch (const InputError& error) {
+        if (error.location().known()) {
+          throw;
+        }
+        fail(equation_node, error.message());
+      }
+    }
+  }
+
+  std::unique_ptr<UnitOperation> read_leach_tank(const std::string& name, const YAML::Node& node) {
+    const std::string where = "leach_tank `" + name + "`";
+    detail::check_keys(document, node, {"type", "mode", "temperature", "volume", "solution", "solids", "reactions"},
+                       where);
+    if (const auto mode = node["mode"]) {
+      if (const auto text = detail::as_string(document, mode, "mode"); text != "batch") {
+        fail(mode, where + ": mode `" + text + "` is not available yet; expected `batch`");
+      }
+    }
+    LeachTankParameters parameters;
+    using namespace boost::units;
+    parameters.temperature =
+        quantity(detail::require(document, node, "temperature", where), dimension::temperature, units.temperature,
+                 "temperature") *
+        si::kelvin;
+    const auto volume_node = detail::require(document, node, "volume", where);
+    parameters.solution_volume = quantity(volume_node, dimension::volume, units.volume, "volume") * si::cubic_meter;
+    if (!(parameters.solution_volume.value() > 0.0)) {
+      fail(volume_node, where + ": volume must be positive");
+    }
+    if (const auto solution = node["solution"]) {
+      if (!solution.IsMap()) {
+        fail(solution, where + ": `solution` must map species to concentrations");
+      }
+      for (const auto& entry : solution) {
+        const std::string species = detail::as_string(document, entry.first, "species");
+        track(entry.first, species);
+        if (database.species(species).phase != Phase::aqueous) {
+          fail(entry.first, where + ": `" + species + "` is not an aqueous species");
+        }
+        const double c = quantity(entry.second, dimension::molar_concentration, units.concentration, "concentration");
+        if (c < 0.0) {
+          fail(entry.second, where + ": concentration must be >= 0");
+        }
+        parameters.solution.push_back({species, c * si::mole / si::cubic_meter});
+      }
+    }
+    const auto solids_node = detail::require(document, node, "solids", where);
+    if (!solids_node.IsMap()) {
+      fail(solids_node, where + ": `solids` must map minerals to {mass, particle_size}");
+    }
+    for (const auto& entry : solids_node) {
+      const std::string mineral = detail::as_string(document, entry.first, "mineral");
+      track(entry.first, mineral);
+      if (database.species(mineral).phase != Phase::solid) {
+        fail(entry.first, where + ": `" + mineral + "` is not a solid");
+      }
+      detail::check_keys(document, entry.second, {"mass", "particle_size"}, where + " solid `" + mineral + "`");
+      const auto mass_node = detail::require(document, entry.second, "mass", mineral);
+      const double mass = quantity(mass_node, dimension::mass, units.mass, "mass");
+      if (mass < 0.0) {
+        fail(mass_node, where + ": mass must be >= 0");
+      }
+      const auto size_node = detail::require(document, entry.second, "particle_size", mineral);
+      const double size = quantity(size_node, dimension::length, units.length, "particle_size");
+      if (!(size > 0.0)) {
+        fail(size_node, where + ": particle_size must be positive");
+      }
+      parameters.solids.push_back({mineral, mass * si::kilogram, size * si::meter});
+    }
+    if (const auto list = node["reactions"]) {
+      if (!list.IsSequence()) {
+        fail(list, where + ": `reactions` must be a list of reaction names");
+      }
+      for (const auto& item : list) {
+        const std::string reaction = detail::as_string(document, item, "reaction name");
+        const auto found = reactions.find(reaction);
+        if (found == reactions.end()) {
+          std::vector<std::string> known;
+          for (const auto& [key, value] : reactions) {
+            known.push_back(key);
+          }
+          std::string message = where + ": unknown reaction `" + reaction + "`";
+          if (auto suggestion = closest_match(reaction, known); !suggestion.empty()) {
+            message += "; did you mean `" + suggestion + "`?";
+          }
+          fail(item, message);
+        }
+        const bool charged = std::any_of(parameters.solids.begin(), parameters.solids.end(),
+                                         [&](const auto& c) { return c.mineral == found->second.mineral; });
+        if (!charged) {
+          fail(item, where + ": reaction `" + reaction + "` attacks `" + found->second.mineral +
+                         "`, which is not in `solids`");
+        }
+        parameters.reactions.push_back(found->second);
+      }
+    }
+    try {
+      return std::make_unique<LeachTank>(name, std::move(parameters));
+    } catch (const InputError& error) {
+      fail(node, error.message());
+    }
+  }
+
+  using UnitBuilder = std::function<std::unique_ptr<UnitOperation>(Loader&, const std::string&, const YAML::Node&)>;
+  static const std::map<std::string, UnitBuilder>& builders() {
+    static const std::map<std::string, UnitBuilder> table{
+        {"leach_tank", [](Loader& loader, const std::string& name, const YAML::Node& node) {
+           return loader.read_leach_tank(name, node);
+         }}};
+    return table;
+  }
+
+  void read_simulation(const YAML::Node& node, RunSettings& run) {
+    detail::check_keys(document, node, {"until", "outputs", "relative_tolerance", "absolute_tolerance", "max_steps"},
+                       "`simulation`");
+    if (const auto until = node["until"]) {
+      run.until = quantity(until, dimension::time, units.time, "until");
+      if (!(run.until > 0.0)) {
+        fail(until, "`simulation.until` must be positive");
+      }
+    }
+    if (const auto outputs = node["outputs"]) {
+      if (outputs.IsSequence()) {
+        for (const auto& item : outputs) {
+          const double t = quantity(item, dimension::time, units.time, "output time");
+          if (t < 0.0 || (!run.output_times.empty() && t <= run.output_times.back())) {
+            fail(item, "output times must be >= 0 and strictly increasing");
+          }
+          run.output_times.push_back(t);
+        }
+      } else {
+        const long count = detail::as_count(document, outputs, "outputs");
+        if (count < 2 || count > 1000000) {
+          fail(outputs, "`simulation.outputs` must be a count from 2 to 1000000, or a list of times");
+        }
+        run.output_count = static_cast<std::size_t>(count);
+      }
+    }
+    if (const auto rtol = node["relative_tolerance"]) {
+      run.options.relative_tolerance = detail::as_number(document, rtol, "relative_tolerance");
+      if (!(run.options.relative_tolerance > 0.0 && run.options.relative_tolerance < 1.0)) {
+        fail(rtol, "relative_tolerance must be in (0, 1)");
+      }
+    }
+    if (const auto atol = node["absolute_tolerance"]) {
+      run.options.absolute_tolerance = detail::as_number(document, atol, "absolute_tolerance");
+      if (!(run.options.absolute_tolerance > 0.0 && run.options.absolute_tolerance < 1.0)) {
+        fail(atol, "absolute_tolerance must be in (0, 1)");
+      }
+    }
+    if (const auto steps = node["max_steps"]) {
+      run.options.max_steps = detail::as_count(document, steps, "max_steps");
+    }
+  }
+
+  Flowsheet load() {
+    const YAML::Node& root = document.root;
+    if (!root.IsMap()) {
+      fail(root, "a flowsheet file must be a map with `equipment:` (and optionally name, units, reactions, ...)");
+    }
+    detail::check_keys(document, root,
+                       {"name", "description", "units", "species", "reactions", "equipment", "connections", "simulation"},
+                       "the flowsheet");
+    if (const auto node = root["units"]) {
+      read_units(node);
+    }
+    if (const auto node = root["species"]) {
+      read_species(node);
+    }
+    if (const auto node = root["reactions"]) {
+      read_reactions(node);
+    }
+    const auto equipment = detail::require(document, root, "equipment", "the flowsheet");
+    if (!equipment.IsMap() || equipment.size() == 0) {
+      fail(equipment, "`equipment` must map unit names to their definitions (at least one)");
+    }
+    std::vector<std::pair<std::unique_ptr<UnitOperation>, SourceLocation>> built;
+    std::vector<std::string> types;
+    for (const auto& [type, builder] : builders()) {
+      types.push_back(type);
+    }
+    for (const auto& entry : equipment) {
+      const std::string name = detail::as_string(document, entry.first, "unit name");
+      if (name.empty() || name.find('.') != std::string::npos) {
+        fail(entry.first, "unit name `" + name + "` must be non-empty and contain no `.`");
+      }
+      const YAML::Node& body = entry.second;
+      if (!body.IsMap()) {
+        fail(body, "unit `" + name + "` must be a map with a `type:`");
+      }
+      const auto type_node = detail::require(document, body, "type", "unit `" + name + "`");
+      const std::string type = detail::as_string(document, type_node, "type");
+      const auto builder = builders().find(type);
+      if (builder == builders().end()) {
+        std::string message = "unknown unit type `" + type + "`";
+        if (auto suggestion = closest_match(type, types); !suggestion.empty()) {
+          message += "; did you mean `" + suggestion + "`?";
+        }
+        fail(type_node, message);
+      }
+      built.emplace_back(builder->second(*this, name, body), detail::location_of(document, entry.first));
+    }
+    Flowsheet flowsheet(database);
+    if (const auto node = root["name"]) {
+      flowsheet.name = detail::as_string(document, node, "name");
+    }
+    if (const auto node = root["description"]) {
+      flowsheet.description = detail::as_string(document, node, "description");
+    }
+    flowsheet.source_file = document.file;
+    flowsheet.set_components({aqueous.begin(), aqueous.end()}, {solids.begin(), solids.end()});
+    for (auto& [unit, location] : built) {
+      flowsheet.add_unit(std::move(unit), location);
+    }
+    if (const auto node = root["connections"]) {
+      if (!node.IsSequence()) {
+        fail(node, "`connections` must be a list of `unit.port -> unit.port`");
+      }
+      for (const auto& item : node) {
+        const std::string text = detail::as_string(document, item, "connection");
+        const auto arrow = text.find("->");
+        auto split = [&](std::string side) {
+          side.erase(0, side.find_first_not_of(' '));
+          side.erase(side.find_last_not_of(' ') + 1);
+          const auto dot = side.find('.');
+          if (dot == std::string::npos || dot == 0 || dot + 1 == side.size()) {
+            fail(item, "expected `unit.port -> unit.port`, got `" + text + "`");
+          }
+          return PortRef{side.substr(0, dot), side.substr(dot + 1)};
+        };
+        if (arrow == std::string::npos) {
+          fail(item, "expected `unit.port -> unit.port`, got `" + text + "`");
+        }
+        flowsheet.connect(split(text.substr(0, arrow)), split(text.substr(arrow + 2)),
+                          detail::location_of(document, item));
+      }
+    }
+    if (const auto node = root["simulation"]) {
+      read_simulation(node, flowsheet.run);
+    }
+    flowsheet.validate();
+    return flowsheet;
+  }
+};
+
+}  // namespace
+
+Flowsheet load_flowsheet(const std::string& path) {
+  const auto document = detail::load_yaml_file(path);
+  return Loader{document, {}, Database::bundled(), {}, {}, {}}.load();
+}
+
+Flowsheet load_flowsheet_string(const std::string& yaml_text, const std::string& origin) {
+  const auto document = detail::load_yaml_string(yaml_text, origin);
+  return Loader{document, {}, Database::bundled(), {}, {}, {}}.load();
+}
+
+std::vector<std::string> unit_types() {
+  std::vector<std::string> types;
+  for (const auto& [type, builder] : Loader::builders()) {
+    types.push_back(type);
+  }
+  return types;
+}
+
+}  // namespace hydromet
