@@ -198,9 +198,9 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times, co
   const Vector scales = system.state_scales();
 
   numerics::DynamicOptions solver_options;
-  solver_options.relative_tolerance = options.relative_tolerance;
-  solver_options.absolute_tolerances.assign(scales.data(), scales.data() + scales.size());
-  for (auto& tolerance : solver_options.absolute_tolerances) {
+  solver_options.rtol = options.relative_tolerance;
+  solver_options.atol_components.assign(scales.data(), scales.data() + scales.size());
+  for (auto& tolerance : solver_options.atol_components) {
     tolerance *= options.absolute_tolerance;
   }
   solver_options.max_steps = options.max_steps;
@@ -214,8 +214,8 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times, co
   const auto n_times = static_cast<Eigen::Index>(output_times.size());
   result.states.resize(n_times, static_cast<Eigen::Index>(system.size()));
 
-  numerics::DynamicSolver solver(system, solver_options);
-  solver.initialize(0.0, std::span<const double>(y0.data(), static_cast<std::size_t>(y0.size())));
+  numerics::DynamicSolver solver(system, 0.0, std::span<const double>(y0.data(), static_cast<std::size_t>(y0.size())),
+                                 solver_options);
   Vector y = y0;
   for (Eigen::Index k = 0; k < n_times; ++k) {
     const double t = output_times[static_cast<std::size_t>(k)];
@@ -229,9 +229,9 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times, co
   result.statistics.steps = stats.steps;
   result.statistics.residual_evaluations = stats.rhs_evaluations;
   result.statistics.jacobian_evaluations = stats.jacobian_evaluations;
-  result.statistics.linear_setups = stats.linear_setups;
+  result.statistics.linear_setups = stats.linear_solver_setups;
   result.statistics.nonlinear_iterations = stats.nonlinear_iterations;
-  result.statistics.nonlinear_failures = stats.nonlinear_failures;
+  result.statistics.nonlinear_failures = stats.nonlinear_convergence_failures;
   result.statistics.error_test_failures = stats.error_test_failures;
 
   // Unit outputs at every output time.

@@ -182,14 +182,20 @@ std::string format_json(const Flowsheet& flowsheet, const SimulationResult& resu
   auto vector_json = [](const auto& values) {
     std::string text = "[";
     for (Eigen::Index i = 0; i < static_cast<Eigen::Index>(values.size()); ++i) {
-      text += (i ? "," : "") + json_number(values[i]);
+      if (i > 0) {
+        text += ',';
+      }
+      text += json_number(values[i]);
     }
     return text + "]";
   };
   auto names_json = [](const std::vector<std::string>& names) {
     std::string text = "[";
     for (std::size_t i = 0; i < names.size(); ++i) {
-      text += (i ? "," : "") + json_string(names[i]);
+      if (i > 0) {
+        text += ',';
+      }
+      text += json_string(names[i]);
     }
     return text + "]";
   };
@@ -220,8 +226,9 @@ std::string format_json(const Flowsheet& flowsheet, const SimulationResult& resu
 
 void write_file_atomically(const std::string& path, const std::string& content) {
   const std::filesystem::path target(path);
-  const std::filesystem::path temporary =
-      target.parent_path() / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()));
+  std::string temporary_name = ".";
+  temporary_name.append(target.filename().string()).append(".tmp").append(std::to_string(::getpid()));
+  const std::filesystem::path temporary = target.parent_path() / temporary_name;
   {
     std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
     if (!file) {

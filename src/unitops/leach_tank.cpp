@@ -164,11 +164,16 @@ std::vector<UnitOutput> LeachTank::outputs(double t, ConstSpan y) const {
   for (std::size_t i = 0; i < aqueous_count_; ++i) {
     result.push_back({"c[" + components_->aqueous(i).name + "]", y[i] / volume, "mol/m3"});
   }
-  for (std::size_t i = 0; i < aqueous_count_; ++i) {
-    const double consumed = initial_aqueous_[static_cast<Eigen::Index>(i)] - y[i];
-    if (consumed > 0.0) {
-      result.push_back({"consumed[" + components_->aqueous(i).name + "]", consumed, "mol"});
+  // Reagent consumed, for every species that is some reaction's reagent (a fixed list for all states).
+  std::vector<std::size_t> reagents;
+  for (const auto& bound : bound_) {
+    if (std::find(reagents.begin(), reagents.end(), bound.reagent) == reagents.end()) {
+      reagents.push_back(bound.reagent);
     }
+  }
+  for (const auto i : reagents) {
+    const double consumed = initial_aqueous_[static_cast<Eigen::Index>(i)] - y[i];
+    result.push_back({"consumed[" + components_->aqueous(i).name + "]", consumed, "mol"});
   }
   // Extraction of each element of the charged minerals to solution, against what the charge held.
   const auto& elements = components_->elements();

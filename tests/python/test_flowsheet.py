@@ -38,8 +38,8 @@ def test_error_hierarchy():
 def test_simulate_matches_reaction_control_closed_form():
     flowsheet = hydromet.Flowsheet.from_yaml_string(BATCH)
     assert flowsheet.unit_names == ["tank"]
-    scheelite_molar_mass = 0.287916  # kg/mol, CaWO4 from IUPAC atomic weights
-    density = 6100.0  # kg/m3 (bundled database, Handbook of Mineralogy)
+    scheelite_molar_mass = 0.287914  # kg/mol, CaWO4 = 40.078 + 183.84 + 4 x 15.999 (IUPAC 2021 abridged)
+    density = 6120.0  # kg/m3 (bundled data/minerals.yaml, Handbook of Mineralogy)
     tau = (density / scheelite_molar_mass) * 50e-6 / (1.0e-7 * 1000.0)
     times = np.array([0.0, 0.25, 0.5, 0.75]) * tau
     result = flowsheet.simulate(times)
@@ -77,5 +77,5 @@ def test_demo_flowsheet_runs(demo_flowsheet):
     result = flowsheet.simulate()
     extraction = result.output("autoclave.extraction[W]")
     assert extraction[0] == 0.0
-    assert 0.9 < extraction[-1] <= 1.0
+    assert 0.99 < extraction[-1] < 1.0 + 1e-8  # complete within the solver tolerance
     assert result.balance.closure() < 1e-10

@@ -50,6 +50,11 @@ struct RunSettings {
 class Flowsheet {
  public:
   explicit Flowsheet(Database database = Database::bundled());
+  Flowsheet(const Flowsheet&) = delete;
+  Flowsheet& operator=(const Flowsheet&) = delete;
+  Flowsheet(Flowsheet&&) = default;
+  Flowsheet& operator=(Flowsheet&&) = default;
+  ~Flowsheet() = default;
 
   std::string name;
   std::string description;

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "hydromet/core/types.hpp"
-#include "hydromet/numerics/semi_explicit_system.hpp"
+#include "hydromet/numerics/system.hpp"
 #include "hydromet/streams/stream.hpp"
 #include "hydromet/unitops/unit_operation.hpp"
 

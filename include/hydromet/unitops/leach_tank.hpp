@@ -1,11 +1,10 @@
 // leach_tank: a stirred leach tank (batch) with minerals leached by shrinking-core kinetics.
 #pragma once
 
-#include <boost/units/quantity.hpp>
-#include <boost/units/systems/si.hpp>
 #include <string>
 #include <vector>
 
+#include "hydromet/core/units.hpp"
 #include "hydromet/kinetics/leach_reaction.hpp"
 #include "hydromet/unitops/unit_operation.hpp"
 
@@ -13,17 +12,9 @@ namespace hydromet {
 
 /// Typed parameters of a leach tank (SI quantities; a wrong dimension does not compile).
 struct LeachTankParameters {
-  using Temperature = boost::units::quantity<boost::units::si::temperature>;
-  using Volume = boost::units::quantity<boost::units::si::volume>;
-  using Mass = boost::units::quantity<boost::units::si::mass>;
-  using Length = boost::units::quantity<boost::units::si::length>;
-  using Concentration =
-      boost::units::quantity<boost::units::divide_typeof_helper<boost::units::si::amount,
-                                                                boost::units::si::volume>::type>;
-
   struct Solute {
     std::string species;
-    Concentration concentration;  ///< initial concentration
+    MolarConcentration concentration;  ///< initial concentration
   };
   struct MineralCharge {
     std::string mineral;
@@ -31,8 +22,8 @@ struct LeachTankParameters {
     Length particle_diameter;   ///< monosized particles
   };
 
-  Temperature temperature{298.15 * boost::units::si::kelvin};
-  Volume solution_volume{1e-3 * boost::units::si::cubic_meter};  ///< constant in batch
+  Temperature temperature{298.15 * units::kelvin};
+  Volume solution_volume{1.0 * units::liter};  ///< constant in batch
   std::vector<Solute> solution;
   std::vector<MineralCharge> solids;
   std::vector<LeachReaction> reactions;

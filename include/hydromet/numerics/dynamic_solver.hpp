@@ -1,0 +1,92 @@
+// Time integration of M·dy/dt = f(t, y): CVODES (BDF, Newton) when every row is differential,
+// IDAS otherwise; options, statistics and the DynamicSolver class.
+#pragma once
+
+#include <cstddef>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "hydromet/numerics/jacobian.hpp"
+#include "hydromet/numerics/system.hpp"
+
+namespace hydromet::numerics {
+
+/// Options of DynamicSolver. Times in [s] like the system's t.
+struct DynamicOptions {
+  double rtol = 1e-6;                   ///< relative tolerance
+  double atol = 1e-10;                  ///< absolute tolerance, in the units of y
+  std::vector<double> atol_components;  ///< per-component absolute tolerances; overrides atol when not empty
+  long max_steps = 50000;               ///< internal steps allowed per advance_to call
+  double max_step = 0.0;                ///< largest step [s]; 0 = unlimited
+  double initial_step = 0.0;            ///< first step [s]; 0 = the solver's estimate
+  int max_order = 5;                    ///< largest BDF order, 1..5
+  LinearSolverKind linear_solver = LinearSolverKind::automatic;
+  std::size_t dense_limit = 50;   ///< automatic: dense below this many unknowns, KLU from there on
+  double wall_clock_limit = 0.0;  ///< [s] of wall-clock time from construction; 0 = none
+  double stop_time = std::numeric_limits<double>::infinity();  ///< never step past this time [s]
+};
+
+/// Counters of a DynamicSolver, summed over reinitialisations.
+struct SolverStatistics {
+  std::string method;             ///< "CVODES" or "IDAS"
+  std::string linear_solver;      ///< "dense" or "KLU"
+  long steps = 0;                 ///< internal steps
+  long rhs_evaluations = 0;       ///< evaluations of f, including finite-difference Jacobians
+  long jacobian_evaluations = 0;  ///< Jacobian (re)computations
+  long linear_solver_setups = 0;  ///< Newton-matrix factorisations
+  long nonlinear_iterations = 0;  ///< Newton iterations
+  long nonlinear_convergence_failures = 0;
+  long error_test_failures = 0;
+  double last_step = 0.0;            ///< size of the last successful step [s]
+  std::size_t jacobian_colours = 0;  ///< colours of the finite-difference Jacobian
+  bool analytic_jacobian = false;    ///< whether the system's analytic Jacobian is in use
+  long reinitializations = 0;        ///< reinitialize() calls
+};
+
+/// Integrates a SemiExplicitSystem in time. The system must outlive the solver. CVODES (BDF with
+/// Newton) when every row is differential; IDAS on F(t, y, y') = M·y' − f(t, y) otherwise, with
+/// the algebraic rows marked by IDASetId and consistent initial values from IDACalcIC (algebraic
+/// y and differential y' adjusted, computed on the first advance_to after construction or
+/// reinitialize). Newton matrices use the system's analytic Jacobian or coloured finite
+/// differences, factorised dense or with KLU.
+///
+/// Failures throw hydromet::SolverError naming the SUNDIALS flag, the time and the components
+/// with the largest weighted local error; exceptions thrown by the system come out unchanged.
+/// After any exception, reinitialize() before advancing again.
+class DynamicSolver {
+ public:
+  /// Sets up the solver at (t0, y0). Throws hydromet::Error for inconsistent sizes or options.
+  DynamicSolver(SemiExplicitSystem& system, double t0, std::span<const double> y0,
+                DynamicOptions options = {});
+  ~DynamicSolver();
+  DynamicSolver(DynamicSolver&&) noexcept;
+  DynamicSolver& operator=(DynamicSolver&&) noexcept;
+  DynamicSolver(const DynamicSolver&) = delete;
+  DynamicSolver& operator=(const DynamicSolver&) = delete;
+
+  /// Integrates to t_out ≥ time() and writes y(t_out) into y_out (interpolated from the internal
+  /// steps, which may run past t_out). With stop_at_t_out the solver does not step past t_out
+  /// (use it before a discontinuity). Stops early at options().stop_time. Returns the time reached.
+  double advance_to(double t_out, std::span<double> y_out, bool stop_at_t_out = false);
+
+  /// Restarts at (t, y) after a discontinuity (a feed step), keeping options and statistics.
+  void reinitialize(double t, std::span<const double> y);
+
+  /// Time of the latest output [s].
+  [[nodiscard]] double time() const;
+  /// State at time().
+  [[nodiscard]] std::span<const double> state() const;
+  [[nodiscard]] SolverStatistics statistics() const;
+  /// "CVODES" or "IDAS".
+  [[nodiscard]] const std::string& method() const;
+  [[nodiscard]] const DynamicOptions& options() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hydromet::numerics

@@ -1,0 +1,66 @@
+// Jacobians of a SemiExplicitSystem: the coloured forward-difference approximation of df/dy, and
+// the choice of linear solver for the Newton matrices built from it.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "hydromet/numerics/sparsity.hpp"
+#include "hydromet/numerics/system.hpp"
+
+namespace hydromet::numerics {
+
+/// How the solvers store and factorise their Newton matrices.
+enum class LinearSolverKind {
+  automatic,  ///< dense LU below the options' dense_limit unknowns, KLU sparse LU from there on
+  dense,      ///< dense LU (SUNDIALS dense linear solver)
+  klu,        ///< sparse LU (SuiteSparse KLU) on the CSC pattern
+};
+
+/// What sets the size of the finite-difference increments (see FiniteDifferenceJacobian).
+struct DifferenceScaling {
+  /// Weights w_j > 0 of the unknowns; empty: all 1. CVODES/IDAS pass their error weights
+  /// w_j = 1/(rtol·|y_j| + atol_j); KINSOL passes the y scale (1/w_j = typical size of y_j).
+  std::span<const double> weights;
+  /// κ of the increment floor κ/w_j: 1 when 1/w_j is a change of y_j too small to matter (the
+  /// integrators' error weights), √u when 1/w_j is a typical size of y_j (the default).
+  double floor_factor = 1.4901161193847656e-08;
+};
+
+/// Forward-difference approximation of df/dy on a sparsity pattern, with the columns grouped by a
+/// Curtis–Powell–Reid colouring so that one evaluation of f gives every column of a colour:
+/// ncolours evaluations of f, plus one for f(t, y) when it is not supplied.
+///
+/// Increment of column j (u = unit roundoff, κ = floor_factor):
+///   δ_j = max( √u·|y_j|,  κ / w_j )
+/// The first term is the classic relative increment; the floor keeps δ_j visible at y_j ≈ 0.
+/// The integrators use κ = 1 as IDA and DASSL do (1/w_j = rtol·|y_j| + atol_j is a change the
+/// solution does not care about), KINSOL-style steady solves κ = √u with 1/w_j a typical size.
+/// δ_j is applied upwards (non-negative states stay non-negative), and the quotient divides by
+/// the increment actually represented, (y_j + δ_j) − y_j.
+class FiniteDifferenceJacobian {
+ public:
+  explicit FiniteDifferenceJacobian(SparsityPattern pattern);
+
+  [[nodiscard]] const SparsityPattern& pattern() const { return pattern_; }
+  [[nodiscard]] const ColumnColouring& colouring() const { return colouring_; }
+  [[nodiscard]] std::size_t colours() const { return colouring_.colours; }
+
+  /// Fills `values` (pattern order, size nonzeros()) with df/dy at (t, y). `f0` is f(t, y) when
+  /// the caller has it (else empty and it is evaluated here). Exceptions from the system pass
+  /// through. Returns the number of evaluations of f made.
+  std::size_t compute(SemiExplicitSystem& system, double t, std::span<const double> y,
+                      std::span<const double> f0, const DifferenceScaling& scaling, std::span<double> values);
+
+ private:
+  SparsityPattern pattern_;
+  ColumnColouring colouring_;
+  std::vector<std::vector<std::size_t>> groups_;
+  std::vector<double> y_work_;
+  std::vector<double> f0_work_;
+  std::vector<double> f_work_;
+  std::vector<double> delta_;
+};
+
+}  // namespace hydromet::numerics

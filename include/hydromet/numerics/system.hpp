@@ -1,0 +1,54 @@
+// The problem every hydromet solver works on: the semi-explicit system M·dy/dt = f(t, y) with a
+// diagonal 0/1 mass matrix M, and the error an evaluation throws to ask for a smaller step.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "hydromet/core/error.hpp"
+#include "hydromet/numerics/sparsity.hpp"
+
+namespace hydromet::numerics {
+
+/// Thrown by SemiExplicitSystem::evaluate (or jacobian) when y is outside the domain of the model
+/// but a smaller step may avoid it, e.g. a negative concentration under a logarithm. The solvers
+/// report it to SUNDIALS as a recoverable failure (return code 1): the integrators retry with a
+/// smaller step, KINSOL shortens its line-search step. Any other exception aborts the solve and
+/// comes out of the solver call unchanged.
+class RecoverableError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// M·dy/dt = f(t, y), M = diag(m), m_i = 1 for differential rows and 0 for algebraic rows.
+/// Implementations need not be thread-safe: a solver calls them from one thread.
+class SemiExplicitSystem {
+ public:
+  virtual ~SemiExplicitSystem() = default;
+
+  /// Number of unknowns n (and of equations).
+  [[nodiscard]] virtual std::size_t size() const = 0;
+
+  /// f(t, y): dy_i/dt for differential rows, the algebraic residual g_i(t, y) for algebraic rows.
+  /// `y` and `f` have size() entries. May throw RecoverableError (see there) or anything else.
+  virtual void evaluate(double t, std::span<const double> y, std::span<double> f) = 0;
+
+  /// true for differential rows, false for algebraic rows. Default: every row differential (ODE).
+  [[nodiscard]] virtual std::vector<bool> differential_rows() const;
+
+  /// Structural nonzeros of df/dy. Default: dense. Entries missing here are taken as zero by the
+  /// finite-difference Jacobian, so the pattern must cover every dependence.
+  [[nodiscard]] virtual SparsityPattern jacobian_pattern() const;
+
+  /// Analytic df/dy at (t, y) into `values` (pattern order of jacobian_pattern(), zeroed by the
+  /// caller). Return false when not provided (the default): the solvers then use coloured finite
+  /// differences and do not ask again.
+  virtual bool jacobian(double t, std::span<const double> y, std::span<double> values);
+
+  /// Name of state component i for diagnostics, e.g. "leach1.n[WO4-2]". Default "y[i]".
+  [[nodiscard]] virtual std::string component_name(std::size_t i) const;
+};
+
+}  // namespace hydromet::numerics

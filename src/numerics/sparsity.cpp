@@ -1,0 +1,209 @@
+// Sparsity patterns and their greedy Curtis–Powell–Reid column colouring.
+#include "hydromet/numerics/sparsity.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <string>
+
+#include "hydromet/core/error.hpp"
+
+namespace hydromet::numerics {
+
+namespace {
+
+// Sorts and deduplicates the rows of every column in place, compacting the arrays.
+void normalise_columns(std::vector<std::size_t>& pointers, std::vector<std::size_t>& rows) {
+  std::size_t write = 0;
+  std::size_t begin = pointers[0];
+  for (std::size_t j = 0; j + 1 < pointers.size(); ++j) {
+    const std::size_t end = pointers[j + 1];
+    const auto first = rows.begin() + static_cast<std::ptrdiff_t>(begin);
+    const auto last = rows.begin() + static_cast<std::ptrdiff_t>(end);
+    std::sort(first, last);
+    const auto unique_end = std::unique(first, last);
+    pointers[j] = write;
+    for (auto it = first; it != unique_end; ++it) {
+      rows[write++] = *it;
+    }
+    begin = end;
+  }
+  pointers.back() = write;
+  rows.resize(write);
+}
+
+}  // namespace
+
+SparsityPattern::SparsityPattern(std::size_t n) : n_(n), column_pointers_(n + 1, 0) {}
+
+SparsityPattern SparsityPattern::dense(std::size_t n) {
+  SparsityPattern pattern(n);
+  pattern.row_indices_.reserve(n * n);
+  for (std::size_t j = 0; j < n; ++j) {
+    for (std::size_t i = 0; i < n; ++i) {
+      pattern.row_indices_.push_back(i);
+    }
+    pattern.column_pointers_[j + 1] = pattern.row_indices_.size();
+  }
+  return pattern;
+}
+
+SparsityPattern SparsityPattern::diagonal(std::size_t n) {
+  SparsityPattern pattern(n);
+  pattern.row_indices_.resize(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    pattern.row_indices_[j] = j;
+    pattern.column_pointers_[j + 1] = j + 1;
+  }
+  return pattern;
+}
+
+SparsityPattern SparsityPattern::from_entries(std::size_t n,
+                                              std::span<const std::pair<std::size_t, std::size_t>> entries) {
+  SparsityPattern pattern(n);
+  // Counting sort by column, then sort and merge the rows of each column.
+  for (const auto& [row, column] : entries) {
+    if (row >= n || column >= n) {
+      throw Error("sparsity pattern entry (" + std::to_string(row) + ", " + std::to_string(column) +
+                  ") is outside a " + std::to_string(n) + "x" + std::to_string(n) + " matrix");
+    }
+    ++pattern.column_pointers_[column + 1];
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    pattern.column_pointers_[j + 1] += pattern.column_pointers_[j];
+  }
+  pattern.row_indices_.resize(entries.size());
+  std::vector<std::size_t> next(pattern.column_pointers_.begin(), pattern.column_pointers_.end() - 1);
+  for (const auto& [row, column] : entries) {
+    pattern.row_indices_[next[column]++] = row;
+  }
+  normalise_columns(pattern.column_pointers_, pattern.row_indices_);
+  return pattern;
+}
+
+SparsityPattern SparsityPattern::from_csc(std::size_t n, std::span<const std::size_t> column_pointers,
+                                          std::span<const std::size_t> row_indices) {
+  if (column_pointers.size() != n + 1 || column_pointers.front() != 0 ||
+      column_pointers.back() != row_indices.size()) {
+    throw Error("CSC column pointers must have n + 1 = " + std::to_string(n + 1) +
+                " entries, start at 0 and end at the number of row indices");
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    if (column_pointers[j + 1] < column_pointers[j]) {
+      throw Error("CSC column pointers must not decrease (column " + std::to_string(j) + ")");
+    }
+  }
+  for (const std::size_t row : row_indices) {
+    if (row >= n) {
+      throw Error("CSC row index " + std::to_string(row) + " is outside a matrix of size " +
+                  std::to_string(n));
+    }
+  }
+  SparsityPattern pattern(n);
+  pattern.column_pointers_.assign(column_pointers.begin(), column_pointers.end());
+  pattern.row_indices_.assign(row_indices.begin(), row_indices.end());
+  normalise_columns(pattern.column_pointers_, pattern.row_indices_);
+  return pattern;
+}
+
+std::span<const std::size_t> SparsityPattern::rows_of_column(std::size_t j) const {
+  return std::span<const std::size_t>(row_indices_)
+      .subspan(column_pointers_[j], column_pointers_[j + 1] - column_pointers_[j]);
+}
+
+std::size_t SparsityPattern::find(std::size_t row, std::size_t column) const {
+  if (row >= n_ || column >= n_) {
+    return npos;
+  }
+  const auto rows = rows_of_column(column);
+  const auto it = std::lower_bound(rows.begin(), rows.end(), row);
+  if (it == rows.end() || *it != row) {
+    return npos;
+  }
+  return column_pointers_[column] + static_cast<std::size_t>(it - rows.begin());
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> SparsityPattern::entries() const {
+  std::vector<std::pair<std::size_t, std::size_t>> result;
+  result.reserve(nonzeros());
+  for (std::size_t j = 0; j < n_; ++j) {
+    for (const std::size_t i : rows_of_column(j)) {
+      result.emplace_back(i, j);
+    }
+  }
+  return result;
+}
+
+SparsityPattern SparsityPattern::union_with(const SparsityPattern& other) const {
+  if (other.n_ != n_) {
+    throw Error("cannot unite sparsity patterns of sizes " + std::to_string(n_) + " and " +
+                std::to_string(other.n_));
+  }
+  SparsityPattern result(n_);
+  result.row_indices_.reserve(std::max(nonzeros(), other.nonzeros()));
+  for (std::size_t j = 0; j < n_; ++j) {
+    const auto a = rows_of_column(j);
+    const auto b = other.rows_of_column(j);
+    std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(result.row_indices_));
+    result.column_pointers_[j + 1] = result.row_indices_.size();
+  }
+  return result;
+}
+
+SparsityPattern SparsityPattern::with_diagonal() const { return union_with(diagonal(n_)); }
+
+std::vector<std::vector<std::size_t>> ColumnColouring::columns_by_colour() const {
+  std::vector<std::vector<std::size_t>> groups(colours);
+  for (std::size_t j = 0; j < colour_of_column.size(); ++j) {
+    groups[colour_of_column[j]].push_back(j);
+  }
+  return groups;
+}
+
+ColumnColouring colour_columns(const SparsityPattern& pattern) {
+  const std::size_t n = pattern.size();
+  // Row-wise view (the transpose), to find the columns that share a row with a given column.
+  std::vector<std::size_t> row_pointers(n + 1, 0);
+  for (const std::size_t i : pattern.row_indices()) {
+    ++row_pointers[i + 1];
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    row_pointers[i + 1] += row_pointers[i];
+  }
+  std::vector<std::size_t> columns_of_row(pattern.nonzeros());
+  {
+    std::vector<std::size_t> next(row_pointers.begin(), row_pointers.end() - 1);
+    for (std::size_t j = 0; j < n; ++j) {
+      for (const std::size_t i : pattern.rows_of_column(j)) {
+        columns_of_row[next[i]++] = j;
+      }
+    }
+  }
+
+  constexpr std::size_t uncoloured = SparsityPattern::npos;
+  ColumnColouring colouring;
+  colouring.colour_of_column.assign(n, uncoloured);
+  // forbidden[c] == j marks colour c as taken by a neighbour of column j (no clearing needed).
+  std::vector<std::size_t> forbidden;
+  for (std::size_t j = 0; j < n; ++j) {
+    for (const std::size_t i : pattern.rows_of_column(j)) {
+      for (std::size_t k = row_pointers[i]; k < row_pointers[i + 1]; ++k) {
+        const std::size_t colour = colouring.colour_of_column[columns_of_row[k]];
+        if (colour != uncoloured) {
+          forbidden[colour] = j;
+        }
+      }
+    }
+    std::size_t colour = 0;
+    while (colour < forbidden.size() && forbidden[colour] == j) {
+      ++colour;
+    }
+    if (colour == forbidden.size()) {
+      forbidden.push_back(uncoloured);
+    }
+    colouring.colour_of_column[j] = colour;
+  }
+  colouring.colours = forbidden.size();
+  return colouring;
+}
+
+}  // namespace hydromet::numerics

@@ -1,0 +1,303 @@
+// RAII owners of SUNDIALS objects.
+#include "numerics/sundials_wrappers.hpp"
+
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunlinsol/sunlinsol_klu.h>
+#include <sunmatrix/sunmatrix_dense.h>
+#include <sunmatrix/sunmatrix_sparse.h>
+
+#include <algorithm>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hydromet/core/error.hpp"
+
+namespace hydromet::numerics::sundials {
+
+namespace {
+
+sunindextype to_index(std::size_t n) { return static_cast<sunindextype>(n); }
+
+[[noreturn]] void allocation_failed(const char* what) {
+  throw SolverError(std::string(what) + " returned no object (out of memory?)",
+                    SolverError::Details{"SUNDIALS", "", std::numeric_limits<double>::quiet_NaN(), {}});
+}
+
+}  // namespace
+
+void check_flag(int flag, const char* what) {
+  if (flag != 0) {
+    throw SolverError(
+        std::string(what) + " failed with flag " + std::to_string(flag),
+        SolverError::Details{"SUNDIALS", std::to_string(flag), std::numeric_limits<double>::quiet_NaN(), {}});
+  }
+}
+
+// ---- Context ----
+
+Context::Context() { check_flag(create_context(&context_), "SUNContext_Create"); }
+
+Context::~Context() {
+  if (context_ != nullptr) {
+    SUNContext_Free(&context_);
+  }
+}
+
+Context::Context(Context&& other) noexcept : context_(std::exchange(other.context_, nullptr)) {}
+
+Context& Context::operator=(Context&& other) noexcept {
+  if (this != &other) {
+    if (context_ != nullptr) {
+      SUNContext_Free(&context_);
+    }
+    context_ = std::exchange(other.context_, nullptr);
+  }
+  return *this;
+}
+
+// ---- SerialVector ----
+
+SerialVector::SerialVector(std::size_t size, SUNContext context)
+    : vector_(N_VNew_Serial(to_index(size), context)) {
+  if (vector_ == nullptr) {
+    allocation_failed("N_VNew_Serial");
+  }
+  std::fill(values().begin(), values().end(), 0.0);
+}
+
+SerialVector::SerialVector(std::span<const double> values, SUNContext context)
+    : SerialVector(values.size(), context) {
+  assign(values);
+}
+
+SerialVector::~SerialVector() {
+  if (vector_ != nullptr) {
+    N_VDestroy(vector_);
+  }
+}
+
+SerialVector::SerialVector(SerialVector&& other) noexcept : vector_(std::exchange(other.vector_, nullptr)) {}
+
+SerialVector& SerialVector::operator=(SerialVector&& other) noexcept {
+  if (this != &other) {
+    if (vector_ != nullptr) {
+      N_VDestroy(vector_);
+    }
+    vector_ = std::exchange(other.vector_, nullptr);
+  }
+  return *this;
+}
+
+std::size_t SerialVector::size() const {
+  return vector_ ? static_cast<std::size_t>(NV_LENGTH_S(vector_)) : 0;
+}
+
+std::span<double> SerialVector::values() const { return vector_ ? values_of(vector_) : std::span<double>(); }
+
+void SerialVector::assign(std::span<const double> source) {
+  const auto target = values();
+  if (source.size() != target.size()) {
+    throw Error("SerialVector::assign: " + std::to_string(source.size()) + " values for a vector of " +
+                std::to_string(target.size()));
+  }
+  std::copy(source.begin(), source.end(), target.begin());
+}
+
+std::span<double> values_of(N_Vector vector) {
+  return {NV_DATA_S(vector), static_cast<std::size_t>(NV_LENGTH_S(vector))};
+}
+
+// ---- Matrix ----
+
+Matrix Matrix::dense(std::size_t n, SUNContext context) {
+  SUNMatrix matrix = SUNDenseMatrix(to_index(n), to_index(n), context);
+  if (matrix == nullptr) {
+    allocation_failed("SUNDenseMatrix");
+  }
+  return Matrix(matrix);
+}
+
+Matrix Matrix::sparse(const SparsityPattern& pattern, SUNContext context) {
+  // SUNDIALS rejects NNZ = 0; one slot of room costs nothing.
+  const std::size_t capacity = std::max<std::size_t>(pattern.nonzeros(), 1);
+  SUNMatrix matrix = SUNSparseMatrix(to_index(pattern.size()), to_index(pattern.size()), to_index(capacity),
+                                     CSC_MAT, context);
+  if (matrix == nullptr) {
+    allocation_failed("SUNSparseMatrix");
+  }
+  Matrix result(matrix);
+  std::vector<double> zeros(pattern.nonzeros(), 0.0);
+  store_matrix(pattern, zeros, matrix);
+  return result;
+}
+
+Matrix::~Matrix() {
+  if (matrix_ != nullptr) {
+    SUNMatDestroy(matrix_);
+  }
+}
+
+Matrix::Matrix(Matrix&& other) noexcept : matrix_(std::exchange(other.matrix_, nullptr)) {}
+
+Matrix& Matrix::operator=(Matrix&& other) noexcept {
+  if (this != &other) {
+    if (matrix_ != nullptr) {
+      SUNMatDestroy(matrix_);
+    }
+    matrix_ = std::exchange(other.matrix_, nullptr);
+  }
+  return *this;
+}
+
+bool Matrix::is_sparse() const { return matrix_ != nullptr && SUNMatGetID(matrix_) == SUNMATRIX_SPARSE; }
+
+void store_matrix(const SparsityPattern& pattern, std::span<const double> values, SUNMatrix matrix) {
+  const std::size_t n = pattern.size();
+  if (values.size() != pattern.nonzeros()) {
+    throw Error("store_matrix: " + std::to_string(values.size()) + " values for a pattern with " +
+                std::to_string(pattern.nonzeros()) + " entries");
+  }
+  const auto column_pointers = pattern.column_pointers();
+  const auto row_indices = pattern.row_indices();
+  switch (SUNMatGetID(matrix)) {
+    case SUNMATRIX_DENSE: {
+      if (static_cast<std::size_t>(SM_ROWS_D(matrix)) != n ||
+          static_cast<std::size_t>(SM_COLUMNS_D(matrix)) != n) {
+        throw Error("store_matrix: dense matrix size does not match the pattern");
+      }
+      for (std::size_t j = 0; j < n; ++j) {
+        double* column = SM_COLUMN_D(matrix, j);
+        std::fill(column, column + n, 0.0);
+        for (std::size_t k = column_pointers[j]; k < column_pointers[j + 1]; ++k) {
+          column[row_indices[k]] = values[k];
+        }
+      }
+      return;
+    }
+    case SUNMATRIX_SPARSE: {
+      if (SM_SPARSETYPE_S(matrix) != CSC_MAT || static_cast<std::size_t>(SM_ROWS_S(matrix)) != n ||
+          static_cast<std::size_t>(SM_COLUMNS_S(matrix)) != n) {
+        throw Error("store_matrix: sparse matrix is not CSC of the pattern's size");
+      }
+      // A solver may have shrunk or grown the storage (SUNMatCopy); make room again.
+      if (static_cast<std::size_t>(SM_NNZ_S(matrix)) < pattern.nonzeros()) {
+        check_flag(SUNSparseMatrix_Reallocate(matrix, to_index(pattern.nonzeros())),
+                   "SUNSparseMatrix_Reallocate");
+      }
+      sunindextype* pointers = SM_INDEXPTRS_S(matrix);
+      sunindextype* rows = SM_INDEXVALS_S(matrix);
+      double* data = SM_DATA_S(matrix);
+      for (std::size_t j = 0; j <= n; ++j) {
+        pointers[j] = to_index(column_pointers[j]);
+      }
+      for (std::size_t k = 0; k < pattern.nonzeros(); ++k) {
+        rows[k] = to_index(row_indices[k]);
+        data[k] = values[k];
+      }
+      return;
+    }
+    default:
+      throw Error("store_matrix: only dense and sparse SUNMatrix are supported");
+  }
+}
+
+// ---- LinearSolver ----
+
+LinearSolver LinearSolver::dense(N_Vector y, SUNMatrix matrix, SUNContext context) {
+  SUNLinearSolver solver = SUNLinSol_Dense(y, matrix, context);
+  if (solver == nullptr) {
+    allocation_failed("SUNLinSol_Dense");
+  }
+  return LinearSolver(solver, "dense");
+}
+
+LinearSolver LinearSolver::klu(N_Vector y, SUNMatrix matrix, SUNContext context) {
+  SUNLinearSolver solver = SUNLinSol_KLU(y, matrix, context);
+  if (solver == nullptr) {
+    allocation_failed("SUNLinSol_KLU");
+  }
+  return LinearSolver(solver, "KLU");
+}
+
+LinearSolver::~LinearSolver() {
+  if (solver_ != nullptr) {
+    SUNLinSolFree(solver_);
+  }
+}
+
+LinearSolver::LinearSolver(LinearSolver&& other) noexcept
+    : solver_(std::exchange(other.solver_, nullptr)), name_(std::move(other.name_)) {}
+
+LinearSolver& LinearSolver::operator=(LinearSolver&& other) noexcept {
+  if (this != &other) {
+    if (solver_ != nullptr) {
+      SUNLinSolFree(solver_);
+    }
+    solver_ = std::exchange(other.solver_, nullptr);
+    name_ = std::move(other.name_);
+  }
+  return *this;
+}
+
+void LinearSolver::solve(SUNMatrix matrix, N_Vector x, N_Vector b) {
+  check_flag(SUNLinSolInitialize(solver_), "SUNLinSolInitialize");
+  check_flag(SUNLinSolSetup(solver_, matrix), "SUNLinSolSetup");
+  check_flag(SUNLinSolSolve(solver_, matrix, x, b, 0.0), "SUNLinSolSolve");
+}
+
+// ---- SolverMemory ----
+
+SolverMemory::SolverMemory(Package package, SUNContext context) : package_(package) {
+  switch (package) {
+    case Package::cvodes:
+      memory_ = CVodeCreate(CV_BDF, context);
+      break;
+    case Package::idas:
+      memory_ = IDACreate(context);
+      break;
+    case Package::kinsol:
+      memory_ = KINCreate(context);
+      break;
+  }
+  if (memory_ == nullptr) {
+    allocation_failed(package == Package::cvodes ? "CVodeCreate"
+                      : package == Package::idas ? "IDACreate"
+                                                 : "KINCreate");
+  }
+}
+
+SolverMemory::~SolverMemory() { release(); }
+
+SolverMemory::SolverMemory(SolverMemory&& other) noexcept
+    : package_(other.package_), memory_(std::exchange(other.memory_, nullptr)) {}
+
+SolverMemory& SolverMemory::operator=(SolverMemory&& other) noexcept {
+  if (this != &other) {
+    release();
+    package_ = other.package_;
+    memory_ = std::exchange(other.memory_, nullptr);
+  }
+  return *this;
+}
+
+void SolverMemory::release() noexcept {
+  if (memory_ == nullptr) {
+    return;
+  }
+  switch (package_) {
+    case Package::cvodes:
+      CVodeFree(&memory_);
+      break;
+    case Package::idas:
+      IDAFree(&memory_);
+      break;
+    case Package::kinsol:
+      KINFree(&memory_);
+      break;
+  }
+  memory_ = nullptr;
+}
+
+}  // namespace hydromet::numerics::sundials

@@ -1,0 +1,388 @@
+// Tests of DynamicSolver (CVODES and IDAS) against analytic and published solutions.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "hydromet/core/error.hpp"
+#include "hydromet/numerics/dynamic_solver.hpp"
+
+using namespace hydromet::numerics;
+using hydromet::SolverError;
+
+namespace {
+
+using Rhs = std::function<void(double, std::span<const double>, std::span<double>)>;
+
+// A system from a lambda, with optional algebraic rows, pattern and component names.
+class FunctionSystem : public SemiExplicitSystem {
+ public:
+  FunctionSystem(std::size_t n, Rhs rhs) : n_(n), rhs_(std::move(rhs)) {}
+  std::size_t size() const override { return n_; }
+  void evaluate(double t, std::span<const double> y, std::span<double> f) override {
+    ++evaluations;
+    rhs_(t, y, f);
+  }
+  std::vector<bool> differential_rows() const override {
+    return differential.empty() ? SemiExplicitSystem::differential_rows() : differential;
+  }
+  SparsityPattern jacobian_pattern() const override {
+    return pattern ? *pattern : SemiExplicitSystem::jacobian_pattern();
+  }
+  std::string component_name(std::size_t i) const override {
+    return prefix.empty() ? SemiExplicitSystem::component_name(i) : prefix + "[" + std::to_string(i) + "]";
+  }
+
+  std::vector<bool> differential;
+  std::optional<SparsityPattern> pattern;
+  std::string prefix;
+  long evaluations = 0;
+
+ private:
+  std::size_t n_;
+  Rhs rhs_;
+};
+
+// n independent decays y_i' = −k_i·y_i, k_i = 0.5 + 0.05·i; diagonal pattern.
+FunctionSystem decays(std::size_t n) {
+  FunctionSystem system(n, [](double, std::span<const double> y, std::span<double> f) {
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      f[i] = -(0.5 + 0.05 * static_cast<double>(i)) * y[i];
+    }
+  });
+  system.pattern = SparsityPattern::diagonal(n);
+  return system;
+}
+
+void check_decays(LinearSolverKind kind, std::size_t n, const std::string& expected_solver) {
+  auto system = decays(n);
+  DynamicOptions options;
+  options.rtol = 1e-11;
+  options.atol = 1e-14;
+  options.linear_solver = kind;
+  const std::vector<double> y0(n, 1.0);
+  DynamicSolver solver(system, 0.0, y0, options);
+  std::vector<double> y(n);
+  double worst = 0.0;
+  for (const double t : {0.1, 0.5, 1.0, 2.0, 5.0}) {
+    CHECK(solver.advance_to(t, y) == t);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double exact = std::exp(-(0.5 + 0.05 * static_cast<double>(i)) * t);
+      // Relative error, measured against 1e-5 where the solution has decayed below it (atol regime).
+      worst = std::max(worst, std::abs(y[i] - exact) / std::max(exact, 1e-5));
+    }
+  }
+  CHECK(worst < 1e-8);
+  const auto s = solver.statistics();
+  CHECK(s.method == "CVODES");
+  CHECK(s.linear_solver == expected_solver);
+  CHECK(s.steps > 10);
+  CHECK(s.rhs_evaluations == system.evaluations);
+  CHECK(s.jacobian_evaluations >= 1);
+  CHECK(s.jacobian_colours == 1);
+  CHECK(s.linear_solver_setups >= s.jacobian_evaluations);
+  CHECK(s.nonlinear_iterations >= s.steps);
+  CHECK(s.last_step > 0.0);
+}
+
+// Robertson's chemical kinetics (Robertson 1966; Hairer & Wanner, Solving ODEs II, §IV.1).
+void robertson(double, std::span<const double> y, std::span<double> f) {
+  f[0] = -0.04 * y[0] + 1e4 * y[1] * y[2];
+  f[1] = 0.04 * y[0] - 1e4 * y[1] * y[2] - 3e7 * y[1] * y[1];
+  f[2] = 3e7 * y[1] * y[1];
+}
+
+// Output of the SUNDIALS example cvRoberts_dns (examples/cvode/serial/cvRoberts_dns.out),
+// computed with rtol = 1e-4, so good to about 1e-4 relative.
+struct RobertsonReference {
+  double t;
+  double y[3];
+};
+constexpr RobertsonReference robertson_reference[] = {
+    {0.4, {9.851641e-01, 3.386242e-05, 1.480205e-02}},
+    {40.0, {7.158017e-01, 9.185037e-06, 2.841892e-01}},
+    {4.0e5, {4.937043e-03, 1.984465e-08, 9.950629e-01}},
+};
+
+std::vector<std::vector<double>> run_robertson(FunctionSystem& system, LinearSolverKind kind) {
+  DynamicOptions options;
+  options.linear_solver = kind;
+  options.rtol = 1e-8;
+  options.atol_components = {1e-12, 1e-16, 1e-10};
+  const std::vector<double> y0{1.0, 0.0, 0.0};
+  DynamicSolver solver(system, 0.0, y0, options);
+  std::vector<std::vector<double>> results;
+  for (const auto& reference : robertson_reference) {
+    std::vector<double> y(3);
+    solver.advance_to(reference.t, y);
+    CAPTURE(reference.t);
+    for (int i = 0; i < 3; ++i) {
+      CHECK(y[static_cast<std::size_t>(i)] == doctest::Approx(reference.y[i]).epsilon(2e-4));
+    }
+    CHECK(std::abs(y[0] + y[1] + y[2] - 1.0) < 1e-10);
+    results.push_back(y);
+  }
+  return results;
+}
+
+struct ModelBug : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace
+
+TEST_CASE("exponential decay matches exp(-kt) to 1e-8 with dense and KLU") {
+  check_decays(LinearSolverKind::dense, 3, "dense");
+  check_decays(LinearSolverKind::klu, 3, "KLU");
+  check_decays(LinearSolverKind::automatic, 60, "KLU");
+  check_decays(LinearSolverKind::automatic, 4, "dense");
+}
+
+TEST_CASE("an analytic Jacobian replaces the finite differences") {
+  class Decay : public SemiExplicitSystem {
+   public:
+    std::size_t size() const override { return 1; }
+    void evaluate(double, std::span<const double> y, std::span<double> f) override { f[0] = -2.0 * y[0]; }
+    bool jacobian(double, std::span<const double>, std::span<double> values) override {
+      values[0] = -2.0;
+      return true;
+    }
+  } decay;
+  DynamicOptions options;
+  options.rtol = 1e-10;
+  options.atol = 1e-14;
+  const std::vector<double> y0{1.0};
+  DynamicSolver solver(decay, 0.0, y0, options);
+  std::vector<double> y(1);
+  solver.advance_to(1.0, y);
+  CHECK(y[0] == doctest::Approx(std::exp(-2.0)).epsilon(1e-8));
+  CHECK(solver.statistics().analytic_jacobian);
+  CHECK(solver.statistics().jacobian_colours == 0);
+  CHECK(solver.statistics().rhs_evaluations < 1000);
+}
+
+TEST_CASE("Robertson through CVODES and through IDAS with an algebraic conservation row") {
+  FunctionSystem ode(3, robertson);
+  const auto cvodes = run_robertson(ode, LinearSolverKind::dense);
+
+  FunctionSystem dae(3, [](double t, std::span<const double> y, std::span<double> f) {
+    robertson(t, y, f);
+    f[2] = y[0] + y[1] + y[2] - 1.0;
+  });
+  dae.differential = {true, true, false};
+  const auto idas = run_robertson(dae, LinearSolverKind::klu);
+
+  for (std::size_t k = 0; k < cvodes.size(); ++k) {
+    for (std::size_t i = 0; i < 3; ++i) {
+      CHECK(idas[k][i] == doctest::Approx(cvodes[k][i]).epsilon(1e-5));
+    }
+  }
+}
+
+TEST_CASE("IDAS makes inconsistent algebraic initial values consistent") {
+  // y' = −y, 0 = z − 2y; z(0) = 5 is inconsistent and IDACalcIC corrects it to 2.
+  FunctionSystem system(2, [](double, std::span<const double> y, std::span<double> f) {
+    f[0] = -y[0];
+    f[1] = y[1] - 2.0 * y[0];
+  });
+  system.differential = {true, false};
+  DynamicOptions options;
+  options.rtol = 1e-10;
+  options.atol = 1e-12;
+  const std::vector<double> y0{1.0, 5.0};
+  DynamicSolver solver(system, 0.0, y0, options);
+  CHECK(solver.method() == "IDAS");
+  std::vector<double> y(2);
+  solver.advance_to(1.0, y);
+  CHECK(y[0] == doctest::Approx(std::exp(-1.0)).epsilon(1e-7));
+  CHECK(y[1] == doctest::Approx(2.0 * std::exp(-1.0)).epsilon(1e-7));
+  CHECK(solver.statistics().method == "IDAS");
+}
+
+TEST_CASE("reinitialize after a feed step, stop at t_out, and stop_time") {
+  bool past_discontinuity_allowed = false;
+  FunctionSystem system(1, [&](double t, std::span<const double> y, std::span<double> f) {
+    if (t > 1.0 && !past_discontinuity_allowed) {
+      throw ModelBug("evaluated past the discontinuity at t = 1");
+    }
+    f[0] = -y[0];
+  });
+  DynamicOptions options;
+  options.rtol = 1e-10;
+  options.atol = 1e-14;
+  const std::vector<double> y0{1.0};
+  DynamicSolver solver(system, 0.0, y0, options);
+  std::vector<double> y(1);
+  CHECK(solver.advance_to(1.0, y, true) == 1.0);
+  CHECK(y[0] == doctest::Approx(std::exp(-1.0)).epsilon(1e-8));
+  const long steps_before = solver.statistics().steps;
+
+  past_discontinuity_allowed = true;
+  const std::vector<double> fed{2.0 * y[0]};  // the feed doubles the inventory
+  solver.reinitialize(1.0, fed);
+  CHECK(solver.time() == 1.0);
+  solver.advance_to(2.0, y);
+  CHECK(y[0] == doctest::Approx(2.0 * std::exp(-2.0)).epsilon(1e-8));
+  CHECK(solver.statistics().steps > steps_before);
+  CHECK(solver.statistics().reinitializations == 1);
+  CHECK_THROWS_AS(solver.advance_to(1.5, y), hydromet::Error);  // backwards
+
+  options.stop_time = 0.5;
+  DynamicSolver stopped(system, 0.0, y0, options);
+  CHECK(stopped.advance_to(3.0, y) == 0.5);
+  CHECK(y[0] == doctest::Approx(std::exp(-0.5)).epsilon(1e-8));
+}
+
+TEST_CASE("an exception thrown by the model comes out unchanged, also from IDAS") {
+  for (const bool dae : {false, true}) {
+    FunctionSystem system(2, [&](double t, std::span<const double> y, std::span<double> f) {
+      if (t > 0.3) {
+        throw ModelBug("model bug at t > 0.3");
+      }
+      f[0] = -y[0];
+      f[1] = dae ? y[1] - y[0] : -y[1];
+    });
+    if (dae) {
+      system.differential = {true, false};
+    }
+    const std::vector<double> y0{1.0, 1.0};
+    DynamicSolver solver(system, 0.0, y0);
+    std::vector<double> y(2);
+    CAPTURE(dae);
+    CHECK_THROWS_WITH_AS(solver.advance_to(1.0, y), "model bug at t > 0.3", ModelBug);
+    // The solver stays usable once restarted.
+    solver.reinitialize(0.0, y0);
+    solver.advance_to(0.2, y);
+    CHECK(y[0] == doctest::Approx(std::exp(-0.2)).epsilon(1e-5));
+  }
+}
+
+TEST_CASE("a RecoverableError makes the integrator retry with a smaller step") {
+  int refusals = 0;
+  FunctionSystem system(1, [&](double t, std::span<const double> y, std::span<double> f) {
+    if (t > 0.5 && refusals < 3) {
+      ++refusals;
+      throw RecoverableError("not yet");
+    }
+    f[0] = -y[0];
+  });
+  DynamicOptions options;
+  options.rtol = 1e-10;
+  options.atol = 1e-14;
+  const std::vector<double> y0{1.0};
+  DynamicSolver solver(system, 0.0, y0, options);
+  std::vector<double> y(1);
+  solver.advance_to(2.0, y);
+  CHECK(refusals == 3);
+  CHECK(y[0] == doctest::Approx(std::exp(-2.0)).epsilon(1e-8));
+
+  // A model that always refuses ends in a SolverError that quotes it.
+  FunctionSystem stubborn(1, [](double t, std::span<const double> state, std::span<double> f) {
+    if (t > 0.5) {
+      throw RecoverableError("concentration would go negative");
+    }
+    f[0] = -state[0];
+  });
+  DynamicSolver failing(stubborn, 0.0, y0);
+  try {
+    failing.advance_to(2.0, y);
+    FAIL("expected a SolverError");
+  } catch (const SolverError& error) {
+    CHECK(error.details().solver == "CVODES");
+    CHECK(std::string(error.what()).find("concentration would go negative") != std::string::npos);
+  }
+}
+
+TEST_CASE("blow-up y' = y^2 fails with the flag, the time and the component") {
+  for (const bool dae : {false, true}) {
+    FunctionSystem system(2, [&](double, std::span<const double> y, std::span<double> f) {
+      f[0] = y[0] * y[0];
+      f[1] = dae ? y[1] - 1.0 : 0.0;
+    });
+    system.prefix = "blowup.x";
+    if (dae) {
+      system.differential = {true, false};
+    }
+    const std::vector<double> y0{1.0, 1.0};
+    DynamicSolver solver(system, 0.0, y0);
+    std::vector<double> y(2);
+    CAPTURE(dae);
+    try {
+      solver.advance_to(2.0, y);
+      FAIL("expected a SolverError");
+    } catch (const SolverError& error) {
+      const auto& details = error.details();
+      MESSAGE(std::string(error.what()));
+      CHECK(details.solver == (dae ? "IDAS" : "CVODES"));
+      CHECK(details.flag.rfind(dae ? "IDA_" : "CV_", 0) == 0);
+      CHECK(std::string(error.what()).find(details.flag) != std::string::npos);
+      CHECK(details.time > 0.99);
+      CHECK(details.time <= 1.0);
+      REQUIRE_FALSE(details.worst_components.empty());
+      CHECK(details.worst_components.front().name == "blowup.x[0]");
+    }
+  }
+}
+
+TEST_CASE("a step limit stops a long run with a clear error") {
+  auto system = decays(2);
+  DynamicOptions options;
+  options.rtol = 1e-12;
+  options.max_steps = 20;
+  const std::vector<double> y0{1.0, 1.0};
+  DynamicSolver solver(system, 0.0, y0, options);
+  std::vector<double> y(2);
+  try {
+    solver.advance_to(100.0, y);
+    FAIL("expected a SolverError");
+  } catch (const SolverError& error) {
+    CHECK(error.details().flag == "CV_TOO_MUCH_WORK");
+    CHECK(std::string(error.what()).find("max_steps = 20") != std::string::npos);
+    CHECK(error.details().time > 0.0);
+    CHECK(error.details().time < 100.0);
+  }
+}
+
+TEST_CASE("a wall-clock limit stops a long run with a clear error") {
+  // A slow harmonic oscillator over many periods.
+  FunctionSystem system(2, [](double, std::span<const double> y, std::span<double> f) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    f[0] = y[1];
+    f[1] = -y[0];
+  });
+  DynamicOptions options;
+  options.rtol = 1e-10;
+  options.max_steps = 100000000;
+  options.wall_clock_limit = 0.2;
+  const std::vector<double> y0{1.0, 0.0};
+  const auto start = std::chrono::steady_clock::now();
+  DynamicSolver solver(system, 0.0, y0, options);
+  std::vector<double> y(2);
+  try {
+    solver.advance_to(1e6, y);
+    FAIL("expected a SolverError");
+  } catch (const SolverError& error) {
+    CHECK(std::string(error.what()).find("wall-clock limit of 0.2 s exceeded") != std::string::npos);
+  }
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(elapsed < 2.0);
+}
+
+TEST_CASE("bad input is rejected before any solve") {
+  auto system = decays(2);
+  const std::vector<double> wrong_size{1.0};
+  CHECK_THROWS_AS(DynamicSolver(system, 0.0, wrong_size), hydromet::Error);
+  DynamicOptions options;
+  options.atol_components = {1e-8};
+  const std::vector<double> y0{1.0, 1.0};
+  CHECK_THROWS_AS(DynamicSolver(system, 0.0, y0, options), hydromet::Error);
+  options = {};
+  options.max_order = 7;
+  CHECK_THROWS_AS(DynamicSolver(system, 0.0, y0, options), hydromet::Error);
+}

@@ -1,0 +1,68 @@
+// Tests of the RAII owners of SUNDIALS objects.
+#include <doctest/doctest.h>
+
+#include <utility>
+#include <vector>
+
+#include "hydromet/core/error.hpp"
+#include "numerics/sundials_wrappers.hpp"
+
+using namespace hydromet::numerics;
+namespace sun = hydromet::numerics::sundials;
+
+namespace {
+
+// [[4, −1, 0], [−1, 4, −1], [0, −1, 4]] · [1, 2, 3] = [2, 4, 10].
+void solve_tridiagonal(bool sparse) {
+  sun::Context context;
+  const auto pattern =
+      SparsityPattern::from_entries(3, std::vector<std::pair<std::size_t, std::size_t>>{
+                                           {0, 0}, {1, 0}, {0, 1}, {1, 1}, {2, 1}, {1, 2}, {2, 2}});
+  std::vector<double> values(pattern.nonzeros());
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    values[k] = pattern.entries()[k].first == pattern.entries()[k].second ? 4.0 : -1.0;
+  }
+  const std::vector<double> rhs{2.0, 4.0, 10.0};
+  sun::SerialVector x(3, context.get());
+  sun::SerialVector b(rhs, context.get());
+  auto matrix = sparse ? sun::Matrix::sparse(pattern, context.get()) : sun::Matrix::dense(3, context.get());
+  CHECK(matrix.is_sparse() == sparse);
+  sun::store_matrix(pattern, values, matrix.get());
+  auto solver = sparse ? sun::LinearSolver::klu(x.get(), matrix.get(), context.get())
+                       : sun::LinearSolver::dense(x.get(), matrix.get(), context.get());
+  CHECK(solver.name() == (sparse ? "KLU" : "dense"));
+  solver.solve(matrix.get(), x.get(), b.get());
+  CHECK(x.values()[0] == doctest::Approx(1.0).epsilon(1e-14));
+  CHECK(x.values()[1] == doctest::Approx(2.0).epsilon(1e-14));
+  CHECK(x.values()[2] == doctest::Approx(3.0).epsilon(1e-14));
+}
+
+}  // namespace
+
+TEST_CASE("serial vectors own and expose their data") {
+  sun::Context context;
+  REQUIRE(context.get() != nullptr);
+  sun::SerialVector v(std::vector<double>{1.0, 2.0, 3.0}, context.get());
+  CHECK(v.size() == 3);
+  CHECK(sun::values_of(v.get())[2] == 3.0);
+  sun::SerialVector moved = std::move(v);
+  CHECK(v.get() == nullptr);  // NOLINT(bugprone-use-after-move): moved-from state is specified
+  CHECK(moved.size() == 3);
+  CHECK_THROWS_AS(moved.assign(std::vector<double>{1.0}), hydromet::Error);
+  sun::Context other = std::move(context);
+  CHECK(other.get() != nullptr);
+}
+
+TEST_CASE("dense and KLU linear solvers solve through the wrappers") {
+  solve_tridiagonal(false);
+  solve_tridiagonal(true);
+}
+
+TEST_CASE("solver memory of each package is created and freed") {
+  sun::Context context;
+  for (const auto package : {sun::Package::cvodes, sun::Package::idas, sun::Package::kinsol}) {
+    sun::SolverMemory memory(package, context.get());
+    CHECK(memory.get() != nullptr);
+    CHECK(memory.package() == package);
+  }
+}
