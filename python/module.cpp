@@ -6,7 +6,9 @@
 
 namespace py = pybind11;
 
+void bind_core(py::module_& module);
 void bind_flowsheet(py::module_& module);
+void bind_thermo(py::module_& module);
 
 PYBIND11_MODULE(_core, module) {
   module.doc() = "hydromet compiled core";
@@ -28,5 +30,7 @@ PYBIND11_MODULE(_core, module) {
       error(e.what());
     }
   });
+  bind_core(module);
   bind_flowsheet(module);
+  bind_thermo(module);
 }

@@ -6,8 +6,12 @@ The compiled core lives in ``hydromet._core``; this package adds NumPy/pandas co
 from . import _core
 from ._core import Error, InputError, SimulationOptions, SolverError, __version__
 from .results import Result
+from .speciation import Speciation, speciate
 
-__all__ = ["Error", "InputError", "SolverError", "Flowsheet", "Result", "SimulationOptions", "__version__"]
+__all__ = [
+    "Error", "InputError", "SolverError", "Flowsheet", "Result", "SimulationOptions", "Speciation", "speciate",
+    "__version__",
+]
 
 
 class Flowsheet:

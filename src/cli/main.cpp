@@ -1,15 +1,25 @@
 // The `hydromet` command line: run, validate.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <limits>
+#include <map>
+#include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "hydromet/core/error.hpp"
 #include "hydromet/core/quantity.hpp"
 #include "hydromet/core/version.hpp"
 #include "hydromet/io/flowsheet_loader.hpp"
 #include "hydromet/io/writers.hpp"
+#include "hydromet/thermo/composition.hpp"
+#include "hydromet/thermo/speciation.hpp"
 
 namespace {
 
@@ -72,9 +82,94 @@ int run_command(const RunOptions& options) {
 
 int validate_command(const std::string& file) {
   const auto flowsheet = hydromet::load_flowsheet(file);
-  std::cout << file << ": valid (" << flowsheet.unit_count() << " unit" << (flowsheet.unit_count() == 1 ? "" : "s")
-            << ", " << flowsheet.components().aqueous_count() << " aqueous species, "
-            << flowsheet.components().solid_count() << " solids)\n";
+  std::cout << file << ": valid (" << flowsheet.unit_count() << " unit"
+            << (flowsheet.unit_count() == 1 ? "" : "s") << ", " << flowsheet.components().aqueous_count()
+            << " aqueous species, " << flowsheet.components().solid_count() << " solids)\n";
+  return 0;
+}
+
+struct SpeciateOptions {
+  std::vector<std::string> amounts;  // NAME=AMOUNT
+  std::string temperature = "25 degC";
+  std::string model = "davies";
+  std::vector<std::string> minerals;
+  std::vector<std::string> equilibrium;
+  double ph = std::numeric_limits<double>::quiet_NaN();
+};
+
+int speciate_command(const SpeciateOptions& options) {
+  const auto& database = hydromet::Database::bundled();
+  std::map<std::string, double> totals{{"H+", 0.0}};
+  for (const auto& entry : options.amounts) {
+    const auto equals = entry.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw hydromet::InputError("expected NAME=AMOUNT such as `Na2CO3=0.1 mol/kg`, got `" + entry + "`");
+    }
+    const std::string name = entry.substr(0, equals);
+    double molality = 0.0;
+    try {
+      molality =
+          hydromet::parse_quantity_as(entry.substr(equals + 1), hydromet::dimension::molality, "mol/kg");
+    } catch (const hydromet::InputError& error) {
+      throw hydromet::InputError("`" + name + "`: " + error.message());
+    }
+    for (const auto& [basis, coefficient] : hydromet::basis_composition(database, name)) {
+      if (basis != "H2O") {
+        totals[basis] += coefficient * molality;
+      }
+    }
+  }
+  std::vector<std::string> minerals = options.minerals;
+  minerals.insert(minerals.end(), options.equilibrium.begin(), options.equilibrium.end());
+  std::sort(minerals.begin(), minerals.end());
+  minerals.erase(std::unique(minerals.begin(), minerals.end()), minerals.end());
+  for (const auto& mineral : minerals) {
+    for (const auto& [basis, coefficient] : hydromet::basis_composition(database, mineral)) {
+      if (basis != "H2O") {
+        totals.try_emplace(basis, 0.0);
+      }
+    }
+  }
+  std::vector<std::string> components;
+  for (const auto& [name, total] : totals) {
+    components.push_back(name);
+  }
+  hydromet::SpeciationOptions speciation;
+  speciation.activity_model = hydromet::parse_activity_model(options.model);
+  if (!std::isnan(options.ph)) {
+    speciation.ph = options.ph;
+  }
+  speciation.equilibrium_minerals = options.equilibrium;
+  const double temperature =
+      hydromet::parse_quantity_as(options.temperature, hydromet::dimension::temperature, "degC");
+  hydromet::SpeciationSolver solver(
+      std::make_shared<const hydromet::ChemicalSystem>(database, components, minerals), speciation);
+  const auto result = solver.solve(totals, temperature);
+  const auto& system = solver.system();
+  std::printf("T = %.2f degC, pH = %.4f, ionic strength = %.6g mol/kg, water activity = %.6f\n\n",
+              temperature - 273.15, result.ph, result.ionic_strength, result.water_activity);
+  std::printf("  %-16s %14s %12s %14s\n", "species", "molality", "gamma", "log10 a");
+  std::vector<std::size_t> order(system.species_names().size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return result.molality[static_cast<Eigen::Index>(a)] > result.molality[static_cast<Eigen::Index>(b)];
+  });
+  for (const auto i : order) {
+    const auto k = static_cast<Eigen::Index>(i);
+    const double activity = result.molality[k] * result.activity_coefficient[k];
+    std::printf("  %-16s %14.6e %12.6f %14.4f\n", system.species_names()[i].c_str(), result.molality[k],
+                result.activity_coefficient[k], activity > 0.0 ? std::log10(activity) : -HUGE_VAL);
+  }
+  if (!minerals.empty()) {
+    std::printf("\n  %-16s %14s %16s\n", "mineral", "SI", "dissolved");
+    for (std::size_t m = 0; m < system.mineral_names().size(); ++m) {
+      const auto k = static_cast<Eigen::Index>(m);
+      std::printf("  %-16s %14.4f %16.6e\n", system.mineral_names()[m].c_str(), result.saturation_index[k],
+                  -result.mineral_amount[k]);
+    }
+  }
   return 0;
 }
 
@@ -86,7 +181,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Examples:\n  hydromet run flowsheets/w_scheelite_soda_batch.yaml --out results/\n"
-      "  hydromet validate my_plant.yaml\n\nExit codes: 0 success, 2 input error, 3 solver failure, 1 other.");
+      "  hydromet validate my_plant.yaml\n\nExit codes: 0 success, 2 input error, 3 solver failure, 1 "
+      "other.");
 
   RunOptions run_options;
   auto* run = app.add_subcommand("run", "Simulate a flowsheet and print its results");
@@ -100,6 +196,21 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "Check a flowsheet file without solving it");
   validate->add_option("file", validate_file, "Flowsheet YAML file")->required();
 
+  SpeciateOptions speciate_options;
+  auto* speciate =
+      app.add_subcommand("speciate", "Speciate a solution (molal scale) and print species and minerals");
+  speciate
+      ->add_option("amounts", speciate_options.amounts,
+                   "NAME=AMOUNT, e.g. Na2CO3=0.1 or \"WO4-2=0.05 mol/kg\"")
+      ->required();
+  speciate->add_option("-T,--temperature", speciate_options.temperature, "Temperature (default 25 degC)");
+  speciate->add_option("--model", speciate_options.model, "Activity model: ideal, davies, b-dot, sit")
+      ->check(CLI::IsMember({"ideal", "davies", "b-dot", "bdot", "sit"}));
+  speciate->add_option("--mineral", speciate_options.minerals, "Report this mineral's saturation index");
+  speciate->add_option("--equilibrium", speciate_options.equilibrium, "Hold this mineral at saturation");
+  speciate->add_option("--ph", speciate_options.ph, "Fix the pH (default: charge balance on H+)");
+  speciate->footer("Example: hydromet speciate Na2CO3=0.5 Na2WO4=0.2 -T \"80 degC\" --mineral scheelite");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& success) {
@@ -112,6 +223,9 @@ int main(int argc, char** argv) {
   try {
     if (run->parsed()) {
       return run_command(run_options);
+    }
+    if (speciate->parsed()) {
+      return speciate_command(speciate_options);
     }
     return validate_command(validate_file);
   } catch (const hydromet::InputError& error) {

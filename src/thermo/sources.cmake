@@ -1,1 +1,1 @@
-set(module_sources)
+set(module_sources activity.cpp chemical_system.cpp composition.cpp log_k.cpp speciation.cpp water.cpp)

@@ -1,0 +1,4 @@
+// The benchmark program's main.
+#include <benchmark/benchmark.h>
+
+BENCHMARK_MAIN();
