@@ -75,15 +75,17 @@ void Flowsheet::validate() {
   std::set<std::string> used_inlets;
   for (const auto& connection : connections_) {
     for (const auto* end : {&connection.from, &connection.to}) {
-      const bool is_outlet = end == &connection.from;
-      const UnitOperation* unit = find_unit(end->unit);
-      if (unit == nullptr) {
+      if (find_unit(end->unit) == nullptr) {
         std::string message = "connection names unknown unit `" + end->unit + "`";
         if (auto suggestion = closest_match(end->unit, unit_names); !suggestion.empty()) {
           message += "; did you mean `" + suggestion + "`?";
         }
         throw InputError(message, connection.location);
       }
+    }
+    for (const auto* end : {&connection.from, &connection.to}) {
+      const bool is_outlet = end == &connection.from;
+      const UnitOperation* unit = find_unit(end->unit);
       const auto ports = is_outlet ? unit->outlet_ports() : unit->inlet_ports();
       if (std::find(ports.begin(), ports.end(), end->port) == ports.end()) {
         throw InputError(std::string(unit->type()) + " `" + unit->name() + "` has no " +

@@ -7,24 +7,14 @@
 #include <set>
 
 #include "common/yaml_support.hpp"
+#include "io/build_context.hpp"
 #include "hydromet/kinetics/leach_reaction.hpp"
-#include "hydromet/unitops/leach_tank.hpp"
 
 namespace hydromet {
 namespace {
 
+using detail::DefaultUnits;
 using detail::YamlDocument;
-
-/// Default units for bare numbers, from the file's `units:` section.
-struct DefaultUnits {
-  std::string temperature = "K";
-  std::string time = "s";
-  std::string length = "m";
-  std::string volume = "m3";
-  std::string mass = "kg";
-  std::string concentration = "mol/m3";
-  std::string molar_energy = "J/mol";
-};
 
 struct Loader {
   const YamlDocument& document;
@@ -39,7 +29,9 @@ struct Loader {
   }
 
   void read_units(const YAML::Node& node) {
-    detail::check_keys(document, node, {"temperature", "time", "length", "volume", "mass", "concentration", "molar_energy"},
+    detail::check_keys(document, node,
+                       {"temperature", "time", "length", "volume", "mass", "concentration", "molar_energy", "flow",
+                        "mass_flow"},
                        "`units`");
     auto take = [&](const char* key, std::string& target, const Dimension& expected) {
       if (const auto value = node[key]) {
@@ -64,6 +56,8 @@ struct Loader {
     take("mass", units.mass, dimension::mass);
     take("concentration", units.concentration, dimension::molar_concentration);
     take("molar_energy", units.molar_energy, dimension::molar_energy);
+    take("flow", units.flow, dimension::volumetric_flow);
+    take("mass_flow", units.mass_flow, dimension::mass_flow);
   }
 
   void read_species(const YAML::Node& node) {
@@ -232,109 +226,6 @@ struct Loader {
     }
   }
 
-  std::unique_ptr<UnitOperation> read_leach_tank(const std::string& name, const YAML::Node& node) {
-    const std::string where = "leach_tank `" + name + "`";
-    detail::check_keys(document, node, {"type", "mode", "temperature", "volume", "solution", "solids", "reactions"},
-                       where);
-    if (const auto mode = node["mode"]) {
-      if (const auto text = detail::as_string(document, mode, "mode"); text != "batch") {
-        fail(mode, where + ": mode `" + text + "` is not available yet; expected `batch`");
-      }
-    }
-    LeachTankParameters parameters;
-    using namespace boost::units;
-    parameters.temperature =
-        quantity(detail::require(document, node, "temperature", where), dimension::temperature, units.temperature,
-                 "temperature") *
-        si::kelvin;
-    const auto volume_node = detail::require(document, node, "volume", where);
-    parameters.solution_volume = quantity(volume_node, dimension::volume, units.volume, "volume") * si::cubic_meter;
-    if (!(parameters.solution_volume.value() > 0.0)) {
-      fail(volume_node, where + ": volume must be positive");
-    }
-    if (const auto solution = node["solution"]) {
-      if (!solution.IsMap()) {
-        fail(solution, where + ": `solution` must map species to concentrations");
-      }
-      for (const auto& entry : solution) {
-        const std::string species = detail::as_string(document, entry.first, "species");
-        track(entry.first, species);
-        if (database.species(species).phase != Phase::aqueous) {
-          fail(entry.first, where + ": `" + species + "` is not an aqueous species");
-        }
-        const double c = quantity(entry.second, dimension::molar_concentration, units.concentration, "concentration");
-        if (c < 0.0) {
-          fail(entry.second, where + ": concentration must be >= 0");
-        }
-        parameters.solution.push_back({species, c * si::mole / si::cubic_meter});
-      }
-    }
-    const auto solids_node = detail::require(document, node, "solids", where);
-    if (!solids_node.IsMap()) {
-      fail(solids_node, where + ": `solids` must map minerals to {mass, particle_size}");
-    }
-    for (const auto& entry : solids_node) {
-      const std::string mineral = detail::as_string(document, entry.first, "mineral");
-      track(entry.first, mineral);
-      if (database.species(mineral).phase != Phase::solid) {
-        fail(entry.first, where + ": `" + mineral + "` is not a solid");
-      }
-      detail::check_keys(document, entry.second, {"mass", "particle_size"}, where + " solid `" + mineral + "`");
-      const auto mass_node = detail::require(document, entry.second, "mass", mineral);
-      const double mass = quantity(mass_node, dimension::mass, units.mass, "mass");
-      if (mass < 0.0) {
-        fail(mass_node, where + ": mass must be >= 0");
-      }
-      const auto size_node = detail::require(document, entry.second, "particle_size", mineral);
-      const double size = quantity(size_node, dimension::length, units.length, "particle_size");
-      if (!(size > 0.0)) {
-        fail(size_node, where + ": particle_size must be positive");
-      }
-      parameters.solids.push_back({mineral, mass * si::kilogram, size * si::meter});
-    }
-    if (const auto list = node["reactions"]) {
-      if (!list.IsSequence()) {
-        fail(list, where + ": `reactions` must be a list of reaction names");
-      }
-      for (const auto& item : list) {
-        const std::string reaction = detail::as_string(document, item, "reaction name");
-        const auto found = reactions.find(reaction);
-        if (found == reactions.end()) {
-          std::vector<std::string> known;
-          for (const auto& [key, value] : reactions) {
-            known.push_back(key);
-          }
-          std::string message = where + ": unknown reaction `" + reaction + "`";
-          if (auto suggestion = closest_match(reaction, known); !suggestion.empty()) {
-            message += "; did you mean `" + suggestion + "`?";
-          }
-          fail(item, message);
-        }
-        const bool charged = std::any_of(parameters.solids.begin(), parameters.solids.end(),
-                                         [&](const auto& c) { return c.mineral == found->second.mineral; });
-        if (!charged) {
-          fail(item, where + ": reaction `" + reaction + "` attacks `" + found->second.mineral +
-                         "`, which is not in `solids`");
-        }
-        parameters.reactions.push_back(found->second);
-      }
-    }
-    try {
-      return std::make_unique<LeachTank>(name, std::move(parameters));
-    } catch (const InputError& error) {
-      fail(node, error.message());
-    }
-  }
-
-  using UnitBuilder = std::function<std::unique_ptr<UnitOperation>(Loader&, const std::string&, const YAML::Node&)>;
-  static const std::map<std::string, UnitBuilder>& builders() {
-    static const std::map<std::string, UnitBuilder> table{
-        {"leach_tank", [](Loader& loader, const std::string& name, const YAML::Node& node) {
-           return loader.read_leach_tank(name, node);
-         }}};
-    return table;
-  }
-
   void read_simulation(const YAML::Node& node, RunSettings& run) {
     detail::check_keys(document, node, {"until", "outputs", "relative_tolerance", "absolute_tolerance", "max_steps"},
                        "`simulation`");
@@ -401,9 +292,11 @@ struct Loader {
     }
     std::vector<std::pair<std::unique_ptr<UnitOperation>, SourceLocation>> built;
     std::vector<std::string> types;
-    for (const auto& [type, builder] : builders()) {
+    for (const auto& [type, builder] : detail::unit_builders()) {
       types.push_back(type);
     }
+    const detail::BuildContext context(document, units, database, reactions,
+                                       [this](const YAML::Node& node, const std::string& species) { track(node, species); });
     for (const auto& entry : equipment) {
       const std::string name = detail::as_string(document, entry.first, "unit name");
       if (name.empty() || name.find('.') != std::string::npos) {
@@ -415,15 +308,15 @@ struct Loader {
       }
       const auto type_node = detail::require(document, body, "type", "unit `" + name + "`");
       const std::string type = detail::as_string(document, type_node, "type");
-      const auto builder = builders().find(type);
-      if (builder == builders().end()) {
+      const auto builder = detail::unit_builders().find(type);
+      if (builder == detail::unit_builders().end()) {
         std::string message = "unknown unit type `" + type + "`";
         if (auto suggestion = closest_match(type, types); !suggestion.empty()) {
           message += "; did you mean `" + suggestion + "`?";
         }
         fail(type_node, message);
       }
-      built.emplace_back(builder->second(*this, name, body), detail::location_of(document, entry.first));
+      built.emplace_back(builder->second(context, name, body), detail::location_of(document, entry.first));
     }
     Flowsheet flowsheet(database);
     if (const auto node = root["name"]) {
@@ -482,7 +375,7 @@ Flowsheet load_flowsheet_string(const std::string& yaml_text, const std::string&
 
 std::vector<std::string> unit_types() {
   std::vector<std::string> types;
-  for (const auto& [type, builder] : Loader::builders()) {
+  for (const auto& [type, builder] : detail::unit_builders()) {
     types.push_back(type);
   }
   return types;

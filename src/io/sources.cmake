@@ -1,1 +1,1 @@
-set(module_sources flowsheet_loader.cpp writers.cpp)
+set(module_sources build_context.cpp builders/leach_tank.cpp flowsheet_loader.cpp writers.cpp)

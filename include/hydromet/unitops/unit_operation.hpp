@@ -21,6 +21,10 @@ struct UnitOutput {
   std::string unit;  ///< unit of `value` as a display string ("-", "mol/m3", "kg")
 };
 
+/// How a unit exchanges material with the outside of the flowsheet: sources bring it in (feeds), sinks take
+/// it out (products). The flowsheet integrates their element flows for the plant balance.
+enum class Boundary { none, source, sink };
+
 /// A process unit. Units with inventory own a contiguous block of the flowsheet state vector and compute
 /// their outlets from that block alone; units without inventory own no states and compute their outlets
 /// from their inlets. Every unit's equations are written as  M dy/dt = f(t, y, inlets)  with M = diag(1 for
@@ -38,6 +42,9 @@ class UnitOperation {
 
   [[nodiscard]] virtual std::vector<std::string> inlet_ports() const { return {}; }
   [[nodiscard]] virtual std::vector<std::string> outlet_ports() const { return {}; }
+  [[nodiscard]] virtual Boundary boundary() const { return Boundary::none; }
+  /// Times [s] at which the unit's inputs jump (feed steps); the integrator stops and restarts there.
+  [[nodiscard]] virtual std::vector<double> discontinuities() const { return {}; }
 
   /// Resolves species names against the flowsheet's components; called once before any solve.
   virtual void bind(const ComponentList& components) = 0;

@@ -1,0 +1,41 @@
+// BuildContext helpers and the table of unit builders.
+#include "io/build_context.hpp"
+
+namespace hydromet::detail {
+
+double BuildContext::nonnegative(const YAML::Node& node, const Dimension& expected, const std::string& default_unit,
+                                 std::string_view what, bool strictly) const {
+  const double value = quantity(node, expected, default_unit, what);
+  if (strictly ? !(value > 0.0) : !(value >= 0.0)) {
+    fail(node, std::string(what) + (strictly ? " must be positive" : " must be >= 0"));
+  }
+  return value;
+}
+
+double BuildContext::fraction(const YAML::Node& node, std::string_view what) const {
+  const double value = quantity(node, dimension::dimensionless, "", what);
+  if (!(value >= 0.0 && value <= 1.0)) {
+    fail(node, std::string(what) + " must be a fraction from 0 to 1 (or 0 % to 100 %)");
+  }
+  return value;
+}
+
+const Species& BuildContext::species_at(const YAML::Node& node, const std::string& name) const {
+  if (const Species* found = database_.find(name)) {
+    return *found;
+  }
+  std::string message = "unknown species `" + name + "`";
+  if (auto suggestion = closest_match(name, database_.names()); !suggestion.empty()) {
+    message += "; did you mean `" + suggestion + "`?";
+  }
+  fail(node, message);
+}
+
+const std::map<std::string, UnitBuilder>& unit_builders() {
+  static const std::map<std::string, UnitBuilder> table{
+      {"leach_tank", &build_leach_tank},
+  };
+  return table;
+}
+
+}  // namespace hydromet::detail
