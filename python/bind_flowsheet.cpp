@@ -20,7 +20,9 @@ void bind_flowsheet(py::module_& module) {
       .def_readonly("linear_setups", &SolverStatistics::linear_setups)
       .def_readonly("nonlinear_iterations", &SolverStatistics::nonlinear_iterations)
       .def_readonly("nonlinear_failures", &SolverStatistics::nonlinear_failures)
-      .def_readonly("error_test_failures", &SolverStatistics::error_test_failures);
+      .def_readonly("error_test_failures", &SolverStatistics::error_test_failures)
+      .def_readonly("events", &SolverStatistics::events)
+      .def_readonly("residual_norm", &SolverStatistics::residual_norm);
 
   py::class_<ElementBalance>(module, "ElementBalance")
       .def_readonly("elements", &ElementBalance::elements)
@@ -29,6 +31,67 @@ void bind_flowsheet(py::module_& module) {
       .def_readonly("inflow", &ElementBalance::inflow)
       .def_readonly("outflow", &ElementBalance::outflow)
       .def("closure", &ElementBalance::closure, "Largest relative imbalance over the elements");
+
+  py::class_<Stream>(module, "Stream")
+      .def_readonly("temperature", &Stream::temperature, "[K]")
+      .def_readonly("aqueous_flow", &Stream::aqueous_flow, "[m3/s]")
+      .def_readonly("aqueous_moles", &Stream::aqueous_moles, "[mol/s] per aqueous species")
+      .def_readonly("organic_flow", &Stream::organic_flow, "[m3/s]")
+      .def_readonly("organic_moles", &Stream::organic_moles, "[mol/s] per organic species")
+      .def_property_readonly(
+          "solid_moles", [](const Stream& s) { return Vector(s.solid_totals()); },
+          "[mol/s] per solid, summed over size classes");
+
+  py::class_<StreamRecord>(module, "StreamRecord")
+      .def_readonly("name", &StreamRecord::name)
+      .def_readonly("source", &StreamRecord::from)
+      .def_readonly("destination", &StreamRecord::to)
+      .def_readonly("stream", &StreamRecord::stream);
+
+  py::class_<UnitBalance>(module, "UnitBalance")
+      .def_readonly("unit", &UnitBalance::unit)
+      .def_readonly("inflow", &UnitBalance::in)
+      .def_readonly("outflow", &UnitBalance::out)
+      .def_readonly("accumulation", &UnitBalance::accumulation)
+      .def("closure", &UnitBalance::closure);
+
+  py::class_<Kpi>(module, "Kpi")
+      .def_readonly("name", &Kpi::name)
+      .def_readonly("value", &Kpi::value)
+      .def_readonly("unit", &Kpi::unit);
+
+  py::class_<Snapshot>(module, "Snapshot")
+      .def_readonly("streams", &Snapshot::streams)
+      .def_readonly("unit_balances", &Snapshot::unit_balances)
+      .def_readonly("kpis", &Snapshot::kpis);
+
+  py::class_<ComponentNames>(module, "ComponentNames")
+      .def_readonly("aqueous", &ComponentNames::aqueous)
+      .def_readonly("organic", &ComponentNames::organic)
+      .def_readonly("solids", &ComponentNames::solids)
+      .def_readonly("elements", &ComponentNames::elements)
+      .def_readonly("solid_molar_masses", &ComponentNames::solid_molar_masses);
+
+  py::class_<SteadyStateResult>(module, "SteadyStateResult")
+      .def_readonly("converged", &SteadyStateResult::converged)
+      .def_readonly("state_names", &SteadyStateResult::state_names)
+      .def_readonly("states", &SteadyStateResult::states)
+      .def_readonly("output_names", &SteadyStateResult::output_names)
+      .def_readonly("output_units", &SteadyStateResult::output_units)
+      .def_readonly("outputs", &SteadyStateResult::outputs)
+      .def_readonly("balance", &SteadyStateResult::balance)
+      .def_readonly("snapshot", &SteadyStateResult::snapshot)
+      .def_readonly("components", &SteadyStateResult::components)
+      .def_readonly("statistics", &SteadyStateResult::statistics)
+      .def("output", &SteadyStateResult::output, py::arg("name"));
+
+  py::class_<SteadyStateOptions>(module, "SteadyStateOptions")
+      .def(py::init<>())
+      .def_readwrite("tolerance", &SteadyStateOptions::tolerance)
+      .def_readwrite("force_pseudo_transient", &SteadyStateOptions::force_pseudo_transient)
+      .def_readwrite("max_iterations", &SteadyStateOptions::max_iterations)
+      .def_readwrite("max_pseudo_steps", &SteadyStateOptions::max_pseudo_steps)
+      .def_readwrite("wall_clock_limit", &SteadyStateOptions::wall_clock_limit);
 
   py::class_<SimulationResult>(module, "SimulationResult")
       .def_readonly("times", &SimulationResult::times)
@@ -39,6 +102,8 @@ void bind_flowsheet(py::module_& module) {
       .def_readonly("outputs", &SimulationResult::outputs)
       .def_readonly("balance", &SimulationResult::balance)
       .def_readonly("statistics", &SimulationResult::statistics)
+      .def_readonly("final", &SimulationResult::final)
+      .def_readonly("components", &SimulationResult::components)
       .def("output", &SimulationResult::output, py::arg("name"));
 
   py::class_<SimulationOptions>(module, "SimulationOptions")
@@ -69,13 +134,29 @@ void bind_flowsheet(py::module_& module) {
           "The output times the file asks for [s]")
       .def(
           "simulate",
-          [](Flowsheet& f, const std::vector<double>& times, const std::optional<SimulationOptions>& options) {
+          [](Flowsheet& f, const std::vector<double>& times,
+             const std::optional<SimulationOptions>& options) {
             const SimulationOptions chosen = options.value_or(f.run.options);
             py::gil_scoped_release release;
             return f.simulate(times, chosen);
           },
           py::arg("times"), py::arg("options") = std::nullopt,
           "Integrate from t = 0 and report at `times` [s]; returns a SimulationResult")
+      .def_property_readonly("steady_options", [](const Flowsheet& f) { return f.steady; })
+      .def(
+          "solve_steady",
+          [](Flowsheet& f, const std::optional<SteadyStateOptions>& options) {
+            const SteadyStateOptions chosen = options.value_or(f.steady);
+            py::gil_scoped_release release;
+            return f.solve_steady(chosen);
+          },
+          py::arg("options") = std::nullopt, "Solve for the steady state; returns a SteadyStateResult")
+      .def(
+          "to_dot", [](const Flowsheet& f) { return format_dot(f); }, "Graphviz DOT text of the flowsheet")
+      .def(
+          "format_steady_table",
+          [](const Flowsheet& f, const SteadyStateResult& result) { return format_steady_table(f, result); },
+          py::arg("result"))
       .def(
           "format_table",
           [](const Flowsheet& f, const SimulationResult& result) { return format_table(f, result); },

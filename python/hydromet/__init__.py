@@ -4,12 +4,13 @@ The compiled core lives in ``hydromet._core``; this package adds NumPy/pandas co
 """
 
 from . import _core
-from ._core import Error, InputError, SimulationOptions, SolverError, __version__
-from .results import Result
+from ._core import Error, InputError, SimulationOptions, SolverError, SteadyStateOptions, __version__
+from .results import Result, SteadyResult
 from .speciation import Speciation, speciate
 
 __all__ = [
-    "Error", "InputError", "SolverError", "Flowsheet", "Result", "SimulationOptions", "Speciation", "speciate",
+    "Error", "InputError", "SolverError", "Flowsheet", "Result", "SteadyResult", "SimulationOptions",
+    "SteadyStateOptions", "Speciation", "speciate",
     "__version__",
 ]
 
@@ -51,6 +52,23 @@ class Flowsheet:
             times = self.default_times()
         times = [float(t) for t in times]
         return Result(self._core.simulate(times, options), self)
+
+    def solve_steady(self, options=None, *, pseudo_transient=None, tolerance=None):
+        """Solve for the steady state (KINSOL Newton, then pseudo-transient continuation if Newton fails).
+
+        Returns a :class:`SteadyResult`; raises SolverError when neither converges.
+        """
+        if options is None:
+            options = self._core.steady_options
+        if pseudo_transient is not None:
+            options.force_pseudo_transient = bool(pseudo_transient)
+        if tolerance is not None:
+            options.tolerance = float(tolerance)
+        return SteadyResult(self._core.solve_steady(options), self)
+
+    def to_dot(self):
+        """The flowsheet as Graphviz DOT text."""
+        return self._core.to_dot()
 
     def __repr__(self):
         return f"<hydromet.Flowsheet {self.name!r} units={self.unit_names}>"

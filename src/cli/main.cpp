@@ -33,10 +33,37 @@ struct RunOptions {
   std::string until;
   std::string out;
   std::string format = "table";
+  bool steady = false;
 };
+
+void write_outputs(const std::string& directory_name,
+                   const std::vector<std::pair<std::string, std::string>>& files) {
+  if (directory_name.empty()) {
+    return;
+  }
+  std::filesystem::create_directories(directory_name);
+  const std::filesystem::path directory(directory_name);
+  for (const auto& [name, content] : files) {
+    hydromet::write_file_atomically((directory / name).string(), content);
+  }
+}
+
+int run_steady(hydromet::Flowsheet& flowsheet, const RunOptions& options) {
+  const auto result = flowsheet.solve_steady();
+  // Everything is formatted before anything is written, so a failure leaves no partial output.
+  const std::string table = hydromet::format_steady_table(flowsheet, result);
+  const std::string json = hydromet::format_steady_json(flowsheet, result);
+  const std::string streams = hydromet::format_stream_csv(result.snapshot.streams, result.components);
+  write_outputs(options.out, {{"streams.csv", streams}, {"steady.json", json}, {"summary.txt", table}});
+  std::cout << (options.format == "json" ? json : options.format == "csv" ? streams : table);
+  return 0;
+}
 
 int run_command(const RunOptions& options) {
   auto flowsheet = hydromet::load_flowsheet(options.file);
+  if (options.steady) {
+    return run_steady(flowsheet, options);
+  }
   double end = flowsheet.run.until;
   if (!options.until.empty()) {
     try {
@@ -63,13 +90,7 @@ int run_command(const RunOptions& options) {
   const std::string table = hydromet::format_table(flowsheet, result);
   const std::string csv = hydromet::format_csv(result);
   const std::string json = hydromet::format_json(flowsheet, result);
-  if (!options.out.empty()) {
-    std::filesystem::create_directories(options.out);
-    const std::filesystem::path directory(options.out);
-    hydromet::write_file_atomically((directory / "results.csv").string(), csv);
-    hydromet::write_file_atomically((directory / "results.json").string(), json);
-    hydromet::write_file_atomically((directory / "summary.txt").string(), table);
-  }
+  write_outputs(options.out, {{"results.csv", csv}, {"results.json", json}, {"summary.txt", table}});
   if (options.format == "csv") {
     std::cout << csv;
   } else if (options.format == "json") {
@@ -181,6 +202,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Examples:\n  hydromet run flowsheets/w_scheelite_soda_batch.yaml --out results/\n"
+      "  hydromet run plant.yaml --steady --format json\n"
       "  hydromet validate my_plant.yaml\n\nExit codes: 0 success, 2 input error, 3 solver failure, 1 "
       "other.");
 
@@ -191,6 +213,15 @@ int main(int argc, char** argv) {
   run->add_option("--out", run_options.out, "Directory for results.csv, results.json and summary.txt");
   run->add_option("--format", run_options.format, "What to print: table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
+  run->add_flag("--steady", run_options.steady,
+                "Solve for the steady state (Newton, then pseudo-transient continuation) instead of in time");
+
+  std::string graph_file;
+  std::string graph_out;
+  auto* graph = app.add_subcommand("graph", "Write the flowsheet as a Graphviz DOT graph");
+  graph->add_option("file", graph_file, "Flowsheet YAML file")->required();
+  graph->add_option("-o,--output", graph_out, "Write the DOT text here instead of standard output");
+  graph->footer("Example: hydromet graph plant.yaml | dot -Tsvg > plant.svg");
 
   std::string validate_file;
   auto* validate = app.add_subcommand("validate", "Check a flowsheet file without solving it");
@@ -226,6 +257,16 @@ int main(int argc, char** argv) {
     }
     if (speciate->parsed()) {
       return speciate_command(speciate_options);
+    }
+    if (graph->parsed()) {
+      const auto flowsheet = hydromet::load_flowsheet(graph_file);
+      const std::string dot = hydromet::format_dot(flowsheet);
+      if (graph_out.empty()) {
+        std::cout << dot;
+      } else {
+        hydromet::write_file_atomically(graph_out, dot);
+      }
+      return 0;
     }
     return validate_command(validate_file);
   } catch (const hydromet::InputError& error) {

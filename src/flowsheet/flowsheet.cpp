@@ -6,8 +6,10 @@
 #include <map>
 #include <set>
 
+#include "hydromet/chemistry/formula.hpp"
 #include "hydromet/flowsheet/system.hpp"
 #include "hydromet/numerics/dynamic_solver.hpp"
+#include "hydromet/numerics/steady_solver.hpp"
 
 namespace hydromet {
 namespace {
@@ -117,17 +119,15 @@ void Flowsheet::validate() {
   validated_ = true;
 }
 
-SimulationResult Flowsheet::simulate(const std::vector<double>& output_times, const SimulationOptions& options) {
-  if (output_times.empty()) {
-    throw InputError("simulate: no output times given");
-  }
-  for (std::size_t i = 0; i < output_times.size(); ++i) {
-    if (!std::isfinite(output_times[i]) || output_times[i] < 0.0 || (i > 0 && output_times[i] <= output_times[i - 1])) {
-      throw InputError("simulate: output times must be finite, >= 0 and strictly increasing");
-    }
-  }
-  validate();
+struct Flowsheet::Assembly {
+  std::unique_ptr<System> system;
+  std::vector<std::string> stream_names;
+  std::vector<std::string> stream_from;
+  std::vector<std::string> stream_to;
+};
 
+Flowsheet::Assembly Flowsheet::assemble(bool accumulators) {
+  validate();
   // Streams: one per connection, written by the outlet and read by the inlet.
   std::vector<const UnitOperation*> units;
   std::map<std::string, std::size_t> unit_index;
@@ -135,12 +135,15 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times, co
     unit_index[entry.unit->name()] = units.size();
     units.push_back(entry.unit.get());
   }
-  std::vector<std::vector<std::size_t>> inlets(units.size());
-  std::vector<std::vector<std::size_t>> outlets(units.size());
+  Wiring wiring;
+  wiring.inlets.resize(units.size());
+  wiring.outlets.resize(units.size());
+  wiring.stream_count = connections_.size();
   for (std::size_t u = 0; u < units.size(); ++u) {
-    inlets[u].resize(units[u]->inlet_ports().size());
-    outlets[u].resize(units[u]->outlet_ports().size());
+    wiring.inlets[u].resize(units[u]->inlet_ports().size());
+    wiring.outlets[u].resize(units[u]->outlet_ports().size());
   }
+  Assembly assembly;
   std::vector<std::size_t> stream_source(connections_.size());
   std::vector<std::size_t> stream_target(connections_.size());
   for (std::size_t s = 0; s < connections_.size(); ++s) {
@@ -149,16 +152,18 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times, co
     const std::size_t to = unit_index.at(connection.to.unit);
     const auto out_ports = units[from]->outlet_ports();
     const auto in_ports = units[to]->inlet_ports();
-    outlets[from][static_cast<std::size_t>(std::find(out_ports.begin(), out_ports.end(), connection.from.port) -
-                                           out_ports.begin())] = s;
-    inlets[to][static_cast<std::size_t>(std::find(in_ports.begin(), in_ports.end(), connection.to.port) -
-                                        in_ports.begin())] = s;
+    wiring.outlets[from][static_cast<std::size_t>(
+        std::find(out_ports.begin(), out_ports.end(), connection.from.port) - out_ports.begin())] = s;
+    wiring.inlets[to][static_cast<std::size_t>(
+        std::find(in_ports.begin(), in_ports.end(), connection.to.port) - in_ports.begin())] = s;
     stream_source[s] = from;
     stream_target[s] = to;
+    assembly.stream_from.push_back(port_text(connection.from));
+    assembly.stream_to.push_back(port_text(connection.to));
+    assembly.stream_names.push_back(port_text(connection.from) + " -> " + port_text(connection.to));
   }
   // Evaluation order: inventory units first (their outlets depend on states only), then Kahn's algorithm on
   // the units without inventory. A cycle left over is a recycle with no inventory to break it.
-  std::vector<std::size_t> order;
   std::vector<std::size_t> pending(units.size(), 0);
   for (std::size_t s = 0; s < connections_.size(); ++s) {
     if (units[stream_source[s]]->state_size() == 0 && units[stream_target[s]]->state_size() == 0) {
@@ -168,34 +173,183 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times, co
   std::vector<std::size_t> ready;
   for (std::size_t u = 0; u < units.size(); ++u) {
     if (units[u]->state_size() > 0) {
-      order.push_back(u);
+      wiring.order.push_back(u);
     } else if (pending[u] == 0) {
       ready.push_back(u);
     }
   }
+  std::reverse(ready.begin(), ready.end());
   while (!ready.empty()) {
     const std::size_t u = ready.back();
     ready.pop_back();
-    order.push_back(u);
-    for (const auto s : outlets[u]) {
+    wiring.order.push_back(u);
+    for (const auto s : wiring.outlets[u]) {
       const std::size_t target = stream_target[s];
       if (units[target]->state_size() == 0 && --pending[target] == 0) {
         ready.push_back(target);
       }
     }
   }
-  if (order.size() != units.size()) {
+  if (wiring.order.size() != units.size()) {
     std::vector<std::string> loop;
     for (std::size_t u = 0; u < units.size(); ++u) {
-      if (std::find(order.begin(), order.end(), u) == order.end()) {
+      if (std::find(wiring.order.begin(), wiring.order.end(), u) == wiring.order.end()) {
         loop.push_back(units[u]->name());
       }
     }
     throw InputError("recycle loop through " + list_text(loop) + " contains no unit that holds inventory",
                      units_[unit_index.at(loop.front())].location);
   }
+  assembly.system = std::make_unique<System>(units, std::move(wiring), components_, accumulators);
+  return assembly;
+}
 
-  System system(units, inlets, outlets, order, components_);
+namespace {
+
+ComponentNames component_names(const ComponentList& components) {
+  ComponentNames names;
+  for (std::size_t i = 0; i < components.aqueous_count(); ++i) {
+    names.aqueous.push_back(components.aqueous(i).name);
+  }
+  for (std::size_t i = 0; i < components.organic_count(); ++i) {
+    names.organic.push_back(components.organic(i).name);
+  }
+  for (std::size_t i = 0; i < components.solid_count(); ++i) {
+    names.solids.push_back(components.solid(i).name);
+  }
+  names.elements = components.elements();
+  names.solid_molar_masses = components.solid_molar_masses();
+  return names;
+}
+
+const UnitOperation& unit_named(const std::vector<const UnitOperation*>& units, const std::string& name) {
+  for (const auto* unit : units) {
+    if (unit->name() == name) {
+      return *unit;
+    }
+  }
+  throw InputError("KPI refers to unknown unit `" + name + "`");
+}
+
+std::size_t index_of(const std::vector<const UnitOperation*>& units, const UnitOperation& unit) {
+  return static_cast<std::size_t>(std::find(units.begin(), units.end(), &unit) - units.begin());
+}
+
+}  // namespace
+
+Snapshot Flowsheet::snapshot(System& system, double t, std::span<const double> y, std::span<const double> f,
+                             bool cumulative) const {
+  Snapshot snapshot;
+  system.compute_streams(t, y);
+  const auto& units = system.units();
+  std::size_t s = 0;
+  for (const auto& connection : connections_) {
+    snapshot.streams.push_back({port_text(connection.from) + " -> " + port_text(connection.to),
+                                port_text(connection.from), port_text(connection.to), system.streams()[s++]});
+  }
+  const auto elements = static_cast<Eigen::Index>(components_.elements().size());
+  auto port_flows = [&](const std::vector<Stream>& streams) {
+    Vector total = Vector::Zero(elements);
+    for (const auto& stream : streams) {
+      total += stream.element_flows(components_);
+    }
+    return total;
+  };
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    UnitBalance balance;
+    balance.unit = units[u]->name();
+    balance.in = port_flows(system.inlets_of(u));
+    balance.out = port_flows(system.outlets_of(u));
+    const std::size_t n = units[u]->state_size();
+    // Inventory is linear in the states, so its rate of change is the inventory of f.
+    balance.accumulation =
+        n > 0 ? Vector(units[u]->element_inventory(f.subspan(system.offset(u), n))) : Vector::Zero(elements);
+    if (units[u]->boundary() == Boundary::source) {
+      balance.in = balance.out;  // a source's outflow comes from outside the flowsheet
+    } else if (units[u]->boundary() == Boundary::sink) {
+      balance.out = balance.in;
+    }
+    snapshot.unit_balances.push_back(std::move(balance));
+  }
+  // KPIs: cumulative amounts (dynamic runs, from the accumulators) or rates (steady states).
+  auto element_row = [&](const KpiDefinition& kpi) {
+    const auto& names = components_.elements();
+    const auto it = std::find(names.begin(), names.end(), kpi.element);
+    if (it == names.end()) {
+      throw InputError("KPI `" + kpi.name + "`: element `" + kpi.element + "` is in no tracked species",
+                       kpi.location);
+    }
+    return static_cast<Eigen::Index>(it - names.begin());
+  };
+  auto amount = [&](const UnitOperation& unit) -> Vector {
+    const std::size_t u = index_of(units, unit);
+    if (cumulative) {
+      return system.accumulated(u, y);
+    }
+    return unit.boundary() == Boundary::source ? port_flows(system.outlets_of(u))
+                                               : port_flows(system.inlets_of(u));
+  };
+  for (const auto& kpi : kpis) {
+    if (kpi.kind == KpiDefinition::Kind::recovery) {
+      const auto row = element_row(kpi);
+      double fed = 0.0;
+      for (const auto* unit : units) {
+        const bool listed = kpi.feeds.empty() ? unit->boundary() == Boundary::source
+                                              : std::find(kpi.feeds.begin(), kpi.feeds.end(), unit->name()) !=
+                                                    kpi.feeds.end();
+        if (listed) {
+          fed += amount(*unit)[row];
+        }
+      }
+      const double recovered = amount(unit_named(units, kpi.product))[row];
+      snapshot.kpis.push_back({kpi.name, fed > 0.0 ? recovered / fed : 0.0, "-"});
+    } else if (kpi.kind == KpiDefinition::Kind::grade) {
+      const auto row = element_row(kpi);
+      const std::size_t u = index_of(units, unit_named(units, kpi.product));
+      Vector solids = Vector::Zero(static_cast<Eigen::Index>(components_.solid_count()));
+      for (const auto& stream : system.inlets_of(u)) {
+        solids += stream.solid_totals();
+      }
+      const double mass = components_.solid_molar_masses().dot(solids);
+      const double element_moles = (components_.solid_elements() * solids)[row];
+      const double atomic_weight = [&] {
+        const Formula formula = parse_formula(kpi.element);
+        return formula.molar_mass;
+      }();
+      snapshot.kpis.push_back({kpi.name, mass > 0.0 ? element_moles * atomic_weight / mass : 0.0, "-"});
+    } else {
+      const auto& reagent_unit = unit_named(units, kpi.reagent_feed);
+      const auto& basis_unit = unit_named(units, kpi.basis_feed);
+      const auto species = components_.aqueous_index(kpi.reagent_species, "KPI `" + kpi.name + "`");
+      double reagent_mass = 0.0;
+      for (const auto& stream : system.outlets_of(index_of(units, reagent_unit))) {
+        reagent_mass += stream.aqueous_moles[static_cast<Eigen::Index>(species)] *
+                        components_.aqueous(species).molar_mass();
+      }
+      double basis_mass = 0.0;
+      for (const auto& stream : system.outlets_of(index_of(units, basis_unit))) {
+        basis_mass += stream.solid_mass_flow(components_);
+      }
+      snapshot.kpis.push_back(
+          {kpi.name, basis_mass > 0.0 ? 1000.0 * reagent_mass / basis_mass : 0.0, "kg/t"});
+    }
+  }
+  return snapshot;
+}
+
+SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
+                                     const SimulationOptions& options) {
+  if (output_times.empty()) {
+    throw InputError("simulate: no output times given");
+  }
+  for (std::size_t i = 0; i < output_times.size(); ++i) {
+    if (!std::isfinite(output_times[i]) || output_times[i] < 0.0 ||
+        (i > 0 && output_times[i] <= output_times[i - 1])) {
+      throw InputError("simulate: output times must be finite, >= 0 and strictly increasing");
+    }
+  }
+  auto assembly = assemble(true);
+  System& system = *assembly.system;
   const Vector y0 = system.initial_state();
   const Vector scales = system.state_scales();
 
@@ -210,19 +364,43 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times, co
 
   SimulationResult result;
   result.times = output_times;
+  result.components = component_names(components_);
   for (std::size_t i = 0; i < system.size(); ++i) {
     result.state_names.push_back(system.component_name(i));
   }
   const auto n_times = static_cast<Eigen::Index>(output_times.size());
   result.states.resize(n_times, static_cast<Eigen::Index>(system.size()));
 
-  numerics::DynamicSolver solver(system, 0.0, std::span<const double>(y0.data(), static_cast<std::size_t>(y0.size())),
-                                 solver_options);
+  // Discontinuities inside the run, in order; the integrator stops at each and restarts after it.
+  std::vector<double> events;
+  for (const auto* unit : system.units()) {
+    for (const double t : unit->discontinuities()) {
+      if (t > 0.0 && t < output_times.back()) {
+        events.push_back(t);
+      }
+    }
+  }
+  std::sort(events.begin(), events.end());
+  events.erase(std::unique(events.begin(), events.end()), events.end());
+
+  auto span_of = [](Vector& v) { return std::span<double>(v.data(), static_cast<std::size_t>(v.size())); };
+  numerics::DynamicSolver solver(
+      system, 0.0, std::span<const double>(y0.data(), static_cast<std::size_t>(y0.size())), solver_options);
   Vector y = y0;
+  std::size_t next_event = 0;
+  long restarts = 0;
   for (Eigen::Index k = 0; k < n_times; ++k) {
     const double t = output_times[static_cast<std::size_t>(k)];
-    if (t > 0.0) {
-      solver.advance_to(t, std::span<double>(y.data(), static_cast<std::size_t>(y.size())));
+    while (next_event < events.size() && events[next_event] <= t) {
+      if (events[next_event] > solver.time()) {
+        solver.advance_to(events[next_event], span_of(y), true);
+        solver.reinitialize(events[next_event], span_of(y));
+        ++restarts;
+      }
+      ++next_event;
+    }
+    if (t > solver.time()) {
+      solver.advance_to(t, span_of(y), next_event < events.size());
     }
     result.states.row(k) = y.transpose();
   }
@@ -235,14 +413,17 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times, co
   result.statistics.nonlinear_iterations = stats.nonlinear_iterations;
   result.statistics.nonlinear_failures = stats.nonlinear_convergence_failures;
   result.statistics.error_test_failures = stats.error_test_failures;
+  result.statistics.events = restarts;
 
   // Unit outputs at every output time.
+  const auto& units = system.units();
   for (Eigen::Index k = 0; k < n_times; ++k) {
     const Vector state = result.states.row(k).transpose();
     const std::span<const double> y_k(state.data(), static_cast<std::size_t>(state.size()));
     std::vector<double> values;
     for (std::size_t u = 0; u < units.size(); ++u) {
-      for (const auto& output : units[u]->outputs(output_times[static_cast<std::size_t>(k)], system.block(u, y_k))) {
+      for (const auto& output :
+           units[u]->outputs(output_times[static_cast<std::size_t>(k)], system.block(u, y_k))) {
         if (k == 0) {
           result.output_names.push_back(units[u]->name() + "." + output.name);
           result.output_units.push_back(output.unit);
@@ -253,16 +434,101 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times, co
     if (k == 0) {
       result.outputs.resize(n_times, static_cast<Eigen::Index>(values.size()));
     }
-    result.outputs.row(k) = Eigen::Map<const Eigen::RowVectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
+    result.outputs.row(k) =
+        Eigen::Map<const Eigen::RowVectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
   }
 
   const Vector first = result.states.row(0).transpose();
-  const Vector last = result.states.row(n_times - 1).transpose();
+  Vector last = result.states.row(n_times - 1).transpose();
+  const std::span<const double> last_span(last.data(), static_cast<std::size_t>(last.size()));
+  const auto elements = static_cast<Eigen::Index>(components_.elements().size());
   result.balance.elements = components_.elements();
   result.balance.initial = system.element_inventory({first.data(), static_cast<std::size_t>(first.size())});
-  result.balance.final = system.element_inventory({last.data(), static_cast<std::size_t>(last.size())});
-  result.balance.inflow = Vector::Zero(result.balance.initial.size());
-  result.balance.outflow = Vector::Zero(result.balance.initial.size());
+  result.balance.final = system.element_inventory(last_span);
+  result.balance.inflow = Vector::Zero(elements);
+  result.balance.outflow = Vector::Zero(elements);
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    const Vector accumulated = system.accumulated(u, last_span) -
+                               system.accumulated(u, {first.data(), static_cast<std::size_t>(first.size())});
+    if (units[u]->boundary() == Boundary::source) {
+      result.balance.inflow += accumulated;
+    } else if (units[u]->boundary() == Boundary::sink) {
+      result.balance.outflow += accumulated;
+    }
+  }
+  Vector f(last.size());
+  system.evaluate(output_times.back(), last_span, span_of(f));
+  result.final =
+      snapshot(system, output_times.back(), last_span, {f.data(), static_cast<std::size_t>(f.size())}, true);
+  return result;
+}
+
+SteadyStateResult Flowsheet::solve_steady(const SteadyStateOptions& options) {
+  auto assembly = assemble(false);
+  System& system = *assembly.system;
+  if (system.size() == 0) {
+    throw InputError("steady state: the flowsheet has no unit with inventory, nothing to solve");
+  }
+  const Vector y0 = system.initial_state();
+  const Vector scales = system.state_scales();
+
+  numerics::SteadyOptions solver_options;
+  solver_options.ftol = options.tolerance;
+  solver_options.max_iterations = options.max_iterations;
+  solver_options.max_pseudo_steps = options.max_pseudo_steps;
+  solver_options.force_pseudo_transient = options.force_pseudo_transient;
+  solver_options.wall_clock_limit = options.wall_clock_limit;
+  // Rows are rates of change of amounts: scale both by the typical amount of each state.
+  solver_options.y_scale.resize(static_cast<std::size_t>(scales.size()));
+  solver_options.f_scale.resize(static_cast<std::size_t>(scales.size()));
+  for (Eigen::Index i = 0; i < scales.size(); ++i) {
+    solver_options.y_scale[static_cast<std::size_t>(i)] = 1.0 / scales[i];
+    solver_options.f_scale[static_cast<std::size_t>(i)] = 1.0 / scales[i];
+  }
+  numerics::SteadySolver solver(system, solver_options);
+  const auto solved = solver.solve(std::span<const double>(y0.data(), static_cast<std::size_t>(y0.size())));
+
+  SteadyStateResult result;
+  result.converged = solved.converged;
+  result.components = component_names(components_);
+  result.states = Eigen::Map<const Vector>(solved.y.data(), static_cast<Eigen::Index>(solved.y.size()));
+  for (std::size_t i = 0; i < system.size(); ++i) {
+    result.state_names.push_back(system.component_name(i));
+  }
+  result.statistics.method = solved.method;
+  result.statistics.steps = solved.pseudo_steps;
+  result.statistics.residual_evaluations = solved.rhs_evaluations;
+  result.statistics.jacobian_evaluations = solved.jacobian_evaluations;
+  result.statistics.nonlinear_iterations = solved.iterations;
+  result.statistics.residual_norm = solved.residual_norm;
+
+  const std::span<const double> y(solved.y.data(), solved.y.size());
+  std::vector<double> values;
+  const auto& units = system.units();
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    for (const auto& output : units[u]->outputs(0.0, system.block(u, y))) {
+      result.output_names.push_back(units[u]->name() + "." + output.name);
+      result.output_units.push_back(output.unit);
+      values.push_back(output.value);
+    }
+  }
+  result.outputs = Eigen::Map<const Vector>(values.data(), static_cast<Eigen::Index>(values.size()));
+  Vector f(static_cast<Eigen::Index>(system.size()));
+  system.evaluate(0.0, y, {f.data(), static_cast<std::size_t>(f.size())});
+  result.snapshot = snapshot(system, 0.0, y, {f.data(), static_cast<std::size_t>(f.size())}, false);
+  const auto elements = static_cast<Eigen::Index>(components_.elements().size());
+  result.balance.elements = components_.elements();
+  result.balance.initial = Vector::Zero(elements);
+  result.balance.final = Vector::Zero(elements);
+  result.balance.inflow = Vector::Zero(elements);
+  result.balance.outflow = Vector::Zero(elements);
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    if (units[u]->boundary() == Boundary::source) {
+      result.balance.inflow += result.snapshot.unit_balances[u].out;
+    } else if (units[u]->boundary() == Boundary::sink) {
+      result.balance.outflow += result.snapshot.unit_balances[u].in;
+    }
+  }
   return result;
 }
 

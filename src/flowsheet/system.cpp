@@ -2,31 +2,34 @@
 #include "hydromet/flowsheet/system.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace hydromet {
+namespace {
+constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+}
 
-System::System(std::vector<const UnitOperation*> units, std::vector<std::vector<std::size_t>> inlet_streams,
-               std::vector<std::vector<std::size_t>> outlet_streams, std::vector<std::size_t> evaluation_order,
-               const ComponentList& components)
-    : units_(std::move(units)),
-      inlet_streams_(std::move(inlet_streams)),
-      outlet_streams_(std::move(outlet_streams)),
-      evaluation_order_(std::move(evaluation_order)),
-      components_(&components) {
-  std::size_t stream_count = 0;
-  for (const auto& outlets : outlet_streams_) {
-    for (const auto index : outlets) {
-      stream_count = std::max(stream_count, index + 1);
+System::System(std::vector<const UnitOperation*> units, Wiring wiring, const ComponentList& components,
+               bool accumulators)
+    : units_(std::move(units)), wiring_(std::move(wiring)), components_(&components) {
+  streams_.assign(wiring_.stream_count, Stream::empty(components));
+  for (const auto* unit : units_) {
+    offsets_.push_back(unit_states_);
+    unit_states_ += unit->state_size();
+  }
+  size_ = unit_states_;
+  const std::size_t elements = components.elements().size();
+  for (const auto* unit : units_) {
+    if (accumulators && unit->boundary() != Boundary::none) {
+      accumulator_offsets_.push_back(size_);
+      size_ += elements;
+    } else {
+      accumulator_offsets_.push_back(none);
     }
   }
-  streams_.assign(stream_count, Stream::empty(components));
-  for (const auto* unit : units_) {
-    offsets_.push_back(size_);
-    size_ += unit->state_size();
-  }
   for (std::size_t u = 0; u < units_.size(); ++u) {
-    inlet_buffers_.emplace_back(inlet_streams_[u].size(), Stream::empty(components));
-    outlet_buffers_.emplace_back(outlet_streams_[u].size(), Stream::empty(components));
+    inlet_buffers_.emplace_back(wiring_.inlets[u].size(), Stream::empty(components));
+    outlet_buffers_.emplace_back(wiring_.outlets[u].size(), Stream::empty(components));
   }
 }
 
@@ -35,18 +38,19 @@ std::span<const double> System::block(std::size_t unit, std::span<const double> 
 }
 
 void System::compute_streams(double t, std::span<const double> y) {
-  for (const std::size_t u : evaluation_order_) {
-    for (std::size_t p = 0; p < inlet_streams_[u].size(); ++p) {
-      inlet_buffers_[u][p] = streams_[inlet_streams_[u][p]];
+  for (const std::size_t u : wiring_.order) {
+    for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
+      inlet_buffers_[u][p] = streams_[wiring_.inlets[u][p]];
     }
     units_[u]->compute_outlets(t, block(u, y), inlet_buffers_[u], outlet_buffers_[u]);
-    for (std::size_t p = 0; p < outlet_streams_[u].size(); ++p) {
-      streams_[outlet_streams_[u][p]] = outlet_buffers_[u][p];
+    for (std::size_t p = 0; p < wiring_.outlets[u].size(); ++p) {
+      streams_[wiring_.outlets[u][p]] = outlet_buffers_[u][p];
     }
   }
+  // Inventory units were evaluated before their upstream units; refresh what they see.
   for (std::size_t u = 0; u < units_.size(); ++u) {
-    for (std::size_t p = 0; p < inlet_streams_[u].size(); ++p) {
-      inlet_buffers_[u][p] = streams_[inlet_streams_[u][p]];
+    for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
+      inlet_buffers_[u][p] = streams_[wiring_.inlets[u][p]];
     }
   }
 }
@@ -54,9 +58,16 @@ void System::compute_streams(double t, std::span<const double> y) {
 void System::evaluate(double t, std::span<const double> y, std::span<double> f) {
   compute_streams(t, y);
   for (std::size_t u = 0; u < units_.size(); ++u) {
-    const std::size_t n = units_[u]->state_size();
-    if (n > 0) {
+    if (const std::size_t n = units_[u]->state_size(); n > 0) {
       units_[u]->evaluate(t, block(u, y), inlet_buffers_[u], f.subspan(offsets_[u], n));
+    }
+    if (accumulator_offsets_[u] != none) {
+      const auto& ports = units_[u]->boundary() == Boundary::source ? outlet_buffers_[u] : inlet_buffers_[u];
+      Vector flow = Vector::Zero(static_cast<Eigen::Index>(components_->elements().size()));
+      for (const auto& stream : ports) {
+        flow += stream.element_flows(*components_);
+      }
+      std::copy(flow.begin(), flow.end(), f.begin() + static_cast<std::ptrdiff_t>(accumulator_offsets_[u]));
     }
   }
 }
@@ -68,59 +79,81 @@ std::vector<bool> System::differential_rows() const {
     const auto unit_rows = unit->differential_rows();
     rows.insert(rows.end(), unit_rows.begin(), unit_rows.end());
   }
+  rows.resize(size_, true);
   return rows;
 }
 
-numerics::SparsityPattern System::jacobian_pattern() const {
-  // Each block depends on itself; until units declare finer patterns, inventory units fed (through any
-  // chain of units without inventory) by another inventory unit depend on that unit's whole block.
-  std::vector<std::pair<std::size_t, std::size_t>> entries;
-  std::vector<std::vector<std::size_t>> stream_sources(streams_.size());
+std::vector<std::vector<std::size_t>> System::stream_sources() const {
+  // The inventory units whose states each stream depends on, through any chain of units without inventory.
+  std::vector<std::vector<std::size_t>> sources(streams_.size());
   for (std::size_t u = 0; u < units_.size(); ++u) {
-    for (const auto s : outlet_streams_[u]) {
-      if (units_[u]->state_size() > 0) {
-        stream_sources[s].push_back(u);
+    if (units_[u]->state_size() > 0) {
+      for (const auto s : wiring_.outlets[u]) {
+        sources[s].push_back(u);
       }
     }
   }
-  for (const std::size_t u : evaluation_order_) {
+  for (const std::size_t u : wiring_.order) {
     if (units_[u]->state_size() > 0) {
       continue;
     }
-    std::vector<std::size_t> sources;
-    for (const auto s : inlet_streams_[u]) {
-      sources.insert(sources.end(), stream_sources[s].begin(), stream_sources[s].end());
+    std::vector<std::size_t> upstream;
+    for (const auto s : wiring_.inlets[u]) {
+      upstream.insert(upstream.end(), sources[s].begin(), sources[s].end());
     }
-    for (const auto s : outlet_streams_[u]) {
-      stream_sources[s] = sources;
+    std::sort(upstream.begin(), upstream.end());
+    upstream.erase(std::unique(upstream.begin(), upstream.end()), upstream.end());
+    for (const auto s : wiring_.outlets[u]) {
+      sources[s] = upstream;
     }
   }
-  for (std::size_t u = 0; u < units_.size(); ++u) {
-    const std::size_t n = units_[u]->state_size();
-    if (n == 0) {
-      continue;
-    }
-    std::vector<std::size_t> dependencies{u};
-    for (const auto s : inlet_streams_[u]) {
-      dependencies.insert(dependencies.end(), stream_sources[s].begin(), stream_sources[s].end());
-    }
-    std::sort(dependencies.begin(), dependencies.end());
-    dependencies.erase(std::unique(dependencies.begin(), dependencies.end()), dependencies.end());
-    for (const auto d : dependencies) {
-      for (std::size_t i = 0; i < n; ++i) {
+  return sources;
+}
+
+numerics::SparsityPattern System::jacobian_pattern() const {
+  // A unit's block depends on its own states and on the states of the inventory units that feed it.
+  const auto sources = stream_sources();
+  std::vector<std::pair<std::size_t, std::size_t>> entries;
+  auto depend = [&](std::size_t row_begin, std::size_t rows, const std::vector<std::size_t>& on) {
+    for (const auto d : on) {
+      for (std::size_t i = 0; i < rows; ++i) {
         for (std::size_t j = 0; j < units_[d]->state_size(); ++j) {
-          entries.emplace_back(offsets_[u] + i, offsets_[d] + j);
+          entries.emplace_back(row_begin + i, offsets_[d] + j);
         }
       }
     }
+  };
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    std::vector<std::size_t> upstream;
+    for (const auto s : wiring_.inlets[u]) {
+      upstream.insert(upstream.end(), sources[s].begin(), sources[s].end());
+    }
+    if (const std::size_t n = units_[u]->state_size(); n > 0) {
+      std::vector<std::size_t> dependencies = upstream;
+      dependencies.push_back(u);
+      std::sort(dependencies.begin(), dependencies.end());
+      dependencies.erase(std::unique(dependencies.begin(), dependencies.end()), dependencies.end());
+      depend(offsets_[u], n, dependencies);
+    }
+    if (accumulator_offsets_[u] != none && units_[u]->boundary() == Boundary::sink) {
+      depend(accumulator_offsets_[u], components_->elements().size(), upstream);
+    }
+  }
+  for (std::size_t i = unit_states_; i < size_; ++i) {
+    entries.emplace_back(i, i);  // keeps the Newton matrix's diagonal structurally present
   }
   return numerics::SparsityPattern::from_entries(size_, entries);
 }
 
 std::string System::component_name(std::size_t index) const {
-  for (std::size_t u = units_.size(); u-- > 0;) {
-    if (index >= offsets_[u] && units_[u]->state_size() > 0) {
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    if (index >= offsets_[u] && index < offsets_[u] + units_[u]->state_size()) {
       return units_[u]->name() + "." + units_[u]->state_name(index - offsets_[u]);
+    }
+    if (accumulator_offsets_[u] != none && index >= accumulator_offsets_[u] &&
+        index < accumulator_offsets_[u] + components_->elements().size()) {
+      return units_[u]->name() + ".cumulative[" + components_->elements()[index - accumulator_offsets_[u]] +
+             "]";
     }
   }
   return "y[" + std::to_string(index) + "]";
@@ -135,11 +168,18 @@ Vector System::initial_state() const {
 }
 
 Vector System::state_scales() const {
-  Vector scales(static_cast<Eigen::Index>(size_));
+  Vector scales = Vector::Ones(static_cast<Eigen::Index>(size_));
+  double largest = 0.0;
   for (std::size_t u = 0; u < units_.size(); ++u) {
     for (std::size_t i = 0; i < units_[u]->state_size(); ++i) {
-      scales[static_cast<Eigen::Index>(offsets_[u] + i)] = units_[u]->state_scale(i);
+      const double scale = units_[u]->state_scale(i);
+      scales[static_cast<Eigen::Index>(offsets_[u] + i)] = scale;
+      largest = std::max(largest, scale);
     }
+  }
+  // Accumulators grow with time; their tolerance follows the plant's largest inventory.
+  for (std::size_t i = unit_states_; i < size_; ++i) {
+    scales[static_cast<Eigen::Index>(i)] = largest > 0.0 ? largest : 1.0;
   }
   return scales;
 }
@@ -150,6 +190,14 @@ Vector System::element_inventory(std::span<const double> y) const {
     total += units_[u]->element_inventory(block(u, y));
   }
   return total;
+}
+
+Vector System::accumulated(std::size_t unit, std::span<const double> y) const {
+  const auto elements = static_cast<Eigen::Index>(components_->elements().size());
+  if (accumulator_offsets_[unit] == none) {
+    return Vector::Zero(elements);
+  }
+  return Eigen::Map<const Vector>(y.data() + accumulator_offsets_[unit], elements);
 }
 
 }  // namespace hydromet

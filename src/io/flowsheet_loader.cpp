@@ -7,8 +7,8 @@
 #include <set>
 
 #include "common/yaml_support.hpp"
-#include "io/build_context.hpp"
 #include "hydromet/kinetics/leach_reaction.hpp"
+#include "io/build_context.hpp"
 
 namespace hydromet {
 namespace {
@@ -30,8 +30,8 @@ struct Loader {
 
   void read_units(const YAML::Node& node) {
     detail::check_keys(document, node,
-                       {"temperature", "time", "length", "volume", "mass", "concentration", "molar_energy", "flow",
-                        "mass_flow"},
+                       {"temperature", "time", "length", "volume", "mass", "concentration", "molar_energy",
+                        "flow", "mass_flow"},
                        "`units`");
     auto take = [&](const char* key, std::string& target, const Dimension& expected) {
       if (const auto value = node[key]) {
@@ -43,8 +43,8 @@ struct Loader {
           fail(value, error.message());
         }
         if (!(unit.dimension == expected)) {
-          fail(value, std::string("`units.") + key + "` must be a unit of " + describe(expected) + ", got `" + text +
-                          "` (" + describe(unit.dimension) + ")");
+          fail(value, std::string("`units.") + key + "` must be a unit of " + describe(expected) + ", got `" +
+                          text + "` (" + describe(unit.dimension) + ")");
         }
         target = text;
       }
@@ -94,7 +94,8 @@ struct Loader {
     } else if (species.phase == Phase::aqueous || species.phase == Phase::solvent) {
       aqueous.insert(name);
     } else {
-      fail(node, "species `" + name + "` is " + to_string(species.phase) + "; expected an aqueous species or a solid");
+      fail(node, "species `" + name + "` is " + to_string(species.phase) +
+                     "; expected an aqueous species or a solid");
     }
   }
 
@@ -104,23 +105,27 @@ struct Loader {
   }
 
   ShrinkingCoreParameters read_kinetics(const YAML::Node& node, const std::string& where) {
-    detail::check_keys(document, node,
-                       {"model", "control", "rate_constant", "order", "activation_energy", "reference_temperature",
-                        "diffusivity", "diffusion_activation_energy", "film_coefficient"},
-                       where + " kinetics");
+    detail::check_keys(
+        document, node,
+        {"model", "control", "rate_constant", "order", "activation_energy", "reference_temperature",
+         "diffusivity", "diffusion_activation_energy", "film_coefficient"},
+        where + " kinetics");
     const auto model_node = detail::require(document, node, "model", where + " kinetics");
-    if (const auto model = detail::as_string(document, model_node, "kinetics model"); model != "shrinking_core") {
+    if (const auto model = detail::as_string(document, model_node, "kinetics model");
+        model != "shrinking_core") {
       fail(model_node, "unknown kinetics model `" + model + "`; expected `shrinking_core`");
     }
     ShrinkingCoreParameters parameters;
     const auto control_node = detail::require(document, node, "control", where + " kinetics");
     const std::string control = detail::as_string(document, control_node, "control");
-    static const std::map<std::string, ShrinkingCoreControl> controls{{"reaction", ShrinkingCoreControl::reaction},
-                                                                      {"product_layer", ShrinkingCoreControl::product_layer},
-                                                                      {"film", ShrinkingCoreControl::film},
-                                                                      {"mixed", ShrinkingCoreControl::mixed}};
+    static const std::map<std::string, ShrinkingCoreControl> controls{
+        {"reaction", ShrinkingCoreControl::reaction},
+        {"product_layer", ShrinkingCoreControl::product_layer},
+        {"film", ShrinkingCoreControl::film},
+        {"mixed", ShrinkingCoreControl::mixed}};
     if (!controls.contains(control)) {
-      fail(control_node, "unknown control `" + control + "`; expected reaction, product_layer, film or mixed");
+      fail(control_node,
+           "unknown control `" + control + "`; expected reaction, product_layer, film or mixed");
     }
     parameters.control = controls.at(control);
     if (const auto order = node["order"]) {
@@ -131,13 +136,14 @@ struct Loader {
     }
     double reference_temperature = 298.15;
     if (const auto t_ref = node["reference_temperature"]) {
-      reference_temperature = quantity(t_ref, dimension::temperature, units.temperature, "reference_temperature");
+      reference_temperature =
+          quantity(t_ref, dimension::temperature, units.temperature, "reference_temperature");
     }
     if (const auto k = node["rate_constant"]) {
       // k_s has units (mol/m3)^(1-n) m/s: only n = 1 has a dimension the parser can check.
-      parameters.surface_rate_constant =
-          parameters.reaction_order == 1.0 ? quantity(k, dimension::velocity, "m/s", "rate_constant")
-                                           : detail::as_number(document, k, "rate_constant (SI)");
+      parameters.surface_rate_constant = parameters.reaction_order == 1.0
+                                             ? quantity(k, dimension::velocity, "m/s", "rate_constant")
+                                             : detail::as_number(document, k, "rate_constant (SI)");
       if (!(parameters.surface_rate_constant > 0.0)) {
         fail(k, "rate_constant must be positive");
       }
@@ -178,7 +184,8 @@ struct Loader {
     }
     if (parameters.control == ShrinkingCoreControl::mixed && parameters.surface_rate_constant == 0.0 &&
         parameters.effective_diffusivity == 0.0 && parameters.film_coefficient == 0.0) {
-      fail(node, where + ": mixed control needs at least one of rate_constant, diffusivity, film_coefficient");
+      fail(node,
+           where + ": mixed control needs at least one of rate_constant, diffusivity, film_coefficient");
     }
     return parameters;
   }
@@ -227,7 +234,8 @@ struct Loader {
   }
 
   void read_simulation(const YAML::Node& node, RunSettings& run) {
-    detail::check_keys(document, node, {"until", "outputs", "relative_tolerance", "absolute_tolerance", "max_steps"},
+    detail::check_keys(document, node,
+                       {"until", "outputs", "relative_tolerance", "absolute_tolerance", "max_steps"},
                        "`simulation`");
     if (const auto until = node["until"]) {
       run.until = quantity(until, dimension::time, units.time, "until");
@@ -269,13 +277,114 @@ struct Loader {
     }
   }
 
+  void read_steady(const YAML::Node& node, SteadyStateOptions& steady) {
+    detail::check_keys(document, node,
+                       {"tolerance", "max_iterations", "max_pseudo_steps", "pseudo_transient"},
+                       "`steady_state`");
+    if (const auto tolerance = node["tolerance"]) {
+      steady.tolerance = detail::as_number(document, tolerance, "tolerance");
+      if (!(steady.tolerance > 0.0 && steady.tolerance < 1.0)) {
+        fail(tolerance, "`steady_state.tolerance` must be in (0, 1)");
+      }
+    }
+    if (const auto iterations = node["max_iterations"]) {
+      steady.max_iterations = detail::as_count(document, iterations, "max_iterations");
+    }
+    if (const auto steps = node["max_pseudo_steps"]) {
+      steady.max_pseudo_steps = detail::as_count(document, steps, "max_pseudo_steps");
+    }
+    if (const auto pseudo = node["pseudo_transient"]) {
+      steady.force_pseudo_transient = detail::as_bool(document, pseudo, "pseudo_transient");
+    }
+  }
+
+  void read_kpis(const YAML::Node& node, Flowsheet& flowsheet) {
+    if (!node.IsSequence()) {
+      fail(node, "`kpis` must be a list of {name, type, ...}");
+    }
+    auto unit_of = [&](const YAML::Node& item, const std::string& name, Boundary expected) {
+      const UnitOperation* unit = flowsheet.find_unit(name);
+      if (unit == nullptr) {
+        std::vector<std::string> names;
+        for (std::size_t i = 0; i < flowsheet.unit_count(); ++i) {
+          names.push_back(flowsheet.unit(i).name());
+        }
+        std::string message = "unknown unit `" + name + "`";
+        if (auto suggestion = closest_match(name, names); !suggestion.empty()) {
+          message += "; did you mean `" + suggestion + "`?";
+        }
+        fail(item, message);
+      }
+      if (unit->boundary() != expected) {
+        fail(item, "unit `" + name + "` is a " + std::string(unit->type()) + "; expected " +
+                       (expected == Boundary::source ? "a feed" : "a product"));
+      }
+      return name;
+    };
+    auto element_of = [&](const YAML::Node& item) {
+      const std::string element = detail::as_string(document, item, "element");
+      const auto& elements = flowsheet.components().elements();
+      if (std::find(elements.begin(), elements.end(), element) == elements.end()) {
+        fail(item, "element `" + element + "` is in no species of this flowsheet");
+      }
+      return element;
+    };
+    for (const auto& item : node) {
+      detail::check_keys(document, item,
+                         {"name", "type", "element", "product", "feeds", "reagent", "species", "per"},
+                         "a KPI");
+      KpiDefinition kpi;
+      kpi.location = detail::location_of(document, item);
+      kpi.name = detail::as_string(document, detail::require(document, item, "name", "a KPI"), "name");
+      const auto type_node = detail::require(document, item, "type", "KPI `" + kpi.name + "`");
+      const std::string type = detail::as_string(document, type_node, "type");
+      const std::string where = "KPI `" + kpi.name + "`";
+      if (type == "recovery" || type == "grade") {
+        kpi.kind = type == "recovery" ? KpiDefinition::Kind::recovery : KpiDefinition::Kind::grade;
+        kpi.element = element_of(detail::require(document, item, "element", where));
+        const auto product = detail::require(document, item, "product", where);
+        kpi.product = unit_of(product, detail::as_string(document, product, "product"), Boundary::sink);
+        if (const auto feeds = item["feeds"]) {
+          if (!feeds.IsSequence()) {
+            fail(feeds, "`feeds` must be a list of feed names");
+          }
+          for (const auto& feed : feeds) {
+            kpi.feeds.push_back(unit_of(feed, detail::as_string(document, feed, "feed"), Boundary::source));
+          }
+        }
+      } else if (type == "reagent_consumption") {
+        kpi.kind = KpiDefinition::Kind::reagent_consumption;
+        const auto reagent = detail::require(document, item, "reagent", where);
+        kpi.reagent_feed =
+            unit_of(reagent, detail::as_string(document, reagent, "reagent"), Boundary::source);
+        const auto species = detail::require(document, item, "species", where);
+        kpi.reagent_species = detail::as_string(document, species, "species");
+        if (!flowsheet.components().find_aqueous(kpi.reagent_species)) {
+          fail(species, "`" + kpi.reagent_species + "` is not an aqueous species of this flowsheet");
+        }
+        const auto per = detail::require(document, item, "per", where);
+        kpi.basis_feed = unit_of(per, detail::as_string(document, per, "per"), Boundary::source);
+      } else {
+        std::string message = "unknown KPI type `" + type + "`";
+        if (auto suggestion = closest_match(type, {"recovery", "grade", "reagent_consumption"});
+            !suggestion.empty()) {
+          message += "; did you mean `" + suggestion + "`?";
+        }
+        fail(type_node, message + " (expected recovery, grade or reagent_consumption)");
+      }
+      flowsheet.kpis.push_back(std::move(kpi));
+    }
+  }
+
   Flowsheet load() {
     const YAML::Node& root = document.root;
     if (!root.IsMap()) {
-      fail(root, "a flowsheet file must be a map with `equipment:` (and optionally name, units, reactions, ...)");
+      fail(root,
+           "a flowsheet file must be a map with `equipment:` (and optionally name, units, reactions, ...)");
     }
     detail::check_keys(document, root,
-                       {"name", "description", "units", "species", "reactions", "equipment", "connections", "simulation"},
+                       {"name", "description", "units", "species", "reactions", "equipment", "connections",
+                        "simulation", "steady_state", "kpis"},
                        "the flowsheet");
     if (const auto node = root["units"]) {
       read_units(node);
@@ -295,8 +404,9 @@ struct Loader {
     for (const auto& [type, builder] : detail::unit_builders()) {
       types.push_back(type);
     }
-    const detail::BuildContext context(document, units, database, reactions,
-                                       [this](const YAML::Node& node, const std::string& species) { track(node, species); });
+    const detail::BuildContext context(
+        document, units, database, reactions,
+        [this](const YAML::Node& node, const std::string& species) { track(node, species); });
     for (const auto& entry : equipment) {
       const std::string name = detail::as_string(document, entry.first, "unit name");
       if (name.empty() || name.find('.') != std::string::npos) {
@@ -356,7 +466,13 @@ struct Loader {
     if (const auto node = root["simulation"]) {
       read_simulation(node, flowsheet.run);
     }
+    if (const auto node = root["steady_state"]) {
+      read_steady(node, flowsheet.steady);
+    }
     flowsheet.validate();
+    if (const auto node = root["kpis"]) {
+      read_kpis(node, flowsheet);
+    }
     return flowsheet;
   }
 };

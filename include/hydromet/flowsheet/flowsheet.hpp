@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@
 
 namespace hydromet {
 
+class System;
+
 /// One end of a connection: `unit.port`.
 struct PortRef {
   std::string unit;
@@ -23,9 +26,9 @@ struct PortRef {
 };
 
 struct Connection {
-  PortRef from;              ///< an outlet port
-  PortRef to;                ///< an inlet port
-  SourceLocation location;   ///< where the connection was written, for errors
+  PortRef from;             ///< an outlet port
+  PortRef to;               ///< an inlet port
+  SourceLocation location;  ///< where the connection was written, for errors
 };
 
 /// Options of a dynamic simulation, with their defaults.
@@ -36,11 +39,38 @@ struct SimulationOptions {
   double wall_clock_limit = 600.0;    ///< [s]
 };
 
+/// Options of a steady-state solve, with their defaults.
+struct SteadyStateOptions {
+  double tolerance = 1e-10;             ///< converged when every |f_i| / scale_i <= tolerance [-]
+  bool force_pseudo_transient = false;  ///< skip the first Newton attempt (tests compare both paths)
+  long max_iterations = 200;            ///< Newton iterations per KINSOL solve
+  long max_pseudo_steps = 500;          ///< pseudo-transient steps before giving up
+  double wall_clock_limit = 600.0;      ///< [s]
+};
+
+/// A KPI declared in the flowsheet file.
+struct KpiDefinition {
+  enum class Kind {
+    recovery,             ///< element to a product (sink) over the element fed by all (or listed) sources [-]
+    grade,                ///< mass fraction of an element in the solids a product receives [-]
+    reagent_consumption,  ///< mass of a species fed by a source per mass of solids fed by another [kg/t]
+  };
+  std::string name;
+  Kind kind = Kind::recovery;
+  std::string element;             ///< recovery, grade
+  std::string product;             ///< recovery, grade: the sink unit
+  std::vector<std::string> feeds;  ///< recovery: sources counted as fed (empty: every source)
+  std::string reagent_feed;        ///< reagent_consumption: the source of the reagent
+  std::string reagent_species;     ///< reagent_consumption: an aqueous species of that source
+  std::string basis_feed;          ///< reagent_consumption: the source whose solids are the basis
+  SourceLocation location;
+};
+
 /// What a flowsheet file asks to be run: output times and solver options.
 struct RunSettings {
-  double until = 0.0;                 ///< end time [s]; 0 when the file gives none
-  std::size_t output_count = 21;      ///< evenly spaced outputs from 0 to `until`, ends included
-  std::vector<double> output_times;   ///< explicit output times [s]; overrides until/output_count
+  double until = 0.0;                ///< end time [s]; 0 when the file gives none
+  std::size_t output_count = 21;     ///< evenly spaced outputs from 0 to `until`, ends included
+  std::vector<double> output_times;  ///< explicit output times [s]; overrides until/output_count
   SimulationOptions options;
 
   /// The output times this asks for (explicit ones, or evenly spaced up to `end` [s]).
@@ -58,8 +88,10 @@ class Flowsheet {
 
   std::string name;
   std::string description;
-  std::string source_file;  ///< the YAML it was loaded from, if any
-  RunSettings run;          ///< the file's `simulation:` section
+  std::string source_file;    ///< the YAML it was loaded from, if any
+  RunSettings run;            ///< the file's `simulation:` section
+  SteadyStateOptions steady;  ///< the file's `steady_state:` section
+  std::vector<KpiDefinition> kpis;
 
   /// The species streams and states carry; each name must be in the database.
   void set_components(std::vector<std::string> aqueous, std::vector<std::string> solids);
@@ -78,11 +110,21 @@ class Flowsheet {
   /// Checks ports, names and the graph; binds every unit to the components. Called by simulate().
   void validate();
 
-  /// Integrates from t = 0 and reports at `output_times` [s] (ascending, first >= 0).
+  /// Integrates from t = 0 and reports at `output_times` [s] (ascending, first >= 0). The integrator stops
+  /// and restarts at every unit's discontinuity (feed steps).
   [[nodiscard]] SimulationResult simulate(const std::vector<double>& output_times,
                                           const SimulationOptions& options = {});
+  /// Solves for the steady state from the units' initial states: KINSOL Newton, and pseudo-transient
+  /// continuation when Newton fails. Throws SolverError when neither converges.
+  [[nodiscard]] SteadyStateResult solve_steady(const SteadyStateOptions& options);
+  [[nodiscard]] SteadyStateResult solve_steady() { return solve_steady(steady); }
 
  private:
+  struct Assembly;
+  [[nodiscard]] Assembly assemble(bool accumulators);
+  [[nodiscard]] Snapshot snapshot(System& system, double t, std::span<const double> y,
+                                  std::span<const double> f, bool cumulative) const;
+
   struct UnitEntry {
     std::unique_ptr<UnitOperation> unit;
     SourceLocation location;

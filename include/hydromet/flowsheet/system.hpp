@@ -13,16 +13,25 @@
 
 namespace hydromet {
 
-/// Assembles units into contiguous state blocks and evaluates all of them in one pass: outlets of
-/// inventory units from their states, then outlets of the other units in topological order of the graph
-/// cut at inventory units, then every unit's block of f from its inlets.
+/// How units are wired: for unit u, `inlets[u][p]` is the stream feeding its inlet port p and
+/// `outlets[u][p]` the stream its outlet port p writes; streams are numbered 0..stream_count-1.
+struct Wiring {
+  std::vector<std::vector<std::size_t>> inlets;
+  std::vector<std::vector<std::size_t>> outlets;
+  std::size_t stream_count = 0;
+  /// Units in evaluation order: inventory units first, then the others topologically sorted.
+  std::vector<std::size_t> order;
+};
+
+/// Assembles units into contiguous state blocks and evaluates them in one pass: outlets of inventory units
+/// from their states, outlets of the other units in topological order, then every unit's block of f.
+/// With `accumulators`, each source and sink unit gets one extra state per element, the integral of its
+/// element flow out (source) or in (sink), so that a dynamic run reports exact plant balances; a steady
+/// solve leaves them out.
 class System final : public numerics::SemiExplicitSystem {
  public:
-  /// `units` in flowsheet order; `inlet_streams[u][p]` is the index into the stream list feeding inlet p of
-  /// unit u; `outlet_streams[u][p]` the stream written by outlet p of unit u.
-  System(std::vector<const UnitOperation*> units, std::vector<std::vector<std::size_t>> inlet_streams,
-         std::vector<std::vector<std::size_t>> outlet_streams, std::vector<std::size_t> evaluation_order,
-         const ComponentList& components);
+  System(std::vector<const UnitOperation*> units, Wiring wiring, const ComponentList& components,
+         bool accumulators);
 
   [[nodiscard]] std::size_t size() const override { return size_; }
   void evaluate(double t, std::span<const double> y, std::span<double> f) override;
@@ -33,20 +42,34 @@ class System final : public numerics::SemiExplicitSystem {
   [[nodiscard]] Vector initial_state() const;
   /// Typical magnitude of every state, for absolute tolerances.
   [[nodiscard]] Vector state_scales() const;
-  [[nodiscard]] std::size_t offset(std::size_t unit) const { return offsets_[unit]; }
+  /// Number of states owned by units (accumulators excluded).
+  [[nodiscard]] std::size_t unit_state_count() const { return unit_states_; }
   [[nodiscard]] std::span<const double> block(std::size_t unit, std::span<const double> y) const;
-  /// Plant element inventory at state y [mol].
+  /// Position of unit `unit`'s first state in y.
+  [[nodiscard]] std::size_t offset(std::size_t unit) const { return offsets_[unit]; }
+  /// Plant element inventory held in units at state y [mol].
   [[nodiscard]] Vector element_inventory(std::span<const double> y) const;
+  /// Integrated element flow of boundary unit `unit` at state y [mol] (zero when it has none).
+  [[nodiscard]] Vector accumulated(std::size_t unit, std::span<const double> y) const;
+
+  /// Computes every stream at (t, y); afterwards streams() and the inlet/outlet views hold them.
+  void compute_streams(double t, std::span<const double> y);
+  [[nodiscard]] const std::vector<Stream>& streams() const { return streams_; }
+  [[nodiscard]] const std::vector<Stream>& inlets_of(std::size_t unit) const { return inlet_buffers_[unit]; }
+  [[nodiscard]] const std::vector<Stream>& outlets_of(std::size_t unit) const {
+    return outlet_buffers_[unit];
+  }
+  [[nodiscard]] const std::vector<const UnitOperation*>& units() const { return units_; }
 
  private:
-  void compute_streams(double t, std::span<const double> y);
+  [[nodiscard]] std::vector<std::vector<std::size_t>> stream_sources() const;
 
   std::vector<const UnitOperation*> units_;
-  std::vector<std::vector<std::size_t>> inlet_streams_;
-  std::vector<std::vector<std::size_t>> outlet_streams_;
-  std::vector<std::size_t> evaluation_order_;
+  Wiring wiring_;
   const ComponentList* components_;
   std::vector<std::size_t> offsets_;
+  std::vector<std::size_t> accumulator_offsets_;  // per unit; npos when none
+  std::size_t unit_states_ = 0;
   std::size_t size_ = 0;
   std::vector<Stream> streams_;
   std::vector<std::vector<Stream>> inlet_buffers_;
