@@ -401,6 +401,11 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
     }
     if (t > solver.time()) {
       solver.advance_to(t, span_of(y), next_event < events.size());
+    } else {
+      // An output at the start: report the consistent initial state (IDAS solves the algebraic rows first).
+      const double t_next = k + 1 < n_times ? output_times[static_cast<std::size_t>(k + 1)] : t + 1.0;
+      solver.current_state(next_event < events.size() ? std::min(t_next, events[next_event]) : t_next,
+                           span_of(y));
     }
     result.states.row(k) = y.transpose();
   }
@@ -421,9 +426,10 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
     const Vector state = result.states.row(k).transpose();
     const std::span<const double> y_k(state.data(), static_cast<std::size_t>(state.size()));
     std::vector<double> values;
+    const double t_k = output_times[static_cast<std::size_t>(k)];
+    system.compute_streams(t_k, y_k);
     for (std::size_t u = 0; u < units.size(); ++u) {
-      for (const auto& output :
-           units[u]->outputs(output_times[static_cast<std::size_t>(k)], system.block(u, y_k))) {
+      for (const auto& output : units[u]->report(t_k, system.block(u, y_k), system.inlets_of(u))) {
         if (k == 0) {
           result.output_names.push_back(units[u]->name() + "." + output.name);
           result.output_units.push_back(output.unit);
@@ -469,7 +475,27 @@ SteadyStateResult Flowsheet::solve_steady(const SteadyStateOptions& options) {
   if (system.size() == 0) {
     throw InputError("steady state: the flowsheet has no unit with inventory, nothing to solve");
   }
-  const Vector y0 = system.initial_state();
+  // Starting guess: the units' initial states, then passes of successive substitution in which every unit
+  // that can is filled from its inlets (a tank at its own steady state for what flows in). Through a recycle
+  // this converges linearly; a guess within a few per cent is all Newton needs.
+  Vector y0 = system.initial_state();
+  const auto& guess_units = system.units();
+  for (int pass = 0; pass < 50; ++pass) {
+    const Vector before = y0;
+    const std::span<double> y_span(y0.data(), static_cast<std::size_t>(y0.size()));
+    system.compute_streams(0.0, y_span);
+    bool filled = false;
+    for (std::size_t u = 0; u < guess_units.size(); ++u) {
+      if (const std::size_t n = guess_units[u]->state_size(); n > 0) {
+        filled =
+            guess_units[u]->fill_from_inlets(0.0, system.inlets_of(u), y_span.subspan(system.offset(u), n)) ||
+            filled;
+      }
+    }
+    if (!filled || (y0 - before).cwiseAbs().maxCoeff() <= 1e-6 * std::max(y0.cwiseAbs().maxCoeff(), 1e-300)) {
+      break;
+    }
+  }
   const Vector scales = system.state_scales();
 
   numerics::SteadyOptions solver_options;
@@ -505,8 +531,9 @@ SteadyStateResult Flowsheet::solve_steady(const SteadyStateOptions& options) {
   const std::span<const double> y(solved.y.data(), solved.y.size());
   std::vector<double> values;
   const auto& units = system.units();
+  system.compute_streams(0.0, y);
   for (std::size_t u = 0; u < units.size(); ++u) {
-    for (const auto& output : units[u]->outputs(0.0, system.block(u, y))) {
+    for (const auto& output : units[u]->report(0.0, system.block(u, y), system.inlets_of(u))) {
       result.output_names.push_back(units[u]->name() + "." + output.name);
       result.output_units.push_back(output.unit);
       values.push_back(output.value);

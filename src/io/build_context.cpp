@@ -33,7 +33,14 @@ const Species& BuildContext::species_at(const YAML::Node& node, const std::strin
 
 const std::map<std::string, UnitBuilder>& unit_builders() {
   static const std::map<std::string, UnitBuilder> table{
+      {"evaporator", &build_evaporator},
+      {"feed", &build_feed},
       {"leach_tank", &build_leach_tank},
+      {"mixer", &build_mixer},
+      {"product", &build_product},
+      {"solid_liquid_separator", &build_solid_liquid_separator},
+      {"splitter", &build_splitter},
+      {"tank", &build_tank},
   };
   return table;
 }

@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/yaml_support.hpp"
 #include "hydromet/chemistry/database.hpp"
@@ -87,5 +89,27 @@ using UnitBuilder = std::unique_ptr<UnitOperation> (*)(const BuildContext& conte
 // One builder per unit type, each in src/io/builders/<type>.cpp.
 std::unique_ptr<UnitOperation> build_leach_tank(const BuildContext& context, const std::string& name,
                                                 const YAML::Node& node);
+std::unique_ptr<UnitOperation> build_tank(const BuildContext& context, const std::string& name,
+                                          const YAML::Node& node);
+std::unique_ptr<UnitOperation> build_feed(const BuildContext& context, const std::string& name,
+                                          const YAML::Node& node);
+std::unique_ptr<UnitOperation> build_mixer(const BuildContext& context, const std::string& name,
+                                           const YAML::Node& node);
+std::unique_ptr<UnitOperation> build_splitter(const BuildContext& context, const std::string& name,
+                                              const YAML::Node& node);
+std::unique_ptr<UnitOperation> build_solid_liquid_separator(const BuildContext& context, const std::string& name,
+                                                            const YAML::Node& node);
+std::unique_ptr<UnitOperation> build_evaporator(const BuildContext& context, const std::string& name,
+                                                const YAML::Node& node);
+std::unique_ptr<UnitOperation> build_product(const BuildContext& context, const std::string& name,
+                                             const YAML::Node& node);
+
+/// Reads a map of aqueous species to concentrations [mol/m3] (tracking each species), failing at the
+/// offending node; shared by the tank and feed builders (defined in builders/feed.cpp).
+std::vector<std::pair<std::string, double>> read_solution(const BuildContext& context, const YAML::Node& node,
+                                                          const std::string& where);
+/// Reads `inlets: N` (N >= 1), or `fallback` when absent (defined in builders/mixer.cpp).
+std::size_t read_inlet_count(const BuildContext& context, const YAML::Node& unit, std::size_t fallback,
+                             const std::string& where);
 
 }  // namespace hydromet::detail

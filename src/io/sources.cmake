@@ -1,1 +1,12 @@
-set(module_sources build_context.cpp builders/leach_tank.cpp flowsheet_loader.cpp writers.cpp)
+set(module_sources
+    build_context.cpp
+    builders/evaporator.cpp
+    builders/feed.cpp
+    builders/leach_tank.cpp
+    builders/mixer.cpp
+    builders/product.cpp
+    builders/solid_liquid_separator.cpp
+    builders/splitter.cpp
+    builders/tank.cpp
+    flowsheet_loader.cpp
+    writers.cpp)

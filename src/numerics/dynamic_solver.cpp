@@ -418,6 +418,18 @@ DynamicSolver::~DynamicSolver() = default;
 DynamicSolver::DynamicSolver(DynamicSolver&&) noexcept = default;
 DynamicSolver& DynamicSolver::operator=(DynamicSolver&&) noexcept = default;
 
+void DynamicSolver::current_state(double t_next, std::span<double> y_out) {
+  Impl& impl = *impl_;
+  if (y_out.size() != impl.n_) {
+    throw Error("current_state: y_out has " + std::to_string(y_out.size()) +
+                " entries for a system of size " + std::to_string(impl.n_));
+  }
+  if (impl.ic_pending_ && t_next > impl.t_) {
+    impl.calculate_initial_conditions(t_next);
+  }
+  std::copy(impl.state_.begin(), impl.state_.end(), y_out.begin());
+}
+
 double DynamicSolver::advance_to(double t_out, std::span<double> y_out, bool stop_at_t_out) {
   Impl& impl = *impl_;
   if (y_out.size() != impl.n_) {

@@ -1,1 +1,11 @@
-set(module_sources leach_tank.cpp unit_operation.cpp)
+set(module_sources
+    evaporator.cpp
+    feed.cpp
+    leach_tank.cpp
+    mixer.cpp
+    product.cpp
+    solid_liquid_separator.cpp
+    splitter.cpp
+    stirred_tank.cpp
+    stream_report.cpp
+    unit_operation.cpp)

@@ -60,7 +60,8 @@ std::unique_ptr<Flowsheet> build(const BatchCase& c) {
 
 double tau(const BatchCase& c, const Species& scheelite) {
   const double molar_density = scheelite.density / scheelite.molar_mass();
-  return complete_conversion_time(c.kinetics, c.reagent_concentration, 0.5 * c.diameter, 473.15, molar_density);
+  return complete_conversion_time(c.kinetics, c.reagent_concentration, 0.5 * c.diameter, 473.15,
+                                  molar_density);
 }
 
 void check_against_integrated_form(const BatchCase& c) {
@@ -99,7 +100,8 @@ TEST_CASE("reaction control with the reagent in large excess follows t/tau = 1 -
   check_against_integrated_form(c);
 }
 
-TEST_CASE("product-layer diffusion with the reagent in large excess follows t/tau = 1 - 3(1-X)^(2/3) + 2(1-X)") {
+TEST_CASE(
+    "product-layer diffusion with the reagent in large excess follows t/tau = 1 - 3(1-X)^(2/3) + 2(1-X)") {
   BatchCase c;
   c.kinetics.control = ShrinkingCoreControl::product_layer;
   c.kinetics.effective_diffusivity = 1e-10;
@@ -115,7 +117,8 @@ TEST_CASE("film control with the reagent in large excess is linear, X = t/tau") 
   check_against_integrated_form(c);
 }
 
-TEST_CASE("with the reagent depleting, reagent consumed equals the stoichiometric multiple of mineral reacted") {
+TEST_CASE(
+    "with the reagent depleting, reagent consumed equals the stoichiometric multiple of mineral reacted") {
   for (const auto control : {ShrinkingCoreControl::reaction, ShrinkingCoreControl::product_layer}) {
     BatchCase c;
     c.kinetics.control = control;
@@ -131,7 +134,8 @@ TEST_CASE("with the reagent depleting, reagent consumed equals the stoichiometri
     SimulationOptions options;
     options.relative_tolerance = 1e-9;
     const double time_constant = tau(c, flowsheet->database().species("scheelite"));
-    const auto result = flowsheet->simulate({0.0, 0.1 * time_constant, time_constant, 10.0 * time_constant}, options);
+    const auto result =
+        flowsheet->simulate({0.0, 0.1 * time_constant, time_constant, 10.0 * time_constant}, options);
     const Vector conversion = result.output("tank.conversion[scheelite]");
     const Vector consumed = result.output("tank.consumed[OH-]");
     const double initial_moles = 0.1 / flowsheet->database().species("scheelite").molar_mass();

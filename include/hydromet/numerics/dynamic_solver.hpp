@@ -72,6 +72,10 @@ class DynamicSolver {
   /// (use it before a discontinuity). Stops early at options().stop_time. Returns the time reached.
   double advance_to(double t_out, std::span<double> y_out, bool stop_at_t_out = false);
 
+  /// Writes the state at time() into y_out. With IDAS right after construction or reinitialize(), first
+  /// makes it consistent (IDACalcIC, with t_next > time() as the first output time), so the algebraic
+  /// components hold their solved values rather than the initial guess.
+  void current_state(double t_next, std::span<double> y_out);
   /// Restarts at (t, y) after a discontinuity (a feed step), keeping options and statistics.
   void reinitialize(double t, std::span<const double> y);
 

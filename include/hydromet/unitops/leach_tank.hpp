@@ -18,8 +18,8 @@ struct LeachTankParameters {
   };
   struct MineralCharge {
     std::string mineral;
-    Mass mass;                  ///< mass of the mineral charged
-    Length particle_diameter;   ///< monosized particles
+    Mass mass;                 ///< mass of the mineral charged
+    Length particle_diameter;  ///< monosized particles
   };
 
   Temperature temperature{298.15 * units::kelvin};
@@ -51,15 +51,15 @@ class LeachTank final : public UnitOperation {
 
  private:
   struct Charge {
-    std::size_t solid = 0;         // index in the component list
-    double initial_moles = 0.0;    // [mol]
-    double radius = 0.0;           // particle radius [m]
-    double molar_density = 0.0;    // [mol/m3]
+    std::size_t solid = 0;       // index in the component list
+    double initial_moles = 0.0;  // [mol]
+    double radius = 0.0;         // particle radius [m]
+    double molar_density = 0.0;  // [mol/m3]
   };
   struct BoundReaction {
     const LeachReaction* reaction = nullptr;
-    std::size_t charge = 0;        // which charge it attacks
-    std::size_t reagent = 0;       // aqueous index
+    std::size_t charge = 0;                             // which charge it attacks
+    std::size_t reagent = 0;                            // aqueous index
     std::vector<std::pair<bool, std::size_t>> targets;  // (is aqueous, index) for each term
   };
 

@@ -51,17 +51,30 @@ class UnitOperation {
 
   [[nodiscard]] virtual std::size_t state_size() const { return 0; }
   virtual void initial_state(MutableSpan y) const { (void)y; }
-  [[nodiscard]] virtual std::vector<bool> differential_rows() const { return std::vector<bool>(state_size(), true); }
+  [[nodiscard]] virtual std::vector<bool> differential_rows() const {
+    return std::vector<bool>(state_size(), true);
+  }
   /// Name of state `index` within the unit, e.g. "n[WO4-2]" (the flowsheet prefixes the unit name).
-  [[nodiscard]] virtual std::string state_name(std::size_t index) const { return "y[" + std::to_string(index) + "]"; }
+  [[nodiscard]] virtual std::string state_name(std::size_t index) const {
+    return "y[" + std::to_string(index) + "]";
+  }
   /// Typical magnitude of state `index` (absolute tolerances scale with it).
   [[nodiscard]] virtual double state_scale(std::size_t index) const {
     (void)index;
     return 1.0;
   }
 
+  /// Steady-state starting guess: sets the unit's states from its inlets as if it were filled with what
+  /// flows in (a tank: holdup = inflow x residence time, outflow = inflow). Returns false when the unit has
+  /// no such guess (its initial state is used).
+  virtual bool fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const {
+    (void)t, (void)inlets, (void)y;
+    return false;
+  }
+
   /// Outlet streams at time t [s] from the unit's states (inventory units) or its inlets (the others).
-  virtual void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets, std::span<Stream> outlets) const {
+  virtual void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
+                               std::span<Stream> outlets) const {
     (void)t, (void)y, (void)inlets, (void)outlets;
   }
   /// f for the unit's block.
@@ -71,6 +84,13 @@ class UnitOperation {
 
   /// Amount of each element held in the unit [mol], ordered as ComponentList::elements().
   [[nodiscard]] virtual Vector element_inventory(ConstSpan y) const;
+  /// Scalars reported at a state, given the unit's inlet streams; units without inventory report from their
+  /// inlets. Defaults to outputs(t, y). The list must be the same at every state.
+  [[nodiscard]] virtual std::vector<UnitOutput> report(double t, ConstSpan y,
+                                                       std::span<const Stream> inlets) const {
+    (void)inlets;
+    return outputs(t, y);
+  }
   /// Scalars reported at a state (conversions, concentrations, ...).
   [[nodiscard]] virtual std::vector<UnitOutput> outputs(double t, ConstSpan y) const {
     (void)t, (void)y;

@@ -1,0 +1,123 @@
+// tank: a perfectly mixed, constant-volume overflow tank with inventory; the base of every stirred unit
+// (continuous leach tank, mixer-settler, crystalliser).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hydromet/core/units.hpp"
+#include "hydromet/unitops/unit_operation.hpp"
+
+namespace hydromet {
+
+/// Typed parameters of a stirred tank.
+struct StirredTankParameters {
+  struct Solute {
+    std::string species;
+    MolarConcentration concentration;  ///< initial concentration in the holdup
+  };
+
+  Volume volume{1.0 * units::cubic_meter};  ///< liquid volume (aqueous + organic), constant [m3]
+  /// Holdup temperature [K]; none: the flow-weighted mixed inlet temperature (as mix_into).
+  std::optional<Temperature> temperature;
+  /// Initial aqueous content; default solute-free. Solids and organic start empty.
+  std::vector<Solute> initial_solution;
+  std::size_t inlet_count = 1;  ///< 1: port `in`; N > 1: ports `in1`..`inN`
+};
+
+/// Perfectly mixed tank of constant liquid volume V, overflowing what comes in.
+///
+/// States, in this order: moles n_i of every aqueous species, moles of every organic species, moles of
+/// every solid in every size class (solid-major) [mol]; then two algebraic rows, the aqueous and organic
+/// outflows q_aq, q_org [m3/s]; then, when no temperature is given, the algebraic temperature T [K].
+///
+///   dn_k/dt = F_k,in − n_k q / V,   q = q_aq + q_org,
+///   0 = Σ Q_aq,in − q_aq,   0 = Σ Q_org,in − q_org,   0 = T_mix,in − T,
+///
+/// so every species of every phase, solids included, leaves with the same residence time τ = V / q: the
+/// solids leave at the holdup's solids-to-liquid ratio and the holdup phase ratio equals the flow phase
+/// ratio (aqueous holdup V_aq = V q_aq / q; V when nothing flows). The outflows are states (not read from
+/// the inlets) because inventory units compute their outlets from their states alone; this makes a tank a
+/// DAE of index 1, solved by IDAS, and keeps recycle loops through tanks well posed.
+///
+/// Derived units (continuous leach tank, mixer-settler, crystalliser) keep this block first, append their
+/// own states after holdup_size(), call add_flow_terms() in evaluate() and add their reaction terms.
+class StirredTank : public UnitOperation {
+ public:
+  StirredTank(std::string name, StirredTankParameters parameters);
+
+  [[nodiscard]] std::string_view type() const override { return "tank"; }
+  [[nodiscard]] std::vector<std::string> inlet_ports() const override;
+  [[nodiscard]] std::vector<std::string> outlet_ports() const override { return {"out"}; }
+  void bind(const ComponentList& components) override;
+  [[nodiscard]] std::size_t state_size() const override { return holdup_size(); }
+  void initial_state(MutableSpan y) const override;
+  [[nodiscard]] std::vector<bool> differential_rows() const override;
+  [[nodiscard]] std::string state_name(std::size_t index) const override;
+  [[nodiscard]] double state_scale(std::size_t index) const override;
+  void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
+                       std::span<Stream> outlets) const override;
+  void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const override;
+  /// The holdup block at the tank's own steady state for these inlets: n = F_in V / q_in, q = Q_in.
+  bool fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const override;
+  [[nodiscard]] Vector element_inventory(ConstSpan y) const override;
+  /// q, q_aq, q_org [m3/s], τ [s], T [K], c[species] [mol/m3] (aqueous holdup), c_org[species],
+  /// solids[mineral] [kg] summed over size classes.
+  [[nodiscard]] std::vector<UnitOutput> outputs(double t, ConstSpan y) const override;
+
+  [[nodiscard]] const StirredTankParameters& parameters() const { return parameters_; }
+
+ protected:
+  /// Number of states of the holdup block (the base's states).
+  [[nodiscard]] std::size_t holdup_size() const;
+  [[nodiscard]] std::size_t aqueous_offset() const { return 0; }
+  [[nodiscard]] std::size_t organic_offset() const { return aqueous_count_; }
+  [[nodiscard]] std::size_t solid_offset() const { return aqueous_count_ + organic_count_; }
+  /// State of solid `solid` in size class `size_class`.
+  [[nodiscard]] std::size_t solid_state(std::size_t solid, std::size_t size_class) const {
+    return solid_offset() + solid * size_class_count_ + size_class;
+  }
+  [[nodiscard]] std::size_t flow_offset() const { return solid_offset() + solid_count_ * size_class_count_; }
+  [[nodiscard]] bool temperature_is_state() const { return !parameters_.temperature.has_value(); }
+
+  [[nodiscard]] double volume() const { return parameters_.volume.value(); }
+  /// Total liquid outflow q = q_aq + q_org [m3/s].
+  [[nodiscard]] double outflow(ConstSpan y) const;
+  /// Aqueous holdup volume V q_aq / q (V when nothing flows) [m3].
+  [[nodiscard]] double aqueous_volume(ConstSpan y) const;
+  /// Organic holdup volume V − aqueous_volume [m3].
+  [[nodiscard]] double organic_volume(ConstSpan y) const { return volume() - aqueous_volume(y); }
+  /// Holdup temperature [K].
+  [[nodiscard]] double temperature(ConstSpan y) const;
+  /// Aqueous concentrations in the holdup [mol/m3].
+  [[nodiscard]] Vector aqueous_concentrations(ConstSpan y) const;
+  /// Organic concentrations in the holdup [mol/m3] (zero without organic holdup).
+  [[nodiscard]] Vector organic_concentrations(ConstSpan y) const;
+  /// Moles of each solid summed over size classes [mol].
+  [[nodiscard]] Vector solid_totals(ConstSpan y) const;
+
+  /// Inflow minus outflow of every holdup species into f[0, flow_offset()), and the algebraic rows of the
+  /// outflows and the temperature; f is overwritten on the holdup block only.
+  void add_flow_terms(ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const;
+  /// The overflow stream at state y.
+  void write_outlet(ConstSpan y, Stream& outlet) const;
+  /// Element inventory of the holdup [mol].
+  [[nodiscard]] Vector holdup_inventory(ConstSpan y) const;
+  /// Typical magnitude of holdup state `index`: moles V × max(initial concentration, 1 mol/m3), flows
+  /// V / 1 h, temperature 300 K. Only atol depends on it.
+  [[nodiscard]] double holdup_scale(std::size_t index) const;
+  [[nodiscard]] std::string holdup_state_name(std::size_t index) const;
+
+  std::size_t aqueous_count_ = 0;
+  std::size_t organic_count_ = 0;
+  std::size_t solid_count_ = 0;
+  std::size_t size_class_count_ = 1;
+  Vector initial_aqueous_;  ///< initial moles of each aqueous species [mol]
+
+ private:
+  StirredTankParameters parameters_;
+};
+
+}  // namespace hydromet

@@ -1,0 +1,296 @@
+// Perfectly mixed constant-volume overflow tank.
+#include "hydromet/unitops/stirred_tank.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "hydromet/core/error.hpp"
+
+namespace hydromet {
+namespace {
+
+Eigen::Index to_index(std::size_t index) { return static_cast<Eigen::Index>(index); }
+
+}  // namespace
+
+StirredTank::StirredTank(std::string name, StirredTankParameters parameters)
+    : UnitOperation(std::move(name)), parameters_(std::move(parameters)) {
+  const std::string where = "tank `" + this->name() + "`";
+  if (!(parameters_.volume.value() > 0.0) || !std::isfinite(parameters_.volume.value())) {
+    throw InputError(where + ": volume must be positive");
+  }
+  if (parameters_.temperature && !(parameters_.temperature->value() > 0.0)) {
+    throw InputError(where + ": temperature must be above 0 K");
+  }
+  if (parameters_.inlet_count == 0) {
+    throw InputError(where + ": needs at least one inlet");
+  }
+  for (const auto& solute : parameters_.initial_solution) {
+    if (!(solute.concentration.value() >= 0.0) || !std::isfinite(solute.concentration.value())) {
+      throw InputError(where + ": initial concentration of `" + solute.species + "` must be >= 0");
+    }
+  }
+}
+
+std::vector<std::string> StirredTank::inlet_ports() const {
+  if (parameters_.inlet_count == 1) {
+    return {"in"};
+  }
+  std::vector<std::string> ports;
+  for (std::size_t i = 1; i <= parameters_.inlet_count; ++i) {
+    ports.push_back("in" + std::to_string(i));
+  }
+  return ports;
+}
+
+void StirredTank::bind(const ComponentList& components) {
+  components_ = &components;
+  aqueous_count_ = components.aqueous_count();
+  organic_count_ = components.organic_count();
+  solid_count_ = components.solid_count();
+  size_class_count_ = components.size_class_count();
+  initial_aqueous_ = Vector::Zero(to_index(aqueous_count_));
+  const std::string where = std::string(type()) + " `" + name() + "`";
+  for (const auto& solute : parameters_.initial_solution) {
+    const auto index = components.aqueous_index(solute.species, where);
+    initial_aqueous_[to_index(index)] += solute.concentration.value() * volume();
+  }
+}
+
+std::size_t StirredTank::holdup_size() const { return flow_offset() + 2 + (temperature_is_state() ? 1 : 0); }
+
+void StirredTank::initial_state(MutableSpan y) const {
+  std::fill(y.begin(), y.end(), 0.0);
+  for (std::size_t i = 0; i < aqueous_count_; ++i) {
+    y[aqueous_offset() + i] = initial_aqueous_[to_index(i)];
+  }
+  // Outflows start at 0 and the temperature at 298.15 K: IDACalcIC (or the steady solver) makes the
+  // algebraic rows consistent.
+  if (temperature_is_state()) {
+    y[flow_offset() + 2] = 298.15;
+  }
+}
+
+std::vector<bool> StirredTank::differential_rows() const {
+  std::vector<bool> rows(state_size(), true);
+  for (std::size_t i = flow_offset(); i < holdup_size(); ++i) {
+    rows[i] = false;
+  }
+  return rows;
+}
+
+std::string StirredTank::holdup_state_name(std::size_t index) const {
+  if (index < organic_offset()) {
+    return "n[" + components_->aqueous(index).name + "]";
+  }
+  if (index < solid_offset()) {
+    return "n_org[" + components_->organic(index - organic_offset()).name + "]";
+  }
+  if (index < flow_offset()) {
+    const std::size_t solid = (index - solid_offset()) / size_class_count_;
+    const std::size_t size_class = (index - solid_offset()) % size_class_count_;
+    std::string text = "n_solid[" + components_->solid(solid).name;
+    if (size_class_count_ > 1) {
+      text += ',';
+      text += std::to_string(size_class);
+    }
+    return text + "]";
+  }
+  if (index == flow_offset()) {
+    return "q_aq";
+  }
+  if (index == flow_offset() + 1) {
+    return "q_org";
+  }
+  return "T";
+}
+
+std::string StirredTank::state_name(std::size_t index) const { return holdup_state_name(index); }
+
+double StirredTank::holdup_scale(std::size_t index) const {
+  constexpr double typical_concentration = 1.0;      // [mol/m3] = 1 mmol/L
+  constexpr double typical_residence_time = 3600.0;  // [s]
+  if (index < flow_offset()) {
+    const double initial = index < organic_offset() ? initial_aqueous_[to_index(index)] : 0.0;
+    return std::max(initial, typical_concentration * volume());
+  }
+  if (index < flow_offset() + 2) {
+    return volume() / typical_residence_time;
+  }
+  return 300.0;
+}
+
+double StirredTank::state_scale(std::size_t index) const { return holdup_scale(index); }
+
+double StirredTank::outflow(ConstSpan y) const { return y[flow_offset()] + y[flow_offset() + 1]; }
+
+double StirredTank::aqueous_volume(ConstSpan y) const {
+  const double q = outflow(y);
+  return q > 0.0 ? volume() * y[flow_offset()] / q : volume();
+}
+
+double StirredTank::temperature(ConstSpan y) const {
+  return temperature_is_state() ? y[flow_offset() + 2] : parameters_.temperature->value();
+}
+
+Vector StirredTank::aqueous_concentrations(ConstSpan y) const {
+  const double v = aqueous_volume(y);
+  Vector c(to_index(aqueous_count_));
+  for (std::size_t i = 0; i < aqueous_count_; ++i) {
+    c[to_index(i)] = v > 0.0 ? y[aqueous_offset() + i] / v : 0.0;
+  }
+  return c;
+}
+
+Vector StirredTank::organic_concentrations(ConstSpan y) const {
+  const double v = organic_volume(y);
+  Vector c(to_index(organic_count_));
+  for (std::size_t i = 0; i < organic_count_; ++i) {
+    c[to_index(i)] = v > 0.0 ? y[organic_offset() + i] / v : 0.0;
+  }
+  return c;
+}
+
+Vector StirredTank::solid_totals(ConstSpan y) const {
+  Vector totals = Vector::Zero(to_index(solid_count_));
+  for (std::size_t s = 0; s < solid_count_; ++s) {
+    for (std::size_t k = 0; k < size_class_count_; ++k) {
+      totals[to_index(s)] += y[solid_state(s, k)];
+    }
+  }
+  return totals;
+}
+
+void StirredTank::write_outlet(ConstSpan y, Stream& outlet) const {
+  // Every species leaves at n q / V: one residence time for all phases and the solids.
+  const double rate = outflow(y) / volume();
+  outlet.temperature = temperature(y);
+  outlet.aqueous_flow = y[flow_offset()];
+  outlet.organic_flow = y[flow_offset() + 1];
+  for (std::size_t i = 0; i < aqueous_count_; ++i) {
+    outlet.aqueous_moles[to_index(i)] = y[aqueous_offset() + i] * rate;
+  }
+  for (std::size_t i = 0; i < organic_count_; ++i) {
+    outlet.organic_moles[to_index(i)] = y[organic_offset() + i] * rate;
+  }
+  for (std::size_t s = 0; s < solid_count_; ++s) {
+    for (std::size_t k = 0; k < size_class_count_; ++k) {
+      outlet.solid_moles(to_index(s), to_index(k)) = y[solid_state(s, k)] * rate;
+    }
+  }
+}
+
+bool StirredTank::fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const {
+  (void)t;
+  Stream mixed = Stream::empty(*components_);
+  for (const auto& inlet : inlets) {
+    mix_into(mixed, inlet);
+  }
+  const double q = mixed.aqueous_flow + mixed.organic_flow;
+  if (!(q > 0.0)) {
+    return false;
+  }
+  const double residence = volume() / q;
+  for (std::size_t i = 0; i < aqueous_count_; ++i) {
+    y[aqueous_offset() + i] = mixed.aqueous_moles[to_index(i)] * residence;
+  }
+  for (std::size_t i = 0; i < organic_count_; ++i) {
+    y[organic_offset() + i] = mixed.organic_moles[to_index(i)] * residence;
+  }
+  for (std::size_t s = 0; s < solid_count_; ++s) {
+    for (std::size_t k = 0; k < size_class_count_; ++k) {
+      y[solid_state(s, k)] = mixed.solid_moles(to_index(s), to_index(k)) * residence;
+    }
+  }
+  y[flow_offset()] = mixed.aqueous_flow;
+  y[flow_offset() + 1] = mixed.organic_flow;
+  if (temperature_is_state()) {
+    y[flow_offset() + 2] = mixed.temperature;
+  }
+  return true;
+}
+
+void StirredTank::compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
+                                  std::span<Stream> outlets) const {
+  (void)t, (void)inlets;
+  write_outlet(y, outlets[0]);
+}
+
+void StirredTank::add_flow_terms(ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
+  const double rate = outflow(y) / volume();
+  for (std::size_t i = 0; i < flow_offset(); ++i) {
+    f[i] = -y[i] * rate;
+  }
+  double aqueous_in = 0.0;
+  double organic_in = 0.0;
+  for (const Stream& inlet : inlets) {
+    for (std::size_t i = 0; i < aqueous_count_; ++i) {
+      f[aqueous_offset() + i] += inlet.aqueous_moles[to_index(i)];
+    }
+    for (std::size_t i = 0; i < organic_count_; ++i) {
+      f[organic_offset() + i] += inlet.organic_moles[to_index(i)];
+    }
+    for (std::size_t s = 0; s < solid_count_; ++s) {
+      for (std::size_t k = 0; k < size_class_count_; ++k) {
+        f[solid_state(s, k)] += inlet.solid_moles(to_index(s), to_index(k));
+      }
+    }
+    aqueous_in += inlet.aqueous_flow;
+    organic_in += inlet.organic_flow;
+  }
+  f[flow_offset()] = aqueous_in - y[flow_offset()];
+  f[flow_offset() + 1] = organic_in - y[flow_offset() + 1];
+  if (temperature_is_state()) {
+    Stream mixed = inlets.front();
+    for (std::size_t p = 1; p < inlets.size(); ++p) {
+      mix_into(mixed, inlets[p]);
+    }
+    f[flow_offset() + 2] = mixed.temperature - y[flow_offset() + 2];
+  }
+}
+
+void StirredTank::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
+  (void)t;
+  add_flow_terms(y, inlets, f);
+}
+
+Vector StirredTank::holdup_inventory(ConstSpan y) const {
+  Eigen::Map<const Vector> aqueous(y.data() + aqueous_offset(), to_index(aqueous_count_));
+  Vector inventory =
+      components_->aqueous_elements() * aqueous + components_->solid_elements() * solid_totals(y);
+  if (organic_count_ > 0) {
+    Eigen::Map<const Vector> organic(y.data() + organic_offset(), to_index(organic_count_));
+    inventory += components_->organic_elements() * organic;
+  }
+  return inventory;
+}
+
+Vector StirredTank::element_inventory(ConstSpan y) const { return holdup_inventory(y); }
+
+std::vector<UnitOutput> StirredTank::outputs(double t, ConstSpan y) const {
+  (void)t;
+  std::vector<UnitOutput> result;
+  const double q = outflow(y);
+  result.push_back({"q", q, "m3/s"});
+  result.push_back({"q_aq", y[flow_offset()], "m3/s"});
+  result.push_back({"q_org", y[flow_offset() + 1], "m3/s"});
+  // An infinite residence time for a tank without throughput would poison tables and KPIs; report 0.
+  result.push_back({"residence_time", q > 0.0 ? volume() / q : 0.0, "s"});
+  result.push_back({"T", temperature(y), "K"});
+  const Vector c = aqueous_concentrations(y);
+  for (std::size_t i = 0; i < aqueous_count_; ++i) {
+    result.push_back({"c[" + components_->aqueous(i).name + "]", c[to_index(i)], "mol/m3"});
+  }
+  const Vector c_org = organic_concentrations(y);
+  for (std::size_t i = 0; i < organic_count_; ++i) {
+    result.push_back({"c_org[" + components_->organic(i).name + "]", c_org[to_index(i)], "mol/m3"});
+  }
+  const Vector solids = solid_totals(y);
+  for (std::size_t s = 0; s < solid_count_; ++s) {
+    result.push_back({"solids[" + components_->solid(s).name + "]",
+                      solids[to_index(s)] * components_->solid_molar_masses()[to_index(s)], "kg"});
+  }
+  return result;
+}
+
+}  // namespace hydromet
