@@ -40,8 +40,10 @@ std::vector<double> RunSettings::times(double end) const {
 
 Flowsheet::Flowsheet(Database database) : database_(std::move(database)) {}
 
-void Flowsheet::set_components(std::vector<std::string> aqueous, std::vector<std::string> solids) {
-  components_ = ComponentList(database_, std::move(aqueous), std::move(solids));
+void Flowsheet::set_components(std::vector<std::string> aqueous, std::vector<std::string> solids,
+                               std::vector<std::string> organic, std::vector<double> size_classes) {
+  components_ = ComponentList(database_, std::move(aqueous), std::move(solids), std::move(organic),
+                              std::move(size_classes));
   validated_ = false;
 }
 

@@ -23,6 +23,8 @@ struct Loader {
   std::map<std::string, LeachReaction> reactions;
   std::set<std::string> aqueous;
   std::set<std::string> solids;
+  std::set<std::string> organic;
+  std::vector<double> size_classes;
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
     detail::fail_at(document, node, message);
@@ -93,9 +95,11 @@ struct Loader {
       solids.insert(name);
     } else if (species.phase == Phase::aqueous || species.phase == Phase::solvent) {
       aqueous.insert(name);
+    } else if (species.phase == Phase::organic) {
+      organic.insert(name);
     } else {
       fail(node, "species `" + name + "` is " + to_string(species.phase) +
-                     "; expected an aqueous species or a solid");
+                     "; expected an aqueous, organic or solid species");
     }
   }
 
@@ -436,7 +440,8 @@ struct Loader {
       flowsheet.description = detail::as_string(document, node, "description");
     }
     flowsheet.source_file = document.file;
-    flowsheet.set_components({aqueous.begin(), aqueous.end()}, {solids.begin(), solids.end()});
+    flowsheet.set_components({aqueous.begin(), aqueous.end()}, {solids.begin(), solids.end()},
+                             {organic.begin(), organic.end()}, size_classes);
     for (auto& [unit, location] : built) {
       flowsheet.add_unit(std::move(unit), location);
     }
@@ -481,12 +486,12 @@ struct Loader {
 
 Flowsheet load_flowsheet(const std::string& path) {
   const auto document = detail::load_yaml_file(path);
-  return Loader{document, {}, Database::bundled(), {}, {}, {}}.load();
+  return Loader{document, {}, Database::bundled(), {}, {}, {}, {}, {}}.load();
 }
 
 Flowsheet load_flowsheet_string(const std::string& yaml_text, const std::string& origin) {
   const auto document = detail::load_yaml_string(yaml_text, origin);
-  return Loader{document, {}, Database::bundled(), {}, {}, {}}.load();
+  return Loader{document, {}, Database::bundled(), {}, {}, {}, {}, {}}.load();
 }
 
 std::vector<std::string> unit_types() {

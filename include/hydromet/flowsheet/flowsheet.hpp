@@ -94,7 +94,9 @@ class Flowsheet {
   std::vector<KpiDefinition> kpis;
 
   /// The species streams and states carry; each name must be in the database.
-  void set_components(std::vector<std::string> aqueous, std::vector<std::string> solids);
+  /// `size_classes`: representative particle diameters [m] of the solids' size classes (empty: one class).
+  void set_components(std::vector<std::string> aqueous, std::vector<std::string> solids,
+                      std::vector<std::string> organic = {}, std::vector<double> size_classes = {});
   [[nodiscard]] const ComponentList& components() const { return components_; }
   [[nodiscard]] const Database& database() const { return database_; }
 
