@@ -6,8 +6,9 @@ JOBS ?= $(shell nproc)
 DEMO ?= flowsheets/w_scheelite_soda_batch.yaml
 DEMO_OUT ?= results/demo
 BENCH_OUT ?= benchmarks/results
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps configure build demo test test-sanitize bench install clean format
+.PHONY: all deps configure build demo test test-sanitize bench install clean format fuzz
 
 all: build
 
@@ -33,6 +34,9 @@ test-sanitize:
 bench: build
 	@mkdir -p $(BENCH_OUT)
 	$(BUILD_DIR)/benchmarks/hydromet_bench --benchmark_out=$(BENCH_OUT)/latest.json --benchmark_out_format=json
+
+fuzz:
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 install: build
 	cmake --install $(BUILD_DIR)

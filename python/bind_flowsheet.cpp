@@ -119,6 +119,7 @@ void bind_flowsheet(py::module_& module) {
       .def_readwrite("name", &Flowsheet::name)
       .def_readwrite("description", &Flowsheet::description)
       .def_readonly("source_file", &Flowsheet::source_file)
+      .def_readonly("source_text", &Flowsheet::source_text)
       .def_property_readonly("until", [](const Flowsheet& f) { return f.run.until; })
       .def_property_readonly("default_options", [](const Flowsheet& f) { return f.run.options; })
       .def_property_readonly("unit_names",

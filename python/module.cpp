@@ -9,6 +9,7 @@ namespace py = pybind11;
 void bind_core(py::module_& module);
 void bind_flowsheet(py::module_& module);
 void bind_thermo(py::module_& module);
+void bind_sweep(py::module_& module);
 
 PYBIND11_MODULE(_core, module) {
   module.doc() = "hydromet compiled core";
@@ -33,4 +34,5 @@ PYBIND11_MODULE(_core, module) {
   bind_core(module);
   bind_flowsheet(module);
   bind_thermo(module);
+  bind_sweep(module);
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package hydromet needs to build, test, benchmark and run its demo.
+# With --fuzz, also clang and the libFuzzer runtime for scripts/fuzz.sh.
 # Idempotent: runs `apt-get update` and `apt-get install` only when a package is missing.
 set -euo pipefail
 
@@ -10,6 +11,11 @@ packages=(
   python3 python3-dev python3-numpy python3-pandas python3-scipy python3-matplotlib
   python3-pytest python3-tqdm python3-distributed
 )
+# Only with --fuzz (scripts/fuzz.sh): clang and its libFuzzer/sanitizer runtimes for the fuzz/ targets.
+fuzz_packages=(clang libclang-rt-14-dev)
+if [[ "${1:-}" == "--fuzz" ]]; then
+  packages+=("${fuzz_packages[@]}")
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -7,10 +7,11 @@ from . import _core
 from ._core import Error, InputError, SimulationOptions, SolverError, SteadyStateOptions, __version__
 from .results import Result, SteadyResult
 from .speciation import Speciation, speciate
+from .sweep import sweep
 
 __all__ = [
     "Error", "InputError", "SolverError", "Flowsheet", "Result", "SteadyResult", "SimulationOptions",
-    "SteadyStateOptions", "Speciation", "speciate",
+    "SteadyStateOptions", "Speciation", "speciate", "sweep",
     "__version__",
 ]
 
@@ -34,6 +35,32 @@ class Flowsheet:
     @property
     def name(self):
         return self._core.name
+
+    def to_yaml(self):
+        """The flowsheet as YAML text (edits made by parameter path included); loads to the same model."""
+        return self._core.source_text
+
+    def write_yaml(self, path):
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(self.to_yaml())
+
+    def __getitem__(self, path):
+        """A parameter by path, as written: ``fs["autoclave.temperature"]`` -> ``"200"``."""
+        return _core.get_parameter(self.to_yaml(), path)
+
+    def __setitem__(self, path, value):
+        """Set a parameter by path with units: ``fs["autoclave.temperature"] = "210 degC"`` (re-validated)."""
+        text = _core.set_parameter(self.to_yaml(), path, str(value))
+        self._core = _core.Flowsheet.from_yaml_string(text, self._core.source_file or "<edited>")
+
+    def copy(self):
+        return Flowsheet.from_yaml_string(self.to_yaml(), self._core.source_file or "<copy>")
+
+    def __getstate__(self):
+        return {"yaml": self.to_yaml(), "origin": self._core.source_file}
+
+    def __setstate__(self, state):
+        self._core = _core.Flowsheet.from_yaml_string(state["yaml"], state.get("origin") or "<pickle>")
 
     @property
     def unit_names(self):

@@ -1,12 +1,17 @@
 // Reading YAML with source locations: loading, checks on keys and scalars, InputErrors at file:line:column.
 #include "common/yaml_support.hpp"
 
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <system_error>
@@ -176,6 +181,65 @@ void relocate_implicit_null(const YamlDocument& document, std::size_t& line, std
   }
 }
 
+// Records where each document starts; the node events themselves are not needed.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> marks;
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  }
+  void OnMapEnd() override {}
+};
+
+// The first line whose double- or single-quoted scalar is not closed on that line, with the column of its quote.
+std::optional<SourceLocation> unclosed_quote(const std::vector<std::string>& lines) {
+  for (std::size_t l = 0; l < lines.size(); ++l) {
+    const std::string& line = lines[l];
+    char open = 0;
+    std::size_t column = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const char c = line[i];
+      if (open == 0) {
+        if (c == '#' && (i == 0 || line[i - 1] == ' ')) {
+          break;
+        }
+        const bool starts_value = i == 0 || line[i - 1] == ' ' || line[i - 1] == '[' || line[i - 1] == '{' ||
+                                  line[i - 1] == ',';
+        if ((c == '"' || c == '\'') && starts_value) {
+          open = c;
+          column = i;
+        }
+      } else if (c == '\\' && open == '"') {
+        ++i;
+      } else if (c == open) {
+        if (open == '\'' && i + 1 < line.size() && line[i + 1] == '\'') {
+          ++i;  // '' is an escaped quote inside single quotes
+        } else {
+          open = 0;
+        }
+      }
+    }
+    if (open != 0) {
+      return SourceLocation{"", l + 1, column + 1, line};
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view trim_end(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
 YamlDocument parse(std::string text, const std::string& file) {
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
     text.erase(0, 3);  // a UTF-8 byte order mark is legal but yaml-cpp columns would count it
@@ -197,10 +261,10 @@ YamlDocument parse(std::string text, const std::string& file) {
   YamlDocument document;
   document.file = file;
   document.lines = split_lines(text);
-  std::vector<YAML::Node> roots;
-  try {
-    roots = YAML::LoadAll(text);
-  } catch (const YAML::Exception& error) {
+  // yaml-cpp 0.7 accepts an unclosed quote when the file ends in a newline (it swallows the rest of the
+  // file); without the trailing whitespace it reports the illegal end of file instead.
+  const std::string parsed_text(trim_end(text));
+  auto syntax_error = [&](const YAML::Exception& error, const std::string& message) {
     SourceLocation location{file, 0, 0, {}};
     if (!error.mark.is_null()) {
       location.line = static_cast<std::size_t>(error.mark.line) + 1;
@@ -209,15 +273,46 @@ YamlDocument parse(std::string text, const std::string& file) {
         location.line_text = document.lines[location.line - 1];
       }
     }
-    throw InputError("YAML syntax error: " + error.msg, location);
+    return InputError("YAML syntax error: " + message, location);
+  };
+  YAML::Node root;
+  try {
+    root = YAML::Load(parsed_text);
+    // YAML::LoadAll never returns when stray text such as `,` follows the root node, so further documents
+    // are looked for with the event parser, which is stopped at the second document whatever it holds.
+    std::istringstream stream(parsed_text);
+    YAML::Parser parser(stream);
+    DocumentStarts starts;
+    while (starts.marks.size() < 2 && parser.HandleNextDocument(starts)) {
+    }
+    if (starts.marks.size() > 1) {
+      const YAML::Mark& mark = starts.marks[1];
+      SourceLocation location{
+          file, static_cast<std::size_t>(mark.line) + 1, static_cast<std::size_t>(mark.column) + 1, {}};
+      if (location.line <= document.lines.size()) {
+        location.line_text = document.lines[location.line - 1];
+      }
+      throw InputError(
+          "YAML syntax error: expected one YAML document; found more from here (a `---` separator or stray "
+          "text)",
+          location);
+    }
+  } catch (const YAML::DeepRecursion& error) {
+    throw syntax_error(error, "nesting too deep (more than yaml-cpp's limit of nested lists or maps)");
+  } catch (const YAML::Exception& error) {
+    if (error.msg.find("EOF in scalar") != std::string::npos) {
+      // yaml-cpp marks the end of the file; the opening quote is the place to show.
+      if (auto opened = unclosed_quote(document.lines)) {
+        opened->file = file;
+        throw InputError("YAML syntax error: a quoted string opened here is never closed", *opened);
+      }
+    }
+    throw syntax_error(error, error.msg);
   }
-  if (roots.empty() || roots.front().IsNull()) {
+  if (!root || root.IsNull()) {
     throw InputError("`" + file + "` is empty (it holds only comments)", SourceLocation{file, 0, 0, {}});
   }
-  if (roots.size() > 1) {
-    fail_at(document, roots[1], "expected one YAML document, found " + std::to_string(roots.size()));
-  }
-  document.root = roots.front();
+  document.root = root;
   return document;
 }
 

@@ -388,7 +388,7 @@ struct Loader {
     }
     detail::check_keys(document, root,
                        {"name", "description", "units", "species", "reactions", "equipment", "connections",
-                        "simulation", "steady_state", "kpis"},
+                        "simulation", "steady_state", "kpis", "size_classes"},
                        "the flowsheet");
     if (const auto node = root["units"]) {
       read_units(node);
@@ -398,6 +398,9 @@ struct Loader {
     }
     if (const auto node = root["reactions"]) {
       read_reactions(node);
+    }
+    for (const auto& item : root["size_classes"]) {  // particle diameters of the solids' size classes
+      size_classes.push_back(detail::as_quantity(document, item, dimension::length, units.length, "size class"));
     }
     const auto equipment = detail::require(document, root, "equipment", "the flowsheet");
     if (!equipment.IsMap() || equipment.size() == 0) {
@@ -440,6 +443,9 @@ struct Loader {
       flowsheet.description = detail::as_string(document, node, "description");
     }
     flowsheet.source_file = document.file;
+    for (const auto& line : document.lines) {
+      flowsheet.source_text.append(line).append("\n");
+    }
     flowsheet.set_components({aqueous.begin(), aqueous.end()}, {solids.begin(), solids.end()},
                              {organic.begin(), organic.end()}, size_classes);
     for (auto& [unit, location] : built) {

@@ -9,4 +9,6 @@ set(module_sources
     builders/splitter.cpp
     builders/tank.cpp
     flowsheet_loader.cpp
+    parameters.cpp
+    sweep.cpp
     writers.cpp)

@@ -89,6 +89,7 @@ class Flowsheet {
   std::string name;
   std::string description;
   std::string source_file;    ///< the YAML it was loaded from, if any
+  std::string source_text;    ///< that YAML's text (for editing by parameter path, copies and pickling)
   RunSettings run;            ///< the file's `simulation:` section
   SteadyStateOptions steady;  ///< the file's `steady_state:` section
   std::vector<KpiDefinition> kpis;

@@ -118,8 +118,19 @@ TEST_CASE("YAML syntax errors become InputErrors at yaml-cpp's mark, 1-based") {
   }
   SUBCASE("two documents") {
     const InputError error = error_from([] { (void)detail::load_yaml_string("a: 1\n---\nb: 2\n"); });
-    CHECK(error.message() == "expected one YAML document, found 2");
-    check_at(error.location(), 3, 1);
+    CHECK(error.message() ==
+          "YAML syntax error: expected one YAML document; found more from here (a `---` separator or stray text)");
+    check_at(error.location(), 2, 1);  // the separator
+  }
+  SUBCASE("stray text after the root node is bounded, not a hang (yaml-cpp 0.7 LoadAll loops on it)") {
+    const InputError error = error_from([] { (void)detail::load_yaml_string("- a\n,\n"); });
+    CHECK(error.message().find("expected one YAML document") != std::string::npos);
+    check_at(error.location(), 2, 1);
+  }
+  SUBCASE("an unclosed quote is reported at the quote, not at the end of the file") {
+    const InputError error = error_from([] { (void)detail::load_yaml_string("a: 1\nname: \"open\nb: 2\n"); });
+    CHECK(error.message() == "YAML syntax error: a quoted string opened here is never closed");
+    check_at(error.location(), 2, 7);
   }
 }
 

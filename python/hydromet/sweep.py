@@ -1,0 +1,86 @@
+"""Parameter sweeps: grids or sample tables of cases, on C++ threads or any concurrent.futures executor."""
+
+import itertools
+import math
+
+from . import _core
+
+
+def _cases_from(params):
+    """A list of {path: value-as-text} from a grid dict, a list of dicts or a pandas DataFrame."""
+    if hasattr(params, "to_dict") and hasattr(params, "columns"):
+        records = params.to_dict(orient="records")
+    elif isinstance(params, dict):
+        paths = list(params)
+        grids = [list(params[p]) if isinstance(params[p], (list, tuple, range)) or hasattr(params[p], "__array__")
+                 else [params[p]] for p in paths]
+        records = [dict(zip(paths, values)) for values in itertools.product(*grids)]
+    else:
+        records = [dict(r) for r in params]
+    return [{path: str(value) for path, value in record.items()} for record in records]
+
+
+def _run_one(yaml_text, case, outputs, mode):
+    """One case in the calling process (for executors); returns (values, error)."""
+    values, errors = _core.run_sweep(yaml_text, [list(case.items())], list(outputs), mode, 1)
+    return values[0], errors[0]
+
+
+def _progress(total, enabled):
+    if enabled is False or (enabled is None and total < 20):
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, desc="hydromet sweep", unit="case")
+
+
+def sweep(flowsheet, params, outputs, mode="steady", threads=None, executor=None, progress=None):
+    """Solve variants of a flowsheet and collect outputs.
+
+    flowsheet: a :class:`hydromet.Flowsheet`. params: a grid ``{"autoclave.temperature": ["180 degC", "200 degC"],
+    ...}`` (every combination), a list of ``{path: value}`` dicts, or a pandas DataFrame of cases (one per row).
+    outputs: unit output names (``"autoclave.extraction[W]"``) or KPI names. mode: ``"steady"`` or ``"dynamic"``
+    (outputs at the file's end time). threads: C++ worker threads (default: all cores); the GIL is released and
+    results do not depend on the thread count. executor: any ``concurrent.futures.Executor`` (a
+    ``dask.distributed`` Client included) to run cases elsewhere instead. A case that fails is reported in the
+    ``error`` column and does not stop the sweep. Returns a pandas DataFrame: the parameters, the outputs, ``error``.
+    """
+    import pandas as pd
+
+    cases = _cases_from(params)
+    outputs = list(outputs)
+    yaml_text = flowsheet.to_yaml()
+    values = [None] * len(cases)
+    errors = [None] * len(cases)
+    bar = _progress(len(cases), progress)
+    try:
+        if executor is None:
+            workers = int(threads) if threads else 0
+            chunk = max(1, 4 * (workers or 2))
+            for start in range(0, len(cases), chunk):
+                block = cases[start:start + chunk]
+                block_values, block_errors = _core.run_sweep(yaml_text, [list(c.items()) for c in block], outputs,
+                                                             mode, workers)
+                values[start:start + len(block)] = block_values
+                errors[start:start + len(block)] = block_errors
+                if bar is not None:
+                    bar.update(len(block))
+        else:
+            futures = [executor.submit(_run_one, yaml_text, case, outputs, mode) for case in cases]
+            for index, future in enumerate(futures):
+                try:
+                    values[index], errors[index] = future.result()
+                except Exception as error:  # a worker that died: report the case, keep going
+                    values[index], errors[index] = [math.nan] * len(outputs), f"{type(error).__name__}: {error}"
+                if bar is not None:
+                    bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    frame = pd.DataFrame(cases)
+    for j, name in enumerate(outputs):
+        frame[name] = [row[j] for row in values]
+    frame["error"] = errors
+    return frame
