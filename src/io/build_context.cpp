@@ -37,6 +37,8 @@ const std::map<std::string, UnitBuilder>& unit_builders() {
       {"feed", &build_feed},
       {"leach_tank", &build_leach_tank},
       {"mixer", &build_mixer},
+      {"mixer_settler", &build_mixer_settler},
+      {"organic_feed", &build_organic_feed},
       {"product", &build_product},
       {"solid_liquid_separator", &build_solid_liquid_separator},
       {"splitter", &build_splitter},

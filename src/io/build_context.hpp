@@ -95,6 +95,10 @@ std::unique_ptr<UnitOperation> build_feed(const BuildContext& context, const std
                                           const YAML::Node& node);
 std::unique_ptr<UnitOperation> build_mixer(const BuildContext& context, const std::string& name,
                                            const YAML::Node& node);
+std::unique_ptr<UnitOperation> build_mixer_settler(const BuildContext& context, const std::string& name,
+                                                   const YAML::Node& node);
+std::unique_ptr<UnitOperation> build_organic_feed(const BuildContext& context, const std::string& name,
+                                                  const YAML::Node& node);
 std::unique_ptr<UnitOperation> build_splitter(const BuildContext& context, const std::string& name,
                                               const YAML::Node& node);
 std::unique_ptr<UnitOperation> build_solid_liquid_separator(const BuildContext& context, const std::string& name,

@@ -4,6 +4,8 @@ set(module_sources
     builders/feed.cpp
     builders/leach_tank.cpp
     builders/mixer.cpp
+    builders/mixer_settler.cpp
+    builders/organic_feed.cpp
     builders/product.cpp
     builders/solid_liquid_separator.cpp
     builders/splitter.cpp

@@ -1,1 +1,1 @@
-set(module_sources arrhenius.cpp leach_reaction.cpp shrinking_core.cpp)
+set(module_sources arrhenius.cpp distribution.cpp leach_reaction.cpp particle_size.cpp population_balance.cpp shrinking_core.cpp)

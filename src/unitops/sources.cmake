@@ -1,8 +1,11 @@
 set(module_sources
+    crystallizer.cpp
     evaporator.cpp
     feed.cpp
     leach_tank.cpp
     mixer.cpp
+    mixer_settler.cpp
+    organic_feed.cpp
     product.cpp
     solid_liquid_separator.cpp
     splitter.cpp

@@ -5,11 +5,13 @@
 // with the reagent in large excess (constant concentration), and exact stoichiometry when it depletes.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
 #include "hydromet/chemistry/database.hpp"
 #include "hydromet/flowsheet/flowsheet.hpp"
+#include "hydromet/kinetics/particle_size.hpp"
 #include "hydromet/unitops/leach_tank.hpp"
 
 using namespace hydromet;
@@ -51,7 +53,7 @@ std::unique_ptr<Flowsheet> build(const BatchCase& c) {
   parameters.temperature = 473.15 * si::kelvin;
   parameters.solution_volume = c.volume * si::cubic_meter;
   parameters.solution = {{c.reagent, c.reagent_concentration * si::mole / si::cubic_meter}};
-  parameters.solids = {{"scheelite", c.mineral_mass * si::kilogram, c.diameter * si::meter}};
+  parameters.solids = {{"scheelite", c.mineral_mass * si::kilogram, c.diameter * si::meter, {}}};
   parameters.reactions = {
       LeachReaction::from_equation("attack", c.equation, "scheelite", c.reagent, c.kinetics, database)};
   flowsheet->add_unit(std::make_unique<LeachTank>("tank", parameters));
@@ -150,4 +152,54 @@ TEST_CASE(
     CHECK(consumed[3] == doctest::Approx(2.0 * initial_moles).epsilon(1e-6));
     CHECK(result.balance.closure() < 1e-12);
   }
+}
+
+// Three equal-mass size fractions whose complete-conversion times are tau, 2 tau, 4 tau (diameters d, 2d, 4d,
+// reaction control, reagent in excess): X̄(t) = (1/3) Σ_i [1 − (1 − t/tau_i)^3] while t < tau_i, else 1, so
+// X̄ = 0.594401 at t = tau/2, 0.817708 at tau and 0.958333 at 2 tau.
+TEST_CASE("a size distribution of three equal-mass fractions follows the mass-weighted closed form") {
+  BatchCase c;
+  c.kinetics.control = ShrinkingCoreControl::reaction;
+  c.kinetics.surface_rate_constant = 2e-8;
+  c.mineral_mass = 1e-9;
+  auto database = test_database();
+  auto flowsheet = std::make_unique<Flowsheet>(database);
+  flowsheet->set_components({"Na+", "OH-", "WO4-2", "CO3-2"}, {"scheelite", "calcite", "portlandite"});
+  LeachTankParameters parameters;
+  parameters.temperature = 473.15 * si::kelvin;
+  parameters.solution_volume = c.volume * si::cubic_meter;
+  parameters.solution = {{c.reagent, c.reagent_concentration * si::mole / si::cubic_meter}};
+  const double d = 20e-6;
+  LeachTankParameters::MineralCharge charge{"scheelite", c.mineral_mass * si::kilogram, 0.0 * si::meter, {}};
+  charge.distribution = size_distribution({d, 2.0 * d, 4.0 * d}, {1.0, 1.0, 1.0});
+  parameters.solids = {charge};
+  parameters.reactions = {
+      LeachReaction::from_equation("attack", c.equation, "scheelite", c.reagent, c.kinetics, database)};
+  flowsheet->add_unit(std::make_unique<LeachTank>("tank", parameters));
+  const Species& scheelite = flowsheet->database().species("scheelite");
+  const double tau1 = complete_conversion_time(c.kinetics, c.reagent_concentration, 0.5 * d, 473.15,
+                                               scheelite.density / scheelite.molar_mass());
+  SimulationOptions options;
+  options.relative_tolerance = 1e-11;
+  options.absolute_tolerance = 1e-14;
+  const auto result = flowsheet->simulate({0.0, 0.5 * tau1, tau1, 2.0 * tau1}, options);
+  const Vector mean = result.output("tank.conversion[scheelite]");
+  const std::vector<double> published{0.594401, 0.817708, 0.958333};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const double x = 0.5 * std::pow(2.0, static_cast<double>(i));  // t / tau_1
+    double closed = 0.0;
+    for (const double tau_ratio : {1.0, 2.0, 4.0}) {
+      const double core = std::max(1.0 - x / tau_ratio, 0.0);
+      closed += (1.0 - core * core * core) / 3.0;
+    }
+    const double simulated = mean[static_cast<Eigen::Index>(i + 1)];
+    INFO("t/tau1 = " << x << ": simulated " << simulated << ", closed form " << closed);
+    CHECK(std::abs(closed - published[i]) < 5e-7);
+    CHECK(std::abs(simulated / closed - 1.0) < 1e-6);
+    // Per class: the smallest class is done at t = tau_1.
+    const double smallest = result.output("tank.conversion[scheelite,0]")[static_cast<Eigen::Index>(i + 1)];
+    const double core = std::max(1.0 - x, 0.0);
+    CHECK(std::abs(smallest - (1.0 - core * core * core)) < 1e-6);
+  }
+  CHECK(result.balance.closure() < 1e-12);
 }

@@ -2,28 +2,159 @@
 #include "hydromet/unitops/leach_tank.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "io/build_context.hpp"
 
 namespace hydromet::detail {
+namespace {
+
+// `reactions:` of a leach tank: names from the file's `reactions:` section.
+std::vector<LeachReaction> read_reactions(const BuildContext& context, const YAML::Node& list,
+                                          const std::string& where) {
+  std::vector<LeachReaction> reactions;
+  if (!list.IsSequence()) {
+    context.fail(list, where + ": `reactions` must be a list of reaction names");
+  }
+  for (const auto& item : list) {
+    const std::string reaction = context.text(item, "reaction name");
+    const auto found = context.reactions().find(reaction);
+    if (found == context.reactions().end()) {
+      std::vector<std::string> known;
+      for (const auto& [key, value] : context.reactions()) {
+        known.push_back(key);
+      }
+      std::string message = where + ": unknown reaction `" + reaction + "`";
+      if (auto suggestion = closest_match(reaction, known); !suggestion.empty()) {
+        message += "; did you mean `" + suggestion + "`?";
+      }
+      context.fail(item, message);
+    }
+    reactions.push_back(found->second);
+  }
+  return reactions;
+}
+
+// `size_distribution:` of a charged mineral: {sizes, mass_fractions}, {rosin_rammler: {d63, spread}} or
+// {log_normal: {d50, sigma_g}}, the generated ones with classes, min and max.
+SizeDistribution read_distribution(const BuildContext& context, const YAML::Node& node,
+                                   const std::string& where) {
+  const auto& units = context.units();
+  const auto length = [&](const YAML::Node& value, const char* what) {
+    return context.nonnegative(value, dimension::length, units.length, what, true);
+  };
+  try {
+    if (node["sizes"]) {
+      context.check_keys(node, {"sizes", "mass_fractions"}, where);
+      std::vector<double> sizes;
+      std::vector<double> fractions;
+      for (const auto& item : node["sizes"]) {
+        sizes.push_back(length(item, "size"));
+      }
+      for (const auto& item : context.require(node, "mass_fractions", where)) {
+        fractions.push_back(context.number(item, "mass fraction"));
+      }
+      return size_distribution(sizes, fractions);
+    }
+    context.check_keys(node, {"rosin_rammler", "log_normal", "classes", "min", "max"}, where);
+    const double classes = context.number(context.require(node, "classes", where), "classes");
+    if (!(classes >= 1.0) || classes != std::floor(classes)) {
+      context.fail(node["classes"], where + ": `classes` must be a whole number >= 1");
+    }
+    const double low = length(context.require(node, "min", where), "min");
+    const double high = length(context.require(node, "max", where), "max");
+    const auto count = static_cast<std::size_t>(classes);
+    if (const auto rr = node["rosin_rammler"]) {
+      context.check_keys(rr, {"d63", "spread"}, where);
+      return rosin_rammler_distribution(length(context.require(rr, "d63", where), "d63"),
+                                        context.number(context.require(rr, "spread", where), "spread"), count,
+                                        low, high);
+    }
+    const auto ln = context.require(node, "log_normal", where);
+    context.check_keys(ln, {"d50", "sigma_g"}, where);
+    return log_normal_distribution(length(context.require(ln, "d50", where), "d50"),
+                                   context.number(context.require(ln, "sigma_g", where), "sigma_g"), count,
+                                   low, high);
+  } catch (const InputError& error) {
+    if (error.location().line > 0) {
+      throw;
+    }
+    context.fail(node, error.message());
+  }
+}
+
+std::unique_ptr<UnitOperation> build_continuous(const BuildContext& context, const std::string& name,
+                                                const YAML::Node& node, const std::string& where) {
+  const auto& units = context.units();
+  context.check_keys(node,
+                     {"type", "mode", "model", "temperature", "volume", "initial_solution", "inlets",
+                      "particle_size", "reactions"},
+                     where);
+  ContinuousLeachTankParameters parameters;
+  parameters.tank.volume = context.nonnegative(context.require(node, "volume", where), dimension::volume,
+                                               units.volume, "volume", true) *
+                           units::cubic_meter;
+  if (const auto temperature = node["temperature"]) {
+    parameters.tank.temperature =
+        context.nonnegative(temperature, dimension::temperature, units.temperature, "temperature", true) *
+        units::kelvin;
+  }
+  if (const auto solution = node["initial_solution"]) {
+    for (const auto& [species, concentration] : read_solution(context, solution, where)) {
+      parameters.tank.initial_solution.push_back({species, concentration * units::mole / units::cubic_meter});
+    }
+  }
+  parameters.tank.inlet_count = read_inlet_count(context, node, 1, where);
+  if (const auto model = node["model"]) {
+    const auto text = context.text(model, "model");
+    if (text == "lumped") {
+      parameters.model = ContinuousLeachTankParameters::Model::lumped;
+    } else if (text != "segregated") {
+      context.fail(model, where + ": unknown model `" + text + "`; expected `segregated` or `lumped`");
+    }
+  }
+  if (const auto sizes = node["particle_size"]) {
+    if (!sizes.IsMap()) {
+      context.fail(sizes, where + ": `particle_size` must map minerals to their particle size");
+    }
+    for (const auto& entry : sizes) {
+      const std::string mineral = context.text(entry.first, "mineral");
+      context.track(entry.first, mineral);
+      parameters.particle_diameters[mineral] =
+          context.nonnegative(entry.second, dimension::length, units.length, "particle_size", true);
+    }
+  }
+  parameters.reactions = read_reactions(context, context.require(node, "reactions", where), where);
+  try {
+    return std::make_unique<ContinuousLeachTank>(name, std::move(parameters));
+  } catch (const InputError& error) {
+    context.fail(node, error.message());
+  }
+}
+
+}  // namespace
 
 std::unique_ptr<UnitOperation> build_leach_tank(const BuildContext& context, const std::string& name,
                                                 const YAML::Node& node) {
   const std::string where = "leach_tank `" + name + "`";
   const auto& units = context.units();
-  context.check_keys(node, {"type", "mode", "temperature", "volume", "solution", "solids", "reactions"}, where);
   if (const auto mode = node["mode"]) {
-    if (const auto text = context.text(mode, "mode"); text != "batch") {
-      context.fail(mode, where + ": mode `" + text + "` is not available yet; expected `batch`");
+    if (const auto text = context.text(mode, "mode"); text == "continuous") {
+      return build_continuous(context, name, node, where);
+    } else if (text != "batch") {
+      context.fail(mode, where + ": unknown mode `" + text + "`; expected `batch` or `continuous`");
     }
   }
+  context.check_keys(node, {"type", "mode", "temperature", "volume", "solution", "solids", "reactions"},
+                     where);
   LeachTankParameters parameters;
-  parameters.temperature = context.nonnegative(context.require(node, "temperature", where), dimension::temperature,
-                                               units.temperature, "temperature", true) *
-                           units::kelvin;
-  parameters.solution_volume =
-      context.nonnegative(context.require(node, "volume", where), dimension::volume, units.volume, "volume", true) *
-      units::cubic_meter;
+  parameters.temperature =
+      context.nonnegative(context.require(node, "temperature", where), dimension::temperature,
+                          units.temperature, "temperature", true) *
+      units::kelvin;
+  parameters.solution_volume = context.nonnegative(context.require(node, "volume", where), dimension::volume,
+                                                   units.volume, "volume", true) *
+                               units::cubic_meter;
   if (const auto solution = node["solution"]) {
     if (!solution.IsMap()) {
       context.fail(solution, where + ": `solution` must map species to concentrations");
@@ -49,38 +180,33 @@ std::unique_ptr<UnitOperation> build_leach_tank(const BuildContext& context, con
       context.fail(entry.first, where + ": `" + mineral + "` is not a solid");
     }
     context.track(entry.first, mineral);
-    context.check_keys(entry.second, {"mass", "particle_size"}, where + " solid `" + mineral + "`");
-    const double mass =
-        context.nonnegative(context.require(entry.second, "mass", mineral), dimension::mass, units.mass, "mass");
-    const double size = context.nonnegative(context.require(entry.second, "particle_size", mineral),
-                                            dimension::length, units.length, "particle_size", true);
-    parameters.solids.push_back({mineral, mass * units::kilogram, size * units::meter});
+    const std::string what = where + " solid `" + mineral + "`";
+    context.check_keys(entry.second, {"mass", "particle_size", "size_distribution"}, what);
+    const double mass = context.nonnegative(context.require(entry.second, "mass", mineral), dimension::mass,
+                                            units.mass, "mass");
+    LeachTankParameters::MineralCharge charge{mineral, mass * units::kilogram, 0.0 * units::meter, {}};
+    if (const auto distribution = entry.second["size_distribution"]) {
+      if (entry.second["particle_size"]) {
+        context.fail(entry.second, what + ": give `particle_size` or `size_distribution`, not both");
+      }
+      charge.distribution = read_distribution(context, distribution, what);
+    } else {
+      charge.particle_diameter = context.nonnegative(context.require(entry.second, "particle_size", mineral),
+                                                     dimension::length, units.length, "particle_size", true) *
+                                 units::meter;
+    }
+    parameters.solids.push_back(std::move(charge));
   }
   if (const auto list = node["reactions"]) {
-    if (!list.IsSequence()) {
-      context.fail(list, where + ": `reactions` must be a list of reaction names");
-    }
-    for (const auto& item : list) {
-      const std::string reaction = context.text(item, "reaction name");
-      const auto found = context.reactions().find(reaction);
-      if (found == context.reactions().end()) {
-        std::vector<std::string> known;
-        for (const auto& [key, value] : context.reactions()) {
-          known.push_back(key);
-        }
-        std::string message = where + ": unknown reaction `" + reaction + "`";
-        if (auto suggestion = closest_match(reaction, known); !suggestion.empty()) {
-          message += "; did you mean `" + suggestion + "`?";
-        }
-        context.fail(item, message);
-      }
+    parameters.reactions = read_reactions(context, list, where);
+    for (std::size_t i = 0; i < parameters.reactions.size(); ++i) {
+      const auto& reaction = parameters.reactions[i];
       const bool charged = std::any_of(parameters.solids.begin(), parameters.solids.end(),
-                                       [&](const auto& c) { return c.mineral == found->second.mineral; });
+                                       [&](const auto& c) { return c.mineral == reaction.mineral; });
       if (!charged) {
-        context.fail(item, where + ": reaction `" + reaction + "` attacks `" + found->second.mineral +
-                               "`, which is not in `solids`");
+        context.fail(list[i], where + ": reaction `" + reaction.name + "` attacks `" + reaction.mineral +
+                                  "`, which is not in `solids`");
       }
-      parameters.reactions.push_back(found->second);
     }
   }
   try {

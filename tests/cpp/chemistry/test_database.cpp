@@ -397,7 +397,7 @@ TEST_CASE("the bundled data files") {
   const std::filesystem::path data = hydromet::data_directory();
   // Read each listed file alone (no cross-file check) to report every open reference by name.
   Database merged;
-  for (const char* file : {"aqueous.yaml", "minerals.yaml"}) {
+  for (const char* file : {"aqueous.yaml", "minerals.yaml", "organic.yaml"}) {
     CAPTURE(file);
     REQUIRE_NOTHROW(merged.merge(Database::from_file((data / file).string())));
   }

@@ -1,0 +1,56 @@
+// Steady state of counter-current mixer_settler cascades of 5, 50 and 500 stages (constant D, E = 2):
+// time per solve and the solver's counters. Issue 6 asks that cost grow no faster than N^1.15.
+#include <benchmark/benchmark.h>
+
+#include <sstream>
+#include <string>
+
+#include "hydromet/flowsheet/flowsheet.hpp"
+#include "hydromet/io/flowsheet_loader.hpp"
+
+namespace {
+
+std::string cascade(long stages) {
+  std::ostringstream text;
+  text << R"(
+units: {volume: m3, flow: m3/s, concentration: mol/m3}
+species:
+  - {name: WO4(org), formula: WO4, phase: organic, source: "benchmark solute"}
+equipment:
+  feed: {type: feed, flow: 1.0e-3, solution: {WO4-2: 20}}
+  solvent: {type: organic_feed, flow: 1.0e-3}
+  raffinate: {type: product}
+  loaded: {type: product}
+)";
+  for (long k = 1; k <= stages; ++k) {
+    text << "  s" << k << ": {type: mixer_settler, volume: 1.0, temperature: 298.15, extraction: "
+         << "[{metal: WO4-2, complex: WO4(org), law: {type: constant, D: 2}}]}\n";
+  }
+  text << "connections:\n  - feed.out -> s1.aqueous_in\n  - solvent.out -> s" << stages << ".organic_in\n";
+  for (long k = 1; k < stages; ++k) {
+    text << "  - s" << k << ".aqueous_out -> s" << k + 1 << ".aqueous_in\n";
+    text << "  - s" << k + 1 << ".organic_out -> s" << k << ".organic_in\n";
+  }
+  text << "  - s" << stages << ".aqueous_out -> raffinate.in\n  - s1.organic_out -> loaded.in\n";
+  return text.str();
+}
+
+void sx_cascade_steady(benchmark::State& state) {
+  const std::string text = cascade(state.range(0));
+  hydromet::SolverStatistics statistics;
+  for (auto _ : state) {
+    auto flowsheet = hydromet::load_flowsheet_string(text, "bench_sx.yaml");
+    const auto result = flowsheet.solve_steady();
+    statistics = result.statistics;
+    benchmark::DoNotOptimize(result.outputs.data());
+  }
+  state.counters["stages"] = static_cast<double>(state.range(0));
+  state.counters["residuals"] = static_cast<double>(statistics.residual_evaluations);
+  state.counters["jacobians"] = static_cast<double>(statistics.jacobian_evaluations);
+  state.counters["newton_iterations"] = static_cast<double>(statistics.nonlinear_iterations);
+  state.SetComplexityN(state.range(0));
+}
+
+}  // namespace
+
+BENCHMARK(sx_cascade_steady)->Arg(5)->Arg(50)->Arg(500)->Unit(benchmark::kMillisecond)->Complexity();

@@ -1,0 +1,93 @@
+// crystallizer: stirred tank (batch or continuous MSMPR, evaporative, reactive) with a population balance
+// on a size grid, driven by the supersaturation of one product mineral from the speciation solver.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hydromet/kinetics/population_balance.hpp"
+#include "hydromet/thermo/speciation.hpp"
+#include "hydromet/unitops/stirred_tank.hpp"
+
+namespace hydromet {
+
+/// Parameters of a crystalliser. Plain struct; `chemistry` and `product` are required.
+struct CrystallizerParameters {
+  StirredTankParameters tank;  ///< volume, temperature, initial solution, inlets (reagents enter here)
+  /// Speciation of the holdup: its components must be aqueous species of the flowsheet (absent ones count
+  /// as zero) and its minerals must include `product`.
+  std::shared_ptr<const ChemicalSystem> chemistry;
+  SpeciationOptions speciation;
+  std::string product;                       ///< product mineral, a solid of the flowsheet (e.g. "scheelite")
+  double density = 0.0;                      ///< crystal density [kg/m3]
+  double shape_factor = 0.5235987755982988;  ///< volume shape factor k_v (crystal volume k_v L^3) [-]
+  SizeGrid grid = SizeGrid::uniform(0.0, 500e-6, 100);  ///< size grid [m]
+  FluxLimiter limiter = FluxLimiter::koren;
+  NucleationLaw nucleation;
+  GrowthLaw growth;
+  /// Water removed by evaporation [m3/s] (continuous evaporative operation: overflow = inflow − this).
+  double evaporation_rate = 0.0;
+  /// Species whose yield is reported: crystal moles / (crystal moles + dissolved moles / ν); default
+  /// the product's component of largest molar mass (WO4-2 for scheelite).
+  std::string yield_species;
+};
+
+/// A stirred tank whose product mineral is held as a number distribution N_i [#] on a size grid.
+///
+/// States: the StirredTank holdup block, in which the product's moles per stream size class become
+/// algebraic rows  0 = Σ_{cells in class} w_i N_i − n_k  (w_i = ρ k_v ⟨L³⟩_i / M moles per crystal of
+/// cell i, ⟨L³⟩_i the cell average of L³); then N_i of every cell. With n_i = N_i / (V ΔL_i):
+///   dN_i/dt = V ΔL_i [growth transport of n (FiniteVolumeGrowth), nucleation B0 at the lower edge]
+///             − N_i q / V + crystals of the product in the inlets (placed in the cell of their size),
+/// and every ion of the product's formation loses ν_j Σ_i w_i (dN_i/dt)_kinetic, the discrete crystal
+/// mass rate, so that dissolved plus solid amounts are conserved to round-off. S = 10^(SI/ν) with
+/// SI = log10(IAP/Ksp) from the speciation of the holdup (ν ions per formula unit); molality = c / 1000
+/// (dilute: 1 m3 of solution holds 1000 kg of water). S < 1 dissolves crystals (GrowthLaw).
+class Crystallizer : public StirredTank {
+ public:
+  Crystallizer(std::string name, CrystallizerParameters parameters);
+
+  [[nodiscard]] std::string_view type() const override { return "crystallizer"; }
+  void bind(const ComponentList& components) override;
+  [[nodiscard]] std::size_t state_size() const override { return holdup_size() + cells(); }
+  void initial_state(MutableSpan y) const override;
+  [[nodiscard]] std::vector<bool> differential_rows() const override;
+  [[nodiscard]] std::string state_name(std::size_t index) const override;
+  [[nodiscard]] double state_scale(std::size_t index) const override;
+  void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const override;
+  bool fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const override;
+  /// Tank outputs, then S, SI, G [m/s], B0 [#/(m3 s)], mu0..mu4 (per m3 of liquid), L10, L32, L43,
+  /// mass_median [m], product_mass [kg], yield [-], and n[i] [#/m4] of every cell (PSD).
+  [[nodiscard]] std::vector<UnitOutput> outputs(double t, ConstSpan y) const override;
+
+  [[nodiscard]] const SizeGrid& grid() const { return parameters_.grid; }
+  [[nodiscard]] std::size_t cells() const { return parameters_.grid.size(); }
+  /// Number density n_i [#/(m m3)] of every cell at state y.
+  [[nodiscard]] std::vector<double> number_density(ConstSpan y) const;
+  /// Saturation ratio S of the product in the holdup at state y.
+  [[nodiscard]] double saturation_ratio(ConstSpan y) const;
+
+ private:
+  [[nodiscard]] std::size_t cell_offset() const { return holdup_size(); }
+
+  CrystallizerParameters parameters_;
+  FiniteVolumeGrowth transport_;
+  std::size_t product_ = 0;                           // solid index of the product
+  std::vector<double> moles_per_crystal_;             // w_i [mol]
+  std::vector<std::size_t> stream_class_;             // stream size class of each cell
+  std::vector<std::ptrdiff_t> component_species_;     // chemistry component -> aqueous index (-1: absent)
+  std::vector<std::pair<std::size_t, double>> ions_;  // (aqueous index, ν) consumed per mole of product
+  double ion_count_ = 1.0;                            // ν
+  std::size_t yield_species_ = 0;
+  double yield_nu_ = 1.0;
+  mutable std::unique_ptr<SpeciationSolver> solver_;
+  mutable SpeciationResult speciation_;
+  mutable std::vector<double> work_n_;
+  mutable std::vector<double> work_dn_;
+  mutable std::vector<double> work_g_;
+};
+
+}  // namespace hydromet

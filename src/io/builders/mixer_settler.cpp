@@ -1,0 +1,157 @@
+// Builder of `type: mixer_settler`, its extraction reactions and their distribution laws.
+#include "hydromet/unitops/mixer_settler.hpp"
+
+#include "io/build_context.hpp"
+
+namespace hydromet::detail {
+namespace {
+
+std::shared_ptr<const DistributionLaw> read_law(const BuildContext& context, const YAML::Node& node,
+                                                const std::string& where) {
+  if (!node.IsMap()) {
+    context.fail(node, where + ": `law` must be a map with a `type`");
+  }
+  const auto type_node = context.require(node, "type", where + " law");
+  const std::string type = context.text(type_node, "law type");
+  try {
+    if (type == "constant") {
+      context.check_keys(node, {"type", "D"}, where + " law");
+      return std::make_shared<ConstantDistribution>(
+          context.number(context.require(node, "D", where + " law"), "D"));
+    }
+    if (type == "mass_action") {
+      context.check_keys(node, {"type", "K"}, where + " law");
+      return std::make_shared<MassActionDistribution>(
+          context.number(context.require(node, "K", where + " law"), "K"));
+    }
+    if (type == "isotherm") {
+      context.check_keys(node, {"type", "points"}, where + " law");
+      const auto points = context.require(node, "points", where + " law");
+      if (!points.IsSequence()) {
+        context.fail(points, where + ": isotherm `points` must be a list of [c_aq, c_org]");
+      }
+      std::vector<std::pair<double, double>> table;
+      for (const auto& point : points) {
+        if (!point.IsSequence() || point.size() != 2) {
+          context.fail(point, where + ": an isotherm point is [c_aq, c_org]");
+        }
+        const auto& unit = context.units().concentration;
+        table.emplace_back(context.quantity(point[0], dimension::molar_concentration, unit, "c_aq"),
+                           context.quantity(point[1], dimension::molar_concentration, unit, "c_org"));
+      }
+      return std::make_shared<TabulatedIsotherm>(std::move(table));
+    }
+    if (type == "expression") {
+      context.check_keys(node, {"type", "log10_D"}, where + " law");
+      return std::make_shared<ExpressionDistribution>(
+          context.text(context.require(node, "log10_D", where + " law"), "log10_D"));
+    }
+  } catch (const InputError& error) {
+    context.fail(node, where + ": " + error.message());
+  }
+  context.fail(type_node, where + ": unknown law `" + type +
+                              "`; expected constant, mass_action, isotherm or expression");
+}
+
+std::vector<std::pair<std::string, double>> read_coefficients(const BuildContext& context,
+                                                              const YAML::Node& node,
+                                                              const std::string& where) {
+  if (!node.IsMap()) {
+    context.fail(node, where + ": must map species to coefficients");
+  }
+  std::vector<std::pair<std::string, double>> result;
+  for (const auto& entry : node) {
+    const std::string species = context.text(entry.first, "species");
+    context.track(entry.first, species);
+    result.emplace_back(species, context.number(entry.second, "coefficient"));
+  }
+  return result;
+}
+
+}  // namespace
+
+std::unique_ptr<UnitOperation> build_mixer_settler(const BuildContext& context, const std::string& name,
+                                                   const YAML::Node& node) {
+  const std::string where = "mixer_settler `" + name + "`";
+  const auto& units = context.units();
+  context.check_keys(node,
+                     {"type", "volume", "temperature", "initial_solution", "mode", "mass_transfer",
+                      "efficiency", "entrainment", "extraction"},
+                     where);
+  MixerSettlerParameters parameters;
+  parameters.tank.volume = context.nonnegative(context.require(node, "volume", where), dimension::volume,
+                                               units.volume, "volume", true) *
+                           units::cubic_meter;
+  if (const auto temperature = node["temperature"]) {
+    parameters.tank.temperature =
+        context.nonnegative(temperature, dimension::temperature, units.temperature, "temperature", true) *
+        units::kelvin;
+  }
+  if (const auto solution = node["initial_solution"]) {
+    for (const auto& [species, concentration] : read_solution(context, solution, where)) {
+      parameters.tank.initial_solution.push_back({species, concentration * units::mole / units::cubic_meter});
+    }
+  }
+  if (const auto mode = node["mode"]) {
+    const std::string text = context.text(mode, "mode");
+    if (text == "equilibrium") {
+      parameters.mode = MixerSettlerParameters::Mode::equilibrium;
+    } else if (text == "rate") {
+      parameters.mode = MixerSettlerParameters::Mode::rate;
+    } else {
+      context.fail(mode, where + ": `mode` is `equilibrium` or `rate`");
+    }
+  }
+  if (const auto ka = node["mass_transfer"]) {
+    parameters.mass_transfer = context.nonnegative(ka, dimension::frequency, "1/s", "mass_transfer", true);
+  }
+  if (const auto efficiency = node["efficiency"]) {
+    parameters.efficiency = context.fraction(efficiency, "efficiency");
+  }
+  if (const auto entrainment = node["entrainment"]) {
+    context.check_keys(entrainment, {"aqueous_in_organic", "organic_in_aqueous"}, where + " entrainment");
+    if (const auto a = entrainment["aqueous_in_organic"]) {
+      parameters.aqueous_in_organic = context.fraction(a, "aqueous_in_organic");
+    }
+    if (const auto o = entrainment["organic_in_aqueous"]) {
+      parameters.organic_in_aqueous = context.fraction(o, "organic_in_aqueous");
+    }
+  }
+  if (const auto list = node["extraction"]) {
+    if (!list.IsSequence()) {
+      context.fail(list, where + ": `extraction` must be a list of reactions");
+    }
+    for (const auto& item : list) {
+      const std::string item_where = where + " extraction";
+      context.check_keys(item, {"metal", "complex", "reactants", "products", "law"}, item_where);
+      ExtractionReaction reaction;
+      const auto metal = context.require(item, "metal", item_where);
+      reaction.metal = context.text(metal, "metal");
+      if (context.species_at(metal, reaction.metal).phase != Phase::aqueous) {
+        context.fail(metal, item_where + ": `" + reaction.metal + "` is not an aqueous species");
+      }
+      context.track(metal, reaction.metal);
+      const auto complex = context.require(item, "complex", item_where);
+      reaction.complex = context.text(complex, "complex");
+      if (context.species_at(complex, reaction.complex).phase != Phase::organic) {
+        context.fail(complex, item_where + ": `" + reaction.complex + "` is not an organic species");
+      }
+      context.track(complex, reaction.complex);
+      if (const auto reactants = item["reactants"]) {
+        reaction.reactants = read_coefficients(context, reactants, item_where + " reactants");
+      }
+      if (const auto products = item["products"]) {
+        reaction.products = read_coefficients(context, products, item_where + " products");
+      }
+      reaction.law = read_law(context, context.require(item, "law", item_where), item_where);
+      parameters.reactions.push_back(std::move(reaction));
+    }
+  }
+  try {
+    return std::make_unique<MixerSettler>(name, std::move(parameters));
+  } catch (const InputError& error) {
+    context.fail(node, error.message());
+  }
+}
+
+}  // namespace hydromet::detail

@@ -1,0 +1,249 @@
+// Crystalliser: stirred tank with a finite-volume population balance driven by speciation.
+#include "hydromet/unitops/crystallizer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "hydromet/core/error.hpp"
+
+namespace hydromet {
+namespace {
+
+Eigen::Index to_index(std::size_t index) { return static_cast<Eigen::Index>(index); }
+
+// Dilute solutions: 1 m3 holds 1000 kg of water, so molality [mol/kg] = c [mol/m3] / 1000.
+constexpr double water_per_volume = 1000.0;  // [kg/m3]
+// Typical crystal count per m3 of holdup for absolute tolerances.
+constexpr double typical_crystals = 1e8;
+
+}  // namespace
+
+Crystallizer::Crystallizer(std::string name, CrystallizerParameters parameters)
+    : StirredTank(std::move(name), parameters.tank),
+      parameters_(std::move(parameters)),
+      transport_(parameters_.grid, parameters_.limiter, UpperBoundary::closed) {
+  const std::string where = "crystallizer `" + this->name() + "`";
+  if (!parameters_.chemistry) {
+    throw InputError(where + ": needs a chemical system for the supersaturation");
+  }
+  if (parameters_.product.empty() || !parameters_.chemistry->find_mineral(parameters_.product)) {
+    throw InputError(where + ": product `" + parameters_.product +
+                     "` is not a mineral of its chemical system");
+  }
+  if (!(parameters_.density > 0.0) || !(parameters_.shape_factor > 0.0)) {
+    throw InputError(where + ": crystal density and shape factor must be positive");
+  }
+  if (!(parameters_.evaporation_rate >= 0.0)) {
+    throw InputError(where + ": evaporation rate must be >= 0");
+  }
+  solver_ = std::make_unique<SpeciationSolver>(parameters_.chemistry, parameters_.speciation);
+}
+
+void Crystallizer::bind(const ComponentList& components) {
+  StirredTank::bind(components);
+  const std::string where = "crystallizer `" + name() + "`";
+  product_ = components.solid_index(parameters_.product, where);
+  const double molar_mass = components.solid_molar_masses()[to_index(product_)];
+  const SizeGrid& grid = parameters_.grid;
+  moles_per_crystal_.assign(cells(), 0.0);
+  stream_class_.assign(cells(), 0);
+  const auto& diameters = components.size_classes();
+  for (std::size_t i = 0; i < cells(); ++i) {
+    const double mean_cube = grid.moment_weight(i, 3) / grid.width(i);
+    moles_per_crystal_[i] = parameters_.density * parameters_.shape_factor * mean_cube / molar_mass;
+    // Nearest stream size class by representative diameter.
+    std::size_t best = 0;
+    for (std::size_t k = 1; k < diameters.size(); ++k) {
+      if (std::abs(diameters[k] - grid.center(i)) < std::abs(diameters[best] - grid.center(i))) {
+        best = k;
+      }
+    }
+    stream_class_[i] = best;
+  }
+  const ChemicalSystem& chemistry = *parameters_.chemistry;
+  component_species_.assign(chemistry.num_components(), -1);
+  for (std::size_t j = 0; j < chemistry.num_components(); ++j) {
+    if (const auto index = components.find_aqueous(chemistry.component_names()[j])) {
+      component_species_[j] = static_cast<std::ptrdiff_t>(*index);
+    }
+  }
+  ions_.clear();
+  ion_count_ = 0.0;
+  const std::size_t mineral = chemistry.mineral_index(parameters_.product);
+  double heaviest = -1.0;
+  for (std::size_t j = 0; j < chemistry.num_components(); ++j) {
+    const double nu = chemistry.mineral_stoichiometry()(to_index(mineral), to_index(j));
+    if (nu == 0.0) {
+      continue;
+    }
+    if (component_species_[j] < 0) {
+      throw InputError(where + ": `" + chemistry.component_names()[j] + "` of `" + parameters_.product +
+                       "` is not an aqueous species of the flowsheet");
+    }
+    const auto species = static_cast<std::size_t>(component_species_[j]);
+    ions_.emplace_back(species, nu);
+    ion_count_ += std::abs(nu);
+    const double mass = components.aqueous_molar_masses()[to_index(species)];
+    const bool named =
+        !parameters_.yield_species.empty() && components.aqueous(species).name == parameters_.yield_species;
+    if (named || (parameters_.yield_species.empty() && mass > heaviest)) {
+      heaviest = named ? 1e300 : mass;
+      yield_species_ = species;
+      yield_nu_ = nu;
+    }
+  }
+  if (!parameters_.yield_species.empty() && heaviest < 1e300) {
+    throw InputError(where + ": yield species `" + parameters_.yield_species + "` is not an ion of `" +
+                     parameters_.product + "`");
+  }
+  work_n_.assign(cells(), 0.0);
+  work_dn_.assign(cells(), 0.0);
+  work_g_.assign(cells() + 1, 0.0);
+}
+
+void Crystallizer::initial_state(MutableSpan y) const {
+  StirredTank::initial_state(y);  // zeroes the whole block: no crystals at t = 0
+}
+
+std::vector<bool> Crystallizer::differential_rows() const {
+  std::vector<bool> rows(state_size(), true);
+  const auto base = StirredTank::differential_rows();
+  std::copy(base.begin(), base.end(), rows.begin());
+  for (std::size_t k = 0; k < size_class_count_; ++k) {
+    rows[solid_state(product_, k)] = false;
+  }
+  return rows;
+}
+
+std::string Crystallizer::state_name(std::size_t index) const {
+  if (index < holdup_size()) {
+    return holdup_state_name(index);
+  }
+  return "N[" + std::to_string(index - cell_offset()) + "]";
+}
+
+double Crystallizer::state_scale(std::size_t index) const {
+  return index < holdup_size() ? holdup_scale(index) : typical_crystals * volume();
+}
+
+double Crystallizer::saturation_ratio(ConstSpan y) const {
+  const Vector c = aqueous_concentrations(y);
+  const ChemicalSystem& chemistry = *parameters_.chemistry;
+  Vector totals = Vector::Zero(to_index(chemistry.num_components()));
+  for (std::size_t j = 0; j < component_species_.size(); ++j) {
+    if (component_species_[j] >= 0) {
+      // Newton trial states may dip below zero; the speciation needs non-negative totals.
+      totals[to_index(j)] = std::max(0.0, c[component_species_[j]]) / water_per_volume;
+    }
+  }
+  solver_->solve(totals, temperature(y), speciation_);
+  const double si = speciation_.saturation_index_of(parameters_.product);
+  return std::isfinite(si) ? std::pow(10.0, si / ion_count_) : 0.0;
+}
+
+std::vector<double> Crystallizer::number_density(ConstSpan y) const {
+  std::vector<double> n(cells());
+  for (std::size_t i = 0; i < cells(); ++i) {
+    n[i] = y[cell_offset() + i] / (volume() * grid().width(i));
+  }
+  return n;
+}
+
+void Crystallizer::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
+  (void)t;
+  add_flow_terms(y, inlets, f);
+  f[flow_offset()] -= parameters_.evaporation_rate;
+  const double v = volume();
+  const double dilution = outflow(y) / v;
+  const double temp = temperature(y);
+  const double s = saturation_ratio(y);
+  const double molar_mass = components_->solid_molar_masses()[to_index(product_)];
+  double crystal_moles = 0.0;
+  for (std::size_t i = 0; i < cells(); ++i) {
+    const double count = y[cell_offset() + i];
+    work_n_[i] = count / (v * grid().width(i));
+    crystal_moles += moles_per_crystal_[i] * count;
+  }
+  const double g0 = parameters_.growth.rate(s, temp);
+  for (std::size_t e = 0; e <= cells(); ++e) {
+    work_g_[e] = g0 * parameters_.growth.size_factor(grid().edge(e), g0);
+  }
+  const double b0 = parameters_.nucleation.rate(s, crystal_moles * molar_mass / v, temp);
+  std::fill(work_dn_.begin(), work_dn_.end(), 0.0);
+  transport_.add_growth(work_n_, work_g_, b0, work_dn_);
+  // Crystals formed [mol/s]: the discrete mass rate of the kinetic terms, so the ions lose exactly it.
+  double formed = 0.0;
+  for (std::size_t i = 0; i < cells(); ++i) {
+    const double kinetic = v * grid().width(i) * work_dn_[i];
+    formed += moles_per_crystal_[i] * kinetic;
+    f[cell_offset() + i] = kinetic - y[cell_offset() + i] * dilution;
+  }
+  for (const auto& [species, nu] : ions_) {
+    f[aqueous_offset() + species] -= nu * formed;
+  }
+  // Product crystals fed in join the cell of their stream size class.
+  const auto& diameters = components_->size_classes();
+  for (const Stream& inlet : inlets) {
+    for (std::size_t k = 0; k < size_class_count_; ++k) {
+      const double moles = inlet.solid_moles(to_index(product_), to_index(k));
+      if (moles != 0.0) {
+        const std::size_t cell = diameters.empty() ? 0 : grid().locate(diameters[k]);
+        f[cell_offset() + cell] += moles / moles_per_crystal_[cell];
+      }
+    }
+  }
+  // The product's moles per stream class are the crystals' (algebraic).
+  for (std::size_t k = 0; k < size_class_count_; ++k) {
+    f[solid_state(product_, k)] = -y[solid_state(product_, k)];
+  }
+  for (std::size_t i = 0; i < cells(); ++i) {
+    f[solid_state(product_, stream_class_[i])] += moles_per_crystal_[i] * y[cell_offset() + i];
+  }
+}
+
+bool Crystallizer::fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const {
+  if (!StirredTank::fill_from_inlets(t, inlets, y)) {
+    return false;
+  }
+  for (std::size_t k = 0; k < size_class_count_; ++k) {
+    y[solid_state(product_, k)] = 0.0;
+  }
+  std::fill(y.begin() + static_cast<std::ptrdiff_t>(cell_offset()), y.end(), 0.0);
+  return true;
+}
+
+std::vector<UnitOutput> Crystallizer::outputs(double t, ConstSpan y) const {
+  std::vector<UnitOutput> result = StirredTank::outputs(t, y);
+  const double s = saturation_ratio(y);
+  const double temp = temperature(y);
+  const std::vector<double> n = number_density(y);
+  const SizeStatistics stats = size_statistics(grid(), n);
+  double crystal_moles = 0.0;
+  for (std::size_t i = 0; i < cells(); ++i) {
+    crystal_moles += moles_per_crystal_[i] * y[cell_offset() + i];
+  }
+  const double molar_mass = components_->solid_molar_masses()[to_index(product_)];
+  const double g0 = parameters_.growth.rate(s, temp);
+  result.push_back({"S", s, "-"});
+  result.push_back({"SI", speciation_.saturation_index_of(parameters_.product), "-"});
+  result.push_back({"G", g0, "m/s"});
+  result.push_back(
+      {"B0", parameters_.nucleation.rate(s, crystal_moles * molar_mass / volume(), temp), "1/(m3 s)"});
+  for (int k = 0; k < 5; ++k) {
+    result.push_back({"mu" + std::to_string(k), stats.mu[k], "m^" + std::to_string(k - 3)});
+  }
+  result.push_back({"L10", stats.l10, "m"});
+  result.push_back({"L32", stats.l32, "m"});
+  result.push_back({"L43", stats.l43, "m"});
+  result.push_back({"mass_median", stats.mass_median, "m"});
+  result.push_back({"product_mass", crystal_moles * molar_mass, "kg"});
+  const double dissolved = y[aqueous_offset() + yield_species_] / yield_nu_;
+  const double total = crystal_moles + dissolved;
+  result.push_back({"yield", total > 0.0 ? crystal_moles / total : 0.0, "-"});
+  for (std::size_t i = 0; i < cells(); ++i) {
+    result.push_back({"n[" + std::to_string(i) + "]", n[i], "1/m4"});
+  }
+  return result;
+}
+
+}  // namespace hydromet

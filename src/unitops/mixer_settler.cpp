@@ -1,0 +1,289 @@
+// Solvent-extraction stage: stirred holdup of both phases with extraction reactions.
+#include "hydromet/unitops/mixer_settler.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "hydromet/core/error.hpp"
+
+namespace hydromet {
+namespace {
+
+Eigen::Index to_index(std::size_t index) { return static_cast<Eigen::Index>(index); }
+
+void check_fraction(double value, const std::string& where, const std::string& what, bool open_at_zero) {
+  const bool ok = open_at_zero ? (value > 0.0 && value <= 1.0) : (value >= 0.0 && value < 1.0);
+  if (!ok) {
+    throw InputError(where + ": " + what + (open_at_zero ? " must be in (0, 1]" : " must be in [0, 1)"));
+  }
+}
+
+}  // namespace
+
+MixerSettler::MixerSettler(std::string name, MixerSettlerParameters parameters)
+    : StirredTank(std::move(name), parameters.tank), settler_(std::move(parameters)) {
+  const std::string where = "mixer_settler `" + this->name() + "`";
+  check_fraction(settler_.efficiency, where, "Murphree efficiency", true);
+  check_fraction(settler_.aqueous_in_organic, where, "entrainment of aqueous in organic", false);
+  check_fraction(settler_.organic_in_aqueous, where, "entrainment of organic in aqueous", false);
+  if (settler_.mode == MixerSettlerParameters::Mode::rate &&
+      !(settler_.mass_transfer > 0.0 && std::isfinite(settler_.mass_transfer))) {
+    throw InputError(where + ": rate mode needs a positive mass-transfer coefficient k·a");
+  }
+  for (const auto& reaction : settler_.reactions) {
+    if (!reaction.law) {
+      throw InputError(where + ": reaction of `" + reaction.metal + "` has no distribution law");
+    }
+    for (const auto* list : {&reaction.reactants, &reaction.products}) {
+      for (const auto& [species, coefficient] : *list) {
+        if (!(coefficient > 0.0) || !std::isfinite(coefficient)) {
+          throw InputError(where + ": coefficient of `" + species + "` must be positive");
+        }
+      }
+    }
+  }
+}
+
+void MixerSettler::bind(const ComponentList& components) {
+  StirredTank::bind(components);
+  const std::string where = "mixer_settler `" + name() + "`";
+  bound_.clear();
+  has_hydrogen_ = false;
+  if (const auto h = components.find_aqueous("H+")) {
+    hydrogen_ = aqueous_offset() + *h;
+    has_hydrogen_ = true;
+  }
+  auto position = [&](const std::string& species) -> std::pair<std::size_t, bool> {
+    if (const auto a = components.find_aqueous(species)) {
+      return {aqueous_offset() + *a, false};
+    }
+    if (const auto o = components.find_organic(species)) {
+      return {organic_offset() + *o, true};
+    }
+    throw InputError(where + ": species `" + species + "` is neither an aqueous nor an organic species");
+  };
+  std::vector<std::size_t> used;
+  for (const auto& reaction : settler_.reactions) {
+    Bound b;
+    b.metal = aqueous_offset() + components.aqueous_index(reaction.metal, where);
+    b.complex = organic_offset() + components.organic_index(reaction.complex, where);
+    b.law = reaction.law.get();
+    b.stoichiometry.emplace_back(b.metal, -1.0);
+    for (const auto& [species, coefficient] : reaction.reactants) {
+      const auto [at, organic] = position(species);
+      b.stoichiometry.emplace_back(at, -coefficient);
+      if (organic && !b.has_extractant) {
+        b.extractant = at;
+        b.has_extractant = true;
+      }
+    }
+    for (const auto& [species, coefficient] : reaction.products) {
+      b.stoichiometry.emplace_back(position(species).first, coefficient);
+    }
+    // Each reaction must conserve every element, or the stage would create or destroy matter.
+    Vector balance = components.organic_elements().col(to_index(b.complex - organic_offset()));
+    for (const auto& [at, nu] : b.stoichiometry) {
+      balance +=
+          nu * (at < organic_offset() ? components.aqueous_elements().col(to_index(at))
+                                      : components.organic_elements().col(to_index(at - organic_offset())));
+    }
+    for (Eigen::Index e = 0; e < balance.size(); ++e) {
+      if (std::abs(balance[e]) > 1e-9) {
+        throw InputError(where + ": extraction of `" + reaction.metal + "` into `" + reaction.complex +
+                         "` does not balance " + components.elements()[static_cast<std::size_t>(e)]);
+      }
+    }
+    used.push_back(b.complex);
+    bound_.push_back(std::move(b));
+  }
+  // The invariant change of variables needs every complex to take part in its own reaction only.
+  for (std::size_t j = 0; j < bound_.size(); ++j) {
+    for (std::size_t k = 0; k < bound_.size(); ++k) {
+      const bool clash = (k != j && bound_[k].complex == bound_[j].complex) ||
+                         std::any_of(bound_[k].stoichiometry.begin(), bound_[k].stoichiometry.end(),
+                                     [&](const auto& entry) { return entry.first == bound_[j].complex; });
+      if (clash) {
+        throw InputError(where + ": complex `" +
+                         components.organic(bound_[j].complex - organic_offset()).name +
+                         "` takes part in more than one extraction reaction");
+      }
+    }
+  }
+}
+
+std::vector<bool> MixerSettler::differential_rows() const {
+  auto rows = StirredTank::differential_rows();
+  if (equilibrium()) {
+    for (const auto& b : bound_) {
+      rows[b.complex] = false;
+    }
+  }
+  return rows;
+}
+
+std::string MixerSettler::state_name(std::size_t index) const {
+  std::string text = holdup_state_name(index);
+  if (equilibrium()) {
+    for (const auto& b : bound_) {
+      for (const auto& entry : b.stoichiometry) {
+        if (entry.first == index) {
+          text[0] = 'x';
+          return text;  // reaction invariant x[...] instead of n[...]
+        }
+      }
+    }
+  }
+  return text;
+}
+
+Vector MixerSettler::moles(ConstSpan y) const {
+  Vector n = Eigen::Map<const Vector>(y.data(), to_index(holdup_size()));
+  if (equilibrium()) {
+    for (const auto& b : bound_) {
+      for (const auto& [at, nu] : b.stoichiometry) {
+        n[to_index(at)] += nu * y[b.complex];
+      }
+    }
+  }
+  return n;
+}
+
+double MixerSettler::concentration_at(std::size_t position, std::size_t organic_offset, const Vector& aqueous,
+                                      const Vector& organic) {
+  return position < organic_offset ? aqueous[to_index(position)]
+                                   : organic[to_index(position - organic_offset)];
+}
+
+Vector MixerSettler::equilibrium_organic(ConstSpan n) const {
+  const Vector aqueous = aqueous_concentrations(n);
+  const Vector organic = organic_concentrations(n);
+  Vector result(to_index(bound_.size()));
+  DistributionState state;
+  state.temperature = temperature(n);
+  state.hydrogen = has_hydrogen_ ? aqueous[to_index(hydrogen_)] : 0.0;
+  for (std::size_t j = 0; j < bound_.size(); ++j) {
+    const auto& b = bound_[j];
+    state.metal = aqueous[to_index(b.metal)];
+    state.extractant =
+        b.has_extractant ? concentration_at(b.extractant, organic_offset(), aqueous, organic) : 0.0;
+    state.participants.clear();
+    for (const auto& [at, nu] : b.stoichiometry) {
+      if (at != b.metal) {
+        state.participants.push_back({concentration_at(at, organic_offset(), aqueous, organic), -nu});
+      }
+    }
+    result[to_index(j)] = b.law->equilibrium_organic(state);
+  }
+  return result;
+}
+
+Vector MixerSettler::targets(ConstSpan n, std::span<const Stream> inlets) const {
+  Vector target = equilibrium_organic(n);
+  double organic_in = 0.0;
+  for (const auto& inlet : inlets) {
+    organic_in += inlet.organic_flow;
+  }
+  for (std::size_t j = 0; j < bound_.size(); ++j) {
+    double complex_in = 0.0;
+    for (const auto& inlet : inlets) {
+      complex_in += inlet.organic_moles[to_index(bound_[j].complex - organic_offset())];
+    }
+    const double c_in = organic_in > 0.0 ? complex_in / organic_in : 0.0;
+    target[to_index(j)] = c_in + settler_.efficiency * (target[to_index(j)] - c_in);
+  }
+  return target;
+}
+
+void MixerSettler::compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
+                                   std::span<Stream> outlets) const {
+  (void)t, (void)inlets;
+  const Vector n = moles(y);
+  const ConstSpan held(n.data(), static_cast<std::size_t>(n.size()));
+  Stream& aqueous = outlets[0];
+  Stream& organic = outlets[1];
+  write_outlet(held, aqueous);  // everything that leaves; split by phase and entrainment below
+  organic = aqueous;
+  const double ea = settler_.aqueous_in_organic;
+  const double eo = settler_.organic_in_aqueous;
+  aqueous.aqueous_flow *= 1.0 - ea;
+  aqueous.aqueous_moles *= 1.0 - ea;
+  aqueous.organic_flow *= eo;
+  aqueous.organic_moles *= eo;
+  organic.aqueous_flow *= ea;
+  organic.aqueous_moles *= ea;
+  organic.organic_flow *= 1.0 - eo;
+  organic.organic_moles *= 1.0 - eo;
+  organic.solid_moles.setZero();  // solids settle with the aqueous phase
+}
+
+void MixerSettler::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
+  (void)t;
+  const Vector n = moles(y);
+  const ConstSpan held(n.data(), static_cast<std::size_t>(n.size()));
+  add_flow_terms(held, inlets, f);
+  if (bound_.empty()) {
+    return;
+  }
+  const Vector target = targets(held, inlets);
+  const double organic_volume_now = organic_volume(held);
+  for (std::size_t j = 0; j < bound_.size(); ++j) {
+    const auto& b = bound_[j];
+    const double gap = organic_volume_now * target[to_index(j)] - n[to_index(b.complex)];  // [mol]
+    if (equilibrium()) {
+      // Invariant rows: the reaction terms cancel, leaving flows of x_k = n_k − Σ ν n_C.
+      for (const auto& [at, nu] : b.stoichiometry) {
+        f[at] -= nu * f[b.complex];
+      }
+      f[b.complex] = gap;
+    } else {
+      const double rate = settler_.mass_transfer * gap;  // [mol/s]
+      f[b.complex] += rate;
+      for (const auto& [at, nu] : b.stoichiometry) {
+        f[at] += nu * rate;
+      }
+    }
+  }
+}
+
+bool MixerSettler::fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const {
+  if (!StirredTank::fill_from_inlets(t, inlets, y)) {
+    return false;
+  }
+  if (equilibrium()) {
+    for (const auto& b : bound_) {
+      for (const auto& [at, nu] : b.stoichiometry) {
+        y[at] -= nu * y[b.complex];
+      }
+    }
+  }
+  return true;
+}
+
+Vector MixerSettler::element_inventory(ConstSpan y) const {
+  const Vector n = moles(y);
+  return holdup_inventory(ConstSpan(n.data(), static_cast<std::size_t>(n.size())));
+}
+
+std::vector<UnitOutput> MixerSettler::outputs(double t, ConstSpan y) const {
+  const Vector n = moles(y);
+  const ConstSpan held(n.data(), static_cast<std::size_t>(n.size()));
+  auto result = StirredTank::outputs(t, held);
+  const Vector aqueous = aqueous_concentrations(held);
+  const Vector organic = organic_concentrations(held);
+  const Vector equilibrium_values = equilibrium_organic(held);
+  for (std::size_t j = 0; j < bound_.size(); ++j) {
+    const auto& b = bound_[j];
+    const double c_metal = aqueous[to_index(b.metal)];
+    const double c_complex = organic[to_index(b.complex - organic_offset())];
+    const std::string complex = components_->organic(b.complex - organic_offset()).name;
+    result.push_back({"D[" + complex + "]", c_metal > 0.0 ? c_complex / c_metal : 0.0, "-"});
+    result.push_back({"c_eq[" + complex + "]", equilibrium_values[to_index(j)], "mol/m3"});
+  }
+  if (has_hydrogen_) {
+    const double h = aqueous[to_index(hydrogen_)] * 1e-3;
+    result.push_back({"pH", h > 0.0 ? -std::log10(h) : 0.0, "-"});
+  }
+  return result;
+}
+
+}  // namespace hydromet
