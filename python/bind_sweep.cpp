@@ -14,8 +14,8 @@ void bind_sweep(py::module_& module) {
   module.def("set_parameter", &set_parameter, py::arg("yaml_text"), py::arg("path"), py::arg("value"));
   module.def(
       "run_sweep",
-      [](const std::string& yaml_text, const std::vector<SweepCase>& cases, const std::vector<std::string>& outputs,
-         const std::string& mode, std::size_t threads) {
+      [](const std::string& yaml_text, const std::vector<SweepCase>& cases,
+         const std::vector<std::string>& outputs, const std::string& mode, std::size_t threads) {
         if (mode != "steady" && mode != "dynamic") {
           throw InputError("sweep mode must be `steady` or `dynamic`, got `" + mode + "`");
         }
@@ -33,6 +33,7 @@ void bind_sweep(py::module_& module) {
         }
         return py::make_tuple(values, errors);
       },
-      py::arg("yaml_text"), py::arg("cases"), py::arg("outputs"), py::arg("mode") = "steady", py::arg("threads") = 0,
+      py::arg("yaml_text"), py::arg("cases"), py::arg("outputs"), py::arg("mode") = "steady",
+      py::arg("threads") = 0,
       "Run cases (lists of (path, value)) on C++ threads; returns (values per case, error or None per case)");
 }

@@ -198,7 +198,8 @@ class DocumentStarts final : public YAML::EventHandler {
   void OnMapEnd() override {}
 };
 
-// The first line whose double- or single-quoted scalar is not closed on that line, with the column of its quote.
+// The first line whose double- or single-quoted scalar is not closed on that line, with the column of its
+// quote.
 std::optional<SourceLocation> unclosed_quote(const std::vector<std::string>& lines) {
   for (std::size_t l = 0; l < lines.size(); ++l) {
     const std::string& line = lines[l];
@@ -210,8 +211,8 @@ std::optional<SourceLocation> unclosed_quote(const std::vector<std::string>& lin
         if (c == '#' && (i == 0 || line[i - 1] == ' ')) {
           break;
         }
-        const bool starts_value = i == 0 || line[i - 1] == ' ' || line[i - 1] == '[' || line[i - 1] == '{' ||
-                                  line[i - 1] == ',';
+        const bool starts_value =
+            i == 0 || line[i - 1] == ' ' || line[i - 1] == '[' || line[i - 1] == '{' || line[i - 1] == ',';
         if ((c == '"' || c == '\'') && starts_value) {
           open = c;
           column = i;

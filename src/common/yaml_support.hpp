@@ -33,8 +33,8 @@ struct YamlDocument {
 
 /// Requires a map; rejects keys not in `allowed`, at the key, with "did you mean" when one is close.
 /// `what` names the owner in messages, e.g. "leach_tank `leach1`".
-void check_keys(const YamlDocument& document, const YAML::Node& map, std::initializer_list<std::string_view> allowed,
-                std::string_view what);
+void check_keys(const YamlDocument& document, const YAML::Node& map,
+                std::initializer_list<std::string_view> allowed, std::string_view what);
 void check_keys(const YamlDocument& document, const YAML::Node& map, const std::vector<std::string>& allowed,
                 std::string_view what);
 
@@ -44,14 +44,16 @@ void check_keys(const YamlDocument& document, const YAML::Node& map, const std::
 
 /// A scalar as text / a finite number / a boolean / a positive integer; anything else is an InputError at
 /// the node saying what was expected.
-[[nodiscard]] std::string as_string(const YamlDocument& document, const YAML::Node& node, std::string_view what);
+[[nodiscard]] std::string as_string(const YamlDocument& document, const YAML::Node& node,
+                                    std::string_view what);
 [[nodiscard]] double as_number(const YamlDocument& document, const YAML::Node& node, std::string_view what);
 [[nodiscard]] bool as_bool(const YamlDocument& document, const YAML::Node& node, std::string_view what);
 [[nodiscard]] long as_count(const YamlDocument& document, const YAML::Node& node, std::string_view what);
 
 /// A quantity in SI: a bare number takes `default_unit`; a string "80 degC" carries its unit; the
 /// dimension must be `expected` ("expected a temperature, got `5 kg`"); NaN and infinities are rejected.
-[[nodiscard]] double as_quantity(const YamlDocument& document, const YAML::Node& node, const Dimension& expected,
-                                 std::string_view default_unit, std::string_view what);
+[[nodiscard]] double as_quantity(const YamlDocument& document, const YAML::Node& node,
+                                 const Dimension& expected, std::string_view default_unit,
+                                 std::string_view what);
 
 }  // namespace hydromet::detail

@@ -7,7 +7,8 @@
 namespace hydromet {
 
 std::string data_directory() {
-  if (const char* from_environment = std::getenv("HYDROMET_DATA_DIR"); from_environment && *from_environment) {
+  if (const char* from_environment = std::getenv("HYDROMET_DATA_DIR");
+      from_environment && *from_environment) {
     return from_environment;
   }
   std::error_code ignored;

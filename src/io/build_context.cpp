@@ -3,8 +3,9 @@
 
 namespace hydromet::detail {
 
-double BuildContext::nonnegative(const YAML::Node& node, const Dimension& expected, const std::string& default_unit,
-                                 std::string_view what, bool strictly) const {
+double BuildContext::nonnegative(const YAML::Node& node, const Dimension& expected,
+                                 const std::string& default_unit, std::string_view what,
+                                 bool strictly) const {
   const double value = quantity(node, expected, default_unit, what);
   if (strictly ? !(value > 0.0) : !(value >= 0.0)) {
     fail(node, std::string(what) + (strictly ? " must be positive" : " must be >= 0"));

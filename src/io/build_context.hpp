@@ -33,7 +33,11 @@ class BuildContext {
   BuildContext(const YamlDocument& document, const DefaultUnits& units, const Database& database,
                const std::map<std::string, LeachReaction>& reactions,
                std::function<void(const YAML::Node&, const std::string&)> track)
-      : document_(document), units_(units), database_(database), reactions_(reactions), track_(std::move(track)) {}
+      : document_(document),
+        units_(units),
+        database_(database),
+        reactions_(reactions),
+        track_(std::move(track)) {}
 
   [[nodiscard]] const YamlDocument& document() const { return document_; }
   [[nodiscard]] const DefaultUnits& units() const { return units_; }
@@ -43,7 +47,8 @@ class BuildContext {
   [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
     fail_at(document_, node, message);
   }
-  void check_keys(const YAML::Node& node, std::initializer_list<std::string_view> allowed, std::string_view what) const {
+  void check_keys(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
+                  std::string_view what) const {
     detail::check_keys(document_, node, allowed, what);
   }
   [[nodiscard]] YAML::Node require(const YAML::Node& map, std::string_view key, std::string_view what) const {
@@ -56,13 +61,14 @@ class BuildContext {
     return as_number(document_, node, what);
   }
   /// A quantity in SI with `expected` dimension; a bare number takes `default_unit`.
-  [[nodiscard]] double quantity(const YAML::Node& node, const Dimension& expected, const std::string& default_unit,
-                                std::string_view what) const {
+  [[nodiscard]] double quantity(const YAML::Node& node, const Dimension& expected,
+                                const std::string& default_unit, std::string_view what) const {
     return as_quantity(document_, node, expected, default_unit, what);
   }
   /// Like quantity(), and requires a value >= 0 (or > 0 when `strictly`), failing at the node.
-  [[nodiscard]] double nonnegative(const YAML::Node& node, const Dimension& expected, const std::string& default_unit,
-                                   std::string_view what, bool strictly = false) const;
+  [[nodiscard]] double nonnegative(const YAML::Node& node, const Dimension& expected,
+                                   const std::string& default_unit, std::string_view what,
+                                   bool strictly = false) const;
   /// A fraction in [0, 1]: a bare number, or a string with `%`.
   [[nodiscard]] double fraction(const YAML::Node& node, std::string_view what) const;
 
@@ -101,8 +107,8 @@ std::unique_ptr<UnitOperation> build_organic_feed(const BuildContext& context, c
                                                   const YAML::Node& node);
 std::unique_ptr<UnitOperation> build_splitter(const BuildContext& context, const std::string& name,
                                               const YAML::Node& node);
-std::unique_ptr<UnitOperation> build_solid_liquid_separator(const BuildContext& context, const std::string& name,
-                                                            const YAML::Node& node);
+std::unique_ptr<UnitOperation> build_solid_liquid_separator(const BuildContext& context,
+                                                            const std::string& name, const YAML::Node& node);
 std::unique_ptr<UnitOperation> build_evaporator(const BuildContext& context, const std::string& name,
                                                 const YAML::Node& node);
 std::unique_ptr<UnitOperation> build_product(const BuildContext& context, const std::string& name,

@@ -400,7 +400,8 @@ struct Loader {
       read_reactions(node);
     }
     for (const auto& item : root["size_classes"]) {  // particle diameters of the solids' size classes
-      size_classes.push_back(detail::as_quantity(document, item, dimension::length, units.length, "size class"));
+      size_classes.push_back(
+          detail::as_quantity(document, item, dimension::length, units.length, "size class"));
     }
     const auto equipment = detail::require(document, root, "equipment", "the flowsheet");
     if (!equipment.IsMap() || equipment.size() == 0) {

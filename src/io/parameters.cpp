@@ -24,7 +24,8 @@ std::vector<std::string> split_path(const std::string& path) {
   segments.push_back(current);
   for (const auto& segment : segments) {
     if (segment.empty()) {
-      throw InputError("parameter path `" + path + "`: expected `unit.key` or `section.key` without empty parts");
+      throw InputError("parameter path `" + path +
+                       "`: expected `unit.key` or `section.key` without empty parts");
     }
   }
   return segments;

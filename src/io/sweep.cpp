@@ -47,13 +47,15 @@ SweepCaseResult run_case(const std::string& yaml_text, const SweepCase& assignme
       for (std::size_t j = 0; j < outputs.size(); ++j) {
         result.values[j] = pick(
             outputs[j], solved.output_names,
-            [&](std::size_t i) { return solved.outputs[static_cast<Eigen::Index>(i)]; }, solved.snapshot.kpis);
+            [&](std::size_t i) { return solved.outputs[static_cast<Eigen::Index>(i)]; },
+            solved.snapshot.kpis);
       }
     } else {
       if (!(flowsheet.run.until > 0.0) && flowsheet.run.output_times.empty()) {
         throw InputError("dynamic sweep: the flowsheet gives no `simulation.until`");
       }
-      const auto simulated = flowsheet.simulate(flowsheet.run.times(flowsheet.run.until), flowsheet.run.options);
+      const auto simulated =
+          flowsheet.simulate(flowsheet.run.times(flowsheet.run.until), flowsheet.run.options);
       const auto last = simulated.outputs.rows() - 1;
       for (std::size_t j = 0; j < outputs.size(); ++j) {
         result.values[j] = pick(

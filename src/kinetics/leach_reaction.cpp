@@ -23,12 +23,13 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-void parse_side(std::string_view side, double sign, std::string_view equation, std::vector<StoichiometricTerm>& terms) {
+void parse_side(std::string_view side, double sign, std::string_view equation,
+                std::vector<StoichiometricTerm>& terms) {
   std::size_t start = 0;
   while (start <= side.size()) {
     std::size_t separator = side.find(" + ", start);
-    const std::string_view piece = trim(side.substr(start, separator == std::string_view::npos ? side.npos
-                                                                                             : separator - start));
+    const std::string_view piece =
+        trim(side.substr(start, separator == std::string_view::npos ? side.npos : separator - start));
     if (piece.empty()) {
       throw InputError("reaction `" + std::string(equation) + "`: expected a species between `+` signs");
     }
@@ -108,7 +109,8 @@ LeachReaction LeachReaction::from_equation(std::string name, std::string_view eq
   }
   const std::string where = "reaction `" + name + "`";
   if (!(mineral_coefficient < 0.0)) {
-    throw InputError(where + ": the mineral `" + mineral + "` must be a reactant of `" + std::string(equation) + "`");
+    throw InputError(where + ": the mineral `" + mineral + "` must be a reactant of `" +
+                     std::string(equation) + "`");
   }
   LeachReaction reaction;
   reaction.name = std::move(name);
@@ -150,8 +152,9 @@ LeachReaction LeachReaction::from_equation(std::string name, std::string_view eq
     unbalanced << " charge (" << charge_balance << ")";
   }
   if (!unbalanced.str().empty()) {
-    throw InputError("reaction `" + reaction.name + "` is not balanced, products minus reactants per mol of `" +
-                     mineral + "`:" + unbalanced.str());
+    throw InputError("reaction `" + reaction.name +
+                     "` is not balanced, products minus reactants per mol of `" + mineral +
+                     "`:" + unbalanced.str());
   }
   reaction.kinetics = kinetics;
   return reaction;

@@ -23,7 +23,8 @@ bool uses_film(const ShrinkingCoreParameters& p) {
 }
 
 // Transport resistance (film + product layer) per unit core area [s/m], zero when neither acts.
-double transport_resistance(const ShrinkingCoreParameters& p, double radius, double core, double temperature) {
+double transport_resistance(const ShrinkingCoreParameters& p, double radius, double core,
+                            double temperature) {
   double resistance = 0.0;
   if (uses_film(p)) {
     const double ratio = core / radius;

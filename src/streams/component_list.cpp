@@ -36,7 +36,8 @@ std::size_t index_in(const std::vector<Species>& list, std::string_view name, st
 }
 
 Matrix element_matrix(const std::vector<Species>& list, const std::vector<std::string>& elements) {
-  Matrix matrix = Matrix::Zero(static_cast<Eigen::Index>(elements.size()), static_cast<Eigen::Index>(list.size()));
+  Matrix matrix =
+      Matrix::Zero(static_cast<Eigen::Index>(elements.size()), static_cast<Eigen::Index>(list.size()));
   for (std::size_t j = 0; j < list.size(); ++j) {
     for (const auto& [element, count] : list[j].formula.composition) {
       const auto row = std::lower_bound(elements.begin(), elements.end(), element) - elements.begin();
@@ -83,9 +84,15 @@ ComponentList::ComponentList(const Database& database, std::vector<std::string> 
   }
 }
 
-std::optional<std::size_t> ComponentList::find_aqueous(std::string_view name) const { return find_in(aqueous_, name); }
-std::optional<std::size_t> ComponentList::find_solid(std::string_view name) const { return find_in(solids_, name); }
-std::optional<std::size_t> ComponentList::find_organic(std::string_view name) const { return find_in(organic_, name); }
+std::optional<std::size_t> ComponentList::find_aqueous(std::string_view name) const {
+  return find_in(aqueous_, name);
+}
+std::optional<std::size_t> ComponentList::find_solid(std::string_view name) const {
+  return find_in(solids_, name);
+}
+std::optional<std::size_t> ComponentList::find_organic(std::string_view name) const {
+  return find_in(organic_, name);
+}
 
 std::size_t ComponentList::aqueous_index(std::string_view name, std::string_view context) const {
   return index_in(aqueous_, name, context, "aqueous");

@@ -47,7 +47,8 @@ void Stream::scale(double factor) {
 void mix_into(Stream& into, const Stream& other) {
   const double total_flow = into.aqueous_flow + other.aqueous_flow;
   if (total_flow > 0.0) {
-    into.temperature = (into.temperature * into.aqueous_flow + other.temperature * other.aqueous_flow) / total_flow;
+    into.temperature =
+        (into.temperature * into.aqueous_flow + other.temperature * other.aqueous_flow) / total_flow;
   } else if (into.solid_moles.sum() == 0.0 && into.organic_flow == 0.0) {
     into.temperature = other.temperature;
   }

@@ -11,7 +11,8 @@ namespace hydromet {
 /// Reads a flowsheet file (schema: docs/flowsheet-format.md). Throws InputError with the location.
 [[nodiscard]] Flowsheet load_flowsheet(const std::string& path);
 /// Reads flowsheet YAML text; `origin` names it in messages.
-[[nodiscard]] Flowsheet load_flowsheet_string(const std::string& yaml_text, const std::string& origin = "<string>");
+[[nodiscard]] Flowsheet load_flowsheet_string(const std::string& yaml_text,
+                                              const std::string& origin = "<string>");
 
 /// The `type:` names the loader knows.
 [[nodiscard]] std::vector<std::string> unit_types();

@@ -24,7 +24,8 @@ struct SweepCaseResult {
 /// Solves every case and reads `outputs` (unit outputs such as `tank.c[Na+]`, or KPI names). Cases run on
 /// `threads` worker threads (0: hardware concurrency); each case is independent, so results do not depend
 /// on the number of threads, bit for bit. A failing case is reported in its result and does not stop others.
-[[nodiscard]] std::vector<SweepCaseResult> run_sweep(const std::string& yaml_text, const std::vector<SweepCase>& cases,
+[[nodiscard]] std::vector<SweepCaseResult> run_sweep(const std::string& yaml_text,
+                                                     const std::vector<SweepCase>& cases,
                                                      const std::vector<std::string>& outputs, SweepMode mode,
                                                      std::size_t threads);
 

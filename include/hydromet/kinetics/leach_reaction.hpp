@@ -26,11 +26,11 @@ struct StoichiometricTerm {
 /// B(s) + a A(aq) -> products, written per mole of the mineral B.
 struct LeachReaction {
   std::string name;
-  std::string mineral;                          ///< the reacting solid (database name)
-  std::string reagent;                          ///< the aqueous species whose concentration drives the rate
-  std::vector<StoichiometricTerm> terms;        ///< every species except the mineral, per mol of mineral
-  ShrinkingCoreParameters kinetics;             ///< reagent_stoichiometry = -(coefficient of the reagent)
-  std::string source;                           ///< citation of the kinetic data
+  std::string mineral;                    ///< the reacting solid (database name)
+  std::string reagent;                    ///< the aqueous species whose concentration drives the rate
+  std::vector<StoichiometricTerm> terms;  ///< every species except the mineral, per mol of mineral
+  ShrinkingCoreParameters kinetics;       ///< reagent_stoichiometry = -(coefficient of the reagent)
+  std::string source;                     ///< citation of the kinetic data
 
   /// Builds the reaction from an equation; the mineral must appear with coefficient -1 after scaling, and
   /// the reagent among the reactants. Checks element and charge balance against `database` (1e-9).

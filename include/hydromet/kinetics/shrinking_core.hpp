@@ -42,7 +42,8 @@ inline constexpr double minimum_product_layer_fraction = 1e-9;
 /// Time for complete conversion at constant concentration [s], for a single controlling resistance:
 /// reaction a rho R / (k_s C^n); product layer a rho R^2 / (6 D_e C); film a rho R / (3 k_f C).
 [[nodiscard]] double complete_conversion_time(const ShrinkingCoreParameters& parameters, double concentration,
-                                              double particle_radius, double temperature, double molar_density);
+                                              double particle_radius, double temperature,
+                                              double molar_density);
 
 /// The integrated forms g(X) = t/tau for a single controlling resistance (Levenspiel):
 /// reaction 1 - (1-X)^(1/3); product layer 1 - 3(1-X)^(2/3) + 2(1-X); film X.

@@ -1,4 +1,5 @@
-// The species a flowsheet tracks, by phase, with their database entries, element composition and size classes.
+// The species a flowsheet tracks, by phase, with their database entries, element composition and size
+// classes.
 #pragma once
 
 #include <cstddef>
@@ -27,7 +28,9 @@ class ComponentList {
   [[nodiscard]] std::size_t organic_count() const { return organic_.size(); }
   [[nodiscard]] std::size_t solid_count() const { return solids_.size(); }
   /// Number of particle size classes (at least one).
-  [[nodiscard]] std::size_t size_class_count() const { return std::max<std::size_t>(size_classes_.size(), 1); }
+  [[nodiscard]] std::size_t size_class_count() const {
+    return std::max<std::size_t>(size_classes_.size(), 1);
+  }
   /// Representative diameters of the size classes [m]; empty when solids are not classified by size.
   [[nodiscard]] const std::vector<double>& size_classes() const { return size_classes_; }
   [[nodiscard]] const Species& aqueous(std::size_t index) const { return aqueous_[index]; }

@@ -119,7 +119,8 @@ TEST_CASE("YAML syntax errors become InputErrors at yaml-cpp's mark, 1-based") {
   SUBCASE("two documents") {
     const InputError error = error_from([] { (void)detail::load_yaml_string("a: 1\n---\nb: 2\n"); });
     CHECK(error.message() ==
-          "YAML syntax error: expected one YAML document; found more from here (a `---` separator or stray text)");
+          "YAML syntax error: expected one YAML document; found more from here (a `---` separator or stray "
+          "text)");
     check_at(error.location(), 2, 1);  // the separator
   }
   SUBCASE("stray text after the root node is bounded, not a hang (yaml-cpp 0.7 LoadAll loops on it)") {

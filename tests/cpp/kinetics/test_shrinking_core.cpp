@@ -77,7 +77,8 @@ TEST_CASE("Arrhenius factor") {
   // k(453.15 K)/k(473.15 K) = exp(-72000/8.314462618 (1/453.15 - 1/473.15)) = 0.44510...
   const double expected = std::exp(-72e3 / 8.314462618 * (1.0 / 453.15 - 1.0 / 473.15));
   CHECK(expected == doctest::Approx(0.445).epsilon(2e-3));
-  CHECK(shrinking_core_flux(p, 1.0, radius, radius, 453.15) == doctest::Approx(1e-7 * expected).epsilon(1e-14));
+  CHECK(shrinking_core_flux(p, 1.0, radius, radius, 453.15) ==
+        doctest::Approx(1e-7 * expected).epsilon(1e-14));
 }
 
 TEST_CASE("complete-conversion times and integrated forms") {
