@@ -367,9 +367,7 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
   SimulationResult result;
   result.times = output_times;
   result.components = component_names(components_);
-  for (std::size_t i = 0; i < system.size(); ++i) {
-    result.state_names.push_back(system.component_name(i));
-  }
+  result.state_names = system.component_names();
   const auto n_times = static_cast<Eigen::Index>(output_times.size());
   result.states.resize(n_times, static_cast<Eigen::Index>(system.size()));
 
@@ -477,23 +475,14 @@ SteadyStateResult Flowsheet::solve_steady(const SteadyStateOptions& options) {
   if (system.size() == 0) {
     throw InputError("steady state: the flowsheet has no unit with inventory, nothing to solve");
   }
-  // Starting guess: the units' initial states, then passes of successive substitution in which every unit
-  // that can is filled from its inlets (a tank at its own steady state for what flows in). Through a recycle
-  // this converges linearly; a guess within a few per cent is all Newton needs.
+  // Starting guess: the units' initial states, then Gauss-Seidel passes of successive substitution in flow
+  // order in which every unit that can is filled from its inlets (a tank at its own steady state for what
+  // flows in). Through a recycle this converges linearly; a guess within a few per cent is all Newton needs.
   Vector y0 = system.initial_state();
-  const auto& guess_units = system.units();
   for (int pass = 0; pass < 50; ++pass) {
     const Vector before = y0;
-    const std::span<double> y_span(y0.data(), static_cast<std::size_t>(y0.size()));
-    system.compute_streams(0.0, y_span);
-    bool filled = false;
-    for (std::size_t u = 0; u < guess_units.size(); ++u) {
-      if (const std::size_t n = guess_units[u]->state_size(); n > 0) {
-        filled =
-            guess_units[u]->fill_from_inlets(0.0, system.inlets_of(u), y_span.subspan(system.offset(u), n)) ||
-            filled;
-      }
-    }
+    const bool filled =
+        system.substitution_pass(0.0, std::span<double>(y0.data(), static_cast<std::size_t>(y0.size())));
     if (!filled || (y0 - before).cwiseAbs().maxCoeff() <= 1e-6 * std::max(y0.cwiseAbs().maxCoeff(), 1e-300)) {
       break;
     }
@@ -520,9 +509,7 @@ SteadyStateResult Flowsheet::solve_steady(const SteadyStateOptions& options) {
   result.converged = solved.converged;
   result.components = component_names(components_);
   result.states = Eigen::Map<const Vector>(solved.y.data(), static_cast<Eigen::Index>(solved.y.size()));
-  for (std::size_t i = 0; i < system.size(); ++i) {
-    result.state_names.push_back(system.component_name(i));
-  }
+  result.state_names = system.component_names();
   result.statistics.method = solved.method;
   result.statistics.steps = solved.pseudo_steps;
   result.statistics.residual_evaluations = solved.rhs_evaluations;

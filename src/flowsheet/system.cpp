@@ -31,6 +31,56 @@ System::System(std::vector<const UnitOperation*> units, Wiring wiring, const Com
     inlet_buffers_.emplace_back(wiring_.inlets[u].size(), Stream::empty(components));
     outlet_buffers_.emplace_back(wiring_.outlets[u].size(), Stream::empty(components));
   }
+  // Flow order: breadth first from the units without inlets, then any unit not reached.
+  std::vector<std::size_t> stream_target(wiring_.stream_count, none);
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    for (const auto s : wiring_.inlets[u]) {
+      stream_target[s] = u;
+    }
+  }
+  std::vector<bool> visited(units_.size(), false);
+  auto visit_from = [&](std::size_t start) {
+    std::vector<std::size_t> queue{start};
+    visited[start] = true;
+    for (std::size_t head = 0; head < queue.size(); ++head) {
+      const std::size_t u = queue[head];
+      flow_order_.push_back(u);
+      for (const auto s : wiring_.outlets[u]) {
+        const std::size_t v = stream_target[s];
+        if (v != none && !visited[v]) {
+          visited[v] = true;
+          queue.push_back(v);
+        }
+      }
+    }
+  };
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    if (wiring_.inlets[u].empty() && !visited[u]) {
+      visit_from(u);
+    }
+  }
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    if (!visited[u]) {
+      visit_from(u);
+    }
+  }
+}
+
+bool System::substitution_pass(double t, std::span<double> y) {
+  bool filled = false;
+  for (const std::size_t u : flow_order_) {
+    for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
+      inlet_buffers_[u][p] = streams_[wiring_.inlets[u][p]];
+    }
+    if (const std::size_t n = units_[u]->state_size(); n > 0) {
+      filled = units_[u]->fill_from_inlets(t, inlet_buffers_[u], y.subspan(offsets_[u], n)) || filled;
+    }
+    units_[u]->compute_outlets(t, block(u, y), inlet_buffers_[u], outlet_buffers_[u]);
+    for (std::size_t p = 0; p < wiring_.outlets[u].size(); ++p) {
+      streams_[wiring_.outlets[u][p]] = outlet_buffers_[u][p];
+    }
+  }
+  return filled;
 }
 
 std::span<const double> System::block(std::size_t unit, std::span<const double> y) const {
@@ -157,6 +207,22 @@ std::string System::component_name(std::size_t index) const {
     }
   }
   return "y[" + std::to_string(index) + "]";
+}
+
+std::vector<std::string> System::component_names() const {
+  std::vector<std::string> names(size_);
+  const auto& elements = components_->elements();
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    for (std::size_t i = 0; i < units_[u]->state_size(); ++i) {
+      names[offsets_[u] + i] = units_[u]->name() + "." + units_[u]->state_name(i);
+    }
+    if (accumulator_offsets_[u] != none) {
+      for (std::size_t e = 0; e < elements.size(); ++e) {
+        names[accumulator_offsets_[u] + e] = units_[u]->name() + ".cumulative[" + elements[e] + "]";
+      }
+    }
+  }
+  return names;
 }
 
 Vector System::initial_state() const {

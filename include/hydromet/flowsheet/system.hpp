@@ -38,6 +38,8 @@ class System final : public numerics::SemiExplicitSystem {
   [[nodiscard]] std::vector<bool> differential_rows() const override;
   [[nodiscard]] numerics::SparsityPattern jacobian_pattern() const override;
   [[nodiscard]] std::string component_name(std::size_t index) const override;
+  /// Every component's name, in order (one pass; component_name() searches the blocks).
+  [[nodiscard]] std::vector<std::string> component_names() const;
 
   [[nodiscard]] Vector initial_state() const;
   /// Typical magnitude of every state, for absolute tolerances.
@@ -61,6 +63,11 @@ class System final : public numerics::SemiExplicitSystem {
   }
   [[nodiscard]] const std::vector<const UnitOperation*>& units() const { return units_; }
 
+  /// One Gauss-Seidel pass of successive substitution for a steady-state guess: units in flow order (breadth
+  /// first from the sources), each inventory unit filled from its current inlets (fill_from_inlets), each
+  /// unit's outlets recomputed at once. Returns false when no unit could be filled.
+  bool substitution_pass(double t, std::span<double> y);
+
  private:
   [[nodiscard]] std::vector<std::vector<std::size_t>> stream_sources() const;
 
@@ -74,6 +81,7 @@ class System final : public numerics::SemiExplicitSystem {
   std::vector<Stream> streams_;
   std::vector<std::vector<Stream>> inlet_buffers_;
   std::vector<std::vector<Stream>> outlet_buffers_;
+  std::vector<std::size_t> flow_order_;  // breadth first from the sources, for substitution passes
 };
 
 }  // namespace hydromet

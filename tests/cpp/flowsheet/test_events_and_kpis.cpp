@@ -55,7 +55,7 @@ TEST_CASE("a feed step restarts the integrator and the tank follows the two expo
   }
   // Recovery over the run: Na out / Na in, both integrated analytically.
   const double in = 10.0 * (100.0 * 1.0 + 200.0 * 1.0);  // Q c t over both periods [mol]
-  const double held = 5.0 * c[3];                         // V c at 2 h [mol]
+  const double held = 5.0 * c[3];                        // V c at 2 h [mol]
   CHECK(std::abs(kpi(result.final.kpis, "Na to product") - (in - held) / in) < 1e-8);
   CHECK(result.balance.closure() < 1e-10);
 }
