@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 
+#include "hydromet/core/error.hpp"
 #include "hydromet/io/flowsheet_loader.hpp"
 
 using namespace hydromet;
@@ -111,4 +112,24 @@ TEST_CASE("KPI errors are located") {
   const std::string wrong_unit = stepped_feed + "  - {name: x, type: recovery, element: Na, product: tank}\n";
   CHECK_THROWS_WITH_AS(load_flowsheet_string(wrong_unit, "bad.yaml"), doctest::Contains("expected a product"),
                        InputError);
+}
+
+TEST_CASE(
+    "a failed dynamic solve names the time, the SUNDIALS flag and the worst states as "
+    "unit.quantity[species]") {
+  const std::string limited = stepped_feed + "simulation: {until: 2, max_steps: 3}\n";
+  auto flowsheet = load_flowsheet_string(limited, "limited.yaml");
+  try {
+    (void)flowsheet.simulate(flowsheet.run.times(flowsheet.run.until), flowsheet.run.options);
+    FAIL("expected a SolverError");
+  } catch (const SolverError& error) {
+    const std::string text = error.what();
+    INFO(text);
+    CHECK(error.details().solver == "IDAS");
+    CHECK(error.details().flag == "IDA_TOO_MUCH_WORK");
+    CHECK(error.details().time > 0.0);
+    REQUIRE(!error.details().worst_components.empty());
+    CHECK(error.details().worst_components.front().name.rfind("tank.", 0) == 0);
+    CHECK(text.find("tank.") != std::string::npos);
+  }
 }
