@@ -36,6 +36,7 @@ const std::map<std::string, UnitBuilder>& unit_builders() {
   static const std::map<std::string, UnitBuilder> table{
       {"evaporator", &build_evaporator},
       {"feed", &build_feed},
+      {"crystallizer", &build_crystallizer},
       {"leach_tank", &build_leach_tank},
       {"mixer", &build_mixer},
       {"mixer_settler", &build_mixer_settler},

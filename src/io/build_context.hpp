@@ -93,6 +93,8 @@ using UnitBuilder = std::unique_ptr<UnitOperation> (*)(const BuildContext& conte
 [[nodiscard]] const std::map<std::string, UnitBuilder>& unit_builders();
 
 // One builder per unit type, each in src/io/builders/<type>.cpp.
+std::unique_ptr<UnitOperation> build_crystallizer(const BuildContext& context, const std::string& name,
+                                                  const YAML::Node& node);
 std::unique_ptr<UnitOperation> build_leach_tank(const BuildContext& context, const std::string& name,
                                                 const YAML::Node& node);
 std::unique_ptr<UnitOperation> build_tank(const BuildContext& context, const std::string& name,

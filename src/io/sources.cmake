@@ -1,5 +1,6 @@
 set(module_sources
     build_context.cpp
+    builders/crystallizer.cpp
     builders/evaporator.cpp
     builders/feed.cpp
     builders/leach_tank.cpp
