@@ -32,6 +32,29 @@ const Species& BuildContext::species_at(const YAML::Node& node, const std::strin
   fail(node, message);
 }
 
+StirredTankParameters read_stirred_tank(const BuildContext& context, const YAML::Node& node,
+                                        const std::string& where, bool with_inlets) {
+  const auto& units = context.units();
+  StirredTankParameters parameters;
+  parameters.volume = context.nonnegative(context.require(node, "volume", where), dimension::volume,
+                                          units.volume, "volume", true) *
+                      units::cubic_meter;
+  if (const auto temperature = node["temperature"]) {
+    parameters.temperature =
+        context.nonnegative(temperature, dimension::temperature, units.temperature, "temperature", true) *
+        units::kelvin;
+  }
+  if (const auto solution = node["initial_solution"]) {
+    for (const auto& [species, concentration] : read_solution(context, solution, where)) {
+      parameters.initial_solution.push_back({species, concentration * units::mole / units::cubic_meter});
+    }
+  }
+  if (with_inlets) {
+    parameters.inlet_count = read_inlet_count(context, node, 1, where);
+  }
+  return parameters;
+}
+
 const std::map<std::string, UnitBuilder>& unit_builders() {
   static const std::map<std::string, UnitBuilder> table{
       {"evaporator", &build_evaporator},

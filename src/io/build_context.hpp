@@ -11,6 +11,7 @@
 #include "common/yaml_support.hpp"
 #include "hydromet/chemistry/database.hpp"
 #include "hydromet/kinetics/leach_reaction.hpp"
+#include "hydromet/unitops/stirred_tank.hpp"
 #include "hydromet/unitops/unit_operation.hpp"
 
 namespace hydromet::detail {
@@ -84,6 +85,11 @@ class BuildContext {
   const std::map<std::string, LeachReaction>& reactions_;
   std::function<void(const YAML::Node&, const std::string&)> track_;
 };
+
+/// The keys every stirred unit shares: `volume` (required), `temperature`, `initial_solution`, and `inlets`
+/// when `with_inlets`. Unknown keys are the caller's check.
+[[nodiscard]] StirredTankParameters read_stirred_tank(const BuildContext& context, const YAML::Node& node,
+                                                      const std::string& where, bool with_inlets);
 
 /// Builds one unit from its `equipment:` entry; `name` is its key.
 using UnitBuilder = std::unique_ptr<UnitOperation> (*)(const BuildContext& context, const std::string& name,

@@ -35,20 +35,7 @@ std::unique_ptr<UnitOperation> build_crystallizer(const BuildContext& context, c
                       "evaporation_rate"},
                      where);
   CrystallizerParameters parameters;
-  parameters.tank.volume = context.nonnegative(context.require(node, "volume", where), dimension::volume,
-                                               units.volume, "volume", true) *
-                           units::cubic_meter;
-  if (const auto temperature = node["temperature"]) {
-    parameters.tank.temperature =
-        context.nonnegative(temperature, dimension::temperature, units.temperature, "temperature", true) *
-        units::kelvin;
-  }
-  if (const auto solution = node["initial_solution"]) {
-    for (const auto& [species, concentration] : read_solution(context, solution, where)) {
-      parameters.tank.initial_solution.push_back({species, concentration * units::mole / units::cubic_meter});
-    }
-  }
-  parameters.tank.inlet_count = read_inlet_count(context, node, 1, where);
+  parameters.tank = read_stirred_tank(context, node, where, true);
 
   const auto product_node = context.require(node, "product", where);
   parameters.product = context.text(product_node, "product");

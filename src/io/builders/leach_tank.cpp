@@ -91,20 +91,7 @@ std::unique_ptr<UnitOperation> build_continuous(const BuildContext& context, con
                       "particle_size", "reactions"},
                      where);
   ContinuousLeachTankParameters parameters;
-  parameters.tank.volume = context.nonnegative(context.require(node, "volume", where), dimension::volume,
-                                               units.volume, "volume", true) *
-                           units::cubic_meter;
-  if (const auto temperature = node["temperature"]) {
-    parameters.tank.temperature =
-        context.nonnegative(temperature, dimension::temperature, units.temperature, "temperature", true) *
-        units::kelvin;
-  }
-  if (const auto solution = node["initial_solution"]) {
-    for (const auto& [species, concentration] : read_solution(context, solution, where)) {
-      parameters.tank.initial_solution.push_back({species, concentration * units::mole / units::cubic_meter});
-    }
-  }
-  parameters.tank.inlet_count = read_inlet_count(context, node, 1, where);
+  parameters.tank = read_stirred_tank(context, node, where, true);
   if (const auto model = node["model"]) {
     const auto text = context.text(model, "model");
     if (text == "lumped") {

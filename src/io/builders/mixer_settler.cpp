@@ -73,25 +73,12 @@ std::vector<std::pair<std::string, double>> read_coefficients(const BuildContext
 std::unique_ptr<UnitOperation> build_mixer_settler(const BuildContext& context, const std::string& name,
                                                    const YAML::Node& node) {
   const std::string where = "mixer_settler `" + name + "`";
-  const auto& units = context.units();
   context.check_keys(node,
                      {"type", "volume", "temperature", "initial_solution", "mode", "mass_transfer",
                       "efficiency", "entrainment", "extraction"},
                      where);
   MixerSettlerParameters parameters;
-  parameters.tank.volume = context.nonnegative(context.require(node, "volume", where), dimension::volume,
-                                               units.volume, "volume", true) *
-                           units::cubic_meter;
-  if (const auto temperature = node["temperature"]) {
-    parameters.tank.temperature =
-        context.nonnegative(temperature, dimension::temperature, units.temperature, "temperature", true) *
-        units::kelvin;
-  }
-  if (const auto solution = node["initial_solution"]) {
-    for (const auto& [species, concentration] : read_solution(context, solution, where)) {
-      parameters.tank.initial_solution.push_back({species, concentration * units::mole / units::cubic_meter});
-    }
-  }
+  parameters.tank = read_stirred_tank(context, node, where, false);
   if (const auto mode = node["mode"]) {
     const std::string text = context.text(mode, "mode");
     if (text == "equilibrium") {
