@@ -10,7 +10,7 @@
 namespace hydromet {
 
 Evaporator::Evaporator(std::string name, EvaporatorParameters parameters)
-    : UnitOperation(std::move(name)), parameters_(parameters) {
+    : StreamReportingUnit(std::move(name)), parameters_(parameters) {
   const std::string where = "evaporator `" + this->name() + "`";
   if (parameters_.water_removal.has_value() == parameters_.concentration_factor.has_value()) {
     throw InputError(where + ": give either water_removal or concentration_factor");

@@ -7,7 +7,7 @@
 namespace hydromet {
 
 Mixer::Mixer(std::string name, MixerParameters parameters)
-    : UnitOperation(std::move(name)), parameters_(parameters) {
+    : StreamReportingUnit(std::move(name)), parameters_(parameters) {
   if (parameters_.inlet_count == 0) {
     throw InputError("mixer `" + this->name() + "`: needs at least one inlet");
   }

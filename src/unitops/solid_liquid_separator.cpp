@@ -10,7 +10,7 @@
 namespace hydromet {
 
 SolidLiquidSeparator::SolidLiquidSeparator(std::string name, SolidLiquidSeparatorParameters parameters)
-    : UnitOperation(std::move(name)), parameters_(parameters) {
+    : StreamReportingUnit(std::move(name)), parameters_(parameters) {
   const std::string where = "solid_liquid_separator `" + this->name() + "`";
   if (!(parameters_.solids_recovery >= 0.0 && parameters_.solids_recovery <= 1.0)) {
     throw InputError(where + ": solids_recovery must be from 0 to 1");

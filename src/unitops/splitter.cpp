@@ -10,7 +10,7 @@
 namespace hydromet {
 
 Splitter::Splitter(std::string name, SplitterParameters parameters)
-    : UnitOperation(std::move(name)), parameters_(std::move(parameters)) {
+    : StreamReportingUnit(std::move(name)), parameters_(std::move(parameters)) {
   const std::string where = "splitter `" + this->name() + "`";
   if (parameters_.set_point.has_value() == !parameters_.fractions.empty()) {
     throw InputError(where + ": give either split fractions or a flow set point");

@@ -23,7 +23,7 @@ struct EvaporatorParameters {
 /// carries the volume Q_v only. When the solvent (a species of phase `solvent`, H2O) is tracked, its moles
 /// split with the volume (Q_v / Q_in to the vapour), so elements are conserved exactly. Volumes are
 /// additive; no energy balance: both outlets leave at the inlet temperature.
-class Evaporator final : public UnitOperation {
+class Evaporator final : public StreamReportingUnit {
  public:
   Evaporator(std::string name, EvaporatorParameters parameters);
 
@@ -34,12 +34,8 @@ class Evaporator final : public UnitOperation {
   void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                        std::span<Stream> outlets) const override;
   /// water_removed [m3/s], then the concentrate as report_stream gives it, prefixed `concentrate.`.
-  [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t, std::span<const Stream> inlets) const;
-  [[nodiscard]] std::vector<UnitOutput> report(double t, ConstSpan y,
-                                               std::span<const Stream> inlets) const override {
-    (void)y;
-    return stream_outputs(t, inlets);
-  }
+  [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t,
+                                                       std::span<const Stream> inlets) const override;
 
   /// Evaporated volume [m3/s] for an inlet aqueous flow [m3/s].
   [[nodiscard]] double removed_volume(double inlet_flow) const;

@@ -15,7 +15,7 @@ struct MixerParameters {
 
 /// Outlet `out` = the sum of the inlets (mix_into): every molar and volumetric flow adds; the temperature is
 /// the aqueous-flow-weighted mean. Elements are conserved exactly (up to the rounding of the sums).
-class Mixer final : public UnitOperation {
+class Mixer final : public StreamReportingUnit {
  public:
   Mixer(std::string name, MixerParameters parameters);
 
@@ -26,12 +26,8 @@ class Mixer final : public UnitOperation {
   void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                        std::span<Stream> outlets) const override;
   /// The outlet as report_stream gives it: flow, T, c[species], organic_flow, solids[mineral].
-  [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t, std::span<const Stream> inlets) const;
-  [[nodiscard]] std::vector<UnitOutput> report(double t, ConstSpan y,
-                                               std::span<const Stream> inlets) const override {
-    (void)y;
-    return stream_outputs(t, inlets);
-  }
+  [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t,
+                                                       std::span<const Stream> inlets) const override;
 
  private:
   MixerParameters parameters_;

@@ -9,9 +9,9 @@
 namespace hydromet {
 
 /// Sink with inlet `in` and no outlets; the flowsheet integrates its element flows as plant outflow.
-class Product final : public UnitOperation {
+class Product final : public StreamReportingUnit {
  public:
-  explicit Product(std::string name) : UnitOperation(std::move(name)) {}
+  explicit Product(std::string name) : StreamReportingUnit(std::move(name)) {}
 
   [[nodiscard]] std::string_view type() const override { return "product"; }
   [[nodiscard]] std::vector<std::string> inlet_ports() const override { return {"in"}; }
@@ -19,12 +19,8 @@ class Product final : public UnitOperation {
   void bind(const ComponentList& components) override { components_ = &components; }
   /// What it receives, as report_stream gives it: flow [m3/s], T [K], c[species] [mol/m3], organic_flow
   /// [m3/s], solids[mineral] [kg/s].
-  [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t, std::span<const Stream> inlets) const;
-  [[nodiscard]] std::vector<UnitOutput> report(double t, ConstSpan y,
-                                               std::span<const Stream> inlets) const override {
-    (void)y;
-    return stream_outputs(t, inlets);
-  }
+  [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t,
+                                                       std::span<const Stream> inlets) const override;
 };
 
 }  // namespace hydromet

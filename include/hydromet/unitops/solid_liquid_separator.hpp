@@ -34,7 +34,7 @@ struct SolidLiquidSeparatorParameters {
 /// so the cake liquor is a fraction 1 − η of feed liquor and η of wash liquor (displacement washing), and
 /// every element is conserved exactly by construction: the filtrate is the total minus the cake. Organic
 /// phase goes to the filtrate. Both outlets leave at the mixed temperature of feed and wash.
-class SolidLiquidSeparator final : public UnitOperation {
+class SolidLiquidSeparator final : public StreamReportingUnit {
  public:
   SolidLiquidSeparator(std::string name, SolidLiquidSeparatorParameters parameters);
 
@@ -46,12 +46,8 @@ class SolidLiquidSeparator final : public UnitOperation {
                        std::span<Stream> outlets) const override;
   /// cake_solids [kg/s], cake_liquor [m3/s], cake_moisture [-] (actual), displaced [m3/s], then the cake and
   /// filtrate streams as report_stream gives them, prefixed `cake.` and `filtrate.`.
-  [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t, std::span<const Stream> inlets) const;
-  [[nodiscard]] std::vector<UnitOutput> report(double t, ConstSpan y,
-                                               std::span<const Stream> inlets) const override {
-    (void)y;
-    return stream_outputs(t, inlets);
-  }
+  [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t,
+                                                       std::span<const Stream> inlets) const override;
 
   [[nodiscard]] const SolidLiquidSeparatorParameters& parameters() const { return parameters_; }
 

@@ -33,7 +33,7 @@ struct SplitterParameters {
 ///    the outlets add up to the inlet to rounding.
 ///  - set point: φ_sp = min(Q_sp / Q_in, 1) (φ_sp = 1 when Q_in = 0) and φ_rest = 1 − φ_sp. When the set
 ///    point exceeds the inlet flow, the whole inlet goes to the set-point outlet; φ is continuous in Q_in.
-class Splitter final : public UnitOperation {
+class Splitter final : public StreamReportingUnit {
  public:
   Splitter(std::string name, SplitterParameters parameters);
 
@@ -44,12 +44,8 @@ class Splitter final : public UnitOperation {
   void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                        std::span<Stream> outlets) const override;
   /// flow[outlet] [m3/s] and fraction[outlet] [-] for every outlet.
-  [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t, std::span<const Stream> inlets) const;
-  [[nodiscard]] std::vector<UnitOutput> report(double t, ConstSpan y,
-                                               std::span<const Stream> inlets) const override {
-    (void)y;
-    return stream_outputs(t, inlets);
-  }
+  [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t,
+                                                       std::span<const Stream> inlets) const override;
 
   /// The share of the inlet each outlet receives, in outlet_ports() order, for an inlet aqueous flow [m3/s].
   [[nodiscard]] std::vector<double> split_fractions(double inlet_flow) const;

@@ -104,4 +104,19 @@ class UnitOperation {
   std::string name_;
 };
 
+/// A unit without inventory that reports from its inlet streams alone (mixers, splitters, separators, ...).
+class StreamReportingUnit : public UnitOperation {
+ public:
+  using UnitOperation::UnitOperation;
+
+  /// Scalars reported from the unit's inlets at time t [s]; the same list for every inlet state.
+  [[nodiscard]] virtual std::vector<UnitOutput> stream_outputs(double t,
+                                                               std::span<const Stream> inlets) const = 0;
+  [[nodiscard]] std::vector<UnitOutput> report(double t, ConstSpan y,
+                                               std::span<const Stream> inlets) const final {
+    (void)y;
+    return stream_outputs(t, inlets);
+  }
+};
+
 }  // namespace hydromet
