@@ -65,6 +65,7 @@ const std::map<std::string, UnitBuilder>& unit_builders() {
       {"mixer_settler", &build_mixer_settler},
       {"organic_feed", &build_organic_feed},
       {"product", &build_product},
+      {"reactor", &build_reactor},
       {"solid_liquid_separator", &build_solid_liquid_separator},
       {"splitter", &build_splitter},
       {"tank", &build_tank},

@@ -119,6 +119,8 @@ std::unique_ptr<UnitOperation> build_solid_liquid_separator(const BuildContext& 
                                                             const std::string& name, const YAML::Node& node);
 std::unique_ptr<UnitOperation> build_evaporator(const BuildContext& context, const std::string& name,
                                                 const YAML::Node& node);
+std::unique_ptr<UnitOperation> build_reactor(const BuildContext& context, const std::string& name,
+                                             const YAML::Node& node);
 std::unique_ptr<UnitOperation> build_product(const BuildContext& context, const std::string& name,
                                              const YAML::Node& node);
 

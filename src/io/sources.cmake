@@ -8,6 +8,7 @@ set(module_sources
     builders/mixer_settler.cpp
     builders/organic_feed.cpp
     builders/product.cpp
+    builders/reactor.cpp
     builders/solid_liquid_separator.cpp
     builders/splitter.cpp
     builders/tank.cpp

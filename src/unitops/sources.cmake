@@ -7,6 +7,7 @@ set(module_sources
     mixer_settler.cpp
     organic_feed.cpp
     product.cpp
+    reactor.cpp
     solid_liquid_separator.cpp
     splitter.cpp
     stirred_tank.cpp

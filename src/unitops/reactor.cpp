@@ -1,0 +1,173 @@
+// Stoichiometric reactor.
+#include "hydromet/unitops/reactor.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "hydromet/core/error.hpp"
+#include "unitops/stream_report.hpp"
+
+namespace hydromet {
+
+Reactor::Reactor(std::string name, ReactorParameters parameters)
+    : StreamReportingUnit(std::move(name)), parameters_(std::move(parameters)) {
+  std::string where = "reactor `";
+  where.append(this->name()).append("`");
+  if (parameters_.inlet_count == 0) {
+    throw InputError(where + ": needs at least one inlet");
+  }
+  if (parameters_.reactions.empty()) {
+    throw InputError(where + ": needs at least one reaction");
+  }
+  for (const auto& reaction : parameters_.reactions) {
+    if (!(reaction.conversion >= 0.0 && reaction.conversion <= 1.0)) {
+      throw InputError(where + ": conversion of `" + reaction.equation + "` must be in [0, 1]");
+    }
+    const bool has_reactant = std::any_of(reaction.terms.begin(), reaction.terms.end(),
+                                          [](const auto& term) { return term.coefficient < 0.0; });
+    if (!has_reactant) {
+      throw InputError(where + ": `" + reaction.equation + "` has no reactant");
+    }
+  }
+  if (parameters_.temperature && !(*parameters_.temperature > 0.0)) {
+    throw InputError(where + ": temperature must be above 0 K");
+  }
+}
+
+std::vector<std::string> Reactor::inlet_ports() const {
+  if (parameters_.inlet_count == 1) {
+    return {"in"};
+  }
+  std::vector<std::string> ports;
+  for (std::size_t i = 1; i <= parameters_.inlet_count; ++i) {
+    ports.push_back("in" + std::to_string(i));
+  }
+  return ports;
+}
+
+void Reactor::bind(const ComponentList& components) {
+  components_ = &components;
+  bound_.clear();
+  for (const auto& reaction : parameters_.reactions) {
+    BoundReaction bound;
+    bound.conversion = reaction.conversion;
+    for (const auto& term : reaction.terms) {
+      BoundTerm bound_term;
+      bound_term.coefficient = term.coefficient;
+      if (const auto aqueous = components.find_aqueous(term.species)) {
+        bound_term.where = Where::aqueous;
+        bound_term.index = static_cast<Eigen::Index>(*aqueous);
+      } else if (const auto organic = components.find_organic(term.species)) {
+        bound_term.where = Where::organic;
+        bound_term.index = static_cast<Eigen::Index>(*organic);
+      } else {
+        bound_term.where = Where::solid;
+        bound_term.index = static_cast<Eigen::Index>(components.solid_index(term.species, name()));
+      }
+      if (reaction.key && *reaction.key == term.species) {
+        bound.key = bound.terms.size();
+      }
+      bound.terms.push_back(bound_term);
+    }
+    bound_.push_back(std::move(bound));
+  }
+  // Fresh precipitate is fine: put it in the smallest size class.
+  const auto& sizes = components.size_classes();
+  finest_class_ =
+      sizes.empty() ? 0
+                    : static_cast<Eigen::Index>(std::min_element(sizes.begin(), sizes.end()) - sizes.begin());
+}
+
+std::vector<double> Reactor::react(std::span<const Stream> inlets, Stream& out) const {
+  out = inlets.front();
+  for (std::size_t p = 1; p < inlets.size(); ++p) {
+    mix_into(out, inlets[p]);
+  }
+  if (parameters_.temperature) {
+    out.temperature = *parameters_.temperature;
+  }
+  const auto available = [&out](const BoundTerm& term) {
+    switch (term.where) {
+      case Where::aqueous:
+        return out.aqueous_moles[term.index];
+      case Where::organic:
+        return out.organic_moles[term.index];
+      case Where::solid:
+        break;
+    }
+    return out.solid_moles.row(term.index).sum();
+  };
+  std::vector<double> extents;
+  extents.reserve(bound_.size());
+  for (const auto& reaction : bound_) {
+    double cap = std::numeric_limits<double>::infinity();
+    for (const auto& term : reaction.terms) {
+      if (term.coefficient < 0.0) {
+        cap = std::min(cap, std::max(available(term), 0.0) / -term.coefficient);
+      }
+    }
+    double extent = reaction.conversion * cap;
+    if (reaction.key) {
+      const auto& key = reaction.terms[*reaction.key];
+      extent = std::min(cap, reaction.conversion * std::max(available(key), 0.0) / -key.coefficient);
+    }
+    for (const auto& term : reaction.terms) {
+      const double change = term.coefficient * extent;
+      switch (term.where) {
+        case Where::aqueous: {
+          const double before = out.aqueous_moles[term.index];
+          double after = before + change;
+          // The limiting reactant ends at zero, not at a rounding residue of either sign.
+          if (change < 0.0 && std::abs(after) <= 4.0 * std::numeric_limits<double>::epsilon() * before) {
+            after = 0.0;
+          }
+          out.aqueous_moles[term.index] = after;
+          break;
+        }
+        case Where::organic: {
+          const double before = out.organic_moles[term.index];
+          double after = before + change;
+          if (change < 0.0 && std::abs(after) <= 4.0 * std::numeric_limits<double>::epsilon() * before) {
+            after = 0.0;
+          }
+          out.organic_moles[term.index] = after;
+          break;
+        }
+        case Where::solid: {
+          auto row = out.solid_moles.row(term.index);
+          if (change >= 0.0) {
+            row[finest_class_] += change;
+          } else {
+            const double total = row.sum();
+            const double kept = total > 0.0 ? std::max(1.0 + change / total, 0.0) : 0.0;
+            row *= kept;
+          }
+          break;
+        }
+      }
+    }
+    extents.push_back(extent);
+  }
+  return extents;
+}
+
+void Reactor::compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
+                              std::span<Stream> outlets) const {
+  (void)t, (void)y;
+  (void)react(inlets, outlets[0]);
+}
+
+std::vector<UnitOutput> Reactor::stream_outputs(double t, std::span<const Stream> inlets) const {
+  (void)t;
+  Stream out = Stream::empty(*components_);
+  const auto extents = react(inlets, out);
+  std::vector<UnitOutput> result;
+  for (std::size_t j = 0; j < extents.size(); ++j) {
+    result.push_back({"extent[" + std::to_string(j + 1) + "]", extents[j], "mol/s"});
+  }
+  detail::report_stream("", out, *components_, result);
+  return result;
+}
+
+}  // namespace hydromet
