@@ -16,6 +16,20 @@
 namespace hydromet {
 namespace {
 
+/// Dimensionless outputs that are fractions of something (shown in %), unlike D, pH or S.
+bool is_fraction_output(const std::string& name) {
+  const auto dot = name.rfind('.');
+  const std::string_view leaf =
+      dot == std::string::npos ? std::string_view(name) : std::string_view(name).substr(dot + 1);
+  for (const std::string_view prefix :
+       {"conversion", "extraction", "yield", "cake_moisture", "fraction", "core_fraction", "recovery"}) {
+    if (leaf.substr(0, prefix.size()) == prefix) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string json_string(const std::string& text) {
   std::ostringstream out;
   out << '"';
@@ -261,9 +275,10 @@ std::string format_steady_table(const Flowsheet& flowsheet, const SteadyStateRes
     for (std::size_t j = 0; j < result.output_names.size(); ++j) {
       const double value = result.outputs[static_cast<Eigen::Index>(j)];
       const auto& unit = result.output_units[j];
+      const bool percent = unit == "-" && is_fraction_output(result.output_names[j]);
       out << "  " << std::left << std::setw(48) << result.output_names[j] << std::right << std::setw(14)
-          << std::setprecision(6) << (unit == "-" ? 100.0 * value : value) << ' '
-          << (unit == "-" ? "%" : unit) << '\n';
+          << std::setprecision(6) << (percent ? 100.0 * value : value) << ' ' << (percent ? "%" : unit)
+          << '\n';
     }
     out << '\n';
   }

@@ -23,6 +23,11 @@ Evaporator::Evaporator(std::string name, EvaporatorParameters parameters)
       !(std::isfinite(*parameters_.concentration_factor) && *parameters_.concentration_factor >= 1.0)) {
     throw InputError(where + ": concentration_factor must be >= 1");
   }
+  for (const auto& [species, fraction] : parameters_.volatiles) {
+    if (!(fraction >= 0.0 && fraction <= 1.0)) {
+      throw InputError(where + ": the volatile fraction of `" + species + "` must be in [0, 1]");
+    }
+  }
 }
 
 void Evaporator::bind(const ComponentList& components) {
@@ -32,6 +37,10 @@ void Evaporator::bind(const ComponentList& components) {
     if (components.aqueous(i).phase == Phase::solvent) {
       solvents_.push_back(static_cast<Eigen::Index>(i));
     }
+  }
+  volatiles_.clear();
+  for (const auto& [species, fraction] : parameters_.volatiles) {
+    volatiles_.emplace_back(static_cast<Eigen::Index>(components.aqueous_index(species, name())), fraction);
   }
 }
 
@@ -59,6 +68,10 @@ void Evaporator::compute_outlets(double t, ConstSpan y, std::span<const Stream> 
       vapour.aqueous_moles[i] = in.aqueous_moles[i] * (removed / in.aqueous_flow);
       concentrate.aqueous_moles[i] = in.aqueous_moles[i] - vapour.aqueous_moles[i];
     }
+  }
+  for (const auto& [i, fraction] : volatiles_) {
+    vapour.aqueous_moles[i] = in.aqueous_moles[i] * fraction;
+    concentrate.aqueous_moles[i] = in.aqueous_moles[i] - vapour.aqueous_moles[i];
   }
 }
 

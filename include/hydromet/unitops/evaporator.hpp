@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hydromet/core/units.hpp"
@@ -14,6 +15,8 @@ namespace hydromet {
 struct EvaporatorParameters {
   std::optional<VolumetricFlow> water_removal;  ///< volume of water evaporated per second [m3/s]
   std::optional<double> concentration_factor;   ///< inlet volume / concentrate volume, >= 1 [-]
+  /// Volatile solutes (NH3, CO2(aq), HF): fraction of each species' inflow leaving with the vapour, [0, 1].
+  std::vector<std::pair<std::string, double>> volatiles;
 };
 
 /// Inlet `in`, outlets `concentrate` and `vapour`, no inventory. The removed volume is
@@ -22,7 +25,8 @@ struct EvaporatorParameters {
 /// The concentrate keeps every solute, the solids and the organic phase at volume Q_in − Q_v; the vapour
 /// carries the volume Q_v only. When the solvent (a species of phase `solvent`, H2O) is tracked, its moles
 /// split with the volume (Q_v / Q_in to the vapour), so elements are conserved exactly. Volumes are
-/// additive; no energy balance: both outlets leave at the inlet temperature.
+/// additive; no energy balance: both outlets leave at the inlet temperature. A volatile solute leaves with
+/// the vapour at its given fraction of the inflow (a stripping yield, not a vapour-liquid equilibrium).
 class Evaporator final : public StreamReportingUnit {
  public:
   Evaporator(std::string name, EvaporatorParameters parameters);
@@ -43,7 +47,8 @@ class Evaporator final : public StreamReportingUnit {
 
  private:
   EvaporatorParameters parameters_;
-  std::vector<Eigen::Index> solvents_;  // aqueous indices of solvent species
+  std::vector<Eigen::Index> solvents_;                      // aqueous indices of solvent species
+  std::vector<std::pair<Eigen::Index, double>> volatiles_;  // aqueous index, fraction to the vapour
 };
 
 }  // namespace hydromet

@@ -8,7 +8,7 @@ namespace hydromet::detail {
 std::unique_ptr<UnitOperation> build_evaporator(const BuildContext& context, const std::string& name,
                                                 const YAML::Node& node) {
   const std::string where = "evaporator `" + name + "`";
-  context.check_keys(node, {"type", "water_removal", "concentration_factor"}, where);
+  context.check_keys(node, {"type", "water_removal", "concentration_factor", "volatiles"}, where);
   const auto rate = node["water_removal"];
   const auto factor = node["concentration_factor"];
   if (rate && factor) {
@@ -29,7 +29,25 @@ std::unique_ptr<UnitOperation> build_evaporator(const BuildContext& context, con
     }
     parameters.concentration_factor = value;
   }
-  return std::make_unique<Evaporator>(name, parameters);
+  if (const auto volatiles = node["volatiles"]) {
+    if (!volatiles.IsMap()) {
+      context.fail(volatiles,
+                   where + ": `volatiles` must map solutes to the fraction leaving with the vapour");
+    }
+    for (const auto& entry : volatiles) {
+      const std::string species = context.text(entry.first, "volatile species");
+      context.track(entry.first, species);
+      if (context.species_at(entry.first, species).phase != Phase::aqueous) {
+        context.fail(entry.first, where + ": volatile `" + species + "` must be an aqueous solute");
+      }
+      parameters.volatiles.emplace_back(species, context.fraction(entry.second, "volatile fraction"));
+    }
+  }
+  try {
+    return std::make_unique<Evaporator>(name, parameters);
+  } catch (const InputError& error) {
+    context.fail(node, error.message());
+  }
 }
 
 }  // namespace hydromet::detail

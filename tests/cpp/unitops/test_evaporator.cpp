@@ -67,3 +67,19 @@ TEST_CASE("evaporator needs exactly one valid specification") {
   p.water_removal = 1.0 * units::cubic_meter / units::second;
   CHECK_THROWS_AS(Evaporator("e", p), InputError);
 }
+
+TEST_CASE("a volatile solute leaves with the vapour at its fraction, the others stay") {
+  EvaporatorParameters p;
+  p.concentration_factor = 2.0;
+  p.volatiles = {{"Cl-", 0.9}};
+  const auto evaporator = make_evaporator(p);
+  const std::vector<Stream> in{make_stream(360.0, 1e-3, {55000.0, 100.0, 100.0, 20.0})};
+  std::vector<Stream> out(2, Stream::empty(components()));
+  evaporator->compute_outlets(0.0, {}, in, out);
+  CHECK(out[1].aqueous_moles[2] == doctest::Approx(0.09).epsilon(1e-15));
+  CHECK(out[0].aqueous_moles[2] == doctest::Approx(0.01).epsilon(1e-14));
+  CHECK(out[0].concentration(1) == doctest::Approx(200.0).epsilon(1e-14));
+  check_conservation(in, out);
+  p.volatiles = {{"Cl-", 1.5}};
+  CHECK_THROWS_AS(Evaporator("e", p), InputError);
+}
