@@ -3,7 +3,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 PYTHON := /usr/bin/python3
 JOBS ?= $(shell nproc)
-DEMO ?= flowsheets/w_scheelite_soda_batch.yaml
+DEMO ?= flowsheets/w_wolframite_to_apt.yaml
 DEMO_OUT ?= results/demo
 BENCH_OUT ?= benchmarks/results
 FUZZ_SECONDS ?= 60
@@ -22,8 +22,8 @@ build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 demo: build
-	$(BUILD_DIR)/src/cli/hydromet run $(DEMO) --out $(DEMO_OUT)
-	PYTHONPATH=$(BUILD_DIR)/python MPLBACKEND=Agg $(PYTHON) examples/plot_results.py $(DEMO) $(DEMO_OUT)
+	$(BUILD_DIR)/src/cli/hydromet run $(DEMO) --steady --out $(DEMO_OUT)
+	MPLBACKEND=Agg $(PYTHON) examples/plot_steady_plant.py $(DEMO_OUT)
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
