@@ -182,3 +182,43 @@ TEST_CASE("results stay finite or the solver says why, from 1e-10 to 2 mol/kg W 
   // converge; that one ends in a SolverError naming total[WO4-2].
   CHECK(solved >= 143);
 }
+
+TEST_CASE("cassiterite and Nb2O5 solubility across pH reproduce the cited constants in closed form") {
+  // Ideal model, fixed pH: total Sn(IV) = Ks0 a_w^2 (1 + b5 a_w / a_H + b6 a_w^2 / a_H^2) with NEA-TDB tin
+  // (2012) log Ks0 = -8.06, log b5 = -8.38, log b6 = -18.01; total Nb = sum_n Ks_n a_w^(...) a_H^(5-n) with
+  // Peiffert et al. (2010) log Ks = -7.4, -9.1, -14.1, -23.9 for n = 4..7.
+  SpeciationOptions options;
+  options.activity_model = ActivityModel::ideal;
+  options.charge_balance = "";
+  auto sn = bundled_system({"H+", "Sn(OH)4"}, {"cassiterite"});
+  options.equilibrium_minerals = {"cassiterite"};
+  for (double ph : {2.0, 6.0, 9.0, 11.0}) {
+    CAPTURE(ph);
+    options.ph = ph;
+    SpeciationSolver solver(sn, options);
+    const SpeciationResult r = solver.solve(Vector::Zero(2), 298.15);
+    const double aw = r.water_activity;
+    const double h = std::pow(10.0, -ph);
+    const double expected =
+        std::pow(10.0, -8.06) * aw * aw *
+        (1.0 + std::pow(10.0, -8.38) * aw / h + std::pow(10.0, -18.01) * aw * aw / (h * h));
+    CHECK(r.dissolved("cassiterite") == doctest::Approx(expected).epsilon(1e-10));
+  }
+  auto nb = bundled_system({"H+", "Nb(OH)6-"}, {"Nb2O5"});
+  options.equilibrium_minerals = {"Nb2O5"};
+  for (double ph : {2.0, 4.0, 7.0, 9.0}) {
+    CAPTURE(ph);
+    options.ph = ph;
+    SpeciationSolver solver(nb, options);
+    const SpeciationResult r = solver.solve(Vector::Zero(2), 298.15);
+    const double aw = r.water_activity;
+    const double h = std::pow(10.0, -ph);
+    // 0.5 Nb2O5 + (2n - 5)/2 H2O = Nb(OH)n^(5-n) + (n - 5) H+: m_n = Ks_n a_w^((2n-5)/2) a_H^(5-n).
+    double nb_total = 0.0;
+    const double log_ks[] = {-7.4, -9.1, -14.1, -23.9};
+    for (int n = 4; n <= 7; ++n) {
+      nb_total += std::pow(10.0, log_ks[n - 4]) * std::pow(aw, (2.0 * n - 5.0) / 2.0) * std::pow(h, 5.0 - n);
+    }
+    CHECK(2.0 * r.dissolved("Nb2O5") == doctest::Approx(nb_total).epsilon(1e-9));
+  }
+}
