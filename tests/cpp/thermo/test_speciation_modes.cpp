@@ -178,9 +178,9 @@ TEST_CASE("results stay finite or the solver says why, from 1e-10 to 2 mol/kg W 
     }
   }
   MESSAGE("solved ", solved, " of 144");
-  // Measured: all but B-dot at 0.5 mol/kg W, pH 3 (I ~ 2, z = -10 polyanions; far outside B-dot's range)
-  // converge; that one ends in a SolverError naming total[WO4-2].
-  CHECK(solved >= 143);
+  // Every case converges since the cold start limits each sweep step (before: B-dot at 0.5 mol/kg W, pH 3
+  // cycled and ended in a SolverError naming total[WO4-2]).
+  CHECK(solved == 144);
 }
 
 TEST_CASE("cassiterite and Nb2O5 solubility across pH reproduce the cited constants in closed form") {
