@@ -117,6 +117,19 @@ sit:
             .epsilon(1e-12));
   CHECK(sys.sit_epsilon()(static_cast<Eigen::Index>(sys.species_index("Na+")),
                           static_cast<Eigen::Index>(sys.species_index("NaWO4-"))) == 0.05);
+  // A 1:2 salt medium on the molar scale: 0.5 mol/kg Na2SO4 holds 1.0 Na+ and 0.5 SO4-2, I = 1.5;
+  // eps(Na+, SO4-2) = -0.12 (data/sit.yaml), the other pairs 0. Molar term (1 - 16) log10(0.5 / 0.48).
+  FormationReaction in_sulfate = db.species("HW7O24-5").formation.value();
+  in_sulfate.medium = IonicMedium{"Na+", "SO4-2", 0.5, 0.48};
+  const double s15 = std::sqrt(1.5);
+  const double d15 = a * s15 / (1.0 + 1.5 * s15);
+  const double ln_aw_sulfate =
+      -water_molar_mass * (1.5 - 2.0 / 3.0 * std::numbers::ln10 * a * 1.5 * s15 * osmotic_sigma(1.5 * s15) +
+                           std::numbers::ln10 * -0.12 * 1.0 * 0.5);
+  CHECK(infinite_dilution_log_k(db, "HW7O24-5", in_sulfate) ==
+        doctest::Approx(69.96 + 12.0 * d15 + 4.0 * ln_aw_sulfate / std::numbers::ln10 -
+                        15.0 * std::log10(0.5 / 0.48))
+            .epsilon(1e-12));
   // The bundled database is untouched.
   const ChemicalSystem bundled(thermo_test::database(), {"H+", "Na+", "Cl-", "WO4-2"});
   CHECK_FALSE(bundled.find_species("NaWO4-").has_value());
