@@ -209,7 +209,8 @@ struct DatabaseReader {
                                    Database::Origin& origin) {
     const std::string what = "the formation of species " + backticked(name);
     check_keys(document, node,
-               {"reactants", "log_k", "delta_h", "log_k_coefficients", "t_min", "t_max", "source", "assumed"},
+               {"reactants", "log_k", "delta_h", "log_k_coefficients", "t_min", "t_max", "source", "assumed",
+                "medium"},
                what);
     FormationReaction reaction;
 
@@ -275,7 +276,35 @@ struct DatabaseReader {
     if (const YAML::Node value = node["assumed"]) {
       reaction.assumed = as_bool(document, value, "`assumed` of " + what);
     }
+    if (const YAML::Node medium = node["medium"]) {
+      reaction.medium = read_medium(medium, what);
+    }
     return reaction;
+  }
+
+  // `medium: {cation: Na+, anion: Cl-, molality: 1.021, molarity: 1.0}` of a conditional constant.
+  IonicMedium read_medium(const YAML::Node& node, const std::string& what) {
+    const std::string of = "the medium of " + what;
+    if (!node.IsMap()) {
+      fail_at(document, node,
+              "expected " + of + " as a map like `{cation: Na+, anion: Cl-, molality: 1.021}`");
+    }
+    check_keys(document, node, {"cation", "anion", "molality", "molarity"}, of);
+    IonicMedium medium;
+    medium.cation = as_string(document, require(document, node, "cation", of), "the cation of " + of);
+    medium.anion = as_string(document, require(document, node, "anion", of), "the anion of " + of);
+    const YAML::Node molality = require(document, node, "molality", of);
+    medium.molality = as_number(document, molality, "the molality of " + of);
+    if (!(medium.molality > 0.0)) {
+      fail_at(document, molality, "the molality of " + of + " must be > 0 mol/kg");
+    }
+    if (const YAML::Node molarity = node["molarity"]) {
+      medium.molarity = as_number(document, molarity, "the molarity of " + of);
+      if (!(*medium.molarity > 0.0)) {
+        fail_at(document, molarity, "the molarity of " + of + " must be > 0 mol/L");
+      }
+    }
+    return medium;
   }
 
   SitCoefficient read_sit(const YAML::Node& entry) {

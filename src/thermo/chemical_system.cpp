@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <numeric>
 #include <sstream>
 
 #include "hydromet/core/error.hpp"
+#include "hydromet/thermo/activity.hpp"
 #include "hydromet/thermo/log_k.hpp"
 
 namespace hydromet {
@@ -64,6 +66,16 @@ class Reducer {
     }
     const FormationReaction& reaction = *species->formation;
     result.parts.emplace_back(reaction, 1.0);
+    if (reaction.medium) {
+      // A conditional constant enters the system as its I = 0 value.
+      FormationReaction& converted = result.parts.back().first;
+      const double shift = infinite_dilution_log_k(database_, name, reaction) - reaction.log_k_298;
+      converted.log_k_298 += shift;
+      if (!converted.log_k_coefficients.empty()) {
+        converted.log_k_coefficients[0] += shift;
+      }
+      converted.medium.reset();
+    }
     result.t_min = reaction.valid_t_min;
     result.t_max = reaction.valid_t_max;
     for (const auto& [reactant, coefficient] : reaction.reactants) {
@@ -135,6 +147,71 @@ std::vector<std::string> names_of(const Database& database, Phase phase) {
 }
 
 }  // namespace
+
+double infinite_dilution_log_k(const Database& database, const std::string& product,
+                               const FormationReaction& reaction) {
+  if (!reaction.medium) {
+    return reaction.log_k_298;
+  }
+  const IonicMedium& medium = *reaction.medium;
+  const std::string where = "the medium of the formation of `" + product + "`";
+  const Species& cation = database.species(medium.cation);
+  const Species& anion = database.species(medium.anion);
+  const double zc = cation.charge();
+  const double za = anion.charge();
+  if (!(zc > 0.0) || !(za < 0.0)) {
+    throw InputError(where + ": `" + medium.cation + "` must be a cation and `" + medium.anion +
+                     "` an anion");
+  }
+  // Salt C_nu+ A_nu- with nu+ zc = -nu- za (smallest integers), e.g. Na2SO4: 2 Na+ and 1 SO4-2 per formula.
+  const auto lcm = static_cast<double>(std::lcm(std::lround(zc), std::lround(-za)));
+  const double m_cation = medium.molality * lcm / zc;
+  const double m_anion = medium.molality * lcm / -za;
+  const double ionic_strength = 0.5 * (zc * zc * m_cation + za * za * m_anion);
+
+  auto epsilon = [&](const std::string& a, const std::string& b) {
+    for (const SitCoefficient& c : database.sit_coefficients()) {
+      if ((c.first == a && c.second == b) || (c.first == b && c.second == a)) {
+        return c.epsilon;
+      }
+    }
+    return 0.0;  // as in the solver: pairs without a coefficient count as 0
+  };
+  const double d = sit_debye_huckel_term(ionic_strength, debye_huckel_parameters(reference_temperature).a);
+  auto log_gamma = [&](const Species& s) {
+    return -s.charge() * s.charge() * d + epsilon(s.name, medium.cation) * m_cation +
+           epsilon(s.name, medium.anion) * m_anion;
+  };
+  // a_w of the medium from the same SIT model the solver uses.
+  Vector charges(2), sizes = Vector::Constant(2, ChemicalSystem::default_ion_size);
+  charges << zc, za;
+  Matrix eps = Matrix::Zero(2, 2);
+  eps(0, 1) = eps(1, 0) = epsilon(medium.cation, medium.anion);
+  ActivityCalculator sit(ActivityModel::sit, charges, sizes, eps);
+  sit.set_temperature(reference_temperature);
+  Vector medium_molality(2);
+  medium_molality << m_cation, m_anion;
+  const double log_aw = sit.ln_water_activity(ionic_strength, medium_molality) / std::numbers::ln10;
+
+  // log K0 = log Q_m + n_P log g_P - sum_r c_r log g_r - c_w log a_w, with log Q_m = log Q_M + (n_P - sum
+  // c_r) log(m/c) when the constant is on the molar scale (n_P = 1 for an aqueous product, 0 for a solid).
+  const Species& formed = database.species(product);
+  const double n_product = formed.phase == Phase::aqueous ? 1.0 : 0.0;
+  double log_k = reaction.log_k_298 + n_product * log_gamma(formed);
+  double solute_coefficients = 0.0;
+  for (const auto& [name, c] : reaction.reactants) {
+    if (name == "H2O") {
+      log_k -= c * log_aw;
+      continue;
+    }
+    log_k -= c * log_gamma(database.species(name));
+    solute_coefficients += c;
+  }
+  if (medium.molarity) {
+    log_k += (n_product - solute_coefficients) * std::log10(medium.molality / *medium.molarity);
+  }
+  return log_k;
+}
 
 ChemicalSystem::ChemicalSystem(const Database& database, std::vector<std::string> components,
                                std::vector<std::string> minerals, std::vector<std::string> species) {

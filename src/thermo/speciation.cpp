@@ -24,6 +24,7 @@ constexpr double armijo = 1e-4;
 constexpr double max_lagged_molality = 100.0;  // [mol/kg]
 constexpr double min_ln_water_activity = -3.0;
 constexpr int cold_sweeps = 60;
+constexpr double max_sweep_step = 2.0;  // largest change of ln m of a component in one sweep
 constexpr double infinity = std::numeric_limits<double>::infinity();
 
 std::string number(double value) {
@@ -302,9 +303,10 @@ void SpeciationSolver::evaluate_residual() {
     residual_[nb + q] = si;
     scale_[nb + q] = 1.0;
   }
-  const double ionic_strength = std::exp(y_);
-  residual_[i_row] = half_z2m - ionic_strength;
-  scale_[i_row] = std::max(half_z2m, ionic_strength);
+  // In log form, ln(sum z^2 m / 2) - ln I: well scaled however far an overshooting start puts I.
+  half_z2m_ = std::max(half_z2m, std::numeric_limits<double>::min());
+  residual_[i_row] = std::log(half_z2m_) - y_;
+  scale_[i_row] = 1.0;
   for (Eigen::Index r = 0; r <= i_row; ++r) {
     scale_[r] = std::max(scale_[r], std::numeric_limits<double>::min());
   }
@@ -466,7 +468,9 @@ void SpeciationSolver::continued_fraction_sweeps(int sweeps) {
       if (!std::isfinite(delta)) {
         delta = 0.0;
       }
-      x_[r] = std::max(x_[r] + std::clamp(delta, -10.0, 10.0), min_ln_molality);
+      // At most e^2 per sweep: a full diagonal step taken where the dominant species switches (WO4-2 to a
+      // heptamer) overshoots, and with the lagged a_w it can cycle instead of converging.
+      x_[r] = std::max(x_[r] + std::clamp(delta, -max_sweep_step, max_sweep_step), min_ln_molality);
     }
     evaluate_species();
     double half_z2m = 0.0;
@@ -559,7 +563,8 @@ bool SpeciationSolver::newton() {
       }
       jacobian_(y_col, y_col) += 0.5 * zi * zi * gi * mi;
     }
-    jacobian_(y_col, y_col) -= std::exp(y_);
+    jacobian_.row(y_col) /= half_z2m_;  // d ln(sum z^2 m / 2) / d(x, y) ...
+    jacobian_(y_col, y_col) -= 1.0;     // ... - d y / d y
     for (Eigen::Index q = 0; q < np; ++q) {
       const auto p = static_cast<Eigen::Index>(active_minerals_[static_cast<std::size_t>(q)]);
       for (std::size_t j : active_components_) {
@@ -586,13 +591,13 @@ bool SpeciationSolver::newton() {
     }
 
     // Step limiting, then backtracking on the scaled residual norm (scales held at the start).
+    // ln I is clipped on its own: when an overshooting start makes sum z^2 m / 2 astronomically larger than
+    // I, its Newton step is huge, and scaling the whole step by it would freeze the molalities (x).
+    step_[y_col] = std::clamp(step_[y_col], -max_ln_i_step, max_ln_i_step);
     double alpha = 1.0;
     const double max_dx = nb > 0 ? step_.head(nb).cwiseAbs().maxCoeff() : 0.0;
     if (max_dx > max_ln_step) {
       alpha = max_ln_step / max_dx;
-    }
-    if (std::abs(step_[y_col]) * alpha > max_ln_i_step) {
-      alpha = max_ln_i_step / std::abs(step_[y_col]);
     }
     const double phi0 = merit();
     x0 = x_;

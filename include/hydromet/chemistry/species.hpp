@@ -17,6 +17,14 @@ enum class Phase { aqueous, solvent, solid, gas, organic };
 /// The phase spelled as to_string writes it ("aqueous", "solid", ...), or nullopt.
 [[nodiscard]] std::optional<Phase> phase_from_string(std::string_view text);
 
+/// The background electrolyte in which a conditional constant was measured, e.g. 1.0 M NaCl.
+struct IonicMedium {
+  std::string cation;              ///< e.g. "Na+"
+  std::string anion;               ///< e.g. "Cl-"
+  double molality = 0.0;           ///< of the salt [mol/kg water]
+  std::optional<double> molarity;  ///< of the salt [mol/L] when log K is on the molar scale; absent: molal
+};
+
 /// A reaction written as the formation of one species from others: sum(coefficient * reactant) -> product,
 /// e.g. HWO4- from {WO4-2: 1, H+: 1}; a mineral's entry is its dissolution products with signs
 /// (CaWO4(s) -> Ca+2 + WO4-2 written as formation of the mineral from {Ca+2: 1, WO4-2: 1}).
@@ -30,6 +38,9 @@ struct FormationReaction {
   double valid_t_max = 373.15;              ///< [K]
   std::string source;                       ///< citation
   bool assumed = false;                     ///< true where no published value was found
+  /// Set when log_k_298 (and delta_h) are conditional constants of this medium rather than values at I = 0;
+  /// thermo converts them to I = 0 (docs/models/speciation.md).
+  std::optional<IonicMedium> medium;
 };
 
 struct Species {

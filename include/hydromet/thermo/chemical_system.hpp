@@ -15,6 +15,14 @@
 
 namespace hydromet {
 
+/// log10 K at I = 0 and 298.15 K of the formation of `product`. A reaction measured in an ionic medium
+/// (reaction.medium) is converted from the molar to the molal scale, then to I = 0 with SIT: the
+/// Debye-Hueckel term D(I) of sit_debye_huckel_term, the database's epsilon between each species and the
+/// medium ions (0 where none is listed) and a_w of the medium; otherwise returns log_k_298
+/// (docs/models/speciation.md).
+[[nodiscard]] double infinite_dilution_log_k(const Database& database, const std::string& product,
+                                             const FormationReaction& reaction);
+
 /// Every secondary species and mineral is written as its formation from the components (basis
 /// species) and water: species_i = sum_j nu_ij component_j + nu_iw H2O, with log K reduced through
 /// any intermediate species of the database (e.g. HF2- from HF and F-).

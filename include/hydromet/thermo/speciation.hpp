@@ -152,6 +152,7 @@ class SpeciationSolver {
   Vector dln_gamma_;
   Vector g_;  // d ln m_i / d ln I
   double ln_aw_ = 0.0;
+  double half_z2m_ = 1.0;     // sum z^2 m / 2 at the last residual evaluation
   double gamma_scale_ = 1.0;  // continuation parameter lambda in ln g(lambda) = lambda ln g
   Vector residual_;
   Vector scale_;
