@@ -3,6 +3,9 @@
 
 #include <kinsol/kinsol.h>
 #include <kinsol/kinsol_ls.h>
+#include <sunlinsol/sunlinsol_klu.h>
+#include <sunmatrix/sunmatrix_dense.h>
+#include <sunmatrix/sunmatrix_sparse.h>
 
 #include <algorithm>
 #include <cmath>
@@ -25,6 +28,56 @@ constexpr double not_a_time = std::numeric_limits<double>::quiet_NaN();
 
 // Consecutive rejected pseudo steps (each quartering Δt) before giving up: Δt shrinks by 4^20 ≈ 1e12.
 constexpr int max_consecutive_rejections = 20;
+
+// After a failed linear-solver setup: names the rows and columns of the Newton matrix that are entirely zero
+// (the usual reason a factorisation fails), e.g. a species no equation of the unit determines.
+std::string describe_zero_lines(SUNMatrix matrix, const SemiExplicitSystem& system) {
+  const auto n = static_cast<std::size_t>(SUNMatGetID(matrix) == SUNMATRIX_SPARSE ? SM_COLUMNS_S(matrix)
+                                                                                  : SM_COLUMNS_D(matrix));
+  std::vector<bool> row_used(n, false);
+  std::vector<bool> column_used(n, false);
+  if (SUNMatGetID(matrix) == SUNMATRIX_SPARSE) {
+    const sunindextype* starts = SM_INDEXPTRS_S(matrix);
+    const sunindextype* rows = SM_INDEXVALS_S(matrix);
+    const double* values = SM_DATA_S(matrix);
+    for (std::size_t j = 0; j < n; ++j) {
+      for (auto k = starts[j]; k < starts[j + 1]; ++k) {
+        if (values[k] != 0.0) {
+          row_used[static_cast<std::size_t>(rows[k])] = true;
+          column_used[j] = true;
+        }
+      }
+    }
+  } else {
+    for (std::size_t j = 0; j < n; ++j) {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (SM_ELEMENT_D(matrix, static_cast<sunindextype>(i), static_cast<sunindextype>(j)) != 0.0) {
+          row_used[i] = true;
+          column_used[j] = true;
+        }
+      }
+    }
+  }
+  std::ostringstream text;
+  const auto list = [&](const std::vector<bool>& used, const char* what) {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!used[i]) {
+        if (count < 5) {
+          text << (count == 0 ? std::string("; zero ") + what + ": " : std::string(", "))
+               << system.component_name(i);
+        }
+        ++count;
+      }
+    }
+    if (count > 5) {
+      text << " and " << count - 5 << " more";
+    }
+  };
+  list(row_used, "equations (rows)");
+  list(column_used, "unknowns (columns)");
+  return text.str();
+}
 
 void check_scale(const std::vector<double>& scale, std::size_t n, const char* name) {
   if (scale.empty()) {
@@ -293,6 +346,17 @@ int SteadySolver::Impl::run_kinsol() {
     }
     if (!guard_.last_recoverable().empty()) {
       failure << "; last recoverable error from the model: " << guard_.last_recoverable();
+    }
+    if (flag == KIN_LSETUP_FAIL) {
+      failure << describe_zero_lines(matrix_.get(), system_);
+      if (SUNMatGetID(matrix_.get()) == SUNMATRIX_SPARSE) {
+        const auto* common = SUNLinSol_KLUGetCommon(linear_solver_.get());
+        if (common != nullptr && common->singular_col >= 0 &&
+            static_cast<std::size_t>(common->singular_col) < n_) {
+          failure << "; KLU found the matrix singular at the column of "
+                  << system_.component_name(static_cast<std::size_t>(common->singular_col));
+        }
+      }
     }
     last_failure_ = failure.str();
   }
