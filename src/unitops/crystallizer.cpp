@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "hydromet/core/error.hpp"
+#include "hydromet/numerics/system.hpp"
 
 namespace hydromet {
 namespace {
@@ -60,6 +61,10 @@ void Crystallizer::bind(const ComponentList& components) {
     }
     stream_class_[i] = best;
   }
+  inlet_cell_.assign(size_class_count_, 0);
+  for (std::size_t k = 0; k < size_class_count_ && !diameters.empty(); ++k) {
+    inlet_cell_[k] = grid.locate(diameters[k]);
+  }
   const ChemicalSystem& chemistry = *parameters_.chemistry;
   component_species_.assign(chemistry.num_components(), -1);
   for (std::size_t j = 0; j < chemistry.num_components(); ++j) {
@@ -105,16 +110,6 @@ void Crystallizer::initial_state(MutableSpan y) const {
   StirredTank::initial_state(y);  // zeroes the whole block: no crystals at t = 0
 }
 
-std::vector<bool> Crystallizer::differential_rows() const {
-  std::vector<bool> rows(state_size(), true);
-  const auto base = StirredTank::differential_rows();
-  std::copy(base.begin(), base.end(), rows.begin());
-  for (std::size_t k = 0; k < size_class_count_; ++k) {
-    rows[solid_state(product_, k)] = false;
-  }
-  return rows;
-}
-
 std::string Crystallizer::state_name(std::size_t index) const {
   if (index < holdup_size()) {
     return holdup_state_name(index);
@@ -136,7 +131,36 @@ double Crystallizer::saturation_ratio(ConstSpan y) const {
       totals[to_index(j)] = std::max(0.0, c[component_species_[j]]) / water_per_volume;
     }
   }
-  solver_->solve(totals, temperature(y), speciation_);
+  const double temp = temperature(y);
+  // Finite-difference columns of the crystals, the flows and other units leave the ions unchanged: reuse
+  // the speciation of identical totals (bitwise) instead of solving again.
+  if (!speciation_valid_ || temp != speciated_temperature_ || totals != speciated_totals_) {
+    // A component absent in the previous solve (a Newton trial at zero) has ln m = −inf there, which would
+    // force a cold start; its total is the guess for its free molality instead.
+    Vector& ln_m = speciation_.ln_component_molality;
+    for (Eigen::Index j = 0; j < ln_m.size() && j < totals.size(); ++j) {
+      if (!std::isfinite(ln_m[j]) && totals[j] > 0.0) {
+        ln_m[j] = std::log(totals[j]);
+      }
+    }
+    try {
+      solver_->solve(totals, temp, speciation_);
+    } catch (const SolverError& first) {
+      // Retry from the last converged solution (the failed solve may have left a poor warm start); if that
+      // fails too, let the integrator shorten its step.
+      try {
+        speciation_ = last_converged_;
+        solver_->solve(totals, temp, speciation_);
+      } catch (const SolverError&) {
+        speciation_valid_ = false;
+        throw numerics::RecoverableError("crystallizer `" + name() + "`: " + first.message());
+      }
+    }
+    speciation_valid_ = true;
+    speciated_totals_ = totals;
+    speciated_temperature_ = temp;
+    last_converged_ = speciation_;
+  }
   const double si = speciation_.saturation_index_of(parameters_.product);
   return std::isfinite(si) ? std::pow(10.0, si / ion_count_) : 0.0;
 }
@@ -171,33 +195,37 @@ void Crystallizer::evaluate(double t, ConstSpan y, std::span<const Stream> inlet
   const double b0 = parameters_.nucleation.rate(s, crystal_moles * molar_mass / v, temp);
   std::fill(work_dn_.begin(), work_dn_.end(), 0.0);
   transport_.add_growth(work_n_, work_g_, b0, work_dn_);
+  // The product's moles per stream class change as the crystals of its cells do,
+  //   dn_k/dt = Σ_{i in k} w_i (dN_i/dt)_kinetic + crystals fed − n_k q / V,
+  // so every row is differential and the element inventory (ions + n_k) has rates that cancel exactly;
+  // n_k − Σ w_i N_i starts at zero and stays there. (An algebraic row n_k = Σ w_i N_i would hold only to
+  // the Newton tolerance, and so would the reported balances.)
+  for (std::size_t k = 0; k < size_class_count_; ++k) {
+    f[solid_state(product_, k)] = -y[solid_state(product_, k)] * dilution;
+  }
   // Crystals formed [mol/s]: the discrete mass rate of the kinetic terms, so the ions lose exactly it.
   double formed = 0.0;
   for (std::size_t i = 0; i < cells(); ++i) {
     const double kinetic = v * grid().width(i) * work_dn_[i];
-    formed += moles_per_crystal_[i] * kinetic;
+    const double moles = moles_per_crystal_[i] * kinetic;
+    formed += moles;
+    f[solid_state(product_, stream_class_[i])] += moles;
     f[cell_offset() + i] = kinetic - y[cell_offset() + i] * dilution;
   }
   for (const auto& [species, nu] : ions_) {
     f[aqueous_offset() + species] -= nu * formed;
   }
-  // Product crystals fed in join the cell of their stream size class.
-  const auto& diameters = components_->size_classes();
+  // Product crystals fed in join a cell of their stream size class.
   for (const Stream& inlet : inlets) {
     for (std::size_t k = 0; k < size_class_count_; ++k) {
       const double moles = inlet.solid_moles(to_index(product_), to_index(k));
       if (moles != 0.0) {
-        const std::size_t cell = diameters.empty() ? 0 : grid().locate(diameters[k]);
+        const std::size_t cell = inlet_cell_[k];
         f[cell_offset() + cell] += moles / moles_per_crystal_[cell];
+        // Credited to the cell's own stream class, which keeps n_k = Σ_{i in k} w_i N_i class by class.
+        f[solid_state(product_, stream_class_[cell])] += moles;
       }
     }
-  }
-  // The product's moles per stream class are the crystals' (algebraic).
-  for (std::size_t k = 0; k < size_class_count_; ++k) {
-    f[solid_state(product_, k)] = -y[solid_state(product_, k)];
-  }
-  for (std::size_t i = 0; i < cells(); ++i) {
-    f[solid_state(product_, stream_class_[i])] += moles_per_crystal_[i] * y[cell_offset() + i];
   }
 }
 
