@@ -61,6 +61,10 @@ void Crystallizer::bind(const ComponentList& components) {
     }
     stream_class_[i] = best;
   }
+  cell_volume_.assign(cells(), 0.0);
+  for (std::size_t i = 0; i < cells(); ++i) {
+    cell_volume_[i] = volume() * grid.width(i);  // N_i = n_i V ΔL_i
+  }
   inlet_cell_.assign(size_class_count_, 0);
   for (std::size_t k = 0; k < size_class_count_ && !diameters.empty(); ++k) {
     inlet_cell_[k] = grid.locate(diameters[k]);
@@ -108,6 +112,68 @@ void Crystallizer::bind(const ComponentList& components) {
 
 void Crystallizer::initial_state(MutableSpan y) const {
   StirredTank::initial_state(y);  // zeroes the whole block: no crystals at t = 0
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> Crystallizer::state_pattern() const {
+  // Columns that move the supersaturation: the speciated aqueous species, the flows (aqueous volume) and
+  // the temperature state.
+  std::vector<std::size_t> drive;
+  for (const auto species : component_species_) {
+    if (species >= 0) {
+      drive.push_back(aqueous_offset() + static_cast<std::size_t>(species));
+    }
+  }
+  for (std::size_t j = flow_offset(); j < holdup_size(); ++j) {
+    drive.push_back(j);
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> entries;
+  const auto all_cells = [&](std::size_t row) {
+    for (std::size_t i = 0; i < cells(); ++i) {
+      entries.emplace_back(row, cell_offset() + i);
+    }
+  };
+  const auto row_of = [&](std::size_t row, bool driven) {
+    entries.emplace_back(row, row);
+    for (std::size_t j = flow_offset(); j < holdup_size(); ++j) {
+      entries.emplace_back(row, j);
+    }
+    if (driven) {
+      for (const auto j : drive) {
+        entries.emplace_back(row, j);
+      }
+    }
+  };
+  // Holdup: every species leaves with the overflow; the product's ions and moles follow all crystals.
+  std::vector<bool> crystal_rows(holdup_size(), false);
+  for (const auto& [species, nu] : ions_) {
+    crystal_rows[aqueous_offset() + species] = true;
+  }
+  for (std::size_t k = 0; k < size_class_count_; ++k) {
+    crystal_rows[solid_state(product_, k)] = true;
+  }
+  for (std::size_t row = 0; row < holdup_size(); ++row) {
+    row_of(row, crystal_rows[row]);
+    if (crystal_rows[row]) {
+      all_cells(row);
+    }
+  }
+  // Cells: the limited fluxes of both faces reach two cells either way (growth or dissolution); the
+  // nucleation flux enters the first two (ghost value), and with secondary nucleation depends on every
+  // crystal through the suspension density.
+  const bool secondary = parameters_.nucleation.secondary_rate_constant > 0.0;
+  for (std::size_t i = 0; i < cells(); ++i) {
+    const std::size_t row = cell_offset() + i;
+    row_of(row, true);
+    const std::size_t first = i >= 2 ? i - 2 : 0;
+    const std::size_t last = std::min(cells() - 1, i + 2);
+    for (std::size_t j = first; j <= last; ++j) {
+      entries.emplace_back(row, cell_offset() + j);
+    }
+    if (secondary && i < 2) {
+      all_cells(row);
+    }
+  }
+  return entries;
 }
 
 std::string Crystallizer::state_name(std::size_t index) const {
@@ -182,15 +248,21 @@ void Crystallizer::evaluate(double t, ConstSpan y, std::span<const Stream> inlet
   const double temp = temperature(y);
   const double s = saturation_ratio(y);
   const double molar_mass = components_->solid_molar_masses()[to_index(product_)];
+  const std::size_t offset = cell_offset();
+  const std::size_t count = cells();
   double crystal_moles = 0.0;
-  for (std::size_t i = 0; i < cells(); ++i) {
-    const double count = y[cell_offset() + i];
-    work_n_[i] = count / (v * grid().width(i));
-    crystal_moles += moles_per_crystal_[i] * count;
+  for (std::size_t i = 0; i < count; ++i) {
+    const double crystals = y[offset + i];
+    work_n_[i] = crystals / cell_volume_[i];
+    crystal_moles += moles_per_crystal_[i] * crystals;
   }
   const double g0 = parameters_.growth.rate(s, temp);
-  for (std::size_t e = 0; e <= cells(); ++e) {
-    work_g_[e] = g0 * parameters_.growth.size_factor(grid().edge(e), g0);
+  if (parameters_.growth.size_dependent()) {
+    for (std::size_t e = 0; e <= count; ++e) {
+      work_g_[e] = g0 * parameters_.growth.size_factor(grid().edge(e), g0);
+    }
+  } else {
+    std::fill(work_g_.begin(), work_g_.end(), g0);
   }
   const double b0 = parameters_.nucleation.rate(s, crystal_moles * molar_mass / v, temp);
   std::fill(work_dn_.begin(), work_dn_.end(), 0.0);
@@ -205,12 +277,13 @@ void Crystallizer::evaluate(double t, ConstSpan y, std::span<const Stream> inlet
   }
   // Crystals formed [mol/s]: the discrete mass rate of the kinetic terms, so the ions lose exactly it.
   double formed = 0.0;
-  for (std::size_t i = 0; i < cells(); ++i) {
-    const double kinetic = v * grid().width(i) * work_dn_[i];
+  const std::size_t product_first = solid_state(product_, 0);
+  for (std::size_t i = 0; i < count; ++i) {
+    const double kinetic = cell_volume_[i] * work_dn_[i];
     const double moles = moles_per_crystal_[i] * kinetic;
     formed += moles;
-    f[solid_state(product_, stream_class_[i])] += moles;
-    f[cell_offset() + i] = kinetic - y[cell_offset() + i] * dilution;
+    f[product_first + stream_class_[i]] += moles;
+    f[offset + i] = kinetic - y[offset + i] * dilution;
   }
   for (const auto& [species, nu] : ions_) {
     f[aqueous_offset() + species] -= nu * formed;

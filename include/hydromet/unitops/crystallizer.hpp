@@ -56,6 +56,9 @@ class Crystallizer : public StirredTank {
   void bind(const ComponentList& components) override;
   [[nodiscard]] std::size_t state_size() const override { return holdup_size() + cells(); }
   void initial_state(MutableSpan y) const override;
+  /// Arrowhead: cells couple to two neighbours each way and to the supersaturation; the product's ions and
+  /// moles couple to every cell.
+  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const override;
   [[nodiscard]] std::string state_name(std::size_t index) const override;
   [[nodiscard]] double state_scale(std::size_t index) const override;
   void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const override;
@@ -78,6 +81,7 @@ class Crystallizer : public StirredTank {
   FiniteVolumeGrowth transport_;
   std::size_t product_ = 0;                           // solid index of the product
   std::vector<double> moles_per_crystal_;             // w_i [mol]
+  std::vector<double> cell_volume_;                   // V ΔL_i [m4]: crystals per unit number density
   std::vector<std::size_t> stream_class_;             // stream size class of each cell
   std::vector<std::size_t> inlet_cell_;               // cell receiving product crystals of each stream class
   std::vector<std::ptrdiff_t> component_species_;     // chemistry component -> aqueous index (-1: absent)
