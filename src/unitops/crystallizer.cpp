@@ -105,6 +105,35 @@ void Crystallizer::bind(const ComponentList& components) {
     throw InputError(where + ": yield species `" + parameters_.yield_species + "` is not an ion of `" +
                      parameters_.product + "`");
   }
+  impurities_.clear();
+  const auto& solid_elements = components.solid_elements();
+  const auto& aqueous_elements = components.aqueous_elements();
+  for (const CoPrecipitation& impurity : parameters_.impurities) {
+    BoundImpurity bound;
+    bound.solid = components.solid_index(impurity.solid, where);
+    bound.ion = components.aqueous_index(impurity.ion, where);
+    bound.host = components.aqueous_index(impurity.replaces, where);
+    Vector composition = Vector::Zero(solid_elements.rows());
+    bool replaced = false;
+    for (const auto& [species, nu] : ions_) {
+      const std::size_t taken = species == bound.host ? bound.ion : species;
+      replaced = replaced || species == bound.host;
+      bound.ions.emplace_back(taken, nu);
+      composition += nu * aqueous_elements.col(to_index(taken));
+    }
+    if (!replaced) {
+      throw InputError(where + ": impurity `" + impurity.ion + "` replaces `" + impurity.replaces +
+                       "`, which is not an ion of `" + parameters_.product + "`");
+    }
+    if ((composition - solid_elements.col(to_index(bound.solid))).cwiseAbs().maxCoeff() > 1e-9) {
+      throw InputError(where + ": `" + impurity.solid + "` is not `" + parameters_.product + "` with `" +
+                       impurity.replaces + "` replaced by `" + impurity.ion + "`");
+    }
+    if (!(impurity.coefficient >= 0.0) || !std::isfinite(impurity.coefficient)) {
+      throw InputError(where + ": distribution coefficient of `" + impurity.ion + "` must be >= 0");
+    }
+    impurities_.push_back(std::move(bound));
+  }
   work_n_.assign(cells(), 0.0);
   work_dn_.assign(cells(), 0.0);
   work_g_.assign(cells() + 1, 0.0);
@@ -151,7 +180,23 @@ std::vector<std::pair<std::size_t, std::size_t>> Crystallizer::state_pattern() c
   for (std::size_t k = 0; k < size_class_count_; ++k) {
     crystal_rows[solid_state(product_, k)] = true;
   }
+  // Co-precipitation couples the ions and solids it touches to the whole holdup.
+  std::vector<bool> dense_rows(holdup_size(), false);
+  for (const BoundImpurity& impurity : impurities_) {
+    for (const auto& [species, nu] : impurity.ions) {
+      dense_rows[aqueous_offset() + species] = true;
+    }
+    for (std::size_t k = 0; k < size_class_count_; ++k) {
+      dense_rows[solid_state(impurity.solid, k)] = true;
+    }
+  }
   for (std::size_t row = 0; row < holdup_size(); ++row) {
+    if (dense_rows[row]) {
+      for (std::size_t j = 0; j < state_size(); ++j) {
+        entries.emplace_back(row, j);
+      }
+      continue;
+    }
     row_of(row, crystal_rows[row]);
     if (crystal_rows[row]) {
       all_cells(row);
@@ -300,6 +345,62 @@ void Crystallizer::evaluate(double t, ConstSpan y, std::span<const Stream> inlet
       }
     }
   }
+  if (!impurities_.empty()) {
+    add_coprecipitation(y, formed, f);
+  }
+}
+
+void Crystallizer::add_coprecipitation(ConstSpan y, double formed, MutableSpan f) const {
+  double host_solid = 0.0;  // product moles in the holdup, and their rate of change
+  double host_solid_rate = 0.0;
+  for (std::size_t k = 0; k < size_class_count_; ++k) {
+    host_solid += y[solid_state(product_, k)];
+    host_solid_rate += f[solid_state(product_, k)];
+  }
+  for (std::size_t m = 0; m < impurities_.size(); ++m) {
+    const BoundImpurity& impurity = impurities_[m];
+    const double coefficient = parameters_.impurities[m].coefficient;
+    double solid = 0.0;
+    double solid_flows = 0.0;  // fed − overflow of the impurity's solid (f before co-precipitation)
+    for (std::size_t k = 0; k < size_class_count_; ++k) {
+      solid += y[solid_state(impurity.solid, k)];
+      solid_flows += f[solid_state(impurity.solid, k)];
+    }
+    const double host = y[aqueous_offset() + impurity.host];
+    const double dissolved = y[aqueous_offset() + impurity.ion];
+    double rate = 0.0;  // impurity solid formed [mol/s]
+    if (parameters_.impurities[m].law == CoPrecipitation::Law::logarithmic) {
+      // New layers take λ c_imp/c_host per mole of product; dissolving crystals release their own mix.
+      if (formed > 0.0) {
+        rate = host > 0.0 ? coefficient * std::max(0.0, dissolved) / host * formed : 0.0;
+      } else if (host_solid > 0.0) {
+        rate = solid / host_solid * formed;
+      }
+    } else {
+      // The solid holds φ = D T n_s / (H + D n_s) of the unit's impurity T = dissolved + solid at every
+      // instant; its rate is dφ/dt from the rates of T (flows only), n_s and H, less what flows carry.
+      const double total = dissolved + solid;
+      const double total_rate = f[aqueous_offset() + impurity.ion] + solid_flows;
+      const double host_rate = f[aqueous_offset() + impurity.host];
+      const double denominator = host + coefficient * host_solid;
+      if (denominator > 0.0) {
+        const double numerator_rate = coefficient * (total_rate * host_solid + total * host_solid_rate);
+        const double denominator_rate = host_rate + coefficient * host_solid_rate;
+        const double target_rate =
+            (numerator_rate * denominator - coefficient * total * host_solid * denominator_rate) /
+            (denominator * denominator);
+        rate = target_rate - solid_flows;
+      }
+    }
+    for (const auto& [species, nu] : impurity.ions) {
+      f[aqueous_offset() + species] -= nu * rate;
+    }
+    // Spread over the stream size classes as the product is (all in the first class without crystals).
+    for (std::size_t k = 0; k < size_class_count_; ++k) {
+      const double share = host_solid > 0.0 ? y[solid_state(product_, k)] / host_solid : (k == 0 ? 1.0 : 0.0);
+      f[solid_state(impurity.solid, k)] += share * rate;
+    }
+  }
 }
 
 bool Crystallizer::fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const {
@@ -341,8 +442,23 @@ std::vector<UnitOutput> Crystallizer::outputs(double t, ConstSpan y) const {
   const double dissolved = y[aqueous_offset() + yield_species_] / yield_nu_;
   const double total = crystal_moles + dissolved;
   result.push_back({"yield", total > 0.0 ? crystal_moles / total : 0.0, "-"});
+  const Vector solids = solid_totals(y);
+  double impurity_mass = 0.0;
+  for (const BoundImpurity& impurity : impurities_) {
+    const double moles = solids[to_index(impurity.solid)];
+    result.push_back({"impurity_ratio[" + components_->solid(impurity.solid).name + "]",
+                      crystal_moles > 0.0 ? moles / crystal_moles : 0.0, "mol/mol"});
+    impurity_mass += moles * components_->solid_molar_masses()[to_index(impurity.solid)];
+  }
+  const double product_mass = crystal_moles * molar_mass;
+  result.push_back({"purity",
+                    product_mass + impurity_mass > 0.0 ? product_mass / (product_mass + impurity_mass) : 1.0,
+                    "-"});
   for (std::size_t i = 0; i < cells(); ++i) {
     result.push_back({"n[" + std::to_string(i) + "]", n[i], "1/m4"});
+  }
+  for (std::size_t i = 0; i < cells(); ++i) {
+    result.push_back({"m[" + std::to_string(i) + "]", n[i] * moles_per_crystal_[i] * molar_mass, "kg/m4"});
   }
   return result;
 }

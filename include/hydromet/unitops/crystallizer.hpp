@@ -14,6 +14,23 @@
 
 namespace hydromet {
 
+/// An impurity that co-precipitates with the product by substituting one of its ions (e.g. MoO4-2 for WO4-2
+/// in synthetic scheelite, forming a CaMoO4 component of the crystals). The impurity's solid must be the
+/// product's formula with the host ion replaced by the impurity ion (checked element by element).
+///   homogeneous (Berthelot–Nernst): the whole solid stays in equilibrium with the solution,
+///       x_imp / x_host (solid) = D · c_imp / c_host (solution);
+///   logarithmic (Doerner–Hoskins): each layer forms in equilibrium with the solution of its moment,
+///       d n_imp,solid / d n_host,solid = λ · c_imp / c_host, so a batch gives ln(I0/I) = λ ln(H0/H).
+/// (Doerner and Hoskins, J. Am. Chem. Soc. 47 (1925) 662; Mullin, Crystallization, 4th ed., 2001, ch. 9.)
+struct CoPrecipitation {
+  enum class Law { homogeneous, logarithmic };
+  std::string solid;     ///< solid species of the flowsheet that holds the impurity (e.g. "powellite")
+  std::string ion;       ///< aqueous impurity ion (e.g. "MoO4-2")
+  std::string replaces;  ///< the product's ion it substitutes (e.g. "WO4-2")
+  Law law = Law::homogeneous;
+  double coefficient = 0.0;  ///< D or λ [-]
+};
+
 /// Parameters of a crystalliser. Plain struct; `chemistry` and `product` are required.
 struct CrystallizerParameters {
   StirredTankParameters tank;  ///< volume, temperature, initial solution, inlets (reagents enter here)
@@ -33,6 +50,8 @@ struct CrystallizerParameters {
   /// Species whose yield is reported: crystal moles / (crystal moles + dissolved moles / ν); default
   /// the product's component of largest molar mass (WO4-2 for scheelite).
   std::string yield_species;
+  /// Co-precipitated impurities (product purity).
+  std::vector<CoPrecipitation> impurities;
 };
 
 /// A stirred tank whose product mineral is held as a number distribution N_i [#] on a size grid.
@@ -64,7 +83,9 @@ class Crystallizer : public StirredTank {
   void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const override;
   bool fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const override;
   /// Tank outputs, then S, SI, G [m/s], B0 [#/(m3 s)], mu0..mu4 (per m3 of liquid), L10, L32, L43,
-  /// mass_median [m], product_mass [kg], yield [-], and n[i] [#/m4] of every cell (PSD).
+  /// mass_median [m], product_mass [kg], yield [-], then per impurity impurity_ratio[solid] (moles of
+  /// impurity per mole of product in the crystals), then purity [-] (product mass over crystal mass), and
+  /// n[i] [#/m4] and mass density m[i] [kg/m4] of every cell (PSD).
   [[nodiscard]] std::vector<UnitOutput> outputs(double t, ConstSpan y) const override;
 
   [[nodiscard]] const SizeGrid& grid() const { return parameters_.grid; }
@@ -87,6 +108,16 @@ class Crystallizer : public StirredTank {
   std::vector<std::ptrdiff_t> component_species_;     // chemistry component -> aqueous index (-1: absent)
   std::vector<std::pair<std::size_t, double>> ions_;  // (aqueous index, ν) consumed per mole of product
   double ion_count_ = 1.0;                            // ν
+  struct BoundImpurity {
+    std::size_t solid = 0;                             // solid index
+    std::size_t ion = 0;                               // aqueous index of the impurity ion
+    std::size_t host = 0;                              // aqueous index of the ion it replaces
+    std::vector<std::pair<std::size_t, double>> ions;  // (aqueous index, ν) consumed per mole of solid
+  };
+  /// Adds the co-precipitation rates of every impurity to f, given the product's rate of formation
+  /// `formed` [mol/s] and f already holding every other term.
+  void add_coprecipitation(ConstSpan y, double formed, MutableSpan f) const;
+  std::vector<BoundImpurity> impurities_;
   std::size_t yield_species_ = 0;
   double yield_nu_ = 1.0;
   mutable std::unique_ptr<SpeciationSolver> solver_;

@@ -32,7 +32,7 @@ std::unique_ptr<UnitOperation> build_crystallizer(const BuildContext& context, c
   context.check_keys(node,
                      {"type", "volume", "temperature", "initial_solution", "inlets", "product", "components",
                       "activity_model", "density", "shape_factor", "grid", "limiter", "nucleation", "growth",
-                      "evaporation_rate"},
+                      "evaporation_rate", "impurities"},
                      where);
   CrystallizerParameters parameters;
   parameters.tank = read_stirred_tank(context, node, where, true);
@@ -160,6 +160,37 @@ std::unique_ptr<UnitOperation> build_crystallizer(const BuildContext& context, c
   if (const auto evaporation = node["evaporation_rate"]) {
     parameters.evaporation_rate =
         context.nonnegative(evaporation, dimension::volumetric_flow, units.flow, "evaporation_rate");
+  }
+  if (const auto impurities = node["impurities"]) {
+    if (!impurities.IsSequence()) {
+      context.fail(impurities,
+                   where + ": `impurities` must be a list of {solid, ion, replaces, law, coefficient}");
+    }
+    for (const auto& item : impurities) {
+      context.check_keys(item, {"solid", "ion", "replaces", "law", "coefficient"}, where + " impurity");
+      CoPrecipitation impurity;
+      for (auto [key, field] : {std::pair{"solid", &impurity.solid}, std::pair{"ion", &impurity.ion},
+                                std::pair{"replaces", &impurity.replaces}}) {
+        const auto value = context.require(item, key, where + " impurity");
+        *field = context.text(value, key);
+        (void)context.species_at(value, *field);  // unknown species: located error with a did-you-mean
+        context.track(value, *field);
+      }
+      const auto law = context.require(item, "law", where + " impurity");
+      const std::string law_name = context.text(law, "law");
+      if (law_name == "homogeneous") {
+        impurity.law = CoPrecipitation::Law::homogeneous;
+      } else if (law_name == "logarithmic") {
+        impurity.law = CoPrecipitation::Law::logarithmic;
+      } else {
+        context.fail(law, where +
+                              ": impurity law must be `homogeneous` (Berthelot-Nernst) or `logarithmic` "
+                              "(Doerner-Hoskins)");
+      }
+      impurity.coefficient = context.nonnegative(context.require(item, "coefficient", where + " impurity"),
+                                                 dimension::dimensionless, "", "coefficient");
+      parameters.impurities.push_back(std::move(impurity));
+    }
   }
   try {
     return std::make_unique<Crystallizer>(name, std::move(parameters));
