@@ -37,6 +37,16 @@ Crystallizer::Crystallizer(std::string name, CrystallizerParameters parameters)
   if (!(parameters_.evaporation_rate >= 0.0)) {
     throw InputError(where + ": evaporation rate must be >= 0");
   }
+  const double factor = parameters_.concentration_factor;
+  if (factor != 0.0 && (!(factor >= 1.0) || !std::isfinite(factor) || parameters_.evaporation_rate > 0.0)) {
+    throw InputError(where + ": concentration factor must be >= 1 and excludes an evaporation rate");
+  }
+  const auto& programme = parameters_.temperature_programme;
+  for (std::size_t k = 0; k < programme.size(); ++k) {
+    if (!(programme[k].second > 0.0) || (k > 0 && !(programme[k].first > programme[k - 1].first))) {
+      throw InputError(where + ": temperature programme needs increasing times and temperatures > 0 K");
+    }
+  }
   solver_ = std::make_unique<SpeciationSolver>(parameters_.chemistry, parameters_.speciation);
 }
 
@@ -232,7 +242,7 @@ double Crystallizer::state_scale(std::size_t index) const {
   return index < holdup_size() ? holdup_scale(index) : typical_crystals * volume();
 }
 
-double Crystallizer::saturation_ratio(ConstSpan y) const {
+double Crystallizer::saturation_ratio(double t, ConstSpan y) const {
   const Vector c = aqueous_concentrations(y);
   const ChemicalSystem& chemistry = *parameters_.chemistry;
   Vector totals = Vector::Zero(to_index(chemistry.num_components()));
@@ -242,7 +252,7 @@ double Crystallizer::saturation_ratio(ConstSpan y) const {
       totals[to_index(j)] = std::max(0.0, c[component_species_[j]]) / water_per_volume;
     }
   }
-  const double temp = temperature(y);
+  const double temp = process_temperature(t, y);
   // Finite-difference columns of the crystals, the flows and other units leave the ions unchanged: reuse
   // the speciation of identical totals (bitwise) instead of solving again.
   if (!speciation_valid_ || temp != speciated_temperature_ || totals != speciated_totals_) {
@@ -284,14 +294,45 @@ std::vector<double> Crystallizer::number_density(ConstSpan y) const {
   return n;
 }
 
+double Crystallizer::process_temperature(double t, ConstSpan y) const {
+  const auto& programme = parameters_.temperature_programme;
+  if (programme.empty()) {
+    return temperature(y);
+  }
+  if (t <= programme.front().first) {
+    return programme.front().second;
+  }
+  for (std::size_t k = 1; k < programme.size(); ++k) {
+    if (t <= programme[k].first) {
+      const auto& [t0, temp0] = programme[k - 1];
+      const auto& [t1, temp1] = programme[k];
+      return temp0 + (temp1 - temp0) * (t - t0) / (t1 - t0);
+    }
+  }
+  return programme.back().second;
+}
+
+std::vector<double> Crystallizer::discontinuities() const {
+  std::vector<double> times;
+  for (const auto& point : parameters_.temperature_programme) {
+    times.push_back(point.first);
+  }
+  return times;
+}
+
 void Crystallizer::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
-  (void)t;
   add_flow_terms(y, inlets, f);
-  f[flow_offset()] -= parameters_.evaporation_rate;
+  if (parameters_.concentration_factor > 0.0) {
+    // Water boils off so that the overflow is the aqueous inflow over the concentration factor.
+    const double aqueous_in = f[flow_offset()] + y[flow_offset()];
+    f[flow_offset()] = aqueous_in / parameters_.concentration_factor - y[flow_offset()];
+  } else {
+    f[flow_offset()] -= parameters_.evaporation_rate;
+  }
   const double v = volume();
   const double dilution = outflow(y) / v;
-  const double temp = temperature(y);
-  const double s = saturation_ratio(y);
+  const double temp = process_temperature(t, y);
+  const double s = saturation_ratio(t, y);
   const double molar_mass = components_->solid_molar_masses()[to_index(product_)];
   const std::size_t offset = cell_offset();
   const std::size_t count = cells();
@@ -416,8 +457,8 @@ bool Crystallizer::fill_from_inlets(double t, std::span<const Stream> inlets, Mu
 
 std::vector<UnitOutput> Crystallizer::outputs(double t, ConstSpan y) const {
   std::vector<UnitOutput> result = StirredTank::outputs(t, y);
-  const double s = saturation_ratio(y);
-  const double temp = temperature(y);
+  const double s = saturation_ratio(t, y);
+  const double temp = process_temperature(t, y);
   const std::vector<double> n = number_density(y);
   const SizeStatistics stats = size_statistics(grid(), n);
   double crystal_moles = 0.0;
@@ -426,6 +467,7 @@ std::vector<UnitOutput> Crystallizer::outputs(double t, ConstSpan y) const {
   }
   const double molar_mass = components_->solid_molar_masses()[to_index(product_)];
   const double g0 = parameters_.growth.rate(s, temp);
+  result.push_back({"T_process", temp, "K"});
   result.push_back({"S", s, "-"});
   result.push_back({"SI", speciation_.saturation_index_of(parameters_.product), "-"});
   result.push_back({"G", g0, "m/s"});

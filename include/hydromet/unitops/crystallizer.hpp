@@ -47,6 +47,12 @@ struct CrystallizerParameters {
   GrowthLaw growth;
   /// Water removed by evaporation [m3/s] (continuous evaporative operation: overflow = inflow − this).
   double evaporation_rate = 0.0;
+  /// Evaporation to a concentration factor CF > 1 [-]: the overflow is the aqueous inflow / CF, the rest of
+  /// the water boils off (0: off; exclusive with evaporation_rate).
+  double concentration_factor = 0.0;
+  /// Cooling (or heating) programme: (time [s], temperature [K]) points, piecewise linear, held constant
+  /// outside; it sets the temperature of the speciation and of the kinetics. Empty: the tank temperature.
+  std::vector<std::pair<double, double>> temperature_programme;
   /// Species whose yield is reported: crystal moles / (crystal moles + dissolved moles / ν); default
   /// the product's component of largest molar mass (WO4-2 for scheelite).
   std::string yield_species;
@@ -92,8 +98,12 @@ class Crystallizer : public StirredTank {
   [[nodiscard]] std::size_t cells() const { return parameters_.grid.size(); }
   /// Number density n_i [#/(m m3)] of every cell at state y.
   [[nodiscard]] std::vector<double> number_density(ConstSpan y) const;
-  /// Saturation ratio S of the product in the holdup at state y.
-  [[nodiscard]] double saturation_ratio(ConstSpan y) const;
+  /// Saturation ratio S of the product in the holdup at time t [s] and state y.
+  [[nodiscard]] double saturation_ratio(double t, ConstSpan y) const;
+  /// Temperature of the crystallisation [K]: the programme's at time t, else the holdup's.
+  [[nodiscard]] double process_temperature(double t, ConstSpan y) const;
+  /// The programme's points (the integrator restarts at its kinks).
+  [[nodiscard]] std::vector<double> discontinuities() const override;
 
  private:
   [[nodiscard]] std::size_t cell_offset() const { return holdup_size(); }
