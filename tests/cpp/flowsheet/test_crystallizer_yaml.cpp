@@ -52,7 +52,8 @@ TEST_CASE("a continuous CaWO4 crystalliser from YAML closes its balances and pre
     CHECK(yield[2] > 0.0);
     CHECK(yield[2] <= 1.0);
     // The product's moles (what leaves with the overflow) equal the crystals' (the population balance): a
-    // linear invariant kept to the rounding of the finite-difference Jacobian (measured 1.2e-11 at rtol 1e-6).
+    // linear invariant kept to the rounding of the finite-difference Jacobian (measured 1.2e-11 at rtol
+    // 1e-6).
     const Vector crystals = result.output("cryst.product_mass");
     const Vector solids = result.output("cryst.solids[scheelite]");
     CHECK(crystals[2] > 0.0);
@@ -83,4 +84,29 @@ TEST_CASE("crystalliser input mistakes are located") {
   const auto growth_line = no_growth.find("    growth:");
   no_growth.erase(growth_line, no_growth.find('\n', growth_line) + 1 - growth_line);
   CHECK_THROWS_WITH_AS(load_flowsheet_string(no_growth, "bad.yaml"), doctest::Contains("growth"), InputError);
+
+  const auto with_line = [&](const std::string& line) {
+    std::string text = precipitation;
+    text.insert(text.find("    limiter: van_leer"), line + "\n");
+    return text;
+  };
+  CHECK_THROWS_WITH_AS(load_flowsheet_string(with_line("    concentration_factor: 0.5"), "bad.yaml"),
+                       doctest::Contains("concentration_factor must be >= 1"), InputError);
+  CHECK_THROWS_WITH_AS(
+      load_flowsheet_string(with_line("    temperature_programme: [[0 h, 60], [0 h, 25]]"), "bad.yaml"),
+      doctest::Contains("programme times must increase"), InputError);
+  CHECK_THROWS_WITH_AS(
+      load_flowsheet_string(with_line("    temperature_programme: [[0 h, 5 kg]]"), "bad.yaml"),
+      doctest::Contains("temperature"), InputError);
+  CHECK_THROWS_WITH_AS(
+      load_flowsheet_string(
+          with_line(
+              "    impurities: [{solid: scheelite, ion: Na+, replaces: WO4-2, law: linear, coefficient: 1}]"),
+          "bad.yaml"),
+      doctest::Contains("homogeneous"), InputError);
+  CHECK_THROWS_WITH_AS(load_flowsheet_string(with_line("    impurities: [{solid: scheelite, ion: Na+, "
+                                                       "replaces: WO4-2, law: homogeneous, coefficient: 1}]"),
+                                             "bad.yaml")
+                           .validate(),
+                       doctest::Contains("is not `scheelite` with `WO4-2` replaced by `Na+`"), InputError);
 }
