@@ -1,6 +1,6 @@
 // Co-precipitation of an impurity with synthetic scheelite: MoO4-2 substituting WO4-2 (forming CaMoO4 in
 // the crystals) in a batch crystalliser, against the closed forms of the two distribution laws
-// (Doerner and Hoskins, J. Am. Chem. Soc. 47 (1925) 662; Mullin, Crystallization, 4th ed., 2001, ch. 9):
+// (Doerner and Hoskins 1925; the logarithmic form as in Minerals 10 (2020) 712, doi:10.3390/min10080712):
 //   homogeneous (Berthelot–Nernst): n_Mo,solid / n_W,solid = D · c_Mo / c_W at every instant, so with the Mo
 //       total I0 conserved, n_Mo,solid = D I0 P / (H + D P)  (P product moles, H dissolved W);
 //   logarithmic (Doerner–Hoskins): ln(I0 / I) = λ ln(H0 / H) for the dissolved Mo I and W H.

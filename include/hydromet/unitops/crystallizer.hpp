@@ -21,7 +21,8 @@ namespace hydromet {
 ///       x_imp / x_host (solid) = D · c_imp / c_host (solution);
 ///   logarithmic (Doerner–Hoskins): each layer forms in equilibrium with the solution of its moment,
 ///       d n_imp,solid / d n_host,solid = λ · c_imp / c_host, so a batch gives ln(I0/I) = λ ln(H0/H).
-/// (Doerner and Hoskins, J. Am. Chem. Soc. 47 (1925) 662; Mullin, Crystallization, 4th ed., 2001, ch. 9.)
+/// (Doerner and Hoskins 1925, not checked at the source; the logarithmic form as used in Minerals 10 (2020)
+/// 712, doi:10.3390/min10080712.)
 struct CoPrecipitation {
   enum class Law { homogeneous, logarithmic };
   std::string solid;     ///< solid species of the flowsheet that holds the impurity (e.g. "powellite")
