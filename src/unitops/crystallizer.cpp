@@ -243,13 +243,18 @@ double Crystallizer::state_scale(std::size_t index) const {
 }
 
 double Crystallizer::saturation_ratio(double t, ConstSpan y) const {
-  const Vector c = aqueous_concentrations(y);
+  // Without organic species the liquor fills the vessel; the phase ratio from the outflows (V q_aq / q) is
+  // ill-defined in a batch, where Newton iterates leave noise-level flows that would shrink it to nothing.
+  const double liquor = organic_count_ == 0 ? volume() : aqueous_volume(y);
+  const auto c = [&](std::ptrdiff_t species) {
+    return liquor > 0.0 ? y[aqueous_offset() + static_cast<std::size_t>(species)] / liquor : 0.0;
+  };
   const ChemicalSystem& chemistry = *parameters_.chemistry;
   Vector totals = Vector::Zero(to_index(chemistry.num_components()));
   for (std::size_t j = 0; j < component_species_.size(); ++j) {
     if (component_species_[j] >= 0) {
       // Newton trial states may dip below zero; the speciation needs non-negative totals.
-      totals[to_index(j)] = std::max(0.0, c[component_species_[j]]) / water_per_volume;
+      totals[to_index(j)] = std::max(0.0, c(component_species_[j])) / water_per_volume;
     }
   }
   const double temp = process_temperature(t, y);
