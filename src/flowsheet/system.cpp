@@ -164,8 +164,18 @@ numerics::SparsityPattern System::jacobian_pattern() const {
   // A unit's block depends on its own states and on the states of the inventory units that feed it.
   const auto sources = stream_sources();
   std::vector<std::pair<std::size_t, std::size_t>> entries;
-  auto depend = [&](std::size_t row_begin, std::size_t rows, const std::vector<std::size_t>& on) {
+  auto depend = [&](std::size_t row_begin, std::size_t rows, const std::vector<std::size_t>& on,
+                    std::size_t self) {
     for (const auto d : on) {
+      if (d == self) {  // the unit's own block: its declared pattern when it has one
+        const auto own = units_[d]->state_pattern();
+        for (const auto& [i, j] : own) {
+          entries.emplace_back(row_begin + i, row_begin + j);
+        }
+        if (!own.empty()) {
+          continue;
+        }
+      }
       for (std::size_t i = 0; i < rows; ++i) {
         for (std::size_t j = 0; j < units_[d]->state_size(); ++j) {
           entries.emplace_back(row_begin + i, offsets_[d] + j);
@@ -183,10 +193,10 @@ numerics::SparsityPattern System::jacobian_pattern() const {
       dependencies.push_back(u);
       std::sort(dependencies.begin(), dependencies.end());
       dependencies.erase(std::unique(dependencies.begin(), dependencies.end()), dependencies.end());
-      depend(offsets_[u], n, dependencies);
+      depend(offsets_[u], n, dependencies, u);
     }
     if (accumulator_offsets_[u] != none && units_[u]->boundary() == Boundary::sink) {
-      depend(accumulator_offsets_[u], components_->elements().size(), upstream);
+      depend(accumulator_offsets_[u], components_->elements().size(), upstream, none);
     }
   }
   for (std::size_t i = unit_states_; i < size_; ++i) {

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "hydromet/core/error.hpp"
+#include "hydromet/numerics/system.hpp"
 
 namespace hydromet {
 namespace {
@@ -36,6 +37,16 @@ Crystallizer::Crystallizer(std::string name, CrystallizerParameters parameters)
   if (!(parameters_.evaporation_rate >= 0.0)) {
     throw InputError(where + ": evaporation rate must be >= 0");
   }
+  const double factor = parameters_.concentration_factor;
+  if (factor != 0.0 && (!(factor >= 1.0) || !std::isfinite(factor) || parameters_.evaporation_rate > 0.0)) {
+    throw InputError(where + ": concentration factor must be >= 1 and excludes an evaporation rate");
+  }
+  const auto& programme = parameters_.temperature_programme;
+  for (std::size_t k = 0; k < programme.size(); ++k) {
+    if (!(programme[k].second > 0.0) || (k > 0 && !(programme[k].first > programme[k - 1].first))) {
+      throw InputError(where + ": temperature programme needs increasing times and temperatures > 0 K");
+    }
+  }
   solver_ = std::make_unique<SpeciationSolver>(parameters_.chemistry, parameters_.speciation);
 }
 
@@ -59,6 +70,14 @@ void Crystallizer::bind(const ComponentList& components) {
       }
     }
     stream_class_[i] = best;
+  }
+  cell_volume_.assign(cells(), 0.0);
+  for (std::size_t i = 0; i < cells(); ++i) {
+    cell_volume_[i] = volume() * grid.width(i);  // N_i = n_i V ΔL_i
+  }
+  inlet_cell_.assign(size_class_count_, 0);
+  for (std::size_t k = 0; k < size_class_count_ && !diameters.empty(); ++k) {
+    inlet_cell_[k] = grid.locate(diameters[k]);
   }
   const ChemicalSystem& chemistry = *parameters_.chemistry;
   component_species_.assign(chemistry.num_components(), -1);
@@ -96,6 +115,35 @@ void Crystallizer::bind(const ComponentList& components) {
     throw InputError(where + ": yield species `" + parameters_.yield_species + "` is not an ion of `" +
                      parameters_.product + "`");
   }
+  impurities_.clear();
+  const auto& solid_elements = components.solid_elements();
+  const auto& aqueous_elements = components.aqueous_elements();
+  for (const CoPrecipitation& impurity : parameters_.impurities) {
+    BoundImpurity bound;
+    bound.solid = components.solid_index(impurity.solid, where);
+    bound.ion = components.aqueous_index(impurity.ion, where);
+    bound.host = components.aqueous_index(impurity.replaces, where);
+    Vector composition = Vector::Zero(solid_elements.rows());
+    bool replaced = false;
+    for (const auto& [species, nu] : ions_) {
+      const std::size_t taken = species == bound.host ? bound.ion : species;
+      replaced = replaced || species == bound.host;
+      bound.ions.emplace_back(taken, nu);
+      composition += nu * aqueous_elements.col(to_index(taken));
+    }
+    if (!replaced) {
+      throw InputError(where + ": impurity `" + impurity.ion + "` replaces `" + impurity.replaces +
+                       "`, which is not an ion of `" + parameters_.product + "`");
+    }
+    if ((composition - solid_elements.col(to_index(bound.solid))).cwiseAbs().maxCoeff() > 1e-9) {
+      throw InputError(where + ": `" + impurity.solid + "` is not `" + parameters_.product + "` with `" +
+                       impurity.replaces + "` replaced by `" + impurity.ion + "`");
+    }
+    if (!(impurity.coefficient >= 0.0) || !std::isfinite(impurity.coefficient)) {
+      throw InputError(where + ": distribution coefficient of `" + impurity.ion + "` must be >= 0");
+    }
+    impurities_.push_back(std::move(bound));
+  }
   work_n_.assign(cells(), 0.0);
   work_dn_.assign(cells(), 0.0);
   work_g_.assign(cells() + 1, 0.0);
@@ -105,14 +153,82 @@ void Crystallizer::initial_state(MutableSpan y) const {
   StirredTank::initial_state(y);  // zeroes the whole block: no crystals at t = 0
 }
 
-std::vector<bool> Crystallizer::differential_rows() const {
-  std::vector<bool> rows(state_size(), true);
-  const auto base = StirredTank::differential_rows();
-  std::copy(base.begin(), base.end(), rows.begin());
-  for (std::size_t k = 0; k < size_class_count_; ++k) {
-    rows[solid_state(product_, k)] = false;
+std::vector<std::pair<std::size_t, std::size_t>> Crystallizer::state_pattern() const {
+  // Columns that move the supersaturation: the speciated aqueous species, the flows (aqueous volume) and
+  // the temperature state.
+  std::vector<std::size_t> drive;
+  for (const auto species : component_species_) {
+    if (species >= 0) {
+      drive.push_back(aqueous_offset() + static_cast<std::size_t>(species));
+    }
   }
-  return rows;
+  for (std::size_t j = flow_offset(); j < holdup_size(); ++j) {
+    drive.push_back(j);
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> entries;
+  const auto all_cells = [&](std::size_t row) {
+    for (std::size_t i = 0; i < cells(); ++i) {
+      entries.emplace_back(row, cell_offset() + i);
+    }
+  };
+  const auto row_of = [&](std::size_t row, bool driven) {
+    entries.emplace_back(row, row);
+    for (std::size_t j = flow_offset(); j < holdup_size(); ++j) {
+      entries.emplace_back(row, j);
+    }
+    if (driven) {
+      for (const auto j : drive) {
+        entries.emplace_back(row, j);
+      }
+    }
+  };
+  // Holdup: every species leaves with the overflow; the product's ions and moles follow all crystals.
+  std::vector<bool> crystal_rows(holdup_size(), false);
+  for (const auto& [species, nu] : ions_) {
+    crystal_rows[aqueous_offset() + species] = true;
+  }
+  for (std::size_t k = 0; k < size_class_count_; ++k) {
+    crystal_rows[solid_state(product_, k)] = true;
+  }
+  // Co-precipitation couples the ions and solids it touches to the whole holdup.
+  std::vector<bool> dense_rows(holdup_size(), false);
+  for (const BoundImpurity& impurity : impurities_) {
+    for (const auto& [species, nu] : impurity.ions) {
+      dense_rows[aqueous_offset() + species] = true;
+    }
+    for (std::size_t k = 0; k < size_class_count_; ++k) {
+      dense_rows[solid_state(impurity.solid, k)] = true;
+    }
+  }
+  for (std::size_t row = 0; row < holdup_size(); ++row) {
+    if (dense_rows[row]) {
+      for (std::size_t j = 0; j < state_size(); ++j) {
+        entries.emplace_back(row, j);
+      }
+      continue;
+    }
+    row_of(row, crystal_rows[row]);
+    if (crystal_rows[row]) {
+      all_cells(row);
+    }
+  }
+  // Cells: the limited fluxes of both faces reach two cells either way (growth or dissolution); the
+  // nucleation flux enters the first two (ghost value), and with secondary nucleation depends on every
+  // crystal through the suspension density.
+  const bool secondary = parameters_.nucleation.secondary_rate_constant > 0.0;
+  for (std::size_t i = 0; i < cells(); ++i) {
+    const std::size_t row = cell_offset() + i;
+    row_of(row, true);
+    const std::size_t first = i >= 2 ? i - 2 : 0;
+    const std::size_t last = std::min(cells() - 1, i + 2);
+    for (std::size_t j = first; j <= last; ++j) {
+      entries.emplace_back(row, cell_offset() + j);
+    }
+    if (secondary && i < 2) {
+      all_cells(row);
+    }
+  }
+  return entries;
 }
 
 std::string Crystallizer::state_name(std::size_t index) const {
@@ -126,17 +242,51 @@ double Crystallizer::state_scale(std::size_t index) const {
   return index < holdup_size() ? holdup_scale(index) : typical_crystals * volume();
 }
 
-double Crystallizer::saturation_ratio(ConstSpan y) const {
-  const Vector c = aqueous_concentrations(y);
+double Crystallizer::saturation_ratio(double t, ConstSpan y) const {
+  // Without organic species the liquor fills the vessel; the phase ratio from the outflows (V q_aq / q) is
+  // ill-defined in a batch, where Newton iterates leave noise-level flows that would shrink it to nothing.
+  const double liquor = organic_count_ == 0 ? volume() : aqueous_volume(y);
+  const auto c = [&](std::ptrdiff_t species) {
+    return liquor > 0.0 ? y[aqueous_offset() + static_cast<std::size_t>(species)] / liquor : 0.0;
+  };
   const ChemicalSystem& chemistry = *parameters_.chemistry;
   Vector totals = Vector::Zero(to_index(chemistry.num_components()));
   for (std::size_t j = 0; j < component_species_.size(); ++j) {
     if (component_species_[j] >= 0) {
       // Newton trial states may dip below zero; the speciation needs non-negative totals.
-      totals[to_index(j)] = std::max(0.0, c[component_species_[j]]) / water_per_volume;
+      totals[to_index(j)] = std::max(0.0, c(component_species_[j])) / water_per_volume;
     }
   }
-  solver_->solve(totals, temperature(y), speciation_);
+  const double temp = process_temperature(t, y);
+  // Finite-difference columns of the crystals, the flows and other units leave the ions unchanged: reuse
+  // the speciation of identical totals (bitwise) instead of solving again.
+  if (!speciation_valid_ || temp != speciated_temperature_ || totals != speciated_totals_) {
+    // A component absent in the previous solve (a Newton trial at zero) has ln m = −inf there, which would
+    // force a cold start; its total is the guess for its free molality instead.
+    Vector& ln_m = speciation_.ln_component_molality;
+    for (Eigen::Index j = 0; j < ln_m.size() && j < totals.size(); ++j) {
+      if (!std::isfinite(ln_m[j]) && totals[j] > 0.0) {
+        ln_m[j] = std::log(totals[j]);
+      }
+    }
+    try {
+      solver_->solve(totals, temp, speciation_);
+    } catch (const SolverError& first) {
+      // Retry from the last converged solution (the failed solve may have left a poor warm start); if that
+      // fails too, let the integrator shorten its step.
+      try {
+        speciation_ = last_converged_;
+        solver_->solve(totals, temp, speciation_);
+      } catch (const SolverError&) {
+        speciation_valid_ = false;
+        throw numerics::RecoverableError("crystallizer `" + name() + "`: " + first.message());
+      }
+    }
+    speciation_valid_ = true;
+    speciated_totals_ = totals;
+    speciated_temperature_ = temp;
+    last_converged_ = speciation_;
+  }
   const double si = speciation_.saturation_index_of(parameters_.product);
   return std::isfinite(si) ? std::pow(10.0, si / ion_count_) : 0.0;
 }
@@ -149,55 +299,153 @@ std::vector<double> Crystallizer::number_density(ConstSpan y) const {
   return n;
 }
 
+double Crystallizer::process_temperature(double t, ConstSpan y) const {
+  const auto& programme = parameters_.temperature_programme;
+  if (programme.empty()) {
+    return temperature(y);
+  }
+  if (t <= programme.front().first) {
+    return programme.front().second;
+  }
+  for (std::size_t k = 1; k < programme.size(); ++k) {
+    if (t <= programme[k].first) {
+      const auto& [t0, temp0] = programme[k - 1];
+      const auto& [t1, temp1] = programme[k];
+      return temp0 + (temp1 - temp0) * (t - t0) / (t1 - t0);
+    }
+  }
+  return programme.back().second;
+}
+
+std::vector<double> Crystallizer::discontinuities() const {
+  std::vector<double> times;
+  for (const auto& point : parameters_.temperature_programme) {
+    times.push_back(point.first);
+  }
+  return times;
+}
+
 void Crystallizer::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
-  (void)t;
   add_flow_terms(y, inlets, f);
-  f[flow_offset()] -= parameters_.evaporation_rate;
+  if (parameters_.concentration_factor > 0.0) {
+    // Water boils off so that the overflow is the aqueous inflow over the concentration factor.
+    const double aqueous_in = f[flow_offset()] + y[flow_offset()];
+    f[flow_offset()] = aqueous_in / parameters_.concentration_factor - y[flow_offset()];
+  } else {
+    f[flow_offset()] -= parameters_.evaporation_rate;
+  }
   const double v = volume();
   const double dilution = outflow(y) / v;
-  const double temp = temperature(y);
-  const double s = saturation_ratio(y);
+  const double temp = process_temperature(t, y);
+  const double s = saturation_ratio(t, y);
   const double molar_mass = components_->solid_molar_masses()[to_index(product_)];
+  const std::size_t offset = cell_offset();
+  const std::size_t count = cells();
   double crystal_moles = 0.0;
-  for (std::size_t i = 0; i < cells(); ++i) {
-    const double count = y[cell_offset() + i];
-    work_n_[i] = count / (v * grid().width(i));
-    crystal_moles += moles_per_crystal_[i] * count;
+  for (std::size_t i = 0; i < count; ++i) {
+    const double crystals = y[offset + i];
+    work_n_[i] = crystals / cell_volume_[i];
+    crystal_moles += moles_per_crystal_[i] * crystals;
   }
   const double g0 = parameters_.growth.rate(s, temp);
-  for (std::size_t e = 0; e <= cells(); ++e) {
-    work_g_[e] = g0 * parameters_.growth.size_factor(grid().edge(e), g0);
+  if (parameters_.growth.size_dependent()) {
+    for (std::size_t e = 0; e <= count; ++e) {
+      work_g_[e] = g0 * parameters_.growth.size_factor(grid().edge(e), g0);
+    }
+  } else {
+    std::fill(work_g_.begin(), work_g_.end(), g0);
   }
   const double b0 = parameters_.nucleation.rate(s, crystal_moles * molar_mass / v, temp);
   std::fill(work_dn_.begin(), work_dn_.end(), 0.0);
   transport_.add_growth(work_n_, work_g_, b0, work_dn_);
+  // The product's moles per stream class change as the crystals of its cells do,
+  //   dn_k/dt = Σ_{i in k} w_i (dN_i/dt)_kinetic + crystals fed − n_k q / V,
+  // so every row is differential and the element inventory (ions + n_k) has rates that cancel exactly;
+  // n_k − Σ w_i N_i starts at zero and stays there. (An algebraic row n_k = Σ w_i N_i would hold only to
+  // the Newton tolerance, and so would the reported balances.)
+  for (std::size_t k = 0; k < size_class_count_; ++k) {
+    f[solid_state(product_, k)] = -y[solid_state(product_, k)] * dilution;
+  }
   // Crystals formed [mol/s]: the discrete mass rate of the kinetic terms, so the ions lose exactly it.
   double formed = 0.0;
-  for (std::size_t i = 0; i < cells(); ++i) {
-    const double kinetic = v * grid().width(i) * work_dn_[i];
-    formed += moles_per_crystal_[i] * kinetic;
-    f[cell_offset() + i] = kinetic - y[cell_offset() + i] * dilution;
+  const std::size_t product_first = solid_state(product_, 0);
+  for (std::size_t i = 0; i < count; ++i) {
+    const double kinetic = cell_volume_[i] * work_dn_[i];
+    const double moles = moles_per_crystal_[i] * kinetic;
+    formed += moles;
+    f[product_first + stream_class_[i]] += moles;
+    f[offset + i] = kinetic - y[offset + i] * dilution;
   }
   for (const auto& [species, nu] : ions_) {
     f[aqueous_offset() + species] -= nu * formed;
   }
-  // Product crystals fed in join the cell of their stream size class.
-  const auto& diameters = components_->size_classes();
+  // Product crystals fed in join a cell of their stream size class.
   for (const Stream& inlet : inlets) {
     for (std::size_t k = 0; k < size_class_count_; ++k) {
       const double moles = inlet.solid_moles(to_index(product_), to_index(k));
       if (moles != 0.0) {
-        const std::size_t cell = diameters.empty() ? 0 : grid().locate(diameters[k]);
+        const std::size_t cell = inlet_cell_[k];
         f[cell_offset() + cell] += moles / moles_per_crystal_[cell];
+        // Credited to the cell's own stream class, which keeps n_k = Σ_{i in k} w_i N_i class by class.
+        f[solid_state(product_, stream_class_[cell])] += moles;
       }
     }
   }
-  // The product's moles per stream class are the crystals' (algebraic).
-  for (std::size_t k = 0; k < size_class_count_; ++k) {
-    f[solid_state(product_, k)] = -y[solid_state(product_, k)];
+  if (!impurities_.empty()) {
+    add_coprecipitation(y, formed, f);
   }
-  for (std::size_t i = 0; i < cells(); ++i) {
-    f[solid_state(product_, stream_class_[i])] += moles_per_crystal_[i] * y[cell_offset() + i];
+}
+
+void Crystallizer::add_coprecipitation(ConstSpan y, double formed, MutableSpan f) const {
+  double host_solid = 0.0;  // product moles in the holdup, and their rate of change
+  double host_solid_rate = 0.0;
+  for (std::size_t k = 0; k < size_class_count_; ++k) {
+    host_solid += y[solid_state(product_, k)];
+    host_solid_rate += f[solid_state(product_, k)];
+  }
+  for (std::size_t m = 0; m < impurities_.size(); ++m) {
+    const BoundImpurity& impurity = impurities_[m];
+    const double coefficient = parameters_.impurities[m].coefficient;
+    double solid = 0.0;
+    double solid_flows = 0.0;  // fed − overflow of the impurity's solid (f before co-precipitation)
+    for (std::size_t k = 0; k < size_class_count_; ++k) {
+      solid += y[solid_state(impurity.solid, k)];
+      solid_flows += f[solid_state(impurity.solid, k)];
+    }
+    const double host = y[aqueous_offset() + impurity.host];
+    const double dissolved = y[aqueous_offset() + impurity.ion];
+    double rate = 0.0;  // impurity solid formed [mol/s]
+    if (parameters_.impurities[m].law == CoPrecipitation::Law::logarithmic) {
+      // New layers take λ c_imp/c_host per mole of product; dissolving crystals release their own mix.
+      if (formed > 0.0) {
+        rate = host > 0.0 ? coefficient * std::max(0.0, dissolved) / host * formed : 0.0;
+      } else if (host_solid > 0.0) {
+        rate = solid / host_solid * formed;
+      }
+    } else {
+      // The solid holds φ = D T n_s / (H + D n_s) of the unit's impurity T = dissolved + solid at every
+      // instant; its rate is dφ/dt from the rates of T (flows only), n_s and H, less what flows carry.
+      const double total = dissolved + solid;
+      const double total_rate = f[aqueous_offset() + impurity.ion] + solid_flows;
+      const double host_rate = f[aqueous_offset() + impurity.host];
+      const double denominator = host + coefficient * host_solid;
+      if (denominator > 0.0) {
+        const double numerator_rate = coefficient * (total_rate * host_solid + total * host_solid_rate);
+        const double denominator_rate = host_rate + coefficient * host_solid_rate;
+        const double target_rate =
+            (numerator_rate * denominator - coefficient * total * host_solid * denominator_rate) /
+            (denominator * denominator);
+        rate = target_rate - solid_flows;
+      }
+    }
+    for (const auto& [species, nu] : impurity.ions) {
+      f[aqueous_offset() + species] -= nu * rate;
+    }
+    // Spread over the stream size classes as the product is (all in the first class without crystals).
+    for (std::size_t k = 0; k < size_class_count_; ++k) {
+      const double share = host_solid > 0.0 ? y[solid_state(product_, k)] / host_solid : (k == 0 ? 1.0 : 0.0);
+      f[solid_state(impurity.solid, k)] += share * rate;
+    }
   }
 }
 
@@ -214,8 +462,8 @@ bool Crystallizer::fill_from_inlets(double t, std::span<const Stream> inlets, Mu
 
 std::vector<UnitOutput> Crystallizer::outputs(double t, ConstSpan y) const {
   std::vector<UnitOutput> result = StirredTank::outputs(t, y);
-  const double s = saturation_ratio(y);
-  const double temp = temperature(y);
+  const double s = saturation_ratio(t, y);
+  const double temp = process_temperature(t, y);
   const std::vector<double> n = number_density(y);
   const SizeStatistics stats = size_statistics(grid(), n);
   double crystal_moles = 0.0;
@@ -224,6 +472,7 @@ std::vector<UnitOutput> Crystallizer::outputs(double t, ConstSpan y) const {
   }
   const double molar_mass = components_->solid_molar_masses()[to_index(product_)];
   const double g0 = parameters_.growth.rate(s, temp);
+  result.push_back({"T_process", temp, "K"});
   result.push_back({"S", s, "-"});
   result.push_back({"SI", speciation_.saturation_index_of(parameters_.product), "-"});
   result.push_back({"G", g0, "m/s"});
@@ -240,8 +489,23 @@ std::vector<UnitOutput> Crystallizer::outputs(double t, ConstSpan y) const {
   const double dissolved = y[aqueous_offset() + yield_species_] / yield_nu_;
   const double total = crystal_moles + dissolved;
   result.push_back({"yield", total > 0.0 ? crystal_moles / total : 0.0, "-"});
+  const Vector solids = solid_totals(y);
+  double impurity_mass = 0.0;
+  for (const BoundImpurity& impurity : impurities_) {
+    const double moles = solids[to_index(impurity.solid)];
+    result.push_back({"impurity_ratio[" + components_->solid(impurity.solid).name + "]",
+                      crystal_moles > 0.0 ? moles / crystal_moles : 0.0, "mol/mol"});
+    impurity_mass += moles * components_->solid_molar_masses()[to_index(impurity.solid)];
+  }
+  const double product_mass = crystal_moles * molar_mass;
+  result.push_back({"purity",
+                    product_mass + impurity_mass > 0.0 ? product_mass / (product_mass + impurity_mass) : 1.0,
+                    "-"});
   for (std::size_t i = 0; i < cells(); ++i) {
     result.push_back({"n[" + std::to_string(i) + "]", n[i], "1/m4"});
+  }
+  for (std::size_t i = 0; i < cells(); ++i) {
+    result.push_back({"m[" + std::to_string(i) + "]", n[i] * moles_per_crystal_[i] * molar_mass, "kg/m4"});
   }
   return result;
 }

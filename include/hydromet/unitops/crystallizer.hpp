@@ -14,6 +14,24 @@
 
 namespace hydromet {
 
+/// An impurity that co-precipitates with the product by substituting one of its ions (e.g. MoO4-2 for WO4-2
+/// in synthetic scheelite, forming a CaMoO4 component of the crystals). The impurity's solid must be the
+/// product's formula with the host ion replaced by the impurity ion (checked element by element).
+///   homogeneous (Berthelot–Nernst): the whole solid stays in equilibrium with the solution,
+///       x_imp / x_host (solid) = D · c_imp / c_host (solution);
+///   logarithmic (Doerner–Hoskins): each layer forms in equilibrium with the solution of its moment,
+///       d n_imp,solid / d n_host,solid = λ · c_imp / c_host, so a batch gives ln(I0/I) = λ ln(H0/H).
+/// (Doerner and Hoskins 1925, not checked at the source; the logarithmic form as used in Minerals 10 (2020)
+/// 712, doi:10.3390/min10080712.)
+struct CoPrecipitation {
+  enum class Law { homogeneous, logarithmic };
+  std::string solid;     ///< solid species of the flowsheet that holds the impurity (e.g. "powellite")
+  std::string ion;       ///< aqueous impurity ion (e.g. "MoO4-2")
+  std::string replaces;  ///< the product's ion it substitutes (e.g. "WO4-2")
+  Law law = Law::homogeneous;
+  double coefficient = 0.0;  ///< D or λ [-]
+};
+
 /// Parameters of a crystalliser. Plain struct; `chemistry` and `product` are required.
 struct CrystallizerParameters {
   StirredTankParameters tank;  ///< volume, temperature, initial solution, inlets (reagents enter here)
@@ -30,22 +48,32 @@ struct CrystallizerParameters {
   GrowthLaw growth;
   /// Water removed by evaporation [m3/s] (continuous evaporative operation: overflow = inflow − this).
   double evaporation_rate = 0.0;
+  /// Evaporation to a concentration factor CF > 1 [-]: the overflow is the aqueous inflow / CF, the rest of
+  /// the water boils off (0: off; exclusive with evaporation_rate).
+  double concentration_factor = 0.0;
+  /// Cooling (or heating) programme: (time [s], temperature [K]) points, piecewise linear, held constant
+  /// outside; it sets the temperature of the speciation and of the kinetics. Empty: the tank temperature.
+  std::vector<std::pair<double, double>> temperature_programme;
   /// Species whose yield is reported: crystal moles / (crystal moles + dissolved moles / ν); default
   /// the product's component of largest molar mass (WO4-2 for scheelite).
   std::string yield_species;
+  /// Co-precipitated impurities (product purity).
+  std::vector<CoPrecipitation> impurities;
 };
 
 /// A stirred tank whose product mineral is held as a number distribution N_i [#] on a size grid.
 ///
-/// States: the StirredTank holdup block, in which the product's moles per stream size class become
-/// algebraic rows  0 = Σ_{cells in class} w_i N_i − n_k  (w_i = ρ k_v ⟨L³⟩_i / M moles per crystal of
-/// cell i, ⟨L³⟩_i the cell average of L³); then N_i of every cell. With n_i = N_i / (V ΔL_i):
+/// States: the StirredTank holdup block, then N_i of every cell. With n_i = N_i / (V ΔL_i):
 ///   dN_i/dt = V ΔL_i [growth transport of n (FiniteVolumeGrowth), nucleation B0 at the lower edge]
 ///             − N_i q / V + crystals of the product in the inlets (placed in the cell of their size),
-/// and every ion of the product's formation loses ν_j Σ_i w_i (dN_i/dt)_kinetic, the discrete crystal
-/// mass rate, so that dissolved plus solid amounts are conserved to round-off. S = 10^(SI/ν) with
-/// SI = log10(IAP/Ksp) from the speciation of the holdup (ν ions per formula unit); molality = c / 1000
-/// (dilute: 1 m3 of solution holds 1000 kg of water). S < 1 dissolves crystals (GrowthLaw).
+/// every ion of the product's formation loses ν_j Σ_i w_i (dN_i/dt)_kinetic (w_i = ρ k_v ⟨L³⟩_i / M moles
+/// per crystal of cell i, ⟨L³⟩_i the cell average of L³), and the product's moles per stream size class
+/// gain exactly that: dn_k/dt = Σ_{i in k} w_i (dN_i/dt)_kinetic + fed − n_k q / V. Every row is
+/// differential and the element inventory (ions + n_k) is linear in states whose rates cancel term by term,
+/// so BDF keeps dissolved + solid balances to round-off whatever the tolerances; n_k = Σ_{i in k} w_i N_i
+/// holds as an invariant. S = 10^(SI/ν) with SI = log10(IAP/Ksp) from the speciation of the holdup (ν ions
+/// per formula unit), solved once per distinct set of totals; molality = c / 1000 (dilute: 1 m3 of solution
+/// holds 1000 kg of water). S < 1 dissolves crystals (GrowthLaw).
 class Crystallizer : public StirredTank {
  public:
   Crystallizer(std::string name, CrystallizerParameters parameters);
@@ -54,21 +82,29 @@ class Crystallizer : public StirredTank {
   void bind(const ComponentList& components) override;
   [[nodiscard]] std::size_t state_size() const override { return holdup_size() + cells(); }
   void initial_state(MutableSpan y) const override;
-  [[nodiscard]] std::vector<bool> differential_rows() const override;
+  /// Arrowhead: cells couple to two neighbours each way and to the supersaturation; the product's ions and
+  /// moles couple to every cell.
+  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const override;
   [[nodiscard]] std::string state_name(std::size_t index) const override;
   [[nodiscard]] double state_scale(std::size_t index) const override;
   void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const override;
   bool fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const override;
   /// Tank outputs, then S, SI, G [m/s], B0 [#/(m3 s)], mu0..mu4 (per m3 of liquid), L10, L32, L43,
-  /// mass_median [m], product_mass [kg], yield [-], and n[i] [#/m4] of every cell (PSD).
+  /// mass_median [m], product_mass [kg], yield [-], then per impurity impurity_ratio[solid] (moles of
+  /// impurity per mole of product in the crystals), then purity [-] (product mass over crystal mass), and
+  /// n[i] [#/m4] and mass density m[i] [kg/m4] of every cell (PSD).
   [[nodiscard]] std::vector<UnitOutput> outputs(double t, ConstSpan y) const override;
 
   [[nodiscard]] const SizeGrid& grid() const { return parameters_.grid; }
   [[nodiscard]] std::size_t cells() const { return parameters_.grid.size(); }
   /// Number density n_i [#/(m m3)] of every cell at state y.
   [[nodiscard]] std::vector<double> number_density(ConstSpan y) const;
-  /// Saturation ratio S of the product in the holdup at state y.
-  [[nodiscard]] double saturation_ratio(ConstSpan y) const;
+  /// Saturation ratio S of the product in the holdup at time t [s] and state y.
+  [[nodiscard]] double saturation_ratio(double t, ConstSpan y) const;
+  /// Temperature of the crystallisation [K]: the programme's at time t, else the holdup's.
+  [[nodiscard]] double process_temperature(double t, ConstSpan y) const;
+  /// The programme's points (the integrator restarts at its kinks).
+  [[nodiscard]] std::vector<double> discontinuities() const override;
 
  private:
   [[nodiscard]] std::size_t cell_offset() const { return holdup_size(); }
@@ -77,14 +113,30 @@ class Crystallizer : public StirredTank {
   FiniteVolumeGrowth transport_;
   std::size_t product_ = 0;                           // solid index of the product
   std::vector<double> moles_per_crystal_;             // w_i [mol]
+  std::vector<double> cell_volume_;                   // V ΔL_i [m4]: crystals per unit number density
   std::vector<std::size_t> stream_class_;             // stream size class of each cell
+  std::vector<std::size_t> inlet_cell_;               // cell receiving product crystals of each stream class
   std::vector<std::ptrdiff_t> component_species_;     // chemistry component -> aqueous index (-1: absent)
   std::vector<std::pair<std::size_t, double>> ions_;  // (aqueous index, ν) consumed per mole of product
   double ion_count_ = 1.0;                            // ν
+  struct BoundImpurity {
+    std::size_t solid = 0;                             // solid index
+    std::size_t ion = 0;                               // aqueous index of the impurity ion
+    std::size_t host = 0;                              // aqueous index of the ion it replaces
+    std::vector<std::pair<std::size_t, double>> ions;  // (aqueous index, ν) consumed per mole of solid
+  };
+  /// Adds the co-precipitation rates of every impurity to f, given the product's rate of formation
+  /// `formed` [mol/s] and f already holding every other term.
+  void add_coprecipitation(ConstSpan y, double formed, MutableSpan f) const;
+  std::vector<BoundImpurity> impurities_;
   std::size_t yield_species_ = 0;
   double yield_nu_ = 1.0;
   mutable std::unique_ptr<SpeciationSolver> solver_;
   mutable SpeciationResult speciation_;
+  mutable SpeciationResult last_converged_;
+  mutable bool speciation_valid_ = false;
+  mutable Vector speciated_totals_;
+  mutable double speciated_temperature_ = 0.0;
   mutable std::vector<double> work_n_;
   mutable std::vector<double> work_dn_;
   mutable std::vector<double> work_g_;

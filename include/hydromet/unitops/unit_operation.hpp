@@ -64,6 +64,10 @@ class UnitOperation {
     return 1.0;
   }
 
+  /// Structural nonzeros (row, column) of df/dy within the unit's own block, both indices in the block;
+  /// empty (the default) means dense. Dependences on inlet streams are always taken as dense.
+  [[nodiscard]] virtual std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const { return {}; }
+
   /// Steady-state starting guess: sets the unit's states from its inlets as if it were filled with what
   /// flows in (a tank: holdup = inflow x residence time, outflow = inflow). Returns false when the unit has
   /// no such guess (its initial state is used).

@@ -32,7 +32,7 @@ std::unique_ptr<UnitOperation> build_crystallizer(const BuildContext& context, c
   context.check_keys(node,
                      {"type", "volume", "temperature", "initial_solution", "inlets", "product", "components",
                       "activity_model", "density", "shape_factor", "grid", "limiter", "nucleation", "growth",
-                      "evaporation_rate"},
+                      "evaporation_rate", "concentration_factor", "temperature_programme", "impurities"},
                      where);
   CrystallizerParameters parameters;
   parameters.tank = read_stirred_tank(context, node, where, true);
@@ -160,6 +160,63 @@ std::unique_ptr<UnitOperation> build_crystallizer(const BuildContext& context, c
   if (const auto evaporation = node["evaporation_rate"]) {
     parameters.evaporation_rate =
         context.nonnegative(evaporation, dimension::volumetric_flow, units.flow, "evaporation_rate");
+  }
+  if (const auto factor = node["concentration_factor"]) {
+    parameters.concentration_factor =
+        context.nonnegative(factor, dimension::dimensionless, "", "concentration_factor", true);
+    if (parameters.concentration_factor < 1.0 || node["evaporation_rate"]) {
+      context.fail(factor, where + ": concentration_factor must be >= 1 and excludes evaporation_rate");
+    }
+  }
+  if (const auto programme = node["temperature_programme"]) {
+    // A list of [time, temperature] pairs, e.g. [[0 h, 80 degC], [2 h, 25 degC]].
+    if (!programme.IsSequence() || programme.size() == 0) {
+      context.fail(programme, where + ": temperature_programme must be a list of [time, temperature]");
+    }
+    for (const auto& point : programme) {
+      if (!point.IsSequence() || point.size() != 2) {
+        context.fail(point, where + ": each programme point is [time, temperature]");
+      }
+      const double time = context.nonnegative(point[0], dimension::time, units.time, "programme time");
+      const double temperature = context.nonnegative(point[1], dimension::temperature, units.temperature,
+                                                     "programme temperature", true);
+      if (!parameters.temperature_programme.empty() &&
+          !(time > parameters.temperature_programme.back().first)) {
+        context.fail(point, where + ": programme times must increase");
+      }
+      parameters.temperature_programme.emplace_back(time, temperature);
+    }
+  }
+  if (const auto impurities = node["impurities"]) {
+    if (!impurities.IsSequence()) {
+      context.fail(impurities,
+                   where + ": `impurities` must be a list of {solid, ion, replaces, law, coefficient}");
+    }
+    for (const auto& item : impurities) {
+      context.check_keys(item, {"solid", "ion", "replaces", "law", "coefficient"}, where + " impurity");
+      CoPrecipitation impurity;
+      for (auto [key, field] : {std::pair{"solid", &impurity.solid}, std::pair{"ion", &impurity.ion},
+                                std::pair{"replaces", &impurity.replaces}}) {
+        const auto value = context.require(item, key, where + " impurity");
+        *field = context.text(value, key);
+        (void)context.species_at(value, *field);  // unknown species: located error with a did-you-mean
+        context.track(value, *field);
+      }
+      const auto law = context.require(item, "law", where + " impurity");
+      const std::string law_name = context.text(law, "law");
+      if (law_name == "homogeneous") {
+        impurity.law = CoPrecipitation::Law::homogeneous;
+      } else if (law_name == "logarithmic") {
+        impurity.law = CoPrecipitation::Law::logarithmic;
+      } else {
+        context.fail(law, where +
+                              ": impurity law must be `homogeneous` (Berthelot-Nernst) or `logarithmic` "
+                              "(Doerner-Hoskins)");
+      }
+      impurity.coefficient = context.nonnegative(context.require(item, "coefficient", where + " impurity"),
+                                                 dimension::dimensionless, "", "coefficient");
+      parameters.impurities.push_back(std::move(impurity));
+    }
   }
   try {
     return std::make_unique<Crystallizer>(name, std::move(parameters));

@@ -1,0 +1,75 @@
+// Crystalliser benchmarks: synthetic scheelite (CaWO4) from CaCl2 + Na2WO4 with a population balance of
+// 100 and 1000 size classes, as a batch (supersaturated holdup, no feed) and as a continuous MSMPR
+// (1 m3/h through 1 m3), each simulated for 4 h at the default tolerances. Counters: solver statistics and
+// the plant balance closure.
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "hydromet/io/flowsheet_loader.hpp"
+
+namespace {
+
+std::string scheelite_crystallizer(long classes, bool continuous) {
+  std::string yaml = R"(
+units: {volume: m3, flow: m3/h, concentration: mol/m3, length: um, temperature: degC}
+equipment:
+  liquor:
+    type: feed
+    temperature: 25
+    solution: {Ca+2: 2, WO4-2: 2, Na+: 4, Cl-: 4}
+)";
+  yaml += continuous ? "    flow: 1\n" : "    flow: 0\n";
+  yaml += R"(  cryst:
+    type: crystallizer
+    volume: 1
+    temperature: 25
+    product: scheelite
+    components: [Ca+2, WO4-2, Na+, Cl-, H+]
+    limiter: van_leer
+    nucleation: {primary_rate_constant: 1.0e8, primary_order: 2}
+    growth: {rate_constant: 1.0e-8 m/s, order: 1}
+)";
+  yaml += "    grid: {min: 0, max: 200, classes: " + std::to_string(classes) + "}\n";
+  if (!continuous) {
+    yaml += "    initial_solution: {Ca+2: 2, WO4-2: 2, Na+: 4, Cl-: 4}\n";
+  }
+  yaml += R"(  out: {type: product}
+connections:
+  - liquor.out -> cryst.in
+  - cryst.out -> out.in
+simulation: {until: 4 h, outputs: 3}
+)";
+  return yaml;
+}
+
+void simulate_crystallizer(benchmark::State& state, bool continuous) {
+  const long classes = state.range(0);
+  auto flowsheet =
+      hydromet::load_flowsheet_string(scheelite_crystallizer(classes, continuous), "crystallizer");
+  const auto times = flowsheet.run.times(flowsheet.run.until);
+  hydromet::SimulationResult result;
+  for (auto _ : state) {
+    result = flowsheet.simulate(times, flowsheet.run.options);
+    benchmark::DoNotOptimize(result.states.data());
+  }
+  const auto& s = result.statistics;
+  state.counters["size_classes"] = static_cast<double>(classes);
+  state.counters["steps"] = static_cast<double>(s.steps);
+  state.counters["rhs_evals"] = static_cast<double>(s.residual_evaluations);
+  state.counters["jac_evals"] = static_cast<double>(s.jacobian_evaluations);
+  state.counters["newton_iters"] = static_cast<double>(s.nonlinear_iterations);
+  state.counters["newton_fails"] = static_cast<double>(s.nonlinear_failures);
+  state.counters["error_test_fails"] = static_cast<double>(s.error_test_failures);
+  state.counters["closure"] = result.balance.closure();
+  const hydromet::Vector yield = result.output("cryst.yield");
+  state.counters["yield"] = yield[yield.size() - 1];
+}
+
+void batch_crystallizer(benchmark::State& state) { simulate_crystallizer(state, false); }
+void msmpr_crystallizer(benchmark::State& state) { simulate_crystallizer(state, true); }
+
+BENCHMARK(batch_crystallizer)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(msmpr_crystallizer)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
