@@ -180,7 +180,16 @@ numerics::SparsityPattern System::jacobian_pattern() const {
     }
     if (const std::size_t n = units_[u]->state_size(); n > 0) {
       std::vector<std::size_t> dependencies = upstream;
-      dependencies.push_back(u);
+      // A unit declaring its internal pattern keeps it, unless it feeds itself through units without
+      // inventory: its rows then see its own outlets through its inlets (dense, to stay correct).
+      const auto own = units_[u]->state_dependencies();
+      if (own.empty()) {
+        dependencies.push_back(u);
+      } else {
+        for (const auto& [row, column] : own) {
+          entries.emplace_back(offsets_[u] + row, offsets_[u] + column);
+        }
+      }
       std::sort(dependencies.begin(), dependencies.end());
       dependencies.erase(std::unique(dependencies.begin(), dependencies.end()), dependencies.end());
       depend(offsets_[u], n, dependencies);

@@ -10,6 +10,7 @@ set(module_sources
     builders/product.cpp
     builders/solid_liquid_separator.cpp
     builders/splitter.cpp
+    builders/sx_cascade.cpp
     builders/tank.cpp
     flowsheet_loader.cpp
     parameters.cpp

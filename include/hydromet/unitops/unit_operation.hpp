@@ -58,6 +58,11 @@ class UnitOperation {
   [[nodiscard]] virtual std::string state_name(std::size_t index) const {
     return "y[" + std::to_string(index) + "]";
   }
+  /// Structural nonzeros (row, column) of the derivative of the unit's block of f with respect to its own
+  /// states, both indices within the block. Empty (the default): every entry (a dense block).
+  [[nodiscard]] virtual std::vector<std::pair<std::size_t, std::size_t>> state_dependencies() const {
+    return {};
+  }
   /// Typical magnitude of state `index` (absolute tolerances scale with it).
   [[nodiscard]] virtual double state_scale(std::size_t index) const {
     (void)index;

@@ -1,0 +1,316 @@
+// sx_cascade verification: Kremser (Kremser, Natl. Petroleum News 22 (1930) 42; Treybal, Mass-Transfer
+// Operations, 3rd ed. (1980), eq. 10.58: fraction unextracted φ = (E − 1)/(E^(N+1) − 1), E = D O/A,
+// φ = 1/(N+1) at E = 1, for a solute-free organic and ideal stages), the co-current cascade (after the first
+// ideal stage nothing more moves: φ = 1/(1 + E)), McCabe–Thiele data against the section balance, closed
+// organic loops (with bleed, and sealed with a specified inventory) conserving extractant and elements, the
+// dynamic start-up settling on the steady solve, and rate mode tending to equilibrium mode as k·a grows.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <string>
+
+#include "hydromet/core/error.hpp"
+#include "hydromet/flowsheet/flowsheet.hpp"
+#include "hydromet/io/flowsheet_loader.hpp"
+
+using namespace hydromet;
+
+namespace {
+
+constexpr double aqueous_flow = 1.0e-3;  // A [m3/s]
+constexpr double feed_c = 20.0;          // WO4-2 in the feed [mol/m3]
+
+std::string text_of(double value) {
+  std::ostringstream text;
+  text.precision(17);
+  text << value;
+  return text.str();
+}
+
+// An open extraction cascade of `stages` stages with constant D, fed A of WO4-2 and O of solute-free organic.
+std::string cascade(int stages, double ratio, double organic_flow, const std::string& extra = "") {
+  std::ostringstream text;
+  text.precision(17);
+  text << R"(
+units: {volume: m3, flow: m3/s, concentration: mol/m3}
+species:
+  - {name: WO4(org), formula: WO4, phase: organic, source: "test solute in the organic phase"}
+equipment:
+  feed: {type: feed, flow: 1.0e-3, solution: {WO4-2: 20}}
+  raffinate: {type: product}
+  loaded: {type: product}
+)";
+  text << "  solvent: {type: organic_feed, flow: " << organic_flow << "}\n";
+  text << "  sx:\n    type: sx_cascade\n    mixer_volume: 1.0\n"
+       << extra << "    extraction: [{metal: WO4-2, complex: WO4(org), law: {type: constant, D: " << ratio
+       << "}}]\n"
+       << "    sections: {extraction: {stages: " << stages << "}}\n";
+  text << R"(connections:
+  - feed.out -> sx.feed
+  - solvent.out -> sx.organic_in
+  - sx.raffinate -> raffinate.in
+  - sx.organic_out -> loaded.in
+)";
+  return text.str();
+}
+
+double kremser(double e, int n) {
+  return e == 1.0 ? 1.0 / (n + 1.0) : (e - 1.0) / (std::pow(e, n + 1) - 1.0);
+}
+
+SteadyStateResult steady(const std::string& text, double tolerance = 1e-13) {
+  auto flowsheet = load_flowsheet_string(text, "sx.yaml");
+  SteadyStateOptions options;
+  options.tolerance = tolerance;
+  return flowsheet.solve_steady(options);
+}
+
+std::string stage(const char* prefix, int k) {
+  std::string name = prefix;
+  name += std::to_string(k);
+  return name;
+}
+
+// Concatenation without `literal + std::string` temporaries (GCC 12 warns falsely on them).
+std::string join(std::initializer_list<std::string> parts) {
+  std::string text;
+  for (const auto& part : parts) {
+    text += part;
+  }
+  return text;
+}
+
+std::string indexed(int k) { return join({"[", std::to_string(k), "]"}); }
+
+void check_kremser(double e, int n, double published) {
+  // O/A = 1 and 2 with D = E O/A; with and without settler holdups (no effect on the steady state).
+  for (const double oa : {1.0, 2.0}) {
+    for (const std::string& extra :
+         {std::string(), std::string("    settler: {aqueous_volume: 2, organic_volume: 1.5}\n")}) {
+      const auto result = steady(cascade(n, e / oa, oa * aqueous_flow, extra));
+      REQUIRE(result.converged);
+      const double phi = result.output("sx.raffinate.c[WO4-2]") / feed_c;
+      INFO("E = " << e << ", N = " << n << ", O/A = " << oa << (extra.empty() ? "" : ", settlers")
+                  << ": phi = " << phi);
+      CHECK(std::abs(phi - kremser(e, n)) < 1e-9 * kremser(e, n));
+      CHECK(std::abs(phi - published) < 5e-7);
+      CHECK(result.balance.closure() < 1e-10);
+      for (const auto& balance : result.snapshot.unit_balances) {
+        INFO("unit " << balance.unit);
+        CHECK(balance.closure() < 1e-10);
+      }
+      // McCabe–Thiele: stage points on y = D x; operating points on the section balance
+      // A (x_0 − x_k) = O (y_1 − y_(k+1)) with y_(N+1) = 0 the fresh organic.
+      const std::string mt = "sx.E.mccabe_thiele[WO4(org)].";
+      const double x0 = result.output(mt + "operating_x[0]");
+      const double y1 = result.output(mt + "operating_y[0]");
+      CHECK(std::abs(x0 - feed_c) < 1e-12 * feed_c);
+      CHECK(std::abs(result.output(join({mt, "operating_y", indexed(n)}))) < 1e-12 * feed_c);
+      for (int k = 1; k <= n; ++k) {
+        const std::string at = indexed(k);
+        CHECK(std::abs(result.output(mt + "equilibrium_y" + at) -
+                       e / oa * result.output(mt + "equilibrium_x" + at)) < 1e-9 * feed_c);
+        CHECK(std::abs(result.output(join({"sx.", stage("E", k), ".c_org[WO4(org)]"})) -
+                       e / oa * result.output(join({"sx.", stage("E", k), ".c[WO4-2]"}))) < 1e-9 * feed_c);
+        const double xk = result.output(mt + "operating_x" + at);
+        const double yk1 = result.output(mt + "operating_y" + at);
+        CHECK(std::abs((x0 - xk) - oa * (y1 - yk1)) < 1e-9 * feed_c);
+      }
+      CHECK(std::abs(result.output("sx.loaded.c_org[WO4(org)]") - y1) < 1e-12 * feed_c);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("sx_cascade Kremser: E = 5, N = 3 leaves 0.006410 unextracted") { check_kremser(5.0, 3, 0.006410); }
+TEST_CASE("sx_cascade Kremser: E = 2, N = 4 leaves 0.032258 unextracted") { check_kremser(2.0, 4, 0.032258); }
+TEST_CASE("sx_cascade Kremser: E = 1, N = 4 leaves 1/(N+1) = 0.2 unextracted") { check_kremser(1.0, 4, 0.2); }
+
+TEST_CASE("sx_cascade co-current: ideal stages stop extracting after the first, phi = 1/(1 + E)") {
+  const auto result = steady(cascade(4, 3.0, aqueous_flow, "    flow: co_current\n"));
+  REQUIRE(result.converged);
+  CHECK(std::abs(result.output("sx.raffinate.c[WO4-2]") / feed_c - 0.25) < 1e-10);
+  CHECK(std::abs(result.output("sx.loaded.c_org[WO4(org)]") - 3.0 * 0.25 * feed_c) < 1e-9 * feed_c);
+}
+
+TEST_CASE("sx_cascade feed entering at stage 3 of 5 is a 3-stage Kremser cascade for the feed") {
+  // Stages 1 and 2 see no aqueous (their no-slip mixers hold organic only, which passes unchanged): the feed
+  // meets the fresh organic in stages 3..5 only.
+  std::string text = cascade(5, 2.0, aqueous_flow);
+  text.replace(text.find("{extraction: {stages: 5}}"), 25, "{extraction: {stages: 5, feeds: {feed: 3}}}");
+  const auto result = steady(text);
+  REQUIRE(result.converged);
+  CHECK(std::abs(result.output("sx.raffinate.c[WO4-2]") / feed_c / kremser(2.0, 3) - 1.0) < 1e-9);
+  CHECK(std::abs(result.output("sx.loaded.c_org[WO4(org)]") / result.output("sx.E3.c_org[WO4(org)]") - 1.0) <
+        1e-12);
+  CHECK(result.balance.closure() < 1e-10);
+}
+
+TEST_CASE("sx_cascade rate mode tends to the equilibrium cascade as k·a grows") {
+  const auto equilibrium = steady(cascade(3, 2.0, aqueous_flow));
+  REQUIRE(equilibrium.converged);
+  const double target = equilibrium.output("sx.raffinate.c[WO4-2]");
+  double previous_gap = 1e300;
+  for (const double ka : {1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0}) {
+    const auto result =
+        steady(cascade(3, 2.0, aqueous_flow, "    mode: rate\n    mass_transfer: " + text_of(ka) + "\n"));
+    REQUIRE(result.converged);
+    const double gap = std::abs(result.output("sx.raffinate.c[WO4-2]") - target);
+    INFO("k·a = " << ka << ": raffinate gap " << gap);
+    CHECK(gap < previous_gap);
+    CHECK(result.balance.closure() < 1e-10);
+    previous_gap = gap;
+  }
+  // τ_org = V_org / O = 500 s; at k·a = 100 1/s the stage is within ~1/(k·a τ) of equilibrium.
+  CHECK(previous_gap < 1e-3 * target);
+}
+
+TEST_CASE("sx_cascade dynamic start-up settles on the steady solve (mixers and settlers)") {
+  const std::string text =
+      cascade(3, 2.0, aqueous_flow, "    settler: {aqueous_volume: 1, organic_volume: 1}\n");
+  const auto target = steady(text);
+  REQUIRE(target.converged);
+  auto flowsheet = load_flowsheet_string(text, "sx.yaml");
+  SimulationOptions options;
+  options.relative_tolerance = 1e-10;
+  options.absolute_tolerance = 1e-12;
+  // Solute held per stage 4.5 m3 x c against A + D O = 3e-3 m3/s: 1500 s a stage; 2e5 s is ~130 of them.
+  const auto result = flowsheet.simulate({0.0, 1000.0, 10000.0, 2.0e5}, options);
+  CHECK(result.statistics.method == "IDAS");
+  for (int k = 1; k <= 3; ++k) {
+    const std::string s = join({"sx.", stage("E", k)});
+    INFO("stage " << k);
+    CHECK(std::abs(result.output(s + ".c[WO4-2]")[3] / target.output(s + ".c[WO4-2]") - 1.0) < 1e-8);
+    CHECK(std::abs(result.output(s + ".c_org[WO4(org)]")[3] / target.output(s + ".c_org[WO4(org)]") - 1.0) <
+          1e-8);
+  }
+  CHECK(result.balance.closure() < 1e-10);
+}
+
+namespace {
+
+// Fe(III) + 3 HA(org) ⇌ FeA3(org) + 3 H+ (HA = D2EHPA, K assumed for the test), extraction from dilute acid
+// and stripping with strong acid, the organic in a closed loop.
+std::string loop(const std::string& loop_keys, const std::string& organic_ports) {
+  return R"(
+units: {volume: m3, flow: m3/s, concentration: mol/m3}
+species:
+  - {name: FeA3, formula: Fe(C16H34O4P)3, phase: organic, source: "Fe(III)-D2EHPA complex, test"}
+equipment:
+  feed: {type: feed, flow: 1.0e-3, solution: {Fe+3: 10, H+: 50}}
+  acid: {type: feed, flow: 0.5e-3, solution: {H+: 1500}}
+  raffinate: {type: product}
+  liquor: {type: product}
+)" + organic_ports +
+         R"(  sx:
+    type: sx_cascade
+    mixer_volume: 2.0
+    settler: {aqueous_volume: 1.0, organic_volume: 1.0}
+    extraction:
+      - {metal: Fe+3, complex: FeA3, reactants: {D2EHPA: 3}, products: {H+: 3}, law: {type: mass_action, K: 2.0}}
+    sections: {extraction: {stages: 3}, strip: {stages: 2}}
+    loop: closed
+)" + loop_keys +
+         R"(connections:
+  - feed.out -> sx.feed
+  - acid.out -> sx.strip_feed
+  - sx.raffinate -> raffinate.in
+  - sx.strip_out -> liquor.in
+)";
+}
+
+Eigen::Index element_row(const ElementBalance& balance, const std::string& element) {
+  const auto& names = balance.elements;
+  const auto at = std::find(names.begin(), names.end(), element);
+  REQUIRE(at != names.end());
+  return static_cast<Eigen::Index>(at - names.begin());
+}
+
+void check_balances(const SteadyStateResult& result) {
+  CHECK(result.balance.closure() < 1e-10);
+  for (const auto& unit : result.snapshot.unit_balances) {
+    INFO("unit " << unit.unit);
+    CHECK(unit.closure() < 1e-10);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("sx_cascade closed loop with make-up and bleed conserves extractant and every element") {
+  const std::string text = loop("    bleed: 0.01\n",
+                                "  makeup: {type: organic_feed, flow: 1.0e-5, composition: {D2EHPA: 200}}\n"
+                                "  bleed: {type: product}\n") +
+                           "  - makeup.out -> sx.makeup\n  - sx.bleed -> bleed.in\n";
+  const auto result = steady(text, 1e-12);
+  REQUIRE(result.converged);
+  check_balances(result);
+  // Phosphorus (the extractant) enters only with the make-up and leaves only with the bleed.
+  const auto p = element_row(result.balance, "P");
+  CHECK(std::abs(result.balance.inflow[p] / (1.0e-5 * 200.0) - 1.0) < 1e-12);
+  CHECK(std::abs(result.balance.outflow[p] / result.balance.inflow[p] - 1.0) < 1e-10);
+  // Circulation = make-up / bleed; the loop extracts Fe and strips it into the acid.
+  CHECK(std::abs(result.output("sx.E3.q_org") / 1.0e-3 - 1.0) < 1e-10);
+  CHECK(result.output("sx.raffinate.c[Fe+3]") < 0.2 * 10.0);
+  CHECK(result.output("sx.strip_out.c[Fe+3]") > 10.0);
+  CHECK(result.output("sx.loaded.c_org[FeA3]") > result.output("sx.stripped.c_org[FeA3]"));
+}
+
+TEST_CASE("sx_cascade sealed loop: the specified extractant inventory makes the steady state well posed") {
+  const std::string keys =
+      "    circulating_flow: 1.0e-3\n    mixer_phase_ratio: 1.0\n    loop_organic: {D2EHPA: 200}\n";
+  const auto result = steady(loop(keys, ""), 1e-12);
+  REQUIRE(result.converged);
+  check_balances(result);
+  // Extractant held: 200 mol/m3 over the loop's organic volume, 5 × (1 m3 mixer + 1 m3 settler).
+  const double held = 200.0 * 5.0 * 2.0;
+  CHECK(std::abs(result.output("sx.loop_total[D2EHPA]") / held - 1.0) < 1e-12);
+  double free_and_bound = 0.0;
+  for (const char* s : {"E1", "E2", "E3", "S1", "S2"}) {
+    const std::string at = std::string("sx.") + s;
+    free_and_bound += 1.0 * (result.output(at + ".c_org[D2EHPA]") + 3.0 * result.output(at + ".c_org[FeA3]"));
+  }
+  // The mixers' organic; with settler layers the same at steady state (they hold what leaves the mixers).
+  CHECK(std::abs(2.0 * free_and_bound / held - 1.0) < 1e-10);
+  // Fe fed = Fe in raffinate + Fe in strip liquor (no bleed, no make-up).
+  const auto fe = element_row(result.balance, "Fe");
+  CHECK(std::abs(result.balance.outflow[fe] / result.balance.inflow[fe] - 1.0) < 1e-10);
+  const auto p = element_row(result.balance, "P");
+  CHECK(result.balance.inflow[p] == 0.0);
+  CHECK(result.balance.outflow[p] == 0.0);
+  CHECK(result.output("sx.raffinate.c[Fe+3]") < 0.2 * 10.0);
+}
+
+TEST_CASE("sx_cascade sealed loop without the inventory is an InputError saying what to give") {
+  try {
+    (void)load_flowsheet_string(loop("", ""), "sealed.yaml");
+    FAIL("expected an InputError");
+  } catch (const InputError& error) {
+    const std::string message = error.what();
+    INFO(message);
+    CHECK(message.find("circulating_flow") != std::string::npos);
+    CHECK(message.find("loop_organic") != std::string::npos);
+    CHECK(message.find("sealed.yaml") != std::string::npos);
+  }
+}
+
+TEST_CASE("sx_cascade sealed loop: the dynamic start-up settles on the steady solve, extractant conserved") {
+  const std::string text =
+      loop("    circulating_flow: 1.0e-3\n    mixer_phase_ratio: 1.0\n    loop_organic: {D2EHPA: 200}\n", "");
+  const auto target = steady(text, 1e-12);
+  REQUIRE(target.converged);
+  auto flowsheet = load_flowsheet_string(text, "sealed.yaml");
+  SimulationOptions options;
+  options.relative_tolerance = 1e-10;
+  options.absolute_tolerance = 1e-12;
+  const auto result = flowsheet.simulate({0.0, 2.0e4, 2.0e5}, options);
+  CHECK(result.balance.closure() < 1e-10);
+  for (const char* s : {"E1", "E3", "S2"}) {
+    const std::string at = std::string("sx.") + s + ".c_org[FeA3]";
+    INFO(at);
+    CHECK(std::abs(result.output(at)[2] / target.output(at) - 1.0) < 1e-7);
+  }
+  CHECK(std::abs(result.output("sx.loop_total[D2EHPA]")[2] / 2000.0 - 1.0) < 1e-12);
+}
