@@ -264,6 +264,13 @@ void SxCascade::bind(const ComponentList& components) {
       throw InputError(where + ": complex `" + components.organic(c).name + "` is also a reactant");
     }
   }
+  if (parameters_.acidity) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < aqueous_; ++i) {
+      names.push_back(components.aqueous(i).name);
+    }
+    parameters_.acidity->bind(names);
+  }
   initial_aqueous_ = Vector::Zero(to_index(aqueous_));
   for (const auto& [species, c] : parameters_.initial_aqueous) {
     initial_aqueous_[to_index(components.aqueous_index(species, where))] += c;
@@ -543,7 +550,7 @@ Vector SxCascade::equilibrium_organic(std::size_t s, const Vector& n, const Mixe
   };
   DistributionState state;
   state.temperature = parameters_.temperature;
-  state.hydrogen = hydrogen_ != none ? concentration(hydrogen_) : 0.0;
+  state.hydrogen = acidity(n, phases);
   for (std::size_t j = 0; j < bound.size(); ++j) {
     const auto& b = bound[j];
     state.metal = concentration(b.metal);
@@ -551,12 +558,23 @@ Vector SxCascade::equilibrium_organic(std::size_t s, const Vector& n, const Mixe
     state.participants.clear();
     for (const auto& [at, nu] : b.stoichiometry) {
       if (at != b.metal) {
-        state.participants.push_back({concentration(at), -nu});
+        state.participants.push_back({at == hydrogen_ ? state.hydrogen : concentration(at), -nu});
       }
     }
     result[to_index(j)] = b.law->equilibrium_organic(state);
   }
   return result;
+}
+
+double SxCascade::acidity(const Vector& n, const MixerPhases& phases) const {
+  if (!(phases.aqueous_volume > 0.0)) {
+    return 0.0;
+  }
+  if (parameters_.acidity) {
+    return parameters_.acidity->hydrogen(n.head(to_index(aqueous_)) / phases.aqueous_volume,
+                                         parameters_.temperature);
+  }
+  return hydrogen_ != none ? n[to_index(hydrogen_)] / phases.aqueous_volume : 0.0;
 }
 
 void SxCascade::stage_outlets(std::size_t s, ConstSpan y, Stream& aqueous, Stream& organic) const {
@@ -927,9 +945,8 @@ std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const
       result.push_back({prefix + "D[" + complex + "]", x > 0.0 ? yo / x : 0.0, "-"});
       result.push_back({prefix + "c_eq[" + complex + "]", eq[to_index(j)], "mol/m3"});
     }
-    if (hydrogen_ != none) {
-      const double h =
-          phases.aqueous_volume > 0.0 ? n[to_index(hydrogen_)] / phases.aqueous_volume * 1e-3 : 0.0;
+    if (hydrogen_ != none || parameters_.acidity) {
+      const double h = acidity(n, phases) * 1e-3;
       result.push_back({prefix + "pH", h > 0.0 ? -std::log10(h) : 0.0, "-"});
     }
   }

@@ -10,10 +10,13 @@
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <tuple>
 
+#include "hydromet/chemistry/database.hpp"
 #include "hydromet/core/error.hpp"
 #include "hydromet/flowsheet/flowsheet.hpp"
 #include "hydromet/io/flowsheet_loader.hpp"
+#include "hydromet/thermo/chemical_system.hpp"
 
 using namespace hydromet;
 
@@ -389,5 +392,63 @@ connections:
   const double loaded = result.output("sx.loaded.c_org[FeA3]");
   CHECK(loaded < a_f / 3.0);
   CHECK(loaded > 0.85 * c_f);  // most of the Fe, near the capacity
+  check_balances(result);
+}
+
+TEST_CASE("sx_cascade acidity from speciation: HSO4- buffering, against an independent stage solution") {
+  // One stage, feed Fe 10, H+ 200, SO4-2 150 mol/m3 (totals), fresh organic 200 mol/m3 HA, O/A = 1, ideal
+  // activities. The law sees free H+ = H_T − [HSO4-], with [HSO4-] = K h s, H_T = h + K h s, S_T = s + K h s
+  // (molal = mol/L here): h from the quadratic K h² + (1 + K (S_T − H_T)) h − H_T = 0.
+  const std::string text = R"(
+units: {volume: m3, flow: m3/s, concentration: mol/m3}
+species:
+  - {name: FeA3, formula: Fe(C16H34O4P)3, phase: organic, source: "Fe(III)-D2EHPA complex, test"}
+equipment:
+  feed: {type: feed, flow: 1.0e-3, solution: {Fe+3: 10, H+: 200, SO4-2: 150}}
+  solvent: {type: organic_feed, flow: 1.0e-3, composition: {D2EHPA: 200}}
+  raffinate: {type: product}
+  loaded: {type: product}
+  sx:
+    type: sx_cascade
+    mixer_volume: 2.0
+    acidity: {components: [H+, SO4-2], activity_model: ideal}
+    extraction:
+      - {metal: Fe+3, complex: FeA3, reactants: {D2EHPA: 3}, products: {H+: 3}, law: {type: mass_action, K: 2.0}}
+    sections: {extraction: {stages: 1}}
+connections:
+  - feed.out -> sx.feed
+  - solvent.out -> sx.organic_in
+  - sx.raffinate -> raffinate.in
+  - sx.organic_out -> loaded.in
+)";
+  const auto result = steady(text, 1e-12);
+  REQUIRE(result.converged);
+  const ChemicalSystem system(Database::bundled(), {"H+", "SO4-2"});
+  const double k_hso4 = std::pow(10.0, system.species_log_k(system.species_index("HSO4-"), 298.15));
+  auto free_h = [&](double h_total, double s_total) {  // mol/L
+    const double b = 1.0 + k_hso4 * (s_total - h_total);
+    return (-b + std::sqrt(b * b + 4.0 * k_hso4 * h_total)) / (2.0 * k_hso4);
+  };
+  constexpr double k = 2.0, c_f = 10.0, h_f = 200.0, s_f = 150.0, a_f = 200.0;
+  double low = 0.0, high = c_f;  // ξ/A = ξ/O [mol/m3]
+  auto stage_state = [&](double x) {
+    const double c = c_f - x;
+    const double h = 1000.0 * free_h((h_f + 3.0 * x) * 1e-3, s_f * 1e-3);
+    const double a = a_f - 3.0 * x;
+    return std::tuple{c, h, a, x - k * c * std::pow(a / h, 3)};
+  };
+  for (int i = 0; i < 200; ++i) {
+    const double x = 0.5 * (low + high);
+    (std::get<3>(stage_state(x)) > 0.0 ? high : low) = x;
+  }
+  const double y = 0.5 * (low + high);
+  const auto [c, h, a, g] = stage_state(y);
+  (void)g;
+  INFO("FeA3 " << result.output("sx.E1.c_org[FeA3]") << " vs " << y << ", free H+ " << h);
+  CHECK(std::abs(result.output("sx.E1.c_org[FeA3]") / y - 1.0) < 1e-8);
+  CHECK(std::abs(result.output("sx.E1.c[Fe+3]") / c - 1.0) < 1e-8);
+  CHECK(std::abs(result.output("sx.E1.pH") + std::log10(h * 1e-3)) < 1e-8);
+  // Buffering matters: the free-H+ law would give a different stage.
+  CHECK(h < 0.8 * (h_f + 3.0 * y));
   check_balances(result);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -56,6 +57,8 @@ struct SxCascadeParameters {
   double efficiency = 1.0;          ///< Murphree efficiency on the organic, (0, 1]
   double aqueous_in_organic = 0.0;  ///< fraction of a stage's aqueous outflow leaving with its organic
   double organic_in_aqueous = 0.0;  ///< fraction of a stage's organic outflow leaving with its aqueous
+  /// Acidity seen by the laws: null, the free H+ concentration of the stage; else a(H+) from speciation.
+  std::shared_ptr<SpeciatedAcidity> acidity;
   std::vector<std::pair<std::string, double>> initial_aqueous;  ///< holdups at t = 0 [mol/m3]
   std::vector<std::pair<std::string, double>> initial_organic;  ///< holdups at t = 0 [mol/m3]
 };
@@ -169,6 +172,8 @@ class SxCascade final : public UnitOperation {
   void route(ConstSpan y, std::span<const Stream> inlets) const;
   /// Law equilibrium organic c_C* [mol/m3] of every reaction of stage s at mixer moles n.
   [[nodiscard]] Vector equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases) const;
+  /// H+ the laws see [mol/m3]: the free concentration, or 1000 a(H+) from speciation.
+  [[nodiscard]] double acidity(const Vector& n, const MixerPhases& phases) const;
   [[nodiscard]] std::size_t sum_state(std::size_t c, std::size_t s) const {
     return sums_offset() + c * stages_.size() + s;
   }

@@ -54,11 +54,12 @@ std::unique_ptr<UnitOperation> build_sx_cascade(const BuildContext& context, con
                                                 const YAML::Node& node) {
   const std::string where = "sx_cascade `" + name + "`";
   const auto& units = context.units();
-  context.check_keys(node,
-                     {"type", "sections", "flow", "loop", "bleed", "circulating_flow", "loop_organic",
-                      "mixer_volume", "mixer_phase_ratio", "settler", "temperature", "mode", "mass_transfer",
-                      "efficiency", "entrainment", "extraction", "initial_solution", "initial_organic"},
-                     where);
+  context.check_keys(
+      node,
+      {"type", "sections", "flow", "loop", "bleed", "circulating_flow", "loop_organic", "mixer_volume",
+       "mixer_phase_ratio", "settler", "temperature", "mode", "mass_transfer", "efficiency", "entrainment",
+       "extraction", "initial_solution", "initial_organic", "acidity"},
+      where);
   SxCascadeParameters p;
   p.mixer_volume = context.nonnegative(context.require(node, "mixer_volume", where), dimension::volume,
                                        units.volume, "mixer_volume", true);
@@ -118,6 +119,27 @@ std::unique_ptr<UnitOperation> build_sx_cascade(const BuildContext& context, con
   }
   if (const auto organic = node["initial_organic"]) {
     p.initial_organic = read_organic(context, organic, where + " `initial_organic`");
+  }
+  if (const auto acidity = node["acidity"]) {
+    // acidity: {components: [H+, SO4-2], activity_model: davies}: a(H+) from the speciation solver.
+    context.check_keys(acidity, {"components", "activity_model"}, where + " acidity");
+    const auto list = context.require(acidity, "components", where + " acidity");
+    if (!list.IsSequence()) {
+      context.fail(list, where + ": acidity `components` must be a list of basis species");
+    }
+    std::vector<std::string> components;
+    for (const auto& item : list) {
+      components.push_back(context.text(item, "component"));
+    }
+    try {
+      const auto model = acidity["activity_model"]
+                             ? parse_activity_model(context.text(acidity["activity_model"], "activity_model"))
+                             : ActivityModel::davies;
+      p.acidity = std::make_shared<SpeciatedAcidity>(
+          std::make_shared<const ChemicalSystem>(context.database(), components), model);
+    } catch (const InputError& error) {
+      context.fail(acidity, where + " acidity: " + error.message());
+    }
   }
   std::vector<ExtractionReaction> shared;
   if (const auto list = node["extraction"]) {
