@@ -2,6 +2,7 @@
 // loop.
 #include "hydromet/unitops/sx_cascade.hpp"
 
+#include <Eigen/LU>
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -194,9 +195,9 @@ void SxCascade::bind(const ComponentList& components) {
     return at < aqueous_ ? Vector(components.aqueous_elements().col(to_index(at)))
                          : Vector(components.organic_elements().col(to_index(at - aqueous_)));
   };
-  // Organic weights w_kC of every complex C: the organic species k bound per complex (one value per pair,
-  // the same in every section).
-  Matrix weights = Matrix::Zero(to_index(organic_), to_index(organic_));  // (k, C)
+  // Organic stoichiometry of every reaction of every section (complex +1, organic reactants −n, organic
+  // products +z): the sealed loop's conserved moieties are its left null space.
+  std::vector<Vector> organic_columns;
   std::vector<bool> is_complex(organic_, false);
   for (std::size_t k = 0; k < sections_.size(); ++k) {
     auto& section = sections_[k];
@@ -230,19 +231,15 @@ void SxCascade::bind(const ComponentList& components) {
                            components.elements()[static_cast<std::size_t>(e)]);
         }
       }
-      const std::size_t c = b.complex - aqueous_;
       Vector column = Vector::Zero(to_index(organic_));
+      column[to_index(b.complex - aqueous_)] = 1.0;
       for (const auto& [at, nu] : b.stoichiometry) {
         if (at >= aqueous_) {
-          column[to_index(at - aqueous_)] -= nu;
+          column[to_index(at - aqueous_)] += nu;
         }
       }
-      if (is_complex[c] && (weights.col(to_index(c)) - column).cwiseAbs().maxCoeff() > 1e-12) {
-        throw InputError(where + ": complex `" + reaction.complex +
-                         "` is formed with different organic reactants in different sections");
-      }
-      is_complex[c] = true;
-      weights.col(to_index(c)) = column;
+      is_complex[b.complex - aqueous_] = true;
+      organic_columns.push_back(std::move(column));
       section.bound.push_back(std::move(b));
     }
     for (std::size_t j = 0; j < section.bound.size(); ++j) {
@@ -257,11 +254,6 @@ void SxCascade::bind(const ComponentList& components) {
                            "` takes part in more than one extraction reaction");
         }
       }
-    }
-  }
-  for (std::size_t c = 0; c < organic_; ++c) {
-    if (is_complex[c] && weights.row(to_index(c)).cwiseAbs().maxCoeff() > 0.0) {
-      throw InputError(where + ": complex `" + components.organic(c).name + "` is also a reactant");
     }
   }
   if (parameters_.acidity) {
@@ -283,20 +275,7 @@ void SxCascade::bind(const ComponentList& components) {
   moiety_weights_.clear();
   inventory_.clear();
   if (sealed()) {
-    const double volume = loop_organic_volume();
-    for (std::size_t k = 0; k < organic_; ++k) {
-      if (is_complex[k]) {
-        continue;
-      }
-      Vector w = Vector::Zero(to_index(organic_));
-      w[to_index(k)] = 1.0;
-      for (std::size_t c = 0; c < organic_; ++c) {
-        w[to_index(c)] += is_complex[c] ? weights(to_index(k), to_index(c)) : 0.0;
-      }
-      conserved_.push_back(k);
-      inventory_.push_back(w.dot(initial_organic_) * volume);
-      moiety_weights_.push_back(std::move(w));
-    }
+    find_moieties(organic_columns, is_complex);
   }
   const Stream zero = Stream::empty(components);
   aqueous_out_.assign(stages_.size(), zero);
@@ -304,6 +283,67 @@ void SxCascade::bind(const ComponentList& components) {
   inflow_.assign(stages_.size(), zero);
   returned_ = zero;
   moles_ = Vector::Zero(to_index(mixer_size()));
+}
+
+void SxCascade::find_moieties(const std::vector<Vector>& organic_columns,
+                              const std::vector<bool>& is_complex) {
+  // Basis of {w : w·ν_j = 0 for every reaction j}, brought to reduced row echelon form with the species that
+  // are not complexes first, so that each moiety has its own pivot species k with w_k = 1 and weight 0 on
+  // the other pivots (the pivots' slots then hold the loop totals).
+  const auto o = to_index(organic_);
+  Matrix stoichiometry(o, static_cast<Eigen::Index>(organic_columns.size()));
+  for (std::size_t j = 0; j < organic_columns.size(); ++j) {
+    stoichiometry.col(to_index(j)) = organic_columns[j];
+  }
+  Matrix basis;
+  if (organic_columns.empty()) {
+    basis = Matrix::Identity(o, o);
+  } else {
+    Eigen::FullPivLU<Matrix> lu(stoichiometry.transpose());
+    basis = lu.kernel().transpose();  // rows: moieties
+    if (lu.rank() == o) {
+      basis.resize(0, o);
+    }
+  }
+  std::vector<std::size_t> order;
+  for (std::size_t pass = 0; pass < 2; ++pass) {
+    for (std::size_t k = 0; k < organic_; ++k) {
+      if (is_complex[k] == (pass == 1)) {
+        order.push_back(k);
+      }
+    }
+  }
+  Eigen::Index row = 0;
+  for (const std::size_t k : order) {
+    if (row == basis.rows()) {
+      break;
+    }
+    Eigen::Index best = row;
+    for (Eigen::Index r = row; r < basis.rows(); ++r) {
+      if (std::abs(basis(r, to_index(k))) > std::abs(basis(best, to_index(k)))) {
+        best = r;
+      }
+    }
+    if (std::abs(basis(best, to_index(k))) < 1e-10) {
+      continue;
+    }
+    basis.row(row).swap(basis.row(best));
+    basis.row(row) /= basis(row, to_index(k));
+    for (Eigen::Index r = 0; r < basis.rows(); ++r) {
+      if (r != row) {
+        basis.row(r) -= basis(r, to_index(k)) * basis.row(row);
+      }
+    }
+    conserved_.push_back(k);
+    ++row;
+  }
+  const double volume = loop_organic_volume();
+  for (std::size_t c = 0; c < conserved_.size(); ++c) {
+    Vector w = basis.row(to_index(c)).transpose();
+    w = w.unaryExpr([](double v) { return std::abs(v) < 1e-12 ? 0.0 : v; });
+    inventory_.push_back(w.dot(initial_organic_) * volume);
+    moiety_weights_.push_back(std::move(w));
+  }
 }
 
 double SxCascade::loop_organic_volume() const {

@@ -177,6 +177,9 @@ class SxCascade final : public UnitOperation {
   [[nodiscard]] std::size_t sum_state(std::size_t c, std::size_t s) const {
     return sums_offset() + c * stages_.size() + s;
   }
+  /// Sealed loop: the conserved organic moieties (left null space of the reactions' organic stoichiometry,
+  /// one pivot species each, preferably not a complex) and their inventories.
+  void find_moieties(const std::vector<Vector>& organic_columns, const std::vector<bool>& is_complex);
   /// Organic volume of the loop, mixers and settlers [m3] (sealed loops, whose mixer ratio is fixed).
   [[nodiscard]] double loop_organic_volume() const;
 
