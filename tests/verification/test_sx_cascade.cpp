@@ -452,3 +452,133 @@ connections:
   CHECK(h < 0.8 * (h_f + 3.0 * y));
   check_balances(result);
 }
+
+TEST_CASE("sx_cascade amine anion exchange for tungstate with an ammonia strip, against independent stages") {
+  // Extraction (one stage):  WO4-2 + (R3NH)2SO4(org) ⇌ (R3NH)2WO4(org) + SO4-2,  y = K_e W A / S;
+  // strip (one stage):       WO4-2 + 2 R3N(org) + 2 NH4+ ⇌ (R3NH)2WO4(org) + 2 NH3,  y = K_s W r² m² / n²
+  // with r in mol/L (the law works in mol/L; the other powers cancel); all flows 1e-3 m3/s, open organic loop;
+  // both K assumed test values.
+  constexpr double k_e = 50.0, k_s = 1.0e5;
+  constexpr double w_f = 20.0, s_f = 50.0, amine = 100.0, nh3_f = 2000.0, nh4_f = 100.0;
+  const std::string text = R"(
+units: {volume: m3, flow: m3/s, concentration: mol/m3}
+equipment:
+  feed: {type: feed, flow: 1.0e-3, solution: {WO4-2: 20, SO4-2: 50}}
+  ammonia: {type: feed, flow: 1.0e-3, solution: {NH3: 2000, NH4+: 100}}
+  solvent: {type: organic_feed, flow: 1.0e-3, composition: {(R3NH)2SO4: 100}}
+  raffinate: {type: product}
+  liquor: {type: product}
+  organic: {type: product}
+  sx:
+    type: sx_cascade
+    mixer_volume: 2.0
+    sections:
+      extraction:
+        stages: 1
+        extraction:
+          - metal: WO4-2
+            complex: (R3NH)2WO4
+            reactants: {(R3NH)2SO4: 1}
+            products: {SO4-2: 1}
+            law: {type: mass_action, K: 50}
+      strip:
+        stages: 1
+        extraction:
+          - metal: WO4-2
+            complex: (R3NH)2WO4
+            reactants: {R3N: 2, NH4+: 2}
+            products: {NH3: 2}
+            law: {type: mass_action, K: 1.0e5}
+connections:
+  - feed.out -> sx.feed
+  - ammonia.out -> sx.strip_feed
+  - solvent.out -> sx.organic_in
+  - sx.raffinate -> raffinate.in
+  - sx.strip_out -> liquor.in
+  - sx.organic_out -> organic.in
+)";
+  const auto result = steady(text, 1e-12);
+  REQUIRE(result.converged);
+  // Extraction: extent x = y (A = O): W = w_f − x, S = s_f + x, A = amine − x.
+  double low = 0.0, high = w_f;
+  for (int i = 0; i < 200; ++i) {
+    const double x = 0.5 * (low + high);
+    (x - k_e * (w_f - x) * (amine - x) / (s_f + x) > 0.0 ? high : low) = x;
+  }
+  const double y_e = 0.5 * (low + high);
+  // Strip: extent z <= 0 of complex formation: y = y_e + z, W = −z, r = −2z, NH4+ = nh4_f − 2z, NH3 = nh3_f +
+  // 2z.
+  low = -y_e;
+  high = 0.0;
+  auto g = [&](double z) {
+    const double r = -2.0 * z * 1e-3;  // mol/L
+    return (y_e + z) - k_s * (-z) * r * r * std::pow((nh4_f - 2.0 * z) / (nh3_f + 2.0 * z), 2);
+  };
+  for (int i = 0; i < 200; ++i) {
+    const double z = 0.5 * (low + high);
+    (g(z) > 0.0 ? high : low) = z;
+  }
+  const double z = 0.5 * (low + high);
+  INFO("loaded " << y_e << ", stripped " << y_e + z);
+  CHECK(std::abs(result.output("sx.loaded.c_org[(R3NH)2WO4]") / y_e - 1.0) < 1e-9);
+  CHECK(std::abs(result.output("sx.raffinate.c[SO4-2]") / (s_f + y_e) - 1.0) < 1e-9);
+  CHECK(std::abs(result.output("sx.raffinate.c[WO4-2]") / (w_f - y_e) - 1.0) < 1e-8);
+  CHECK(std::abs(result.output("sx.stripped.c_org[(R3NH)2WO4]") / (y_e + z) - 1.0) < 1e-8);
+  CHECK(std::abs(result.output("sx.strip_out.c[WO4-2]") / (-z) - 1.0) < 1e-9);
+  CHECK(std::abs(result.output("sx.stripped.c_org[R3N]") / (-2.0 * z) - 1.0) < 1e-9);
+  CHECK(std::abs(result.output("sx.strip_out.c[NH4+]") / (nh4_f - 2.0 * z) - 1.0) < 1e-9);
+  CHECK(-z > 0.5 * y_e);  // one ammonia stage strips most of the tungsten (74 % here)
+  check_balances(result);
+}
+
+TEST_CASE("sx_cascade solvation of H2TaF7 by TBP: D rises with acidity as K [H+]² [TBP]³") {
+  // TaF7-2 + 2 H+ + 3 TBP(org) ⇌ H2TaF7(TBP)3(org), one stage, O/A = 1, K assumed (mol/L, exponents: 1 + 2 +
+  // 3 − 1 = 5 → K in (mol/L)^-5). Independent: bisection on the extent at two acidities; D must rise with
+  // acid.
+  constexpr double k = 20.0, ta_f = 5.0, tbp = 1000.0;
+  double previous_d = 0.0;
+  for (const double acid : {500.0, 2000.0}) {
+    std::ostringstream text;
+    text << R"(
+units: {volume: m3, flow: m3/s, concentration: mol/m3}
+species:
+  - {name: TaF7-2, formula: TaF7-2, phase: aqueous, source: "heptafluorotantalate, test species"}
+equipment:
+  feed: {type: feed, flow: 1.0e-3, solution: {TaF7-2: 5, H+: )"
+         << acid << R"(}}
+  solvent: {type: organic_feed, flow: 1.0e-3, composition: {TBP: 1000}}
+  raffinate: {type: product}
+  loaded: {type: product}
+  sx:
+    type: sx_cascade
+    mixer_volume: 2.0
+    extraction:
+      - {metal: TaF7-2, complex: H2TaF7(TBP)3, reactants: {H+: 2, TBP: 3}, law: {type: mass_action, K: 20}}
+    sections: {extraction: {stages: 1}}
+connections:
+  - feed.out -> sx.feed
+  - solvent.out -> sx.organic_in
+  - sx.raffinate -> raffinate.in
+  - sx.organic_out -> loaded.in
+)";
+    const auto result = steady(text.str(), 1e-12);
+    REQUIRE(result.converged);
+    double low = 0.0, high = ta_f;
+    auto g = [&](double x) {  // mol/L inside the law
+      const double c = (ta_f - x) * 1e-3, h = (acid - 2.0 * x) * 1e-3, t = (tbp - 3.0 * x) * 1e-3;
+      return x - 1e3 * k * c * h * h * t * t * t;
+    };
+    for (int i = 0; i < 200; ++i) {
+      const double x = 0.5 * (low + high);
+      (g(x) > 0.0 ? high : low) = x;
+    }
+    const double y = 0.5 * (low + high);
+    INFO("acid " << acid << ": y " << y);
+    CHECK(std::abs(result.output("sx.E1.c_org[H2TaF7(TBP)3]") / y - 1.0) < 1e-9);
+    CHECK(std::abs(result.output("sx.E1.c[H+]") / (acid - 2.0 * y) - 1.0) < 1e-9);
+    const double d = result.output("sx.E1.D[H2TaF7(TBP)3]");
+    CHECK(d > previous_d);
+    previous_d = d;
+    check_balances(result);
+  }
+}
