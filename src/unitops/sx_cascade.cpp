@@ -5,6 +5,7 @@
 #include <Eigen/LU>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include "hydromet/core/error.hpp"
@@ -366,8 +367,14 @@ SxCascade::MixerPhases SxCascade::mixer_phases(double q_aq, double q_org) const 
     m.aqueous_rate = q_aq / m.aqueous_volume;
     m.organic_rate = q_org / m.organic_volume;
   } else {
+    // A phase that (nearly) does not flow keeps a share ε of the mixer, so that the equilibrium of the other
+    // phase flowing alone stays defined and continuous (its metal sits in a small volume of this phase);
+    // flows above ε q are not affected.
+    constexpr double share = 1e-6;
     const double q = q_aq + q_org;
-    m.aqueous_volume = q > 0.0 ? v * q_aq / q : v;
+    const double held_aqueous = std::max(q_aq, share * q);
+    const double held_organic = std::max(q_org, share * q);
+    m.aqueous_volume = q > 0.0 ? v * held_aqueous / (held_aqueous + held_organic) : v;
     m.organic_volume = v - m.aqueous_volume;
     m.aqueous_rate = q / v;
     m.organic_rate = q / v;
@@ -582,28 +589,33 @@ std::vector<std::pair<std::size_t, std::size_t>> SxCascade::state_dependencies()
 Vector SxCascade::equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases) const {
   const auto& bound = sections_[stages_[s].section].bound;
   Vector result(to_index(bound.size()));
+  const double hydrogen = acidity(n, phases);
+  for (std::size_t j = 0; j < bound.size(); ++j) {
+    result[to_index(j)] = reaction_equilibrium(bound[j], n, phases, hydrogen);
+  }
+  return result;
+}
+
+double SxCascade::reaction_equilibrium(const Bound& b, const Vector& n, const MixerPhases& phases,
+                                       double hydrogen) const {
   auto concentration = [&](std::size_t at) {
     if (at < aqueous_) {
       return phases.aqueous_volume > 0.0 ? n[to_index(at)] / phases.aqueous_volume : 0.0;
     }
     return phases.organic_volume > 0.0 ? n[to_index(at)] / phases.organic_volume : 0.0;
   };
-  DistributionState state;
+  DistributionState& state = law_state_;
   state.temperature = parameters_.temperature;
-  state.hydrogen = acidity(n, phases);
-  for (std::size_t j = 0; j < bound.size(); ++j) {
-    const auto& b = bound[j];
-    state.metal = concentration(b.metal);
-    state.extractant = b.has_extractant ? concentration(b.extractant) : 0.0;
-    state.participants.clear();
-    for (const auto& [at, nu] : b.stoichiometry) {
-      if (at != b.metal) {
-        state.participants.push_back({at == hydrogen_ ? state.hydrogen : concentration(at), -nu});
-      }
+  state.hydrogen = hydrogen;
+  state.metal = concentration(b.metal);
+  state.extractant = b.has_extractant ? concentration(b.extractant) : 0.0;
+  state.participants.clear();
+  for (const auto& [at, nu] : b.stoichiometry) {
+    if (at != b.metal) {
+      state.participants.push_back({at == hydrogen_ ? hydrogen : concentration(at), -nu});
     }
-    result[to_index(j)] = b.law->equilibrium_organic(state);
   }
-  return result;
+  return b.law->equilibrium_organic(state);
 }
 
 double SxCascade::acidity(const Vector& n, const MixerPhases& phases) const {
@@ -749,9 +761,7 @@ void SxCascade::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, 
         const auto& b = bound[j];
         const double complex_in = in.organic_moles[to_index(b.complex - aqueous_)];
         const double c_in = in.organic_flow > 0.0 ? complex_in / in.organic_flow : 0.0;
-        // Without aqueous in the mixer (no-slip mixer, no aqueous flow) the organic passes unchanged.
-        const double target =
-            phases.aqueous_volume > 0.0 ? c_in + efficiency * (equilibrium_values[to_index(j)] - c_in) : c_in;
+        const double target = c_in + efficiency * (equilibrium_values[to_index(j)] - c_in);
         const double gap = phases.organic_volume * target - n[to_index(b.complex)];  // [mol]
         if (equilibrium()) {
           for (const auto& [at, nu] : b.stoichiometry) {
@@ -836,49 +846,239 @@ bool SxCascade::fill_from_inlets(double t, std::span<const Stream> inlets, Mutab
   if (!(*std::max_element(q_aq.begin(), q_aq.end()) > 0.0)) {
     return false;
   }
-  // Then species: each holdup filled with what flows in, in aqueous and organic order, without extraction.
+  // Then species: Gauss–Seidel sweeps, alternately along the aqueous and against it, each stage brought to
+  // its own Murphree equilibrium with what flows in (one bisection per reaction on its extent). The organic
+  // starts everywhere at the composition that feeds the loop, so a closed loop's extractant is right at once.
   for (std::size_t s = 0; s < stages_.size(); ++s) {
     y[s * stage_size() + flow_at()] = q_aq[s];
     y[s * stage_size() + flow_at() + 1] = q_org[s];
   }
-  for (int pass = 0; pass < 3; ++pass) {
-    route(ConstSpan(y.data(), y.size()), inlets);
-    for (std::size_t s = 0; s < stages_.size(); ++s) {
-      const std::size_t base = s * stage_size();
-      const MixerPhases phases = mixer_phases(q_aq[s], q_org[s]);
-      const Stream& in = inflow_[s];
-      for (std::size_t i = 0; i < aqueous_; ++i) {
-        const double held =
-            phases.aqueous_rate > 0.0 ? in.aqueous_moles[to_index(i)] / phases.aqueous_rate : 0.0;
-        y[base + i] = held;
-        if (has_settler()) {
-          y[base + settler_aqueous_at() + i] =
-              held * parameters_.settler_aqueous_volume / phases.aqueous_volume;
+  Vector seed = Vector::Zero(to_index(organic_));
+  if (pumped) {
+    seed = initial_organic_;
+  } else if (organic_inlet_port_ != none && inlets[organic_inlet_port_].organic_flow > 0.0) {
+    seed = inlets[organic_inlet_port_].organic_moles / inlets[organic_inlet_port_].organic_flow;
+  }
+  std::vector<Vector> held(stages_.size(), Vector::Zero(to_index(mixer_size())));
+  std::vector<Stream> aqueous_out(stages_.size(), Stream::empty(*components_));
+  std::vector<Stream> organic_out(stages_.size(), Stream::empty(*components_));
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    const MixerPhases phases = mixer_phases(q_aq[s], q_org[s]);
+    held[s].segment(to_index(aqueous_), to_index(organic_)) = seed * phases.organic_volume;
+    guess_outlets(held[s], q_aq[s], q_org[s], aqueous_out[s], organic_out[s]);
+  }
+  Stream in = Stream::empty(*components_);
+  for (int pass = 0; pass < 12; ++pass) {
+    double change = 0.0;
+    double scale = 1e-300;
+    for (std::size_t step = 0; step < stages_.size(); ++step) {
+      const std::size_t s = pass % 2 == 0 ? step : stages_.size() - 1 - step;
+      clear(in);
+      if (stages_[s].aqueous_from != none) {
+        add_scaled(in, aqueous_out[stages_[s].aqueous_from], 1.0);
+      }
+      if (s == first_organic_stage_) {
+        if (closed) {
+          add_scaled(in, organic_out[sections_.back().organic_exit], 1.0 - parameters_.bleed);
         }
+        if (organic_inlet_port_ != none) {
+          add_scaled(in, inlets[organic_inlet_port_], 1.0);
+        }
+      } else if (stages_[s].organic_from != none) {
+        add_scaled(in, organic_out[stages_[s].organic_from], 1.0);
+      }
+      for (const std::size_t port : stages_[s].feed_ports) {
+        add_scaled(in, inlets[port], 1.0);
+      }
+      const Vector before = held[s];
+      held[s] = stage_equilibrium(s, in, q_aq[s], q_org[s]);
+      change = std::max(change, (held[s] - before).cwiseAbs().maxCoeff());
+      scale = std::max(scale, held[s].cwiseAbs().maxCoeff());
+      guess_outlets(held[s], q_aq[s], q_org[s], aqueous_out[s], organic_out[s]);
+    }
+    if (change <= 1e-10 * scale) {
+      break;
+    }
+  }
+  // Write the holdups: settler layers at the mixer's concentrations, mixer slots as invariants.
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    const std::size_t base = s * stage_size();
+    const MixerPhases phases = mixer_phases(q_aq[s], q_org[s]);
+    Vector slots = held[s];
+    if (equilibrium()) {
+      for (const auto& b : sections_[stages_[s].section].bound) {
+        for (const auto& [at, nu] : b.stoichiometry) {
+          slots[to_index(at)] -= nu * held[s][to_index(b.complex)];
+        }
+      }
+    }
+    for (std::size_t i = 0; i < mixer_size(); ++i) {
+      y[base + i] = slots[to_index(i)];
+    }
+    if (has_settler()) {
+      for (std::size_t i = 0; i < aqueous_; ++i) {
+        y[base + settler_aqueous_at() + i] =
+            phases.aqueous_volume > 0.0
+                ? held[s][to_index(i)] / phases.aqueous_volume * parameters_.settler_aqueous_volume
+                : 0.0;
       }
       for (std::size_t i = 0; i < organic_; ++i) {
-        const double held =
-            phases.organic_rate > 0.0 ? in.organic_moles[to_index(i)] / phases.organic_rate : 0.0;
-        if (!(pumped && s == first_organic_stage_ &&
-              std::find(conserved_.begin(), conserved_.end(), i) != conserved_.end())) {
-          y[base + aqueous_ + i] = held;
-        }
-        if (has_settler()) {
-          y[base + settler_organic_at() + i] =
-              phases.organic_volume > 0.0 ? held * parameters_.settler_organic_volume / phases.organic_volume
-                                          : 0.0;
-        }
-      }
-      for (std::size_t i = 0; i < solids_; ++i) {
-        const Eigen::Index classes = in.solid_moles.cols();
-        y[base + aqueous_ + organic_ + i] =
-            phases.aqueous_rate > 0.0
-                ? in.solid_moles(to_index(i) / classes, to_index(i) % classes) / phases.aqueous_rate
+        y[base + settler_organic_at() + i] =
+            phases.organic_volume > 0.0
+                ? held[s][to_index(aqueous_ + i)] / phases.organic_volume * parameters_.settler_organic_volume
                 : 0.0;
       }
     }
   }
+  // Sealed loop: the running sums of this guess, and the loop totals at their specified values.
+  for (std::size_t c = 0; c < conserved_.size(); ++c) {
+    double running = 0.0;
+    for (std::size_t s = 0; s < stages_.size(); ++s) {
+      running += stage_moiety(s, c, ConstSpan(y.data(), y.size()), false);
+      if (s != first_organic_stage_) {
+        for (std::size_t i = 0; i < organic_; ++i) {
+          running += moiety_weights_[c][to_index(i)] * held[s][to_index(aqueous_ + i)];
+        }
+      }
+      y[sum_state(c, s)] = running;
+    }
+    y[first_organic_stage_ * stage_size() + aqueous_ + conserved_[c]] = inventory_[c];
+  }
   return true;
+}
+
+void SxCascade::guess_outlets(const Vector& n, double q_aq, double q_org, Stream& aqueous,
+                              Stream& organic) const {
+  // A stage at steady state: its settler layers pass on what leaves the mixer.
+  const MixerPhases phases = mixer_phases(q_aq, q_org);
+  const double ea = parameters_.aqueous_in_organic;
+  const double eo = parameters_.organic_in_aqueous;
+  clear(aqueous);
+  clear(organic);
+  for (std::size_t i = 0; i < aqueous_; ++i) {
+    const double flow = n[to_index(i)] * phases.aqueous_rate;
+    aqueous.aqueous_moles[to_index(i)] = (1.0 - ea) * flow;
+    organic.aqueous_moles[to_index(i)] = ea * flow;
+  }
+  for (std::size_t i = 0; i < organic_; ++i) {
+    const double flow = n[to_index(aqueous_ + i)] * phases.organic_rate;
+    aqueous.organic_moles[to_index(i)] = eo * flow;
+    organic.organic_moles[to_index(i)] = (1.0 - eo) * flow;
+  }
+  const Eigen::Index classes = aqueous.solid_moles.cols();
+  for (std::size_t i = 0; i < solids_; ++i) {
+    aqueous.solid_moles(to_index(i) / classes, to_index(i) % classes) =
+        n[to_index(aqueous_ + organic_ + i)] * phases.aqueous_rate;
+  }
+  aqueous.aqueous_flow = (1.0 - ea) * q_aq;
+  organic.aqueous_flow = ea * q_aq;
+  aqueous.organic_flow = eo * q_org;
+  organic.organic_flow = (1.0 - eo) * q_org;
+}
+
+Vector SxCascade::stage_equilibrium(std::size_t s, const Stream& in, double q_aq, double q_org) const {
+  const MixerPhases phases = mixer_phases(q_aq, q_org);
+  Vector n = Vector::Zero(to_index(mixer_size()));
+  for (std::size_t i = 0; i < aqueous_; ++i) {
+    n[to_index(i)] = phases.aqueous_rate > 0.0 ? in.aqueous_moles[to_index(i)] / phases.aqueous_rate : 0.0;
+  }
+  for (std::size_t i = 0; i < organic_; ++i) {
+    n[to_index(aqueous_ + i)] =
+        phases.organic_rate > 0.0 ? in.organic_moles[to_index(i)] / phases.organic_rate : 0.0;
+  }
+  const Eigen::Index classes = in.solid_moles.cols();
+  for (std::size_t i = 0; i < solids_; ++i) {
+    n[to_index(aqueous_ + organic_ + i)] =
+        phases.aqueous_rate > 0.0
+            ? in.solid_moles(to_index(i) / classes, to_index(i) % classes) / phases.aqueous_rate
+            : 0.0;
+  }
+  const auto& bound = sections_[stages_[s].section].bound;
+  if (bound.empty() || !(phases.aqueous_volume > 0.0) || !(phases.organic_volume > 0.0)) {
+    return n;
+  }
+  // Extent ξ_j [mol] of each reaction from the no-reaction holdup: n = n0 + ν ξ (complex +1); bisection on
+  // gap(ξ) = V_org c_target(n) − n_C, which falls as ξ grows. Reactions in turn, a few rounds.
+  for (int round = 0; round < (bound.size() > 1 ? 4 : 1); ++round) {
+    for (std::size_t j = 0; j < bound.size(); ++j) {
+      const auto& b = bound[j];
+      double low = -n[to_index(b.complex)];
+      double high = std::numeric_limits<double>::infinity();
+      for (const auto& [at, nu] : b.stoichiometry) {
+        if (nu < 0.0) {
+          high = std::min(high, n[to_index(at)] / -nu);
+        } else {
+          low = std::max(low, -n[to_index(at)] / nu);
+        }
+      }
+      if (!(high > low)) {
+        continue;
+      }
+      const double complex_in = in.organic_moles[to_index(b.complex - aqueous_)];
+      const double c_in = in.organic_flow > 0.0 ? complex_in / in.organic_flow : 0.0;
+      const Vector base = n;
+      Vector& m = trial_;
+      auto shifted = [&](double extent) -> const Vector& {
+        m = base;
+        m[to_index(b.complex)] += extent;
+        for (const auto& [at, nu] : b.stoichiometry) {
+          m[to_index(at)] = std::max(m[to_index(at)] + nu * extent, 0.0);
+        }
+        return m;
+      };
+      auto gap = [&](double extent) {
+        shifted(extent);
+        const double c_star = reaction_equilibrium(b, m, phases, acidity(m, phases));
+        const double target = c_in + parameters_.efficiency * (c_star - c_in);
+        return phases.organic_volume * target - m[to_index(b.complex)];
+      };
+      // Illinois (modified regula falsi) on the bracket: superlinear, and safe where the law is flat.
+      double g_low = gap(low);
+      double g_high = gap(high);
+      double extent = 0.5 * (low + high);
+      if (g_low <= 0.0) {
+        extent = low;
+      } else if (g_high >= 0.0) {
+        extent = high;
+      } else {
+        int side = 0;
+        // A guess: stop at a gap of 1e-12 of the amounts the reaction moves, or when the step stalls.
+        double amount = std::abs(base[to_index(b.complex)]);
+        for (const auto& [at, nu] : b.stoichiometry) {
+          amount = std::max(amount, std::abs(base[to_index(at)]));
+        }
+        const double tolerance = 1e-12 * amount;
+        for (int i = 0; i < 60 && high - low > 1e-12 * (std::abs(high) + std::abs(low)); ++i) {
+          const double next = (low * g_high - high * g_low) / (g_high - g_low);
+          if (next == extent) {
+            break;
+          }
+          extent = next;
+          const double g = gap(extent);
+          if (std::abs(g) <= tolerance) {
+            break;
+          }
+          if (g > 0.0) {
+            low = extent;
+            g_low = g;
+            if (side == 1) {
+              g_high *= 0.5;
+            }
+            side = 1;
+          } else {
+            high = extent;
+            g_high = g;
+            if (side == -1) {
+              g_low *= 0.5;
+            }
+            side = -1;
+          }
+        }
+      }
+      n = shifted(extent);  // copies trial_
+    }
+  }
+  return n;
 }
 
 Vector SxCascade::element_inventory(ConstSpan y) const {

@@ -140,9 +140,9 @@ TEST_CASE("sx_cascade co-current: ideal stages stop extracting after the first, 
 }
 
 TEST_CASE("sx_cascade feed entering at stage 3 of 5 is a 3-stage Kremser cascade for the feed") {
-  // Stages 1 and 2 see no aqueous (their no-slip mixers hold organic only, which passes unchanged): the feed
-  // meets the fresh organic in stages 3..5 only.
-  std::string text = cascade(5, 2.0, aqueous_flow);
+  // Stages 1 and 2 see no aqueous flow: with a fixed mixer phase ratio their stagnant aqueous sits at
+  // equilibrium with the organic, which passes unchanged; the feed meets the fresh organic in stages 3..5.
+  std::string text = cascade(5, 2.0, aqueous_flow, "    mixer_phase_ratio: 1.0\n");
   text.replace(text.find("{extraction: {stages: 5}}"), 25, "{extraction: {stages: 5, feeds: {feed: 3}}}");
   const auto result = steady(text);
   REQUIRE(result.converged);
@@ -456,8 +456,8 @@ connections:
 TEST_CASE("sx_cascade amine anion exchange for tungstate with an ammonia strip, against independent stages") {
   // Extraction (one stage):  WO4-2 + (R3NH)2SO4(org) ⇌ (R3NH)2WO4(org) + SO4-2,  y = K_e W A / S;
   // strip (one stage):       WO4-2 + 2 R3N(org) + 2 NH4+ ⇌ (R3NH)2WO4(org) + 2 NH3,  y = K_s W r² m² / n²
-  // with r in mol/L (the law works in mol/L; the other powers cancel); all flows 1e-3 m3/s, open organic loop;
-  // both K assumed test values.
+  // with r in mol/L (the law works in mol/L; the other powers cancel); all flows 1e-3 m3/s, open organic
+  // loop; both K assumed test values.
   constexpr double k_e = 50.0, k_s = 1.0e5;
   constexpr double w_f = 20.0, s_f = 50.0, amine = 100.0, nh3_f = 2000.0, nh4_f = 100.0;
   const std::string text = R"(

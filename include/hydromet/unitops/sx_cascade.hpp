@@ -168,10 +168,17 @@ class SxCascade final : public UnitOperation {
   /// Moiety of conserved species c in stage s: in the settler's organic layer only, or also in the mixer.
   [[nodiscard]] double stage_moiety(std::size_t s, std::size_t c, ConstSpan y, bool with_mixer) const;
   void stage_outlets(std::size_t s, ConstSpan y, Stream& aqueous, Stream& organic) const;
+  /// Steady outlets of a stage whose mixer holds moles n at flows q_aq, q_org (steady-state guess).
+  void guess_outlets(const Vector& n, double q_aq, double q_org, Stream& aqueous, Stream& organic) const;
+  /// Mixer moles of stage s at its own (Murphree) equilibrium with inflow `in` (steady-state guess).
+  [[nodiscard]] Vector stage_equilibrium(std::size_t s, const Stream& in, double q_aq, double q_org) const;
   /// Every stage's outlets and inflow at state y, and the organic returning in a closed loop.
   void route(ConstSpan y, std::span<const Stream> inlets) const;
   /// Law equilibrium organic c_C* [mol/m3] of every reaction of stage s at mixer moles n.
   [[nodiscard]] Vector equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases) const;
+  /// c_C* [mol/m3] of reaction b at mixer moles n, with H+ as the laws see it [mol/m3].
+  [[nodiscard]] double reaction_equilibrium(const Bound& b, const Vector& n, const MixerPhases& phases,
+                                            double hydrogen) const;
   /// H+ the laws see [mol/m3]: the free concentration, or 1000 a(H+) from speciation.
   [[nodiscard]] double acidity(const Vector& n, const MixerPhases& phases) const;
   [[nodiscard]] std::size_t sum_state(std::size_t c, std::size_t s) const {
@@ -201,7 +208,8 @@ class SxCascade final : public UnitOperation {
   std::vector<double> inventory_;
   // Buffers of route(), reused between evaluations.
   mutable std::vector<Stream> aqueous_out_, organic_out_, inflow_;
-  mutable Vector moles_;
+  mutable Vector moles_, trial_;
+  mutable DistributionState law_state_;
   mutable Stream returned_;
 };
 
