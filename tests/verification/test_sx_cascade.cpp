@@ -582,3 +582,73 @@ connections:
     check_balances(result);
   }
 }
+
+TEST_CASE(
+    "sx_cascade extraction, scrub and strip in series: each section's operating line closes its balance") {
+  // Constant D per section (extraction 5, scrub 5, strip 0.1), O = 1e-3, aqueous 1e-3 (feed), 0.2e-3 (scrub
+  // water), 0.5e-3 (strip water) m3/s. For a counter-current section, A (x_0 − x_k) = O (y_1 − y_(k+1)) at
+  // every k, and the organic leaving one section is the organic entering the next.
+  const std::string text = R"(
+units: {volume: m3, flow: m3/s, concentration: mol/m3}
+species:
+  - {name: WO4(org), formula: WO4, phase: organic, source: "test solute in the organic phase"}
+equipment:
+  feed: {type: feed, flow: 1.0e-3, solution: {WO4-2: 20}}
+  water: {type: feed, flow: 0.2e-3, solution: {}}
+  stripwater: {type: feed, flow: 0.5e-3, solution: {}}
+  solvent: {type: organic_feed, flow: 1.0e-3}
+  raffinate: {type: product}
+  scrubbed: {type: product}
+  liquor: {type: product}
+  organic: {type: product}
+  sx:
+    type: sx_cascade
+    mixer_volume: 1.0
+    settler: {aqueous_volume: 0.5, organic_volume: 0.5}
+    extraction: [{metal: WO4-2, complex: WO4(org), law: {type: constant, D: 5}}]
+    sections:
+      extraction: {stages: 3}
+      scrub: {stages: 2}
+      strip: {stages: 4, extraction: [{metal: WO4-2, complex: WO4(org), law: {type: constant, D: 0.1}}]}
+connections:
+  - feed.out -> sx.feed
+  - water.out -> sx.scrub_feed
+  - stripwater.out -> sx.strip_feed
+  - solvent.out -> sx.organic_in
+  - sx.raffinate -> raffinate.in
+  - sx.scrub_out -> scrubbed.in
+  - sx.strip_out -> liquor.in
+  - sx.organic_out -> organic.in
+)";
+  const auto result = steady(text, 1e-12);
+  REQUIRE(result.converged);
+  check_balances(result);
+  struct Section {
+    const char* prefix;
+    int stages;
+    double aqueous;
+  };
+  for (const Section section : {Section{"E", 3, 1.0e-3}, Section{"W", 2, 0.2e-3}, Section{"S", 4, 0.5e-3}}) {
+    const std::string mt = join({"sx.", section.prefix, ".mccabe_thiele[WO4(org)]."});
+    const double x0 = result.output(mt + "operating_x[0]");
+    const double y1 = result.output(mt + "operating_y[0]");
+    for (int k = 1; k <= section.stages; ++k) {
+      INFO(section.prefix << " gap " << k);
+      const double xk = result.output(join({mt, "operating_x", indexed(k)}));
+      const double yk1 = result.output(join({mt, "operating_y", indexed(k)}));
+      CHECK(std::abs(section.aqueous * (x0 - xk) - 1.0e-3 * (y1 - yk1)) < 1e-12 * 20.0 * 1.0e-3);
+    }
+  }
+  CHECK(std::abs(result.output("sx.W.mccabe_thiele[WO4(org)].operating_y[2]") -
+                 result.output("sx.loaded.c_org[WO4(org)]")) < 1e-12 * 20.0);
+  CHECK(std::abs(result.output("sx.S.mccabe_thiele[WO4(org)].operating_y[4]") -
+                 result.output("sx.scrubbed.c_org[WO4(org)]")) < 1e-12 * 20.0);
+  CHECK(std::abs(result.output("sx.stripped.c_org[WO4(org)]") -
+                 result.output("sx.S.mccabe_thiele[WO4(org)].operating_y[0]")) < 1e-12 * 20.0);
+  // Tungsten out = tungsten in: raffinate + scrub liquor + strip liquor + organic leaving.
+  const double out =
+      1.0e-3 * result.output("sx.raffinate.c[WO4-2]") + 0.2e-3 * result.output("sx.scrub_out.c[WO4-2]") +
+      0.5e-3 * result.output("sx.strip_out.c[WO4-2]") + 1.0e-3 * result.output("sx.stripped.c_org[WO4(org)]");
+  CHECK(std::abs(out / (1.0e-3 * 20.0) - 1.0) < 1e-10);
+  CHECK(result.output("sx.strip_out.c[WO4-2]") > 20.0);  // stripped into a smaller aqueous flow
+}
