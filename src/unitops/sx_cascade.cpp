@@ -1258,6 +1258,26 @@ std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const
                           "mol/m3"});
         result.push_back({prefix + "equilibrium_y[" + number_text(i) + "]", eq[to_index(j)], "mol/m3"});
       }
+      // The equilibrium curve, sampled: the metal from 0 to the largest aqueous concentration of the section,
+      // everything else at the section's stage 1 (exact for laws of the metal alone: constant, isotherm).
+      double x_max = aqueous_in.concentration(to_index(b.metal));
+      for (std::size_t i = 0; i < count; ++i) {
+        x_max = std::max(x_max, aqueous_out_[section.first + i].concentration(to_index(b.metal)));
+      }
+      const std::size_t base = section.first * stage_size();
+      const MixerPhases phases = mixer_phases(y[base + flow_at()], y[base + flow_at() + 1]);
+      mixer_moles(section.first, y, moles_);
+      Vector n = moles_;
+      constexpr std::size_t samples = 20;
+      for (std::size_t i = 0; i <= samples; ++i) {
+        const double x = x_max * static_cast<double>(i) / static_cast<double>(samples);
+        n[to_index(b.metal)] = x * phases.aqueous_volume;
+        result.push_back({prefix + "curve_x[" + number_text(i) + "]", x, "mol/m3"});
+        result.push_back(
+            {prefix + "curve_y[" + number_text(i) + "]",
+             phases.aqueous_volume > 0.0 ? reaction_equilibrium(b, n, phases, acidity(n, phases)) : 0.0,
+             "mol/m3"});
+      }
     }
   }
   if (!conserved_.empty()) {

@@ -122,6 +122,12 @@ void check_kremser(double e, int n, double published) {
         CHECK(std::abs((x0 - xk) - oa * (y1 - yk1)) < 1e-9 * feed_c);
       }
       CHECK(std::abs(result.output("sx.loaded.c_org[WO4(org)]") - y1) < 1e-12 * feed_c);
+      // The sampled equilibrium curve is the line y = D x up to the feed concentration.
+      CHECK(std::abs(result.output(join({mt, "curve_x", indexed(20)})) - feed_c) < 1e-12 * feed_c);
+      for (int i = 0; i <= 20; i += 5) {
+        CHECK(std::abs(result.output(join({mt, "curve_y", indexed(i)})) -
+                       e / oa * result.output(join({mt, "curve_x", indexed(i)}))) < 1e-9 * feed_c);
+      }
     }
   }
 }
