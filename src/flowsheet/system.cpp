@@ -164,18 +164,8 @@ numerics::SparsityPattern System::jacobian_pattern() const {
   // A unit's block depends on its own states and on the states of the inventory units that feed it.
   const auto sources = stream_sources();
   std::vector<std::pair<std::size_t, std::size_t>> entries;
-  auto depend = [&](std::size_t row_begin, std::size_t rows, const std::vector<std::size_t>& on,
-                    std::size_t self) {
+  auto depend = [&](std::size_t row_begin, std::size_t rows, const std::vector<std::size_t>& on) {
     for (const auto d : on) {
-      if (d == self) {  // the unit's own block: its declared pattern when it has one
-        const auto own = units_[d]->state_pattern();
-        for (const auto& [i, j] : own) {
-          entries.emplace_back(row_begin + i, row_begin + j);
-        }
-        if (!own.empty()) {
-          continue;
-        }
-      }
       for (std::size_t i = 0; i < rows; ++i) {
         for (std::size_t j = 0; j < units_[d]->state_size(); ++j) {
           entries.emplace_back(row_begin + i, offsets_[d] + j);
@@ -188,15 +178,26 @@ numerics::SparsityPattern System::jacobian_pattern() const {
     for (const auto s : wiring_.inlets[u]) {
       upstream.insert(upstream.end(), sources[s].begin(), sources[s].end());
     }
+    std::sort(upstream.begin(), upstream.end());
+    upstream.erase(std::unique(upstream.begin(), upstream.end()), upstream.end());
     if (const std::size_t n = units_[u]->state_size(); n > 0) {
+      // A unit declaring its internal pattern keeps it, unless it feeds itself through units without
+      // inventory: its rows then see its own outlets through its inlets (dense, to stay correct).
       std::vector<std::size_t> dependencies = upstream;
-      dependencies.push_back(u);
+      const auto own = units_[u]->state_pattern();
+      if (own.empty()) {
+        dependencies.push_back(u);
+      } else {
+        for (const auto& [row, column] : own) {
+          entries.emplace_back(offsets_[u] + row, offsets_[u] + column);
+        }
+      }
       std::sort(dependencies.begin(), dependencies.end());
       dependencies.erase(std::unique(dependencies.begin(), dependencies.end()), dependencies.end());
-      depend(offsets_[u], n, dependencies, u);
+      depend(offsets_[u], n, dependencies);
     }
     if (accumulator_offsets_[u] != none && units_[u]->boundary() == Boundary::sink) {
-      depend(accumulator_offsets_[u], components_->elements().size(), upstream, none);
+      depend(accumulator_offsets_[u], components_->elements().size(), upstream);
     }
   }
   for (std::size_t i = unit_states_; i < size_; ++i) {

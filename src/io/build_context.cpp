@@ -68,6 +68,7 @@ const std::map<std::string, UnitBuilder>& unit_builders() {
       {"reactor", &build_reactor},
       {"solid_liquid_separator", &build_solid_liquid_separator},
       {"splitter", &build_splitter},
+      {"sx_cascade", &build_sx_cascade},
       {"tank", &build_tank},
   };
   return table;

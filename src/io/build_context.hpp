@@ -11,6 +11,7 @@
 #include "common/yaml_support.hpp"
 #include "hydromet/chemistry/database.hpp"
 #include "hydromet/kinetics/leach_reaction.hpp"
+#include "hydromet/unitops/mixer_settler.hpp"
 #include "hydromet/unitops/stirred_tank.hpp"
 #include "hydromet/unitops/unit_operation.hpp"
 
@@ -111,6 +112,8 @@ std::unique_ptr<UnitOperation> build_mixer(const BuildContext& context, const st
                                            const YAML::Node& node);
 std::unique_ptr<UnitOperation> build_mixer_settler(const BuildContext& context, const std::string& name,
                                                    const YAML::Node& node);
+std::unique_ptr<UnitOperation> build_sx_cascade(const BuildContext& context, const std::string& name,
+                                                const YAML::Node& node);
 std::unique_ptr<UnitOperation> build_organic_feed(const BuildContext& context, const std::string& name,
                                                   const YAML::Node& node);
 std::unique_ptr<UnitOperation> build_splitter(const BuildContext& context, const std::string& name,
@@ -127,6 +130,10 @@ std::unique_ptr<UnitOperation> build_product(const BuildContext& context, const 
 /// Reads a map of aqueous species to concentrations [mol/m3] (tracking each species), failing at the
 /// offending node; shared by the tank and feed builders (defined in builders/feed.cpp).
 std::vector<std::pair<std::string, double>> read_solution(const BuildContext& context, const YAML::Node& node,
+                                                          const std::string& where);
+/// Reads an `extraction:` list of reactions with their distribution laws (defined in
+/// builders/mixer_settler.cpp).
+std::vector<ExtractionReaction> read_extraction_reactions(const BuildContext& context, const YAML::Node& list,
                                                           const std::string& where);
 /// Reads `inlets: N` (N >= 1), or `fallback` when absent (defined in builders/mixer.cpp).
 std::size_t read_inlet_count(const BuildContext& context, const YAML::Node& unit, std::size_t fallback,

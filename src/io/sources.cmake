@@ -11,6 +11,7 @@ set(module_sources
     builders/reactor.cpp
     builders/solid_liquid_separator.cpp
     builders/splitter.cpp
+    builders/sx_cascade.cpp
     builders/tank.cpp
     flowsheet_loader.cpp
     parameters.cpp

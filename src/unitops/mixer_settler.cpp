@@ -183,13 +183,15 @@ Vector MixerSettler::targets(ConstSpan n, std::span<const Stream> inlets) const 
   for (const auto& inlet : inlets) {
     organic_in += inlet.organic_flow;
   }
+  // Without aqueous in the holdup (organic flowing alone) the organic passes unchanged.
+  const double efficiency = aqueous_volume(n) > 0.0 ? settler_.efficiency : 0.0;
   for (std::size_t j = 0; j < bound_.size(); ++j) {
     double complex_in = 0.0;
     for (const auto& inlet : inlets) {
       complex_in += inlet.organic_moles[to_index(bound_[j].complex - organic_offset())];
     }
     const double c_in = organic_in > 0.0 ? complex_in / organic_in : 0.0;
-    target[to_index(j)] = c_in + settler_.efficiency * (target[to_index(j)] - c_in);
+    target[to_index(j)] = c_in + efficiency * (target[to_index(j)] - c_in);
   }
   return target;
 }

@@ -12,4 +12,5 @@ set(module_sources
     splitter.cpp
     stirred_tank.cpp
     stream_report.cpp
+    sx_cascade.cpp
     unit_operation.cpp)

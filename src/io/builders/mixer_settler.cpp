@@ -70,6 +70,40 @@ std::vector<std::pair<std::string, double>> read_coefficients(const BuildContext
 
 }  // namespace
 
+std::vector<ExtractionReaction> read_extraction_reactions(const BuildContext& context, const YAML::Node& list,
+                                                          const std::string& where) {
+  std::vector<ExtractionReaction> reactions;
+  if (!list.IsSequence()) {
+    context.fail(list, where + ": `extraction` must be a list of reactions");
+  }
+  for (const auto& item : list) {
+    const std::string item_where = where + " extraction";
+    context.check_keys(item, {"metal", "complex", "reactants", "products", "law"}, item_where);
+    ExtractionReaction reaction;
+    const auto metal = context.require(item, "metal", item_where);
+    reaction.metal = context.text(metal, "metal");
+    if (context.species_at(metal, reaction.metal).phase != Phase::aqueous) {
+      context.fail(metal, item_where + ": `" + reaction.metal + "` is not an aqueous species");
+    }
+    context.track(metal, reaction.metal);
+    const auto complex = context.require(item, "complex", item_where);
+    reaction.complex = context.text(complex, "complex");
+    if (context.species_at(complex, reaction.complex).phase != Phase::organic) {
+      context.fail(complex, item_where + ": `" + reaction.complex + "` is not an organic species");
+    }
+    context.track(complex, reaction.complex);
+    if (const auto reactants = item["reactants"]) {
+      reaction.reactants = read_coefficients(context, reactants, item_where + " reactants");
+    }
+    if (const auto products = item["products"]) {
+      reaction.products = read_coefficients(context, products, item_where + " products");
+    }
+    reaction.law = read_law(context, context.require(item, "law", item_where), item_where);
+    reactions.push_back(std::move(reaction));
+  }
+  return reactions;
+}
+
 std::unique_ptr<UnitOperation> build_mixer_settler(const BuildContext& context, const std::string& name,
                                                    const YAML::Node& node) {
   const std::string where = "mixer_settler `" + name + "`";
@@ -105,34 +139,7 @@ std::unique_ptr<UnitOperation> build_mixer_settler(const BuildContext& context, 
     }
   }
   if (const auto list = node["extraction"]) {
-    if (!list.IsSequence()) {
-      context.fail(list, where + ": `extraction` must be a list of reactions");
-    }
-    for (const auto& item : list) {
-      const std::string item_where = where + " extraction";
-      context.check_keys(item, {"metal", "complex", "reactants", "products", "law"}, item_where);
-      ExtractionReaction reaction;
-      const auto metal = context.require(item, "metal", item_where);
-      reaction.metal = context.text(metal, "metal");
-      if (context.species_at(metal, reaction.metal).phase != Phase::aqueous) {
-        context.fail(metal, item_where + ": `" + reaction.metal + "` is not an aqueous species");
-      }
-      context.track(metal, reaction.metal);
-      const auto complex = context.require(item, "complex", item_where);
-      reaction.complex = context.text(complex, "complex");
-      if (context.species_at(complex, reaction.complex).phase != Phase::organic) {
-        context.fail(complex, item_where + ": `" + reaction.complex + "` is not an organic species");
-      }
-      context.track(complex, reaction.complex);
-      if (const auto reactants = item["reactants"]) {
-        reaction.reactants = read_coefficients(context, reactants, item_where + " reactants");
-      }
-      if (const auto products = item["products"]) {
-        reaction.products = read_coefficients(context, products, item_where + " products");
-      }
-      reaction.law = read_law(context, context.require(item, "law", item_where), item_where);
-      parameters.reactions.push_back(std::move(reaction));
-    }
+    parameters.reactions = read_extraction_reactions(context, list, where);
   }
   try {
     return std::make_unique<MixerSettler>(name, std::move(parameters));

@@ -1,0 +1,216 @@
+// sx_cascade: a solvent-extraction circuit in one unit — extraction, scrub and strip sections of
+// mixer-settler stages (a mixer holdup and two settler layers each), counter- or co-current, the organic
+// passing through the sections in series and, in a closed loop, returning to extraction with make-up and
+// bleed.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hydromet/unitops/mixer_settler.hpp"
+#include "hydromet/unitops/unit_operation.hpp"
+
+namespace hydromet {
+
+/// One section of a cascade (extraction, scrub or strip): its stages share the extraction reactions.
+struct SxSectionParameters {
+  /// An aqueous stream entering the section at stage `stage` (1-based, counted along the aqueous flow).
+  struct AqueousFeed {
+    std::string port;
+    std::size_t stage = 1;
+  };
+  std::string name;    ///< "extraction", "scrub", "strip" (used in messages)
+  std::string prefix;  ///< stage names are prefix + number: E1, E2, ... (unique per cascade)
+  std::size_t stages = 0;
+  std::vector<ExtractionReaction> reactions;
+  std::vector<AqueousFeed> feeds;  ///< at least one
+  std::string aqueous_outlet;      ///< port of the aqueous leaving the section
+};
+
+/// Typed parameters of a cascade. Volumes [m3], temperature [K], flows [m3/s], concentrations [mol/m3].
+struct SxCascadeParameters {
+  enum class Flow { counter_current, co_current };
+  enum class Loop {
+    open,    ///< fresh organic at port `organic_in`, the organic leaving the last section at `organic_out`
+    closed,  ///< the organic leaving the last section returns to the first, with `makeup` in and `bleed` out
+  };
+  std::vector<SxSectionParameters> sections;  ///< in the organic's order (extraction, scrub, strip)
+  Flow flow = Flow::counter_current;
+  Loop loop = Loop::open;
+  double bleed = 0.0;  ///< closed loop: fraction of the returning organic sent to port `bleed`, [0, 1)
+  /// Closed loop without bleed: the loop's organic composition (free extractant equivalents) [mol/m3]; with
+  /// it the extractant inventory is specified and the loop is well posed (see SxCascade).
+  std::vector<std::pair<std::string, double>> loop_organic;
+  /// Closed loop without bleed: the circulating organic flow entering the first section [m3/s] (the pump).
+  double circulating_flow = 0.0;
+  double mixer_volume = 1.0;  ///< per stage
+  /// O/A volume ratio held in the mixer; 0: no slip (the holdup phase ratio follows the flows).
+  double mixer_phase_ratio = 0.0;
+  double settler_aqueous_volume = 0.0;  ///< per stage; 0 with settler_organic_volume = 0: no settler holdup
+  double settler_organic_volume = 0.0;
+  double temperature = 298.15;
+  MixerSettlerParameters::Mode mode = MixerSettlerParameters::Mode::equilibrium;
+  double mass_transfer = 0.0;       ///< k·a [1/s], rate mode
+  double efficiency = 1.0;          ///< Murphree efficiency on the organic, (0, 1]
+  double aqueous_in_organic = 0.0;  ///< fraction of a stage's aqueous outflow leaving with its organic
+  double organic_in_aqueous = 0.0;  ///< fraction of a stage's organic outflow leaving with its aqueous
+  /// Acidity seen by the laws: null, the free H+ concentration of the stage; else a(H+) from speciation.
+  std::shared_ptr<SpeciatedAcidity> acidity;
+  std::vector<std::pair<std::string, double>> initial_aqueous;  ///< holdups at t = 0 [mol/m3]
+  std::vector<std::pair<std::string, double>> initial_organic;  ///< holdups at t = 0 [mol/m3]
+};
+
+/// A cascade of mixer-settler stages. Each stage holds a mixer of volume V_m (both phases, no slip: the
+/// phase ratio of the holdup is that of the flows; extraction happens here, as in MixerSettler: equilibrium
+/// rows on reaction invariants or a k·a rate toward the Murphree target) and, when given, a settler with an
+/// aqueous layer V_sa and an organic layer V_so, each a perfectly mixed holdup without reaction:
+///   dn_m/dt = F_in − n_m q/V_m (+ reaction),  dn_sa/dt = n_m,aq q/V_m − n_sa q_aq/V_sa,  (organic alike),
+///   0 = Q_aq,in − q_aq,  0 = Q_org,in − q_org.
+/// Solids stay in the mixer and leave with the stage's aqueous. Entrainment mixes the settler outflows.
+///
+/// Stages are numbered along the aqueous flow within a section (E1 receives the extraction feed). Counter-
+/// current: the organic enters a section at its last stage and leaves at stage 1; co-current: enters at 1.
+/// The organic passes the sections in their order; a closed loop sends (1 − bleed) of the organic leaving the
+/// last section, plus port `makeup`, to the first section.
+///
+/// A closed loop without bleed (and without organic entrainment) is sealed: it conserves its organic, so the
+/// steady balances fix neither the circulating flow nor the organic moieties. Then `circulating_flow` (the
+/// pump: it replaces the flow row of the first organic stage), `loop_organic` and `mixer_phase_ratio` (fixed
+/// organic volumes) are required; for every organic species k that is not a complex, the moiety
+/// m_k = n_k + Σ_C w_kC n_C (free plus bound in complexes C) has its balance in the first organic stage's
+/// mixer replaced by the inventory constraint Σ_holdups m_k = c_k,loop V_org,loop.
+///
+/// State block: stage after stage, each [mixer aqueous, mixer organic, mixer solids, settler aqueous,
+/// settler organic, q_aq, q_org] (settler parts only with a settler); in equilibrium mode the participant
+/// entries of the mixer are reaction invariants. A sealed loop puts the loop total T_k of each moiety in the
+/// first organic stage's slot of k (row T_k − X_k = 0) and appends one running sum R_k,s per moiety and stage
+/// (algebraic rows R_k,s = R_k,s−1 + m_k,s), so that the mixer moiety there, T_k − R_k,N, costs no dense row.
+class SxCascade final : public UnitOperation {
+ public:
+  SxCascade(std::string name, SxCascadeParameters parameters);
+
+  [[nodiscard]] std::string_view type() const override { return "sx_cascade"; }
+  [[nodiscard]] std::vector<std::string> inlet_ports() const override;
+  [[nodiscard]] std::vector<std::string> outlet_ports() const override;
+  void bind(const ComponentList& components) override;
+  [[nodiscard]] std::size_t state_size() const override;
+  void initial_state(MutableSpan y) const override;
+  [[nodiscard]] std::vector<bool> differential_rows() const override;
+  [[nodiscard]] std::string state_name(std::size_t index) const override;
+  [[nodiscard]] double state_scale(std::size_t index) const override;
+  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const override;
+  void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
+                       std::span<Stream> outlets) const override;
+  void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const override;
+  bool fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const override;
+  [[nodiscard]] Vector element_inventory(ConstSpan y) const override;
+  /// Stage profiles, section streams and McCabe–Thiele data; names in docs/models/solvent_extraction.md.
+  [[nodiscard]] std::vector<UnitOutput> report(double t, ConstSpan y,
+                                               std::span<const Stream> inlets) const override;
+
+  [[nodiscard]] std::size_t stage_count() const { return stages_.size(); }
+  [[nodiscard]] const SxCascadeParameters& parameters() const { return parameters_; }
+
+ private:
+  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+  struct Bound {
+    std::size_t complex = 0;  ///< mixer position of the complex
+    std::size_t metal = 0;    ///< mixer position of the metal
+    /// Mixer position and ν (< 0 consumed, > 0 released) of every participant but the complex.
+    std::vector<std::pair<std::size_t, double>> stoichiometry;
+    std::size_t extractant = 0;
+    bool has_extractant = false;
+    const DistributionLaw* law = nullptr;
+  };
+  struct Stage {
+    std::string name;                     ///< E1, W2, S3, ...
+    std::size_t section = 0;              ///< index into sections
+    std::size_t number = 1;               ///< 1-based within the section, along the aqueous flow
+    std::size_t aqueous_from = none;      ///< stage whose aqueous outlet feeds this one
+    std::size_t organic_from = none;      ///< stage whose organic outlet feeds this one (none: section inlet)
+    std::vector<std::size_t> feed_ports;  ///< inlet ports entering here
+  };
+  struct Section {
+    std::vector<Bound> bound;
+    std::size_t first = 0;          ///< global index of stage 1
+    std::size_t organic_entry = 0;  ///< global stage where the organic enters
+    std::size_t organic_exit = 0;   ///< global stage where the organic leaves
+    std::size_t aqueous_exit = 0;   ///< global stage where the aqueous leaves
+    std::size_t outlet_port = 0;
+  };
+
+  [[nodiscard]] bool equilibrium() const {
+    return parameters_.mode == MixerSettlerParameters::Mode::equilibrium;
+  }
+  [[nodiscard]] bool sealed() const;
+  [[nodiscard]] bool has_settler() const { return parameters_.settler_aqueous_volume > 0.0; }
+  // Layout of one stage block.
+  [[nodiscard]] std::size_t mixer_size() const { return aqueous_ + organic_ + solids_; }
+  [[nodiscard]] std::size_t settler_aqueous_at() const { return mixer_size(); }
+  [[nodiscard]] std::size_t settler_organic_at() const { return mixer_size() + aqueous_; }
+  [[nodiscard]] std::size_t flow_at() const {
+    return mixer_size() + (has_settler() ? aqueous_ + organic_ : 0);
+  }
+  [[nodiscard]] std::size_t stage_size() const { return flow_at() + 2; }
+  [[nodiscard]] std::size_t sums_offset() const { return stages_.size() * stage_size(); }
+
+  /// Mixer phase volumes [m3] and outflow rates per mole held [1/s] at stage flows q_aq, q_org.
+  struct MixerPhases {
+    double aqueous_volume = 0.0, organic_volume = 0.0, aqueous_rate = 0.0, organic_rate = 0.0;
+  };
+  [[nodiscard]] MixerPhases mixer_phases(double q_aq, double q_org) const;
+  /// Mixer moles of stage s into n (invariants undone, the sealed loop's moieties resolved).
+  void mixer_moles(std::size_t s, ConstSpan y, Vector& n) const;
+  /// Moiety of conserved species c in stage s: in the settler's organic layer only, or also in the mixer.
+  [[nodiscard]] double stage_moiety(std::size_t s, std::size_t c, ConstSpan y, bool with_mixer) const;
+  void stage_outlets(std::size_t s, ConstSpan y, Stream& aqueous, Stream& organic) const;
+  /// Steady outlets of a stage whose mixer holds moles n at flows q_aq, q_org (steady-state guess).
+  void guess_outlets(const Vector& n, double q_aq, double q_org, Stream& aqueous, Stream& organic) const;
+  /// Mixer moles of stage s at its own (Murphree) equilibrium with inflow `in` (steady-state guess).
+  [[nodiscard]] Vector stage_equilibrium(std::size_t s, const Stream& in, double q_aq, double q_org) const;
+  /// Every stage's outlets and inflow at state y, and the organic returning in a closed loop.
+  void route(ConstSpan y, std::span<const Stream> inlets) const;
+  /// Law equilibrium organic c_C* [mol/m3] of every reaction of stage s at mixer moles n.
+  [[nodiscard]] Vector equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases) const;
+  /// c_C* [mol/m3] of reaction b at mixer moles n, with H+ as the laws see it [mol/m3].
+  [[nodiscard]] double reaction_equilibrium(const Bound& b, const Vector& n, const MixerPhases& phases,
+                                            double hydrogen) const;
+  /// H+ the laws see [mol/m3]: the free concentration, or 1000 a(H+) from speciation.
+  [[nodiscard]] double acidity(const Vector& n, const MixerPhases& phases) const;
+  [[nodiscard]] std::size_t sum_state(std::size_t c, std::size_t s) const {
+    return sums_offset() + c * stages_.size() + s;
+  }
+  /// Sealed loop: the conserved organic moieties (left null space of the reactions' organic stoichiometry,
+  /// one pivot species each, preferably not a complex) and their inventories.
+  void find_moieties(const std::vector<Vector>& organic_columns, const std::vector<bool>& is_complex);
+  /// Organic volume of the loop, mixers and settlers [m3] (sealed loops, whose mixer ratio is fixed).
+  [[nodiscard]] double loop_organic_volume() const;
+
+  SxCascadeParameters parameters_;
+  std::vector<Stage> stages_;
+  std::vector<Section> sections_;
+  std::vector<std::string> inlet_ports_;
+  std::vector<std::string> outlet_ports_;
+  std::size_t organic_inlet_port_ = none;   ///< organic_in (open) or makeup (closed)
+  std::size_t organic_outlet_port_ = none;  ///< organic_out (open) or bleed (closed with bleed)
+  std::size_t aqueous_ = 0, organic_ = 0, solids_ = 0;
+  std::size_t hydrogen_ = none;               ///< aqueous position of H+
+  Vector initial_aqueous_, initial_organic_;  ///< [mol/m3]
+  // Sealed loop: the first organic stage, the conserved organic species (not complexes), the weight of each
+  // organic species in their moiety, and the specified inventories X_k [mol].
+  std::size_t first_organic_stage_ = 0;
+  std::vector<std::size_t> conserved_;
+  std::vector<Vector> moiety_weights_;
+  std::vector<double> inventory_;
+  // Buffers of route(), reused between evaluations.
+  mutable std::vector<Stream> aqueous_out_, organic_out_, inflow_;
+  mutable Vector moles_, trial_;
+  mutable DistributionState law_state_;
+  mutable Stream returned_;
+};
+
+}  // namespace hydromet

@@ -1,0 +1,1292 @@
+// Solvent-extraction cascade: sections of mixer-settler stages in one unit, with an open or closed organic
+// loop.
+#include "hydromet/unitops/sx_cascade.hpp"
+
+#include <Eigen/LU>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "hydromet/core/error.hpp"
+
+namespace hydromet {
+namespace {
+
+Eigen::Index to_index(std::size_t index) { return static_cast<Eigen::Index>(index); }
+
+/// into += factor × from, flows only (the cascade runs at one temperature).
+void add_scaled(Stream& into, const Stream& from, double factor) {
+  into.aqueous_flow += factor * from.aqueous_flow;
+  into.organic_flow += factor * from.organic_flow;
+  into.aqueous_moles += factor * from.aqueous_moles;
+  into.organic_moles += factor * from.organic_moles;
+  into.solid_moles += factor * from.solid_moles;
+}
+
+void clear(Stream& stream) {
+  stream.aqueous_flow = 0.0;
+  stream.organic_flow = 0.0;
+  stream.aqueous_moles.setZero();
+  stream.organic_moles.setZero();
+  stream.solid_moles.setZero();
+}
+
+std::string number_text(std::size_t value) { return std::to_string(value); }
+
+}  // namespace
+
+SxCascade::SxCascade(std::string name, SxCascadeParameters parameters)
+    : UnitOperation(std::move(name)), parameters_(std::move(parameters)) {
+  const std::string where = "sx_cascade `" + this->name() + "`";
+  const auto& p = parameters_;
+  auto positive = [&](double value, const std::string& what) {
+    if (!(value > 0.0) || !std::isfinite(value)) {
+      throw InputError(where + ": " + what + " must be positive");
+    }
+  };
+  positive(p.mixer_volume, "mixer_volume");
+  positive(p.temperature, "temperature");
+  if (!(p.settler_aqueous_volume >= 0.0 && p.settler_organic_volume >= 0.0) ||
+      (p.settler_aqueous_volume > 0.0) != (p.settler_organic_volume > 0.0)) {
+    throw InputError(where + ": give both settler volumes (aqueous and organic layers) or neither");
+  }
+  if (!(p.mixer_phase_ratio >= 0.0) || !std::isfinite(p.mixer_phase_ratio)) {
+    throw InputError(where + ": mixer_phase_ratio must be >= 0 (0: the ratio of the flows)");
+  }
+  if (!(p.efficiency > 0.0 && p.efficiency <= 1.0)) {
+    throw InputError(where + ": Murphree efficiency must be in (0, 1]");
+  }
+  if (!(p.aqueous_in_organic >= 0.0 && p.aqueous_in_organic < 1.0) ||
+      !(p.organic_in_aqueous >= 0.0 && p.organic_in_aqueous < 1.0)) {
+    throw InputError(where + ": entrainment fractions must be in [0, 1)");
+  }
+  if (p.mode == MixerSettlerParameters::Mode::rate &&
+      !(p.mass_transfer > 0.0 && std::isfinite(p.mass_transfer))) {
+    throw InputError(where + ": rate mode needs a positive mass-transfer coefficient k·a");
+  }
+  if (!(p.bleed >= 0.0 && p.bleed < 1.0)) {
+    throw InputError(where + ": bleed must be a fraction in [0, 1)");
+  }
+  if (p.loop == SxCascadeParameters::Loop::open && (p.bleed > 0.0 || !p.loop_organic.empty())) {
+    throw InputError(where + ": bleed and loop_organic belong to a closed organic loop (loop: closed)");
+  }
+  if (sealed()) {
+    if (!(p.circulating_flow > 0.0) || p.loop_organic.empty() || !(p.mixer_phase_ratio > 0.0)) {
+      throw InputError(
+          where +
+          ": a closed organic loop without bleed (and without organic entrainment) keeps all its organic, so "
+          "its steady state is fixed only by what it holds: give `circulating_flow` (the organic pumped "
+          "round the loop), `loop_organic` (the loop's extractant concentrations, free plus bound) and "
+          "`mixer_phase_ratio` (so that the organic volume is fixed); or give a bleed with make-up");
+    }
+    if (!p.initial_organic.empty()) {
+      throw InputError(where + ": a sealed loop starts full of its `loop_organic`; drop `initial_organic`");
+    }
+  }
+  // Stages, section by section, and the ports.
+  std::set<std::string> ports;
+  auto add_port = [&](std::vector<std::string>& list, const std::string& port) {
+    if (!ports.insert(port).second) {
+      throw InputError(where + ": port `" + port + "` is named twice");
+    }
+    list.push_back(port);
+    return list.size() - 1;
+  };
+  std::set<std::string> prefixes;
+  for (std::size_t k = 0; k < p.sections.size(); ++k) {
+    const auto& section = p.sections[k];
+    if (section.stages == 0) {
+      throw InputError(where + ": section `" + section.name + "` needs at least one stage");
+    }
+    if (!prefixes.insert(section.prefix).second) {
+      throw InputError(where + ": two sections name their stages `" + section.prefix + "`");
+    }
+    if (section.feeds.empty()) {
+      throw InputError(where + ": section `" + section.name + "` needs an aqueous feed");
+    }
+    for (const auto& reaction : section.reactions) {
+      if (!reaction.law) {
+        throw InputError(where + ": reaction of `" + reaction.metal + "` has no distribution law");
+      }
+    }
+    Section built;
+    built.first = stages_.size();
+    for (std::size_t i = 1; i <= section.stages; ++i) {
+      Stage stage;
+      stage.name = section.prefix + number_text(i);
+      stage.section = k;
+      stage.number = i;
+      if (i > 1) {
+        stage.aqueous_from = stages_.size() - 1;
+      }
+      stages_.push_back(stage);
+    }
+    const std::size_t last = built.first + section.stages - 1;
+    const bool counter = p.flow == SxCascadeParameters::Flow::counter_current;
+    built.organic_entry = counter ? last : built.first;
+    built.organic_exit = counter ? built.first : last;
+    built.aqueous_exit = last;
+    for (std::size_t i = built.first; i <= last; ++i) {
+      if (counter && i < last) {
+        stages_[i].organic_from = i + 1;
+      } else if (!counter && i > built.first) {
+        stages_[i].organic_from = i - 1;
+      }
+    }
+    for (const auto& feed : section.feeds) {
+      if (feed.stage < 1 || feed.stage > section.stages) {
+        throw InputError(where + ": feed `" + feed.port + "` enters stage " + number_text(feed.stage) +
+                         " of section `" + section.name + "`, which has " + number_text(section.stages));
+      }
+      stages_[built.first + feed.stage - 1].feed_ports.push_back(add_port(inlet_ports_, feed.port));
+    }
+    built.outlet_port = add_port(outlet_ports_, section.aqueous_outlet);
+    if (k > 0) {
+      stages_[built.organic_entry].organic_from = sections_.back().organic_exit;
+    }
+    sections_.push_back(std::move(built));
+  }
+  if (sections_.empty()) {
+    throw InputError(where + ": needs at least one section");
+  }
+  if (p.loop == SxCascadeParameters::Loop::open) {
+    organic_inlet_port_ = add_port(inlet_ports_, "organic_in");
+    organic_outlet_port_ = add_port(outlet_ports_, "organic_out");
+  } else {
+    stages_[sections_.front().organic_entry].organic_from = sections_.back().organic_exit;
+    if (!sealed()) {
+      organic_inlet_port_ = add_port(inlet_ports_, "makeup");
+    }
+    if (p.bleed > 0.0) {
+      organic_outlet_port_ = add_port(outlet_ports_, "bleed");
+    }
+  }
+  first_organic_stage_ = sections_.front().organic_entry;
+}
+
+bool SxCascade::sealed() const {
+  return parameters_.loop == SxCascadeParameters::Loop::closed && parameters_.bleed == 0.0 &&
+         parameters_.organic_in_aqueous == 0.0;
+}
+
+std::vector<std::string> SxCascade::inlet_ports() const { return inlet_ports_; }
+std::vector<std::string> SxCascade::outlet_ports() const { return outlet_ports_; }
+
+void SxCascade::bind(const ComponentList& components) {
+  components_ = &components;
+  const std::string where = "sx_cascade `" + name() + "`";
+  aqueous_ = components.aqueous_count();
+  organic_ = components.organic_count();
+  solids_ = components.solid_count() * components.size_class_count();
+  hydrogen_ = none;
+  if (const auto h = components.find_aqueous("H+")) {
+    hydrogen_ = *h;
+  }
+  auto position = [&](const std::string& species) -> std::size_t {
+    if (const auto a = components.find_aqueous(species)) {
+      return *a;
+    }
+    if (const auto o = components.find_organic(species)) {
+      return aqueous_ + *o;
+    }
+    throw InputError(where + ": species `" + species + "` is neither an aqueous nor an organic species");
+  };
+  auto element_column = [&](std::size_t at) -> Vector {
+    return at < aqueous_ ? Vector(components.aqueous_elements().col(to_index(at)))
+                         : Vector(components.organic_elements().col(to_index(at - aqueous_)));
+  };
+  // Organic stoichiometry of every reaction of every section (complex +1, organic reactants −n, organic
+  // products +z): the sealed loop's conserved moieties are its left null space.
+  std::vector<Vector> organic_columns;
+  std::vector<bool> is_complex(organic_, false);
+  for (std::size_t k = 0; k < sections_.size(); ++k) {
+    auto& section = sections_[k];
+    section.bound.clear();
+    const std::string section_where = where + " section `" + parameters_.sections[k].name + "`";
+    for (const auto& reaction : parameters_.sections[k].reactions) {
+      Bound b;
+      b.metal = components.aqueous_index(reaction.metal, section_where);
+      b.complex = aqueous_ + components.organic_index(reaction.complex, section_where);
+      b.law = reaction.law.get();
+      b.stoichiometry.emplace_back(b.metal, -1.0);
+      for (const auto& [species, coefficient] : reaction.reactants) {
+        const std::size_t at = position(species);
+        b.stoichiometry.emplace_back(at, -coefficient);
+        if (at >= aqueous_ && !b.has_extractant) {
+          b.extractant = at;
+          b.has_extractant = true;
+        }
+      }
+      for (const auto& [species, coefficient] : reaction.products) {
+        b.stoichiometry.emplace_back(position(species), coefficient);
+      }
+      Vector balance = element_column(b.complex);
+      for (const auto& [at, nu] : b.stoichiometry) {
+        balance += nu * element_column(at);
+      }
+      for (Eigen::Index e = 0; e < balance.size(); ++e) {
+        if (std::abs(balance[e]) > 1e-9) {
+          throw InputError(section_where + ": extraction of `" + reaction.metal + "` into `" +
+                           reaction.complex + "` does not balance " +
+                           components.elements()[static_cast<std::size_t>(e)]);
+        }
+      }
+      Vector column = Vector::Zero(to_index(organic_));
+      column[to_index(b.complex - aqueous_)] = 1.0;
+      for (const auto& [at, nu] : b.stoichiometry) {
+        if (at >= aqueous_) {
+          column[to_index(at - aqueous_)] += nu;
+        }
+      }
+      is_complex[b.complex - aqueous_] = true;
+      organic_columns.push_back(std::move(column));
+      section.bound.push_back(std::move(b));
+    }
+    for (std::size_t j = 0; j < section.bound.size(); ++j) {
+      for (std::size_t i = 0; i < section.bound.size(); ++i) {
+        const bool clash =
+            (i != j && section.bound[i].complex == section.bound[j].complex) ||
+            std::any_of(section.bound[i].stoichiometry.begin(), section.bound[i].stoichiometry.end(),
+                        [&](const auto& entry) { return entry.first == section.bound[j].complex; });
+        if (clash) {
+          throw InputError(section_where + ": complex `" +
+                           components.organic(section.bound[j].complex - aqueous_).name +
+                           "` takes part in more than one extraction reaction");
+        }
+      }
+    }
+  }
+  if (parameters_.acidity) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < aqueous_; ++i) {
+      names.push_back(components.aqueous(i).name);
+    }
+    parameters_.acidity->bind(names);
+  }
+  initial_aqueous_ = Vector::Zero(to_index(aqueous_));
+  for (const auto& [species, c] : parameters_.initial_aqueous) {
+    initial_aqueous_[to_index(components.aqueous_index(species, where))] += c;
+  }
+  initial_organic_ = Vector::Zero(to_index(organic_));
+  for (const auto& [species, c] : sealed() ? parameters_.loop_organic : parameters_.initial_organic) {
+    initial_organic_[to_index(components.organic_index(species, where))] += c;
+  }
+  conserved_.clear();
+  moiety_weights_.clear();
+  inventory_.clear();
+  if (sealed()) {
+    find_moieties(organic_columns, is_complex);
+  }
+  const Stream zero = Stream::empty(components);
+  aqueous_out_.assign(stages_.size(), zero);
+  organic_out_.assign(stages_.size(), zero);
+  inflow_.assign(stages_.size(), zero);
+  returned_ = zero;
+  moles_ = Vector::Zero(to_index(mixer_size()));
+}
+
+void SxCascade::find_moieties(const std::vector<Vector>& organic_columns,
+                              const std::vector<bool>& is_complex) {
+  // Basis of {w : w·ν_j = 0 for every reaction j}, brought to reduced row echelon form with the species that
+  // are not complexes first, so that each moiety has its own pivot species k with w_k = 1 and weight 0 on
+  // the other pivots (the pivots' slots then hold the loop totals).
+  const auto o = to_index(organic_);
+  Matrix stoichiometry(o, static_cast<Eigen::Index>(organic_columns.size()));
+  for (std::size_t j = 0; j < organic_columns.size(); ++j) {
+    stoichiometry.col(to_index(j)) = organic_columns[j];
+  }
+  Matrix basis;
+  if (organic_columns.empty()) {
+    basis = Matrix::Identity(o, o);
+  } else {
+    Eigen::FullPivLU<Matrix> lu(stoichiometry.transpose());
+    basis = lu.kernel().transpose();  // rows: moieties
+    if (lu.rank() == o) {
+      basis.resize(0, o);
+    }
+  }
+  std::vector<std::size_t> order;
+  for (std::size_t pass = 0; pass < 2; ++pass) {
+    for (std::size_t k = 0; k < organic_; ++k) {
+      if (is_complex[k] == (pass == 1)) {
+        order.push_back(k);
+      }
+    }
+  }
+  Eigen::Index row = 0;
+  for (const std::size_t k : order) {
+    if (row == basis.rows()) {
+      break;
+    }
+    Eigen::Index best = row;
+    for (Eigen::Index r = row; r < basis.rows(); ++r) {
+      if (std::abs(basis(r, to_index(k))) > std::abs(basis(best, to_index(k)))) {
+        best = r;
+      }
+    }
+    if (std::abs(basis(best, to_index(k))) < 1e-10) {
+      continue;
+    }
+    basis.row(row).swap(basis.row(best));
+    basis.row(row) /= basis(row, to_index(k));
+    for (Eigen::Index r = 0; r < basis.rows(); ++r) {
+      if (r != row) {
+        basis.row(r) -= basis(r, to_index(k)) * basis.row(row);
+      }
+    }
+    conserved_.push_back(k);
+    ++row;
+  }
+  const double volume = loop_organic_volume();
+  for (std::size_t c = 0; c < conserved_.size(); ++c) {
+    Vector w = basis.row(to_index(c)).transpose();
+    w = w.unaryExpr([](double v) { return std::abs(v) < 1e-12 ? 0.0 : v; });
+    inventory_.push_back(w.dot(initial_organic_) * volume);
+    moiety_weights_.push_back(std::move(w));
+  }
+}
+
+double SxCascade::loop_organic_volume() const {
+  const double r = parameters_.mixer_phase_ratio;
+  return static_cast<double>(stages_.size()) *
+         (parameters_.mixer_volume * r / (1.0 + r) + parameters_.settler_organic_volume);
+}
+
+std::size_t SxCascade::state_size() const {
+  return stages_.size() * stage_size() + conserved_.size() * stages_.size();
+}
+
+SxCascade::MixerPhases SxCascade::mixer_phases(double q_aq, double q_org) const {
+  MixerPhases m;
+  const double v = parameters_.mixer_volume;
+  if (parameters_.mixer_phase_ratio > 0.0) {
+    const double r = parameters_.mixer_phase_ratio;
+    m.aqueous_volume = v / (1.0 + r);
+    m.organic_volume = v * r / (1.0 + r);
+    m.aqueous_rate = q_aq / m.aqueous_volume;
+    m.organic_rate = q_org / m.organic_volume;
+  } else {
+    // A phase that (nearly) does not flow keeps a share ε of the mixer, so that the equilibrium of the other
+    // phase flowing alone stays defined and continuous (its metal sits in a small volume of this phase);
+    // flows above ε q are not affected.
+    constexpr double share = 1e-6;
+    const double q = q_aq + q_org;
+    const double held_aqueous = std::max(q_aq, share * q);
+    const double held_organic = std::max(q_org, share * q);
+    m.aqueous_volume = q > 0.0 ? v * held_aqueous / (held_aqueous + held_organic) : v;
+    m.organic_volume = v - m.aqueous_volume;
+    m.aqueous_rate = q / v;
+    m.organic_rate = q / v;
+  }
+  return m;
+}
+
+double SxCascade::stage_moiety(std::size_t s, std::size_t c, ConstSpan y, bool with_mixer) const {
+  const std::size_t base = s * stage_size();
+  const Vector& w = moiety_weights_[c];
+  double total = 0.0;
+  if (has_settler()) {
+    for (std::size_t i = 0; i < organic_; ++i) {
+      total += w[to_index(i)] * y[base + settler_organic_at() + i];
+    }
+  }
+  if (with_mixer) {
+    mixer_moles(s, y, moles_);
+    for (std::size_t i = 0; i < organic_; ++i) {
+      total += w[to_index(i)] * moles_[to_index(aqueous_ + i)];
+    }
+  }
+  return total;
+}
+
+void SxCascade::mixer_moles(std::size_t s, ConstSpan y, Vector& n) const {
+  const std::size_t base = s * stage_size();
+  for (std::size_t i = 0; i < mixer_size(); ++i) {
+    n[to_index(i)] = y[base + i];
+  }
+  const bool resolve = !conserved_.empty() && s == first_organic_stage_;
+  if (resolve) {
+    for (const std::size_t k : conserved_) {
+      n[to_index(aqueous_ + k)] = 0.0;  // the slot holds the loop total T_k; resolved below
+    }
+  }
+  if (equilibrium()) {
+    for (const auto& b : sections_[stages_[s].section].bound) {
+      for (const auto& [at, nu] : b.stoichiometry) {
+        n[to_index(at)] += nu * y[base + b.complex];
+      }
+    }
+  }
+  if (resolve) {
+    // Mixer moiety = T_k − (every other holdup's moiety); free k = moiety − bound k.
+    for (std::size_t c = 0; c < conserved_.size(); ++c) {
+      const std::size_t k = conserved_[c];
+      double bound = 0.0;
+      for (std::size_t i = 0; i < organic_; ++i) {
+        if (i != k) {
+          bound += moiety_weights_[c][to_index(i)] * n[to_index(aqueous_ + i)];
+        }
+      }
+      const double others = y[sum_state(c, stages_.size() - 1)];
+      n[to_index(aqueous_ + k)] = y[base + aqueous_ + k] - others - bound;
+    }
+  }
+}
+
+void SxCascade::initial_state(MutableSpan y) const {
+  std::fill(y.begin(), y.end(), 0.0);
+  // Holdups start at the phase ratio of the mixer (1 when it follows the flows, which are still zero).
+  const double r = parameters_.mixer_phase_ratio > 0.0 ? parameters_.mixer_phase_ratio : 1.0;
+  const double v_aq = parameters_.mixer_volume / (1.0 + r);
+  const double v_org = parameters_.mixer_volume * r / (1.0 + r);
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    const std::size_t base = s * stage_size();
+    for (std::size_t i = 0; i < aqueous_; ++i) {
+      y[base + i] = initial_aqueous_[to_index(i)] * v_aq;
+      if (has_settler()) {
+        y[base + settler_aqueous_at() + i] =
+            initial_aqueous_[to_index(i)] * parameters_.settler_aqueous_volume;
+      }
+    }
+    for (std::size_t i = 0; i < organic_; ++i) {
+      y[base + aqueous_ + i] = initial_organic_[to_index(i)] * v_org;
+      if (has_settler()) {
+        y[base + settler_organic_at() + i] =
+            initial_organic_[to_index(i)] * parameters_.settler_organic_volume;
+      }
+    }
+  }
+  // Complexes start at zero, so invariants equal the moles. Sealed loop: totals and running sums.
+  for (std::size_t c = 0; c < conserved_.size(); ++c) {
+    double running = 0.0;
+    for (std::size_t s = 0; s < stages_.size(); ++s) {
+      running += stage_moiety(s, c, y, s != first_organic_stage_);
+      y[sum_state(c, s)] = running;
+    }
+    y[first_organic_stage_ * stage_size() + aqueous_ + conserved_[c]] = inventory_[c];
+  }
+}
+
+std::vector<bool> SxCascade::differential_rows() const {
+  std::vector<bool> rows(state_size(), true);
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    const std::size_t base = s * stage_size();
+    rows[base + flow_at()] = false;
+    rows[base + flow_at() + 1] = false;
+    if (equilibrium()) {
+      for (const auto& b : sections_[stages_[s].section].bound) {
+        rows[base + b.complex] = false;
+      }
+    }
+  }
+  for (std::size_t c = 0; c < conserved_.size(); ++c) {
+    rows[first_organic_stage_ * stage_size() + aqueous_ + conserved_[c]] = false;
+  }
+  for (std::size_t i = sums_offset(); i < state_size(); ++i) {
+    rows[i] = false;
+  }
+  return rows;
+}
+
+std::string SxCascade::state_name(std::size_t index) const {
+  if (index >= sums_offset()) {
+    const std::size_t c = (index - sums_offset()) / stages_.size();
+    const std::size_t s = (index - sums_offset()) % stages_.size();
+    return "running_sum[" + components_->organic(conserved_[c]).name + "," + stages_[s].name + "]";
+  }
+  const std::size_t s = index / stage_size();
+  const std::size_t i = index % stage_size();
+  std::string text = stages_[s].name + ".";
+  if (i < aqueous_) {
+    text += "n[" + components_->aqueous(i).name + "]";
+  } else if (i < aqueous_ + organic_) {
+    text += "n_org[" + components_->organic(i - aqueous_).name + "]";
+  } else if (i < mixer_size()) {
+    text += "n_solid[" + number_text(i - aqueous_ - organic_) + "]";
+  } else if (i < flow_at() && i < settler_organic_at()) {
+    text += "settler.n[" + components_->aqueous(i - settler_aqueous_at()).name + "]";
+  } else if (i < flow_at()) {
+    text += "settler.n_org[" + components_->organic(i - settler_organic_at()).name + "]";
+  } else {
+    text += i == flow_at() ? "q_aq" : "q_org";
+  }
+  if (i < mixer_size() && equilibrium()) {
+    for (const auto& b : sections_[stages_[s].section].bound) {
+      for (const auto& entry : b.stoichiometry) {
+        if (entry.first == i) {
+          text[stages_[s].name.size() + 1] = 'x';  // reaction invariant x[...] instead of n[...]
+        }
+      }
+    }
+  }
+  if (s == first_organic_stage_ && i >= aqueous_ && i < aqueous_ + organic_ &&
+      std::find(conserved_.begin(), conserved_.end(), i - aqueous_) != conserved_.end()) {
+    text = "loop_total[" + components_->organic(i - aqueous_).name + "]";
+  }
+  return text;
+}
+
+double SxCascade::state_scale(std::size_t index) const {
+  constexpr double typical_concentration = 1.0;      // [mol/m3]
+  constexpr double typical_residence_time = 3600.0;  // [s]
+  const double volume = parameters_.mixer_volume + parameters_.settler_aqueous_volume;
+  if (index >= sums_offset()) {
+    return typical_concentration * volume * static_cast<double>(stages_.size());
+  }
+  const std::size_t i = index % stage_size();
+  if (i >= flow_at()) {
+    return parameters_.mixer_volume / typical_residence_time;
+  }
+  return typical_concentration * volume;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> SxCascade::state_pattern() const {
+  std::vector<std::pair<std::size_t, std::size_t>> entries;
+  const std::size_t m = stage_size();
+  auto block = [&](std::size_t row_stage, std::size_t column_stage) {
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = 0; j < m; ++j) {
+        entries.emplace_back(row_stage * m + i, column_stage * m + j);
+      }
+    }
+  };
+  const std::size_t last = stages_.size() - 1;
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    block(s, s);
+    for (const std::size_t from : {stages_[s].aqueous_from, stages_[s].organic_from}) {
+      if (from != none) {
+        block(s, from);
+      }
+    }
+    // A sealed loop's first organic stage resolves its moieties with the last running sums.
+    if (!conserved_.empty()) {
+      const bool reads_first = s == first_organic_stage_ || stages_[s].aqueous_from == first_organic_stage_ ||
+                               stages_[s].organic_from == first_organic_stage_;
+      for (std::size_t c = 0; c < conserved_.size(); ++c) {
+        if (reads_first) {
+          for (std::size_t i = 0; i < m; ++i) {
+            entries.emplace_back(s * m + i, sum_state(c, last));
+          }
+        }
+        const std::size_t row = sum_state(c, s);
+        entries.emplace_back(row, row);
+        if (s > 0) {
+          entries.emplace_back(row, sum_state(c, s - 1));
+        }
+        for (std::size_t j = 0; j < m; ++j) {
+          entries.emplace_back(row, s * m + j);
+        }
+        if (s == first_organic_stage_) {
+          entries.emplace_back(row, sum_state(c, last));
+        }
+      }
+    }
+  }
+  return entries;
+}
+
+Vector SxCascade::equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases) const {
+  const auto& bound = sections_[stages_[s].section].bound;
+  Vector result(to_index(bound.size()));
+  const double hydrogen = acidity(n, phases);
+  for (std::size_t j = 0; j < bound.size(); ++j) {
+    result[to_index(j)] = reaction_equilibrium(bound[j], n, phases, hydrogen);
+  }
+  return result;
+}
+
+double SxCascade::reaction_equilibrium(const Bound& b, const Vector& n, const MixerPhases& phases,
+                                       double hydrogen) const {
+  auto concentration = [&](std::size_t at) {
+    if (at < aqueous_) {
+      return phases.aqueous_volume > 0.0 ? n[to_index(at)] / phases.aqueous_volume : 0.0;
+    }
+    return phases.organic_volume > 0.0 ? n[to_index(at)] / phases.organic_volume : 0.0;
+  };
+  DistributionState& state = law_state_;
+  state.temperature = parameters_.temperature;
+  state.hydrogen = hydrogen;
+  state.metal = concentration(b.metal);
+  state.extractant = b.has_extractant ? concentration(b.extractant) : 0.0;
+  state.participants.clear();
+  for (const auto& [at, nu] : b.stoichiometry) {
+    if (at != b.metal) {
+      state.participants.push_back({at == hydrogen_ ? hydrogen : concentration(at), -nu});
+    }
+  }
+  return b.law->equilibrium_organic(state);
+}
+
+double SxCascade::acidity(const Vector& n, const MixerPhases& phases) const {
+  if (!(phases.aqueous_volume > 0.0)) {
+    return 0.0;
+  }
+  if (parameters_.acidity) {
+    return parameters_.acidity->hydrogen(n.head(to_index(aqueous_)) / phases.aqueous_volume,
+                                         parameters_.temperature);
+  }
+  return hydrogen_ != none ? n[to_index(hydrogen_)] / phases.aqueous_volume : 0.0;
+}
+
+void SxCascade::stage_outlets(std::size_t s, ConstSpan y, Stream& aqueous, Stream& organic) const {
+  const std::size_t base = s * stage_size();
+  const double q_aq = y[base + flow_at()];
+  const double q_org = y[base + flow_at() + 1];
+  const MixerPhases phases = mixer_phases(q_aq, q_org);
+  mixer_moles(s, y, moles_);
+  const double ea = parameters_.aqueous_in_organic;
+  const double eo = parameters_.organic_in_aqueous;
+  // Phase outflows of the settler layers (or of the mixer without a settler), then entrainment.
+  const double aqueous_rate = has_settler() ? q_aq / parameters_.settler_aqueous_volume : phases.aqueous_rate;
+  const double organic_rate =
+      has_settler() ? q_org / parameters_.settler_organic_volume : phases.organic_rate;
+  for (std::size_t i = 0; i < aqueous_; ++i) {
+    const double held = has_settler() ? y[base + settler_aqueous_at() + i] : moles_[to_index(i)];
+    aqueous.aqueous_moles[to_index(i)] = (1.0 - ea) * held * aqueous_rate;
+    organic.aqueous_moles[to_index(i)] = ea * held * aqueous_rate;
+  }
+  for (std::size_t i = 0; i < organic_; ++i) {
+    const double held = has_settler() ? y[base + settler_organic_at() + i] : moles_[to_index(aqueous_ + i)];
+    aqueous.organic_moles[to_index(i)] = eo * held * organic_rate;
+    organic.organic_moles[to_index(i)] = (1.0 - eo) * held * organic_rate;
+  }
+  aqueous.aqueous_flow = (1.0 - ea) * q_aq;
+  organic.aqueous_flow = ea * q_aq;
+  aqueous.organic_flow = eo * q_org;
+  organic.organic_flow = (1.0 - eo) * q_org;
+  // Solids stay in the mixer and leave with the aqueous.
+  const Eigen::Index classes = aqueous.solid_moles.cols();
+  for (std::size_t i = 0; i < solids_; ++i) {
+    const auto row = to_index(i) / classes;
+    const auto column = to_index(i) % classes;
+    aqueous.solid_moles(row, column) = moles_[to_index(aqueous_ + organic_ + i)] * phases.aqueous_rate;
+    organic.solid_moles(row, column) = 0.0;
+  }
+  aqueous.temperature = organic.temperature = parameters_.temperature;
+}
+
+void SxCascade::route(ConstSpan y, std::span<const Stream> inlets) const {
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    stage_outlets(s, y, aqueous_out_[s], organic_out_[s]);
+  }
+  const bool closed = parameters_.loop == SxCascadeParameters::Loop::closed;
+  returned_ = organic_out_[sections_.back().organic_exit];
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    Stream& in = inflow_[s];
+    clear(in);
+    in.temperature = parameters_.temperature;
+    if (stages_[s].aqueous_from != none) {
+      add_scaled(in, aqueous_out_[stages_[s].aqueous_from], 1.0);
+    }
+    if (s == first_organic_stage_) {
+      if (closed) {
+        add_scaled(in, returned_, 1.0 - parameters_.bleed);
+      }
+      if (organic_inlet_port_ != none) {
+        add_scaled(in, inlets[organic_inlet_port_], 1.0);
+      }
+    } else if (stages_[s].organic_from != none) {
+      add_scaled(in, organic_out_[stages_[s].organic_from], 1.0);
+    }
+    for (const std::size_t port : stages_[s].feed_ports) {
+      add_scaled(in, inlets[port], 1.0);
+    }
+  }
+}
+
+void SxCascade::compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
+                                std::span<Stream> outlets) const {
+  (void)t;
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    stage_outlets(s, y, aqueous_out_[s], organic_out_[s]);
+  }
+  for (const auto& section : sections_) {
+    outlets[section.outlet_port] = aqueous_out_[section.aqueous_exit];
+  }
+  if (organic_outlet_port_ != none) {
+    Stream& out = outlets[organic_outlet_port_];
+    out = organic_out_[sections_.back().organic_exit];
+    if (parameters_.loop == SxCascadeParameters::Loop::closed) {
+      out.scale(parameters_.bleed);
+    }
+  }
+  (void)inlets;
+}
+
+void SxCascade::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
+  (void)t;
+  route(y, inlets);
+  const double efficiency = parameters_.efficiency;
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    const std::size_t base = s * stage_size();
+    const Stream& in = inflow_[s];
+    const double q_aq = y[base + flow_at()];
+    const double q_org = y[base + flow_at() + 1];
+    const MixerPhases phases = mixer_phases(q_aq, q_org);
+    mixer_moles(s, y, moles_);
+    const Vector& n = moles_;
+    const MutableSpan g = f.subspan(base, stage_size());
+    for (std::size_t i = 0; i < aqueous_; ++i) {
+      g[i] = in.aqueous_moles[to_index(i)] - n[to_index(i)] * phases.aqueous_rate;
+    }
+    for (std::size_t i = 0; i < organic_; ++i) {
+      g[aqueous_ + i] = in.organic_moles[to_index(i)] - n[to_index(aqueous_ + i)] * phases.organic_rate;
+    }
+    const Eigen::Index classes = in.solid_moles.cols();
+    for (std::size_t i = 0; i < solids_; ++i) {
+      g[aqueous_ + organic_ + i] = in.solid_moles(to_index(i) / classes, to_index(i) % classes) -
+                                   n[to_index(aqueous_ + organic_ + i)] * phases.aqueous_rate;
+    }
+    if (has_settler()) {
+      const double out_aq = q_aq / parameters_.settler_aqueous_volume;
+      const double out_org = q_org / parameters_.settler_organic_volume;
+      for (std::size_t i = 0; i < aqueous_; ++i) {
+        g[settler_aqueous_at() + i] =
+            n[to_index(i)] * phases.aqueous_rate - y[base + settler_aqueous_at() + i] * out_aq;
+      }
+      for (std::size_t i = 0; i < organic_; ++i) {
+        g[settler_organic_at() + i] =
+            n[to_index(aqueous_ + i)] * phases.organic_rate - y[base + settler_organic_at() + i] * out_org;
+      }
+    }
+    g[flow_at()] = in.aqueous_flow - q_aq;
+    g[flow_at() + 1] =
+        (!conserved_.empty() && s == first_organic_stage_ ? parameters_.circulating_flow : in.organic_flow) -
+        q_org;
+    const auto& bound = sections_[stages_[s].section].bound;
+    if (!bound.empty()) {
+      const Vector equilibrium_values = equilibrium_organic(s, n, phases);
+      for (std::size_t j = 0; j < bound.size(); ++j) {
+        const auto& b = bound[j];
+        const double complex_in = in.organic_moles[to_index(b.complex - aqueous_)];
+        const double c_in = in.organic_flow > 0.0 ? complex_in / in.organic_flow : 0.0;
+        const double target = c_in + efficiency * (equilibrium_values[to_index(j)] - c_in);
+        const double gap = phases.organic_volume * target - n[to_index(b.complex)];  // [mol]
+        if (equilibrium()) {
+          for (const auto& [at, nu] : b.stoichiometry) {
+            g[at] -= nu * g[b.complex];
+          }
+          g[b.complex] = gap;
+        } else {
+          const double rate = parameters_.mass_transfer * gap;
+          g[b.complex] += rate;
+          for (const auto& [at, nu] : b.stoichiometry) {
+            g[at] += nu * rate;
+          }
+        }
+      }
+    }
+  }
+  // Sealed loop: inventory constraints and running sums.
+  for (std::size_t c = 0; c < conserved_.size(); ++c) {
+    const std::size_t slot = first_organic_stage_ * stage_size() + aqueous_ + conserved_[c];
+    f[slot] = y[slot] - inventory_[c];
+    for (std::size_t s = 0; s < stages_.size(); ++s) {
+      const double previous = s > 0 ? y[sum_state(c, s - 1)] : 0.0;
+      f[sum_state(c, s)] = previous + stage_moiety(s, c, y, s != first_organic_stage_) - y[sum_state(c, s)];
+    }
+  }
+}
+
+bool SxCascade::fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const {
+  (void)t;
+  // Flows first: counter-current sweeps converge in a few passes without entrainment; the closed loop's
+  // circulation is solved from its affine dependence on the flow entering the first section.
+  std::vector<double> q_aq(stages_.size(), 0.0);
+  std::vector<double> q_org(stages_.size(), 0.0);
+  const double ea = parameters_.aqueous_in_organic;
+  const double eo = parameters_.organic_in_aqueous;
+  const double makeup = organic_inlet_port_ != none ? inlets[organic_inlet_port_].organic_flow : 0.0;
+  const double makeup_aq = organic_inlet_port_ != none ? inlets[organic_inlet_port_].aqueous_flow : 0.0;
+  const bool closed = parameters_.loop == SxCascadeParameters::Loop::closed;
+  const bool pumped = !conserved_.empty();
+  // A closed loop's circulation, estimated as the make-up over the fraction lost per round (bleed and the
+  // organic entrained at each stage); Newton corrects it, the flow rows being linear.
+  double circulation = parameters_.circulating_flow;
+  if (closed && !pumped) {
+    const double kept = (1.0 - parameters_.bleed) * std::pow(1.0 - eo, static_cast<double>(stages_.size()));
+    circulation = makeup / (1.0 - kept);
+  }
+  for (int pass = 0; pass < 200; ++pass) {
+    double change = 0.0;
+    double scale = 1e-300;
+    for (int direction = 0; direction < 2; ++direction) {
+      for (std::size_t step = 0; step < stages_.size(); ++step) {
+        const std::size_t s = direction == 0 ? step : stages_.size() - 1 - step;
+        double aq = 0.0;
+        double org = 0.0;
+        if (const auto from = stages_[s].aqueous_from; from != none) {
+          aq += (1.0 - ea) * q_aq[from];
+          org += eo * q_org[from];
+        }
+        if (s == first_organic_stage_) {
+          const std::size_t from = sections_.back().organic_exit;
+          const double keep = closed ? 1.0 - parameters_.bleed : 0.0;
+          aq += keep * ea * q_aq[from] + makeup_aq;
+          org = closed ? circulation : makeup;
+        } else if (const auto from = stages_[s].organic_from; from != none) {
+          aq += ea * q_aq[from];
+          org += (1.0 - eo) * q_org[from];
+        }
+        for (const std::size_t port : stages_[s].feed_ports) {
+          aq += inlets[port].aqueous_flow;
+          org += inlets[port].organic_flow;
+        }
+        change = std::max({change, std::abs(aq - q_aq[s]), std::abs(org - q_org[s])});
+        scale = std::max({scale, aq, org});
+        q_aq[s] = aq;
+        q_org[s] = org;
+      }
+    }
+    if (change <= 1e-13 * scale) {
+      break;
+    }
+  }
+  if (!(*std::max_element(q_aq.begin(), q_aq.end()) > 0.0)) {
+    return false;
+  }
+  // Then species: Gauss–Seidel sweeps, alternately along the aqueous and against it, each stage brought to
+  // its own Murphree equilibrium with what flows in (one bisection per reaction on its extent). The organic
+  // starts everywhere at the composition that feeds the loop, so a closed loop's extractant is right at once.
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    y[s * stage_size() + flow_at()] = q_aq[s];
+    y[s * stage_size() + flow_at() + 1] = q_org[s];
+  }
+  Vector seed = Vector::Zero(to_index(organic_));
+  if (pumped) {
+    seed = initial_organic_;
+  } else if (organic_inlet_port_ != none && inlets[organic_inlet_port_].organic_flow > 0.0) {
+    seed = inlets[organic_inlet_port_].organic_moles / inlets[organic_inlet_port_].organic_flow;
+  }
+  std::vector<Vector> held(stages_.size(), Vector::Zero(to_index(mixer_size())));
+  std::vector<Stream> aqueous_out(stages_.size(), Stream::empty(*components_));
+  std::vector<Stream> organic_out(stages_.size(), Stream::empty(*components_));
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    const MixerPhases phases = mixer_phases(q_aq[s], q_org[s]);
+    held[s].segment(to_index(aqueous_), to_index(organic_)) = seed * phases.organic_volume;
+    guess_outlets(held[s], q_aq[s], q_org[s], aqueous_out[s], organic_out[s]);
+  }
+  Stream in = Stream::empty(*components_);
+  for (int pass = 0; pass < 12; ++pass) {
+    double change = 0.0;
+    double scale = 1e-300;
+    for (std::size_t step = 0; step < stages_.size(); ++step) {
+      const std::size_t s = pass % 2 == 0 ? step : stages_.size() - 1 - step;
+      clear(in);
+      if (stages_[s].aqueous_from != none) {
+        add_scaled(in, aqueous_out[stages_[s].aqueous_from], 1.0);
+      }
+      if (s == first_organic_stage_) {
+        if (closed) {
+          add_scaled(in, organic_out[sections_.back().organic_exit], 1.0 - parameters_.bleed);
+        }
+        if (organic_inlet_port_ != none) {
+          add_scaled(in, inlets[organic_inlet_port_], 1.0);
+        }
+      } else if (stages_[s].organic_from != none) {
+        add_scaled(in, organic_out[stages_[s].organic_from], 1.0);
+      }
+      for (const std::size_t port : stages_[s].feed_ports) {
+        add_scaled(in, inlets[port], 1.0);
+      }
+      const Vector before = held[s];
+      held[s] = stage_equilibrium(s, in, q_aq[s], q_org[s]);
+      change = std::max(change, (held[s] - before).cwiseAbs().maxCoeff());
+      scale = std::max(scale, held[s].cwiseAbs().maxCoeff());
+      guess_outlets(held[s], q_aq[s], q_org[s], aqueous_out[s], organic_out[s]);
+    }
+    if (change <= 1e-10 * scale) {
+      break;
+    }
+  }
+  // Write the holdups: settler layers at the mixer's concentrations, mixer slots as invariants.
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    const std::size_t base = s * stage_size();
+    const MixerPhases phases = mixer_phases(q_aq[s], q_org[s]);
+    Vector slots = held[s];
+    if (equilibrium()) {
+      for (const auto& b : sections_[stages_[s].section].bound) {
+        for (const auto& [at, nu] : b.stoichiometry) {
+          slots[to_index(at)] -= nu * held[s][to_index(b.complex)];
+        }
+      }
+    }
+    for (std::size_t i = 0; i < mixer_size(); ++i) {
+      y[base + i] = slots[to_index(i)];
+    }
+    if (has_settler()) {
+      for (std::size_t i = 0; i < aqueous_; ++i) {
+        y[base + settler_aqueous_at() + i] =
+            phases.aqueous_volume > 0.0
+                ? held[s][to_index(i)] / phases.aqueous_volume * parameters_.settler_aqueous_volume
+                : 0.0;
+      }
+      for (std::size_t i = 0; i < organic_; ++i) {
+        y[base + settler_organic_at() + i] =
+            phases.organic_volume > 0.0
+                ? held[s][to_index(aqueous_ + i)] / phases.organic_volume * parameters_.settler_organic_volume
+                : 0.0;
+      }
+    }
+  }
+  // Sealed loop: the running sums of this guess, and the loop totals at their specified values.
+  for (std::size_t c = 0; c < conserved_.size(); ++c) {
+    double running = 0.0;
+    for (std::size_t s = 0; s < stages_.size(); ++s) {
+      running += stage_moiety(s, c, ConstSpan(y.data(), y.size()), false);
+      if (s != first_organic_stage_) {
+        for (std::size_t i = 0; i < organic_; ++i) {
+          running += moiety_weights_[c][to_index(i)] * held[s][to_index(aqueous_ + i)];
+        }
+      }
+      y[sum_state(c, s)] = running;
+    }
+    y[first_organic_stage_ * stage_size() + aqueous_ + conserved_[c]] = inventory_[c];
+  }
+  return true;
+}
+
+void SxCascade::guess_outlets(const Vector& n, double q_aq, double q_org, Stream& aqueous,
+                              Stream& organic) const {
+  // A stage at steady state: its settler layers pass on what leaves the mixer.
+  const MixerPhases phases = mixer_phases(q_aq, q_org);
+  const double ea = parameters_.aqueous_in_organic;
+  const double eo = parameters_.organic_in_aqueous;
+  clear(aqueous);
+  clear(organic);
+  for (std::size_t i = 0; i < aqueous_; ++i) {
+    const double flow = n[to_index(i)] * phases.aqueous_rate;
+    aqueous.aqueous_moles[to_index(i)] = (1.0 - ea) * flow;
+    organic.aqueous_moles[to_index(i)] = ea * flow;
+  }
+  for (std::size_t i = 0; i < organic_; ++i) {
+    const double flow = n[to_index(aqueous_ + i)] * phases.organic_rate;
+    aqueous.organic_moles[to_index(i)] = eo * flow;
+    organic.organic_moles[to_index(i)] = (1.0 - eo) * flow;
+  }
+  const Eigen::Index classes = aqueous.solid_moles.cols();
+  for (std::size_t i = 0; i < solids_; ++i) {
+    aqueous.solid_moles(to_index(i) / classes, to_index(i) % classes) =
+        n[to_index(aqueous_ + organic_ + i)] * phases.aqueous_rate;
+  }
+  aqueous.aqueous_flow = (1.0 - ea) * q_aq;
+  organic.aqueous_flow = ea * q_aq;
+  aqueous.organic_flow = eo * q_org;
+  organic.organic_flow = (1.0 - eo) * q_org;
+}
+
+Vector SxCascade::stage_equilibrium(std::size_t s, const Stream& in, double q_aq, double q_org) const {
+  const MixerPhases phases = mixer_phases(q_aq, q_org);
+  Vector n = Vector::Zero(to_index(mixer_size()));
+  for (std::size_t i = 0; i < aqueous_; ++i) {
+    n[to_index(i)] = phases.aqueous_rate > 0.0 ? in.aqueous_moles[to_index(i)] / phases.aqueous_rate : 0.0;
+  }
+  for (std::size_t i = 0; i < organic_; ++i) {
+    n[to_index(aqueous_ + i)] =
+        phases.organic_rate > 0.0 ? in.organic_moles[to_index(i)] / phases.organic_rate : 0.0;
+  }
+  const Eigen::Index classes = in.solid_moles.cols();
+  for (std::size_t i = 0; i < solids_; ++i) {
+    n[to_index(aqueous_ + organic_ + i)] =
+        phases.aqueous_rate > 0.0
+            ? in.solid_moles(to_index(i) / classes, to_index(i) % classes) / phases.aqueous_rate
+            : 0.0;
+  }
+  const auto& bound = sections_[stages_[s].section].bound;
+  if (bound.empty() || !(phases.aqueous_volume > 0.0) || !(phases.organic_volume > 0.0)) {
+    return n;
+  }
+  // Extent ξ_j [mol] of each reaction from the no-reaction holdup: n = n0 + ν ξ (complex +1); bisection on
+  // gap(ξ) = V_org c_target(n) − n_C, which falls as ξ grows. Reactions in turn, a few rounds.
+  for (int round = 0; round < (bound.size() > 1 ? 4 : 1); ++round) {
+    for (std::size_t j = 0; j < bound.size(); ++j) {
+      const auto& b = bound[j];
+      double low = -n[to_index(b.complex)];
+      double high = std::numeric_limits<double>::infinity();
+      for (const auto& [at, nu] : b.stoichiometry) {
+        if (nu < 0.0) {
+          high = std::min(high, n[to_index(at)] / -nu);
+        } else {
+          low = std::max(low, -n[to_index(at)] / nu);
+        }
+      }
+      if (!(high > low)) {
+        continue;
+      }
+      const double complex_in = in.organic_moles[to_index(b.complex - aqueous_)];
+      const double c_in = in.organic_flow > 0.0 ? complex_in / in.organic_flow : 0.0;
+      const Vector base = n;
+      Vector& m = trial_;
+      auto shifted = [&](double extent) -> const Vector& {
+        m = base;
+        m[to_index(b.complex)] += extent;
+        for (const auto& [at, nu] : b.stoichiometry) {
+          m[to_index(at)] = std::max(m[to_index(at)] + nu * extent, 0.0);
+        }
+        return m;
+      };
+      auto gap = [&](double extent) {
+        shifted(extent);
+        const double c_star = reaction_equilibrium(b, m, phases, acidity(m, phases));
+        const double target = c_in + parameters_.efficiency * (c_star - c_in);
+        return phases.organic_volume * target - m[to_index(b.complex)];
+      };
+      // Illinois (modified regula falsi) on the bracket: superlinear, and safe where the law is flat.
+      double g_low = gap(low);
+      double g_high = gap(high);
+      double extent = 0.5 * (low + high);
+      if (g_low <= 0.0) {
+        extent = low;
+      } else if (g_high >= 0.0) {
+        extent = high;
+      } else {
+        int side = 0;
+        // A guess: stop at a gap of 1e-12 of the amounts the reaction moves, or when the step stalls.
+        double amount = std::abs(base[to_index(b.complex)]);
+        for (const auto& [at, nu] : b.stoichiometry) {
+          amount = std::max(amount, std::abs(base[to_index(at)]));
+        }
+        const double tolerance = 1e-12 * amount;
+        for (int i = 0; i < 60 && high - low > 1e-12 * (std::abs(high) + std::abs(low)); ++i) {
+          const double next = (low * g_high - high * g_low) / (g_high - g_low);
+          if (next == extent) {
+            break;
+          }
+          extent = next;
+          const double g = gap(extent);
+          if (std::abs(g) <= tolerance) {
+            break;
+          }
+          if (g > 0.0) {
+            low = extent;
+            g_low = g;
+            if (side == 1) {
+              g_high *= 0.5;
+            }
+            side = 1;
+          } else {
+            high = extent;
+            g_high = g;
+            if (side == -1) {
+              g_low *= 0.5;
+            }
+            side = -1;
+          }
+        }
+      }
+      n = shifted(extent);  // copies trial_
+    }
+  }
+  return n;
+}
+
+Vector SxCascade::element_inventory(ConstSpan y) const {
+  const auto& c = *components_;
+  Vector inventory = Vector::Zero(to_index(c.elements().size()));
+  // Organic element columns, with the conserved moieties taken out of the complexes (counted through the
+  // sealed loop's totals), so that the inventory stays linear in y and exact for the constrained rows.
+  Matrix organic_elements = c.organic_elements();
+  for (std::size_t k = 0; k < conserved_.size(); ++k) {
+    const Vector& w = moiety_weights_[k];
+    const Vector e_k = c.organic_elements().col(to_index(conserved_[k]));
+    for (std::size_t i = 0; i < organic_; ++i) {
+      organic_elements.col(to_index(i)) -= w[to_index(i)] * e_k;
+    }
+  }
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    const std::size_t base = s * stage_size();
+    if (conserved_.empty() || s != first_organic_stage_) {
+      mixer_moles(s, y, moles_);
+    } else {
+      // The slots of the conserved species hold the loop totals: only the complexes and others count here.
+      for (std::size_t i = 0; i < mixer_size(); ++i) {
+        moles_[to_index(i)] = y[base + i];
+      }
+      if (equilibrium()) {
+        for (const auto& b : sections_[stages_[s].section].bound) {
+          for (const auto& [at, nu] : b.stoichiometry) {
+            moles_[to_index(at)] += nu * y[base + b.complex];
+          }
+        }
+      }
+      for (const std::size_t k : conserved_) {
+        moles_[to_index(aqueous_ + k)] = 0.0;
+      }
+    }
+    inventory += c.aqueous_elements() * moles_.head(to_index(aqueous_));
+    if (organic_ > 0) {
+      inventory += organic_elements * moles_.segment(to_index(aqueous_), to_index(organic_));
+    }
+    for (std::size_t i = 0; i < solids_; ++i) {
+      const auto solid = to_index(i / c.size_class_count());
+      inventory += c.solid_elements().col(solid) * moles_[to_index(aqueous_ + organic_ + i)];
+    }
+    if (has_settler()) {
+      for (std::size_t i = 0; i < aqueous_; ++i) {
+        inventory += c.aqueous_elements().col(to_index(i)) * y[base + settler_aqueous_at() + i];
+      }
+      for (std::size_t i = 0; i < organic_; ++i) {
+        inventory += organic_elements.col(to_index(i)) * y[base + settler_organic_at() + i];
+      }
+    }
+  }
+  for (std::size_t k = 0; k < conserved_.size(); ++k) {
+    inventory += c.organic_elements().col(to_index(conserved_[k])) *
+                 y[first_organic_stage_ * stage_size() + aqueous_ + conserved_[k]];
+  }
+  return inventory;
+}
+
+std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const Stream> inlets) const {
+  (void)t;
+  route(y, inlets);
+  const auto& c = *components_;
+  std::vector<UnitOutput> result;
+  auto phase_concentrations = [&](const std::string& prefix, const Stream& stream) {
+    for (std::size_t i = 0; i < aqueous_; ++i) {
+      result.push_back(
+          {prefix + "c[" + c.aqueous(i).name + "]", stream.concentration(to_index(i)), "mol/m3"});
+    }
+    for (std::size_t i = 0; i < organic_; ++i) {
+      result.push_back(
+          {prefix + "c_org[" + c.organic(i).name + "]", stream.organic_concentration(to_index(i)), "mol/m3"});
+    }
+  };
+  // Stage profiles: the mixer's phases (where the phases meet) and the flows.
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    const std::size_t base = s * stage_size();
+    const double q_aq = y[base + flow_at()];
+    const double q_org = y[base + flow_at() + 1];
+    const MixerPhases phases = mixer_phases(q_aq, q_org);
+    mixer_moles(s, y, moles_);
+    const Vector n = moles_;
+    const std::string prefix = stages_[s].name + ".";
+    result.push_back({prefix + "q_aq", q_aq, "m3/s"});
+    result.push_back({prefix + "q_org", q_org, "m3/s"});
+    for (std::size_t i = 0; i < aqueous_; ++i) {
+      result.push_back({prefix + "c[" + c.aqueous(i).name + "]",
+                        phases.aqueous_volume > 0.0 ? n[to_index(i)] / phases.aqueous_volume : 0.0,
+                        "mol/m3"});
+    }
+    for (std::size_t i = 0; i < organic_; ++i) {
+      result.push_back({prefix + "c_org[" + c.organic(i).name + "]",
+                        phases.organic_volume > 0.0 ? n[to_index(aqueous_ + i)] / phases.organic_volume : 0.0,
+                        "mol/m3"});
+    }
+    const auto& bound = sections_[stages_[s].section].bound;
+    const Vector eq = equilibrium_organic(s, n, phases);
+    for (std::size_t j = 0; j < bound.size(); ++j) {
+      const std::string complex = c.organic(bound[j].complex - aqueous_).name;
+      const double x =
+          phases.aqueous_volume > 0.0 ? n[to_index(bound[j].metal)] / phases.aqueous_volume : 0.0;
+      const double yo =
+          phases.organic_volume > 0.0 ? n[to_index(bound[j].complex)] / phases.organic_volume : 0.0;
+      result.push_back({prefix + "D[" + complex + "]", x > 0.0 ? yo / x : 0.0, "-"});
+      result.push_back({prefix + "c_eq[" + complex + "]", eq[to_index(j)], "mol/m3"});
+    }
+    if (hydrogen_ != none || parameters_.acidity) {
+      const double h = acidity(n, phases) * 1e-3;
+      result.push_back({prefix + "pH", h > 0.0 ? -std::log10(h) : 0.0, "-"});
+    }
+  }
+  // Section streams: the organic leaving each section (loaded, scrubbed, stripped) and each aqueous outlet.
+  for (std::size_t k = 0; k < sections_.size(); ++k) {
+    const auto& section = sections_[k];
+    const std::string& name = parameters_.sections[k].name;
+    const std::string label =
+        name == "extraction"
+            ? "loaded"
+            : (name == "scrub" ? "scrubbed" : (name == "strip" ? "stripped" : name + "_organic"));
+    const Stream& organic = organic_out_[section.organic_exit];
+    result.push_back({label + ".q_org", organic.organic_flow, "m3/s"});
+    phase_concentrations(label + ".", organic);
+    const Stream& aqueous = aqueous_out_[section.aqueous_exit];
+    result.push_back({parameters_.sections[k].aqueous_outlet + ".q_aq", aqueous.aqueous_flow, "m3/s"});
+    phase_concentrations(parameters_.sections[k].aqueous_outlet + ".", aqueous);
+  }
+  // McCabe–Thiele data per section and reaction: operating points (x, y) of the aqueous and organic that pass
+  // between stages k and k+1 (k = 0: the section's inlets/outlets), equilibrium points (x_k, c*_k) of every
+  // stage.
+  for (std::size_t k = 0; k < sections_.size(); ++k) {
+    const auto& section = sections_[k];
+    const std::size_t count = parameters_.sections[k].stages;
+    const bool counter = parameters_.flow == SxCascadeParameters::Flow::counter_current;
+    const Stream section_organic_in = [&] {
+      Stream in = inflow_[section.organic_entry];
+      if (stages_[section.organic_entry].aqueous_from != none) {
+        add_scaled(in, aqueous_out_[stages_[section.organic_entry].aqueous_from], -1.0);
+      }
+      for (const std::size_t port : stages_[section.organic_entry].feed_ports) {
+        add_scaled(in, inlets[port], -1.0);
+      }
+      return in;
+    }();
+    Stream aqueous_in = Stream::empty(c);
+    for (const std::size_t port : stages_[section.first].feed_ports) {
+      add_scaled(aqueous_in, inlets[port], 1.0);
+    }
+    for (const auto& b : section.bound) {
+      const std::string complex = c.organic(b.complex - aqueous_).name;
+      const std::string prefix = parameters_.sections[k].prefix + ".mccabe_thiele[" + complex + "].";
+      for (std::size_t gap = 0; gap <= count; ++gap) {
+        const Stream& aqueous = gap == 0 ? aqueous_in : aqueous_out_[section.first + gap - 1];
+        const Stream* organic = nullptr;
+        if (counter) {
+          organic = gap == count ? &section_organic_in : &organic_out_[section.first + gap];
+        } else {
+          organic = gap == 0 ? &section_organic_in : &organic_out_[section.first + gap - 1];
+        }
+        result.push_back({prefix + "operating_x[" + number_text(gap) + "]",
+                          aqueous.concentration(to_index(b.metal)), "mol/m3"});
+        result.push_back({prefix + "operating_y[" + number_text(gap) + "]",
+                          organic->organic_concentration(to_index(b.complex - aqueous_)), "mol/m3"});
+      }
+      for (std::size_t i = 1; i <= count; ++i) {
+        const std::size_t s = section.first + i - 1;
+        const std::size_t base = s * stage_size();
+        const MixerPhases phases = mixer_phases(y[base + flow_at()], y[base + flow_at() + 1]);
+        mixer_moles(s, y, moles_);
+        const Vector n = moles_;
+        const Vector eq = equilibrium_organic(s, n, phases);
+        std::size_t j = 0;
+        while (section.bound[j].complex != b.complex) {
+          ++j;
+        }
+        result.push_back({prefix + "equilibrium_x[" + number_text(i) + "]",
+                          phases.aqueous_volume > 0.0 ? n[to_index(b.metal)] / phases.aqueous_volume : 0.0,
+                          "mol/m3"});
+        result.push_back({prefix + "equilibrium_y[" + number_text(i) + "]", eq[to_index(j)], "mol/m3"});
+      }
+      // The equilibrium curve, sampled: the metal from 0 to the largest aqueous concentration of the section,
+      // everything else at the section's stage 1 (exact for laws of the metal alone: constant, isotherm).
+      double x_max = aqueous_in.concentration(to_index(b.metal));
+      for (std::size_t i = 0; i < count; ++i) {
+        x_max = std::max(x_max, aqueous_out_[section.first + i].concentration(to_index(b.metal)));
+      }
+      const std::size_t base = section.first * stage_size();
+      const MixerPhases phases = mixer_phases(y[base + flow_at()], y[base + flow_at() + 1]);
+      mixer_moles(section.first, y, moles_);
+      Vector n = moles_;
+      constexpr std::size_t samples = 20;
+      for (std::size_t i = 0; i <= samples; ++i) {
+        const double x = x_max * static_cast<double>(i) / static_cast<double>(samples);
+        n[to_index(b.metal)] = x * phases.aqueous_volume;
+        result.push_back({prefix + "curve_x[" + number_text(i) + "]", x, "mol/m3"});
+        result.push_back(
+            {prefix + "curve_y[" + number_text(i) + "]",
+             phases.aqueous_volume > 0.0 ? reaction_equilibrium(b, n, phases, acidity(n, phases)) : 0.0,
+             "mol/m3"});
+      }
+    }
+  }
+  if (!conserved_.empty()) {
+    for (std::size_t k = 0; k < conserved_.size(); ++k) {
+      result.push_back({"loop_total[" + c.organic(conserved_[k]).name + "]",
+                        y[first_organic_stage_ * stage_size() + aqueous_ + conserved_[k]], "mol"});
+    }
+  }
+  return result;
+}
+
+}  // namespace hydromet
