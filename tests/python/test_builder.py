@@ -1,0 +1,156 @@
+"""Flowsheets built and edited in code: the same model as the YAML, errors at the line and at the Python call."""
+
+import inspect
+import math
+import pickle
+
+import numpy as np
+import pytest
+
+import hydromet
+
+TRACER_YAML = """
+name: tracer tank
+units: {volume: m3, flow: m3/h, concentration: mol/m3, time: h}
+equipment:
+  feed:
+    type: feed
+    flow: 10
+    solution: {Na+: 100, Cl-: 100}
+  tank: {type: tank, volume: 5}
+  out: {type: product}
+connections:
+  - feed.out -> tank.in
+  - tank.out -> out.in
+simulation: {until: 1, outputs: 5}
+"""
+
+
+def build_tracer():
+    fs = hydromet.Flowsheet("tracer tank", units={"volume": "m3", "flow": "m3/h", "concentration": "mol/m3",
+                                                   "time": "h"})
+    fs.add_unit("feed", "feed", {"flow": 10, "solution": {"Na+": 100, "Cl-": 100}})
+    fs.add_unit("tank", "tank", volume=5)
+    fs.add_unit("out", "product")
+    fs.connect("feed.out", "tank.in")
+    fs.connect("tank.out", "out.in")
+    fs.set_simulation(until=1, outputs=5)
+    return fs
+
+
+def test_built_flowsheet_equals_the_yaml_one_to_the_last_bit():
+    built = build_tracer().simulate()
+    written = hydromet.Flowsheet.from_string(TRACER_YAML).simulate()
+    assert built.output_names == written.output_names
+    np.testing.assert_array_equal(built.times, written.times)
+    np.testing.assert_array_equal(built.outputs, written.outputs)
+    # And against the closed form of a CSTR washed in from zero: c = c_in (1 - exp(-Q t / V)).
+    expected = 100.0 * (1.0 - np.exp(-10.0 * written.times / 3600.0 / 5.0))
+    np.testing.assert_allclose(built.output("tank.c[Na+]"), expected, rtol=1e-6, atol=1e-9)
+
+
+def test_to_yaml_file_loads_to_the_same_model(tmp_path):
+    fs = build_tracer()
+    fs.add_unit("tank2", "tank", volume=0.1 + 0.2)  # 0.30000000000000004: must survive the round trip exactly
+    fs.disconnect("tank.out", "out.in")
+    fs.connect("tank.out", "tank2.in")
+    fs.connect("tank2.out", "out.in")
+    assert fs["tank2.volume"] == repr(0.1 + 0.2)
+    path = tmp_path / "built.yaml"
+    fs.write_yaml(path)
+    reloaded = hydromet.Flowsheet.from_yaml(path)
+    assert reloaded.unit_names == fs.unit_names == ["feed", "tank", "out", "tank2"]
+    a, b = fs.simulate(), reloaded.simulate()
+    np.testing.assert_array_equal(a.outputs, b.outputs)
+    np.testing.assert_array_equal(a.states, b.states)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["built.yaml"]  # no temporary file left
+
+
+def test_editing_a_loaded_flowsheet_gives_two_tanks_in_series():
+    fs = hydromet.Flowsheet.from_string(TRACER_YAML)
+    fs.add_unit("tank2", "tank", volume="5 m3")
+    fs.disconnect("tank.out", "out.in")
+    fs.connect("tank.out", "tank2.in")
+    fs.connect("tank2.out", "out.in")
+    result = fs.simulate([0.0, 900.0, 1800.0, 3600.0])
+    # Two equal CSTRs in series: c2 = c_in (1 - exp(-t/tau) (1 + t/tau)), tau = V/Q = 0.5 h.
+    theta = result.times / 1800.0
+    np.testing.assert_allclose(result.output("tank2.c[Na+]"), 100.0 * (1.0 - np.exp(-theta) * (1.0 + theta)),
+                               rtol=1e-6, atol=1e-9)
+    fs.remove_unit("tank2")
+    assert fs.connections == ["feed.out -> tank.in"]
+    fs.connect("tank.out", "out.in")
+    np.testing.assert_array_equal(fs.simulate([0.0, 3600.0]).outputs,
+                                  hydromet.Flowsheet.from_string(TRACER_YAML).simulate([0.0, 3600.0]).outputs)
+
+
+def test_mistake_in_a_built_unit_names_the_yaml_line_and_the_python_line():
+    fs = build_tracer()
+    call_line = inspect.currentframe().f_lineno + 1
+    fs.add_unit("tank2", "tank", volum=3)
+    fs.connect("tank.out", "tank2.in")
+    with pytest.raises(hydromet.InputError) as caught:
+        fs.simulate()
+    message = str(caught.value)
+    yaml_line = next(i for i, text in enumerate(fs.to_yaml().splitlines(), 1) if "volum:" in text)
+    assert f"<built in Python>:{yaml_line}:" in message
+    assert "unknown key `volum`" in message and "did you mean `volume`" in message
+    assert f"test_builder.py:{call_line}" in message and "unit `tank2`" in message
+
+
+def test_builder_calls_check_what_they_can_at_once():
+    fs = build_tracer()
+    with pytest.raises(hydromet.InputError, match="already in the flowsheet"):
+        fs.add_unit("tank", "tank", volume=1)
+    with pytest.raises(hydromet.InputError, match="did you mean `tank`"):
+        fs.add_unit("t2", "tnak", volume=1)
+    with pytest.raises(hydromet.InputError, match="no unit `tonk`"):
+        fs.connect("tonk.out", "out.in")
+    with pytest.raises(hydromet.InputError, match="expected `unit.port`"):
+        fs.connect("tank", "out.in")
+    with pytest.raises(hydromet.InputError, match="already connected"):
+        fs.connect("tank.out", "out.in")
+    with pytest.raises(hydromet.InputError, match="must be non-empty and contain no"):
+        fs.add_unit("a.b", "tank")
+    with pytest.raises(hydromet.InputError, match="not finite"):
+        fs.add_unit("t3", "tank", volume=math.inf)
+    # None of the rejected calls changed the model.
+    np.testing.assert_array_equal(fs.simulate().outputs, build_tracer().simulate().outputs)
+
+
+def test_an_unconnected_port_is_reported_when_the_model_is_needed():
+    fs = build_tracer()
+    fs.add_unit("spare", "tank", volume=1)
+    with pytest.raises(hydromet.InputError, match="spare"):
+        fs.validate()
+
+
+def test_rejected_parameter_edit_leaves_the_flowsheet_unchanged():
+    fs = build_tracer()
+    fs.validate()
+    before = fs.to_yaml()
+    with pytest.raises(hydromet.InputError, match="expected a volume|volume"):
+        fs["tank.volume"] = "3 kg"
+    assert fs.to_yaml() == before
+    fs["tank.volume"] = 2.5
+    assert fs["tank.volume"] == "2.5"
+
+
+def test_built_flowsheet_pickles_as_its_yaml():
+    fs = build_tracer()
+    clone = pickle.loads(pickle.dumps(fs))
+    assert clone.to_yaml() == fs.to_yaml()
+    np.testing.assert_array_equal(clone.simulate().outputs, fs.simulate().outputs)
+
+
+def test_reactions_and_kpis_from_code_match_the_closed_form():
+    fs = hydromet.Flowsheet("batch leach", units={"temperature": "degC", "time": "h", "length": "um",
+                                                  "volume": "L", "mass": "g", "concentration": "mol/L"})
+    fs.add_reaction("soda", "scheelite + CO3-2 -> calcite + WO4-2", mineral="scheelite", reagent="CO3-2",
+                    kinetics={"model": "shrinking_core", "control": "reaction", "rate_constant": "1.0e-7 m/s"})
+    fs.add_unit("tank", "leach_tank", temperature=90, volume=1, solution={"Na+": 2.0, "CO3-2": 1.0},
+                solids={"scheelite": {"mass": 1.0e-6, "particle_size": 100}}, reactions=["soda"])
+    tau = (6120.0 / 0.287914) * 50e-6 / (1.0e-7 * 1000.0)  # s: (rho/M) r0 / (k_s c), c = 1000 mol/m3
+    times = np.array([0.0, 0.3, 0.6]) * tau
+    conversion = fs.simulate(times).output("tank.conversion[scheelite]")
+    np.testing.assert_allclose(1.0 - np.cbrt(1.0 - conversion[1:]), times[1:] / tau, rtol=1e-6)
