@@ -13,5 +13,6 @@ set(module_sources
     builders/tank.cpp
     flowsheet_loader.cpp
     parameters.cpp
+    report.cpp
     sweep.cpp
     writers.cpp)
