@@ -113,7 +113,12 @@ Graph graph_of(const Flowsheet& flowsheet) {
   return graph;
 }
 
-std::vector<DiagramPlacement> layout(const Graph& graph) {
+struct Layout {
+  std::vector<DiagramPlacement> units;               // one per unit
+  std::vector<std::vector<DiagramPlacement>> bends;  // per edge: slots it passes through in inner layers
+};
+
+Layout layout(const Graph& graph) {
   const std::size_t n = graph.size;
   // Longest path from the sources over the acyclic edges (Bellman-style relaxation, n passes at most).
   std::vector<std::size_t> layer(n, 0);
@@ -130,12 +135,58 @@ std::vector<DiagramPlacement> layout(const Graph& graph) {
       break;
     }
   }
-  const std::size_t layers = n == 0 ? 0 : *std::max_element(layer.begin(), layer.end()) + 1;
-  std::vector<std::vector<std::size_t>> rows(layers);
-  for (std::size_t u = 0; u < n; ++u) {
-    rows[layer[u]].push_back(u);
+  // Sources move right to just before their first consumer, so that a late feed does not span the sheet.
+  std::vector<bool> fed(n, false);
+  for (std::size_t e = 0; e < graph.edges.size(); ++e) {
+    if (!graph.recycle[e]) {
+      fed[graph.edges[e].second] = true;
+    }
   }
-  std::vector<double> position(n, 0.0);
+  for (std::size_t u = 0; u < n; ++u) {
+    std::size_t first = 0;
+    bool any = false;
+    for (std::size_t e = 0; e < graph.edges.size(); ++e) {
+      const auto [from, to] = graph.edges[e];
+      if (from == u && to != u && !graph.recycle[e]) {
+        first = any ? std::min(first, layer[to]) : layer[to];
+        any = true;
+      }
+    }
+    if (!fed[u] && any && first > 0) {
+      layer[u] = first - 1;
+    }
+  }
+  // Long forward edges pass through placeholder slots in every inner layer (Sugiyama's dummy vertices).
+  std::vector<std::size_t> node_layer = layer;
+  std::vector<std::pair<std::size_t, std::size_t>> segments;
+  std::vector<std::vector<std::size_t>> dummies(graph.edges.size());
+  for (std::size_t e = 0; e < graph.edges.size(); ++e) {
+    const auto [from, to] = graph.edges[e];
+    if (graph.recycle[e] || layer[to] <= layer[from]) {
+      continue;
+    }
+    std::size_t previous = from;
+    for (std::size_t l = layer[from] + 1; l < layer[to]; ++l) {
+      dummies[e].push_back(node_layer.size());
+      node_layer.push_back(l);
+      segments.emplace_back(previous, node_layer.size() - 1);
+      previous = node_layer.size() - 1;
+    }
+    segments.emplace_back(previous, to);
+  }
+  const std::size_t nodes = node_layer.size();
+  const std::size_t layers = nodes == 0 ? 0 : *std::max_element(node_layer.begin(), node_layer.end()) + 1;
+  std::vector<std::vector<std::size_t>> rows(layers);
+  for (std::size_t u = 0; u < nodes; ++u) {
+    rows[node_layer[u]].push_back(u);
+  }
+  std::vector<std::vector<std::size_t>> predecessors(nodes);
+  std::vector<std::vector<std::size_t>> successors(nodes);
+  for (const auto& [from, to] : segments) {
+    successors[from].push_back(to);
+    predecessors[to].push_back(from);
+  }
+  std::vector<double> position(nodes, 0.0);
   auto renumber = [&]() {
     for (const auto& row : rows) {
       for (std::size_t r = 0; r < row.size(); ++r) {
@@ -145,37 +196,36 @@ std::vector<DiagramPlacement> layout(const Graph& graph) {
   };
   renumber();
   // Barycentre sweeps: down (order by the mean row of predecessors), then up (successors).
-  for (int sweep = 0; sweep < 4; ++sweep) {
+  for (int sweep = 0; sweep < 6; ++sweep) {
     const bool down = sweep % 2 == 0;
     for (std::size_t step = 1; step < layers; ++step) {
       const std::size_t l = down ? step : layers - 1 - step;
-      std::vector<double> centre(n, -1.0);
+      std::vector<double> centre(nodes, 0.0);
       for (const auto u : rows[l]) {
+        const auto& neighbours = down ? predecessors[u] : successors[u];
         double sum = 0.0;
-        int count = 0;
-        for (std::size_t e = 0; e < graph.edges.size(); ++e) {
-          const auto [from, to] = graph.edges[e];
-          const auto neighbour = down ? from : to;
-          const auto self = down ? to : from;
-          if (self == u && neighbour != u && layer[neighbour] != layer[u]) {
-            sum += position[neighbour];
-            ++count;
-          }
+        for (const auto v : neighbours) {
+          sum += position[v];
         }
-        centre[u] = count > 0 ? sum / count : position[u];
+        centre[u] = neighbours.empty() ? position[u] : sum / static_cast<double>(neighbours.size());
       }
       std::stable_sort(rows[l].begin(), rows[l].end(),
                        [&](std::size_t a, std::size_t b) { return centre[a] < centre[b]; });
       renumber();
     }
   }
-  std::vector<DiagramPlacement> placement(n);
-  for (std::size_t l = 0; l < layers; ++l) {
-    for (std::size_t r = 0; r < rows[l].size(); ++r) {
-      placement[rows[l][r]] = {l, r};
+  Layout result;
+  result.units.resize(n);
+  for (std::size_t u = 0; u < n; ++u) {
+    result.units[u] = {node_layer[u], static_cast<std::size_t>(position[u])};
+  }
+  result.bends.resize(graph.edges.size());
+  for (std::size_t e = 0; e < graph.edges.size(); ++e) {
+    for (const auto d : dummies[e]) {
+      result.bends[e].push_back({node_layer[d], static_cast<std::size_t>(position[d])});
     }
   }
-  return placement;
+  return result;
 }
 
 // ---- SVG line plots
@@ -448,28 +498,45 @@ std::pair<double, std::string> time_scale(double end) {
 }  // namespace
 
 std::vector<DiagramPlacement> layout_flowsheet(const Flowsheet& flowsheet) {
-  return layout(graph_of(flowsheet));
+  return layout(graph_of(flowsheet)).units;
 }
 
 std::string format_svg_diagram(const Flowsheet& flowsheet) {
   const Graph graph = graph_of(flowsheet);
-  const auto placement = layout(graph);
+  const Layout placed = layout(graph);
+  const auto& placement = placed.units;
   constexpr double box_width = 140.0;
   constexpr double box_height = 46.0;
   constexpr double column = 210.0;
-  constexpr double row_height = 86.0;
+  constexpr double row_height = 80.0;
   constexpr double margin = 20.0;
+  constexpr double lane_spacing = 10.0;
   std::size_t layers = 0;
   std::size_t rows = 0;
   for (const auto& p : placement) {
     layers = std::max(layers, p.layer + 1);
     rows = std::max(rows, p.row + 1);
   }
+  for (const auto& bends : placed.bends) {
+    for (const auto& p : bends) {
+      rows = std::max(rows, p.row + 1);
+    }
+  }
+  auto x_at = [&](const DiagramPlacement& p) { return margin + column * static_cast<double>(p.layer); };
+  auto y_at = [&](const DiagramPlacement& p) { return margin + row_height * static_cast<double>(p.row); };
+  // Recycles that do not join neighbouring layers run along lanes under the diagram.
+  std::size_t lanes = 0;
+  std::vector<std::size_t> lane_of(graph.edges.size(), 0);
+  for (std::size_t e = 0; e < graph.edges.size(); ++e) {
+    const auto [from, to] = graph.edges[e];
+    if (placement[to].layer <= placement[from].layer && placement[from].layer != placement[to].layer + 1) {
+      lane_of[e] = ++lanes;
+    }
+  }
+  const double bottom = margin + row_height * static_cast<double>(rows > 0 ? rows - 1 : 0) + box_height;
   const double width = 2 * margin + box_width + column * static_cast<double>(layers > 0 ? layers - 1 : 0);
   const double height =
-      2 * margin + box_height + row_height * static_cast<double>(rows > 0 ? rows - 1 : 0) + 40.0;
-  auto x_of = [&](std::size_t u) { return margin + column * static_cast<double>(placement[u].layer); };
-  auto y_of = [&](std::size_t u) { return margin + row_height * static_cast<double>(placement[u].row); };
+      bottom + margin + lane_spacing * static_cast<double>(lanes) + (lanes > 0 ? 10.0 : 0.0);
 
   std::ostringstream svg;
   svg << "<svg id=\"flowsheet-diagram\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << coordinate(width)
@@ -478,39 +545,59 @@ std::string format_svg_diagram(const Flowsheet& flowsheet) {
       << "\" role=\"img\" aria-label=\"flowsheet diagram\">\n<defs><marker id=\"arrow\" viewBox=\"0 0 10 "
          "10\" "
          "refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path "
-         "d=\"M0,0 "
-         "L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>\n";
+         "d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>\n";
+  auto point = [](std::string& path, double x, double y) {
+    path.append(coordinate(x)).append(",").append(coordinate(y));
+  };
+  // A cubic from (x1, y1) to (x2, y2) leaving and arriving horizontally.
+  auto curve = [&](std::string& path, double x1, double y1, double x2, double y2) {
+    const double mid = (x1 + x2) / 2;
+    path.append(" C");
+    point(path, mid, y1);
+    path.append(" ");
+    point(path, mid, y2);
+    path.append(" ");
+    point(path, x2, y2);
+  };
   for (std::size_t e = 0; e < graph.edges.size(); ++e) {
     const auto [from, to] = graph.edges[e];
     const auto& connection = flowsheet.connections()[e];
     std::string label = connection.from.unit;
     label.append(".").append(connection.from.port).append(" -> ").append(connection.to.unit);
     label.append(".").append(connection.to.port);
-    const double x1 = x_of(from) + box_width;
-    const double y1 = y_of(from) + box_height / 2;
-    const double x2 = x_of(to);
-    const double y2 = y_of(to) + box_height / 2;
-    // Cubic Bezier from the source's right side to the target's left side; recycles loop below the boxes.
-    double c1x = (x1 + x2) / 2;
-    double c1y = y1;
-    double c2x = (x1 + x2) / 2;
-    double c2y = y2;
-    if (placement[to].layer <= placement[from].layer) {
-      const double below = std::max(y_of(from), y_of(to)) + box_height + 24.0;
-      c1x = x1 + 40;
-      c1y = below;
-      c2x = x2 - 40;
-      c2y = below;
-    }
+    const double from_x = x_at(placement[from]);
+    const double from_y = y_at(placement[from]);
+    const double to_x = x_at(placement[to]);
+    const double to_y = y_at(placement[to]);
     std::string path("M");
-    path.append(coordinate(x1)).append(",").append(coordinate(y1)).append(" C").append(coordinate(c1x));
-    path.append(",")
-        .append(coordinate(c1y))
-        .append(" ")
-        .append(coordinate(c2x))
-        .append(",")
-        .append(coordinate(c2y));
-    path.append(" ").append(coordinate(x2)).append(",").append(coordinate(y2));
+    if (placement[to].layer > placement[from].layer) {  // forward, through its slots in inner layers
+      double x = from_x + box_width;
+      double y = from_y + box_height / 2;
+      point(path, x, y);
+      for (const auto& slot : placed.bends[e]) {
+        const double slot_y = y_at(slot) + box_height / 2;
+        curve(path, x, y, x_at(slot), slot_y);
+        x = x_at(slot) + box_width;
+        y = slot_y;
+        path.append(" L");
+        point(path, x, y);
+      }
+      curve(path, x, y, to_x, to_y + box_height / 2);
+    } else if (lane_of[e] == 0) {  // recycle to the previous layer: left side back to the right side, low
+      point(path, from_x, from_y + 0.75 * box_height);
+      curve(path, from_x, from_y + 0.75 * box_height, to_x + box_width, to_y + 0.75 * box_height);
+    } else {  // longer recycle: down to a lane under the diagram, along it, and up into the unit
+      const double lane = bottom + lane_spacing * static_cast<double>(lane_of[e]);
+      const double start = from_x + 0.6 * box_width;
+      const double end = to_x + 0.4 * box_width;
+      point(path, start, from_y + box_height);
+      path.append(" L");
+      point(path, start, lane);
+      path.append(" L");
+      point(path, end, lane);
+      path.append(" L");
+      point(path, end, to_y + box_height);
+    }
     svg << "<path d=\"" << path << "\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.4\""
         << (graph.recycle[e] ? " stroke-dasharray=\"5,3\"" : "") << " marker-end=\"url(#arrow)\"><title>"
         << escape(label) << "</title></path>\n";
@@ -521,13 +608,15 @@ std::string format_svg_diagram(const Flowsheet& flowsheet) {
                        : unit.boundary() == Boundary::sink ? "#fbe9e7"
                        : unit.state_size() > 0             ? "#e3ecf7"
                                                            : "#f5f5f5";
-    svg << "<g class=\"unit\" data-unit=\"" << escape(unit.name()) << "\"><rect x=\"" << coordinate(x_of(u))
-        << "\" y=\"" << coordinate(y_of(u)) << "\" width=\"" << box_width << "\" height=\"" << box_height
-        << "\" rx=\"6\" fill=\"" << fill << "\" stroke=\"#333\"/><text x=\""
-        << coordinate(x_of(u) + box_width / 2) << "\" y=\"" << coordinate(y_of(u) + 19)
-        << "\" text-anchor=\"middle\" font-weight=\"bold\">" << escape(unit.name()) << "</text><text x=\""
-        << coordinate(x_of(u) + box_width / 2) << "\" y=\"" << coordinate(y_of(u) + 35)
-        << "\" text-anchor=\"middle\" fill=\"#555\">" << escape(std::string(unit.type())) << "</text></g>\n";
+    const double x = x_at(placement[u]);
+    const double y = y_at(placement[u]);
+    svg << "<g class=\"unit\" data-unit=\"" << escape(unit.name()) << "\"><rect x=\"" << coordinate(x)
+        << "\" y=\"" << coordinate(y) << "\" width=\"" << box_width << "\" height=\"" << box_height
+        << "\" rx=\"6\" fill=\"" << fill << "\" stroke=\"#333\"/><text x=\"" << coordinate(x + box_width / 2)
+        << "\" y=\"" << coordinate(y + 19) << "\" text-anchor=\"middle\" font-weight=\"bold\">"
+        << escape(unit.name()) << "</text><text x=\"" << coordinate(x + box_width / 2) << "\" y=\""
+        << coordinate(y + 35) << "\" text-anchor=\"middle\" fill=\"#555\">"
+        << escape(std::string(unit.type())) << "</text></g>\n";
   }
   svg << "</svg>\n";
   return svg.str();

@@ -238,3 +238,48 @@ def test_progress_only_when_asked_or_on_a_terminal(cli, tracer_file):
     swept = run(cli, "sweep", tracer_file, "--param", "tank.volume=2,5,10", "--output", "tank.c[Na+]",
                 "--progress")
     assert swept.returncode == 0 and "3/3 cases" in swept.stderr
+
+
+SX_CASCADE = """
+name: three counter-current SX stages
+units: {volume: m3, flow: m3/s, concentration: mol/m3}
+species:
+  - {name: WO4(org), formula: WO4, phase: organic, source: "test solute in the organic phase"}
+equipment:
+  feed: {type: feed, flow: 1.0e-3, solution: {WO4-2: 20}}
+  raffinate: {type: product}
+  loaded: {type: product}
+  solvent: {type: organic_feed, flow: 1.0e-3}
+  s1: {type: mixer_settler, volume: 1.0, extraction: [{metal: WO4-2, complex: WO4(org), law: {type: constant, D: 2}}]}
+  s2: {type: mixer_settler, volume: 1.0, extraction: [{metal: WO4-2, complex: WO4(org), law: {type: constant, D: 2}}]}
+  s3: {type: mixer_settler, volume: 1.0, extraction: [{metal: WO4-2, complex: WO4(org), law: {type: constant, D: 2}}]}
+connections:
+  - feed.out -> s1.aqueous_in
+  - solvent.out -> s3.organic_in
+  - s1.aqueous_out -> s2.aqueous_in
+  - s2.organic_out -> s1.organic_in
+  - s2.aqueous_out -> s3.aqueous_in
+  - s3.organic_out -> s2.organic_in
+  - s3.aqueous_out -> raffinate.in
+  - s1.organic_out -> loaded.in
+"""
+
+
+def test_diagram_lays_a_counter_current_cascade_out_in_layers(cli, tmp_path):
+    flowsheet = tmp_path / "sx.yaml"
+    flowsheet.write_text(SX_CASCADE)
+    out = tmp_path / "sx.html"
+    result = run(cli, "report", flowsheet, "--steady", "--out", out)
+    assert result.returncode == 0, result.stderr
+    text = out.read_text()
+    parse_report(text)
+    diagram = text.split('id="flowsheet-diagram"')[1].split("</svg>")[0]
+    boxes = {name: (float(x), float(y)) for name, x, y in
+             re.findall(r'data-unit="([^"]+)"><rect x="([\d.]+)" y="([\d.]+)"', diagram)}
+    # The aqueous path runs left to right, one layer per unit; the organic recycles are drawn dashed.
+    order = ["feed", "s1", "s2", "s3", "raffinate"]
+    assert [boxes[u][0] for u in order] == sorted(boxes[u][0] for u in order)
+    assert len({boxes[u][0] for u in order}) == 5
+    assert boxes["loaded"][0] > boxes["s1"][0] and boxes["solvent"][0] < boxes["s3"][0]
+    assert len(set(boxes.values())) == len(boxes) == 7  # no two units in one slot
+    assert diagram.count("stroke-dasharray") == 2  # s2 -> s1 and s3 -> s2 organic
