@@ -9,9 +9,10 @@ from .flowsheet import Flowsheet
 from .results import Result, SteadyResult
 from .speciation import Speciation, speciate
 from .sweep import sweep
+from . import plotting  # noqa: E402  (hydromet.plotting.plot_*; matplotlib is imported only when plotting)
 
 __all__ = [
     "Error", "InputError", "SolverError", "Flowsheet", "Result", "SteadyResult", "SimulationOptions",
-    "SteadyStateOptions", "Speciation", "speciate", "sweep",
+    "SteadyStateOptions", "Speciation", "speciate", "sweep", "plotting",
     "__version__",
 ]
