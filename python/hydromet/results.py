@@ -56,8 +56,9 @@ def _unit_balance_frame(balances, elements, rate_unit="mol/s"):
     return pd.DataFrame(rows, columns=columns, index=pd.MultiIndex.from_tuples(index, names=["unit", "element"]))
 
 
-def _plant_balance_frame(balance, amount):
-    """Plant element balance: initial and final inventory, in and out, and the relative closure per element."""
+def _plant_balance_frame(balance, amount, inventory=True):
+    """Plant element balance: initial and final inventory (dynamic runs), in and out, and the relative closure
+    per element."""
     import pandas as pd
 
     initial, final, inflow, outflow = (np.asarray(v, dtype=float) for v in
@@ -65,9 +66,9 @@ def _plant_balance_frame(balance, amount):
     reference = np.maximum.reduce([np.abs(initial), np.abs(final), np.abs(inflow), np.abs(outflow)])
     residual = final - initial - inflow + outflow
     closure = np.divide(residual, reference, out=np.zeros_like(residual), where=reference > 0)
-    return pd.DataFrame({f"initial [{amount}]": initial, f"final [{amount}]": final, f"in [{amount}]": inflow,
-                         f"out [{amount}]": outflow, "closure [-]": closure},
-                        index=pd.Index(list(balance.elements), name="element"))
+    columns = {f"initial [{amount}]": initial, f"final [{amount}]": final} if inventory else {}
+    columns.update({f"in [{amount}]": inflow, f"out [{amount}]": outflow, "closure [-]": closure})
+    return pd.DataFrame(columns, index=pd.Index(list(balance.elements), name="element"))
 
 
 def _html_summary(title, lines, kpis, streams):
@@ -129,7 +130,7 @@ class SteadyResult:
 
     def plant_balance_table(self):
         """Plant element balance [mol/s]: in (sources), out (sinks), closure."""
-        return _plant_balance_frame(self.balance, "mol/s")
+        return _plant_balance_frame(self.balance, "mol/s", inventory=False)
 
     @property
     def components(self):
