@@ -1,5 +1,6 @@
 // Python bindings that read the size grids of units, so that plots put per-class outputs
 // (`conversion[mineral,k]`, `core_fraction[mineral,k]`, `n[i]`) against particle size.
+#include <pybind11/eigen.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -9,6 +10,7 @@
 
 #include "hydromet/core/error.hpp"
 #include "hydromet/flowsheet/flowsheet.hpp"
+#include "hydromet/io/sensitivity.hpp"
 #include "hydromet/unitops/crystallizer.hpp"
 #include "hydromet/unitops/leach_tank.hpp"
 
@@ -59,4 +61,20 @@ void bind_units(py::module_& module) {
         return result;
       },
       py::arg("flowsheet"), py::arg("stream"), "Element flows of a stream [mol/s], by element");
+  module.def(
+      "steady_sensitivities",
+      [](const std::string& yaml_text, const std::vector<std::string>& parameters,
+         const std::vector<std::string>& outputs, double relative_step) {
+        SteadySensitivity result;
+        {
+          py::gil_scoped_release release;
+          result = steady_sensitivities(yaml_text, parameters, outputs, relative_step);
+        }
+        return py::make_tuple(result.values, result.derivatives, result.parameter_texts,
+                              result.parameter_values);
+      },
+      py::arg("yaml_text"), py::arg("parameters"), py::arg("outputs"), py::arg("relative_step") = 1e-6,
+      "(output values, d outputs / d parameters, parameter texts, parameter numbers) at the steady state, "
+      "from "
+      "the Jacobian");
 }

@@ -14,5 +14,6 @@ set(module_sources
     flowsheet_loader.cpp
     parameters.cpp
     report.cpp
+    sensitivity.cpp
     sweep.cpp
     writers.cpp)

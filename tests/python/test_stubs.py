@@ -54,7 +54,7 @@ def test_core_stub_lists_every_public_name():
         assert public(names_in(node.body)) == public(members), name
 
 
-@pytest.mark.parametrize("module_name", ["flowsheet", "results", "sweep", "speciation", "plotting"])
+@pytest.mark.parametrize("module_name", ["flowsheet", "results", "sweep", "speciation", "plotting", "sensitivity"])
 def test_package_stubs_list_every_public_name(module_name):
     module = importlib.import_module(f"hydromet.{module_name}")
     tree = stub_of(module_name)
