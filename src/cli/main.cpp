@@ -73,7 +73,7 @@ class Progress {
   }
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
-  ~Progress() { finish(); }
+  ~Progress() { stop(" failed"); }  // left by an exception: say so, and stop the ticker
 
   void advance() {
     done_.fetch_add(1);
@@ -83,7 +83,10 @@ class Progress {
     }
   }
 
-  void finish() {
+  void finish() { stop(" done"); }
+
+ private:
+  void stop(const char* how) {
     if (!enabled_ || finished_) {
       return;
     }
@@ -96,10 +99,9 @@ class Progress {
     ticker_.join();
     std::lock_guard lock(mutex_);
     print_locked();
-    std::fprintf(stderr, " done\n");
+    std::fprintf(stderr, "%s\n", how);
   }
 
- private:
   void print() {
     std::lock_guard lock(mutex_);
     print_locked();
@@ -183,7 +185,9 @@ int run_command(const RunOptions& options) {
   auto flowsheet = hydromet::load_flowsheet(options.file);
   if (options.steady) {
     Progress progress(options.progress, "solving for the steady state");
-    return run_steady(flowsheet, options);
+    const int code = run_steady(flowsheet, options);
+    progress.finish();
+    return code;
   }
   const auto times = output_times(flowsheet, options);
   Progress progress(options.progress, "simulating");
@@ -211,10 +215,12 @@ int report_command(const RunOptions& options) {
   if (options.steady) {
     Progress progress(options.progress, "solving for the steady state");
     html = hydromet::format_html_report(flowsheet, flowsheet.solve_steady());
+    progress.finish();
   } else {
     const auto times = output_times(flowsheet, options);
     Progress progress(options.progress, "simulating");
     html = hydromet::format_html_report(flowsheet, flowsheet.simulate(times, flowsheet.run.options));
+    progress.finish();
   }
   // The page is complete before anything touches the disk, and it is moved into place in one rename.
   if (options.out.empty() || options.out == "-") {

@@ -343,6 +343,9 @@ std::string line_plot(const std::string& title, const std::string& x_label, cons
 // -------------------------------------------------------------------------------------------------
 
 std::string stream_table_html(const std::vector<StreamRecord>& streams, const ComponentNames& names) {
+  if (streams.empty()) {
+    return "<p>No streams: the flowsheet has no connections.</p>\n";
+  }
   std::ostringstream html;
   html << "<div class=\"scroll\"><table "
           "id=\"stream-table\">\n<thead><tr><th>stream</th><th>from</th><th>to</th>"
@@ -388,6 +391,9 @@ std::string stream_table_html(const std::vector<StreamRecord>& streams, const Co
 
 std::string unit_balances_html(const std::vector<UnitBalance>& balances,
                                const std::vector<std::string>& elements) {
+  if (balances.empty()) {
+    return "<p>No unit balances are reported for this run.</p>\n";
+  }
   std::ostringstream html;
   html << "<table id=\"unit-balances\">\n<thead><tr><th>unit</th><th>element</th><th>in [mol/s]</th>"
           "<th>out [mol/s]</th><th>accumulation [mol/s]</th><th>in &minus; out &minus; accumulation "
