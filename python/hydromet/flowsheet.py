@@ -111,12 +111,13 @@ class Flowsheet:
         for key, start in items:
             if start <= line:
                 owner = key
-        site = self._call_sites.get(self._site_key(owner, text)) if owner else None
+        key = self._site_key(owner, text) if owner else None
+        site = self._call_sites.get(key) if key else None
         if site is None:
             return error
-        what = owner.replace("equipment.", "unit `", 1) if owner.startswith("equipment.") else owner
-        if what.startswith("unit `"):
-            what += "`"
+        section, _, name = key.partition(".")
+        kinds = {"equipment": "unit", "reactions": "reaction", "connections": "connection"}
+        what = f"{kinds[section]} `{name}`" if section in kinds and name else f"`{section}`"
         return _core.InputError(f"{message}\n  ({what} was added at {site})")
 
     @staticmethod

@@ -154,3 +154,16 @@ def test_reactions_and_kpis_from_code_match_the_closed_form():
     times = np.array([0.0, 0.3, 0.6]) * tau
     conversion = fs.simulate(times).output("tank.conversion[scheelite]")
     np.testing.assert_allclose(1.0 - np.cbrt(1.0 - conversion[1:]), times[1:] / tau, rtol=1e-6)
+
+
+def test_a_wrong_port_names_the_connect_call():
+    fs = build_tracer()
+    fs.disconnect("tank.out", "out.in")
+    call_line = inspect.currentframe().f_lineno + 1
+    fs.connect("tank.outlet", "out.in")
+    with pytest.raises(hydromet.InputError) as caught:
+        fs.validate()
+    message = str(caught.value)
+    assert "tank.outlet" in message
+    assert f"connection `tank.outlet -> out.in` was added at" in message
+    assert f"test_builder.py:{call_line}" in message
