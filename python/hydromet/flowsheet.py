@@ -52,6 +52,7 @@ class Flowsheet:
         self._built = None  # the compiled flowsheet of _text, None until needed
         self._valid = False  # _text loaded without error at least once since the last builder call
         self._call_sites = {}  # item key -> "file:line" of the builder call that added it
+        self._loaded_text = None  # the text as read from a file or string, to tell edited text apart
         if name is not None:
             self._edit(["name"], str(name))
         if description is not None:
@@ -68,6 +69,7 @@ class Flowsheet:
         flowsheet._built = core
         flowsheet._valid = True
         flowsheet._call_sites = {}
+        flowsheet._loaded_text = core.source_text
         return flowsheet
 
     @classmethod
@@ -91,8 +93,11 @@ class Flowsheet:
         return self._built
 
     def _load(self, text):
+        origin = self._origin
+        if self._loaded_text is not None and text != self._loaded_text:
+            origin += " (edited: lines of to_yaml())"  # edits re-emit the YAML, so the file's lines moved
         try:
-            return _core.Flowsheet.from_yaml_string(text, self._origin)
+            return _core.Flowsheet.from_yaml_string(text, origin)
         except _core.InputError as error:
             raise self._located(error, text) from None
 
@@ -327,12 +332,14 @@ class Flowsheet:
         return clone
 
     def __getstate__(self):
-        return {"yaml": self._text, "origin": self._origin, "call_sites": dict(self._call_sites)}
+        return {"yaml": self._text, "origin": self._origin, "call_sites": dict(self._call_sites),
+                "loaded_text": self._loaded_text}
 
     def __setstate__(self, state):
         self._text = state["yaml"]
         self._origin = state.get("origin") or "<pickle>"
         self._call_sites = dict(state.get("call_sites", {}))
+        self._loaded_text = state.get("loaded_text")
         self._built = None
         self._valid = False
 

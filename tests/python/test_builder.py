@@ -235,3 +235,15 @@ def test_species_added_in_code_are_used_by_the_units():
     result = fs.solve_steady(tolerance=1e-13)
     # One equilibrium stage: A c_F = A c + O D c  =>  c = c_F / (1 + D O / A).
     assert result.output("stage.c[WO4-2]") == pytest.approx(20.0 / (1.0 + 3.0 * 2.0), rel=1e-10)
+
+
+def test_errors_after_editing_a_file_point_into_the_edited_text(tmp_path):
+    path = tmp_path / "tracer.yaml"
+    path.write_text(TRACER_YAML)
+    fs = hydromet.Flowsheet.from_yaml(path)
+    fs.add_unit("spare", "tank", volum=1)
+    with pytest.raises(hydromet.InputError) as caught:
+        fs.validate()
+    message = str(caught.value)
+    line = next(i for i, text in enumerate(fs.to_yaml().splitlines(), 1) if "volum:" in text)
+    assert f"tracer.yaml (edited: lines of to_yaml()):{line}:" in message
