@@ -10,7 +10,9 @@
 
 #include "hydromet/core/error.hpp"
 #include "hydromet/flowsheet/flowsheet.hpp"
+#include "hydromet/io/report.hpp"
 #include "hydromet/io/sensitivity.hpp"
+#include "hydromet/io/writers.hpp"
 #include "hydromet/unitops/crystallizer.hpp"
 #include "hydromet/unitops/leach_tank.hpp"
 
@@ -77,4 +79,23 @@ void bind_units(py::module_& module) {
       "(output values, d outputs / d parameters, parameter texts, parameter numbers) at the steady state, "
       "from "
       "the Jacobian");
+  module.def(
+      "svg_diagram", [](const Flowsheet& flowsheet) { return format_svg_diagram(flowsheet); },
+      py::arg("flowsheet"),
+      "The flowsheet as an SVG diagram, units laid out in layers (as in `hydromet report`)");
+  module.def(
+      "html_report",
+      [](const Flowsheet& flowsheet, const SimulationResult& result) {
+        return format_html_report(flowsheet, result);
+      },
+      py::arg("flowsheet"), py::arg("result"),
+      "The self-contained HTML page of `hydromet report` for a dynamic run");
+  module.def(
+      "html_report",
+      [](const Flowsheet& flowsheet, const SteadyStateResult& result) {
+        return format_html_report(flowsheet, result);
+      },
+      py::arg("flowsheet"), py::arg("result"), "The self-contained HTML page of `hydromet report --steady`");
+  module.def("write_file_atomically", &write_file_atomically, py::arg("path"), py::arg("content"),
+             "Write through a temporary file and a rename: a failure leaves no partial file");
 }

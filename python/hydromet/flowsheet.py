@@ -375,5 +375,15 @@ class Flowsheet:
         """The flowsheet as Graphviz DOT text."""
         return self._core.to_dot()
 
+    def to_svg(self):
+        """The flowsheet as an SVG diagram, units laid out in layers (the diagram of ``hydromet report``)."""
+        return _core.svg_diagram(self._core)
+
+    def _repr_svg_(self):
+        try:
+            return self.to_svg()
+        except _core.Error:  # incomplete while being built: let Jupyter fall back to repr()
+            return None
+
     def __repr__(self):
         return f"<hydromet.Flowsheet {self.name!r} units={self.unit_names_as_written()}>"

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from . import _core
+
 
 def _stream_table(records, components):
     """Stream table as a DataFrame: one row per stream, flows and concentrations with units in the columns."""
@@ -150,6 +152,16 @@ class SteadyResult:
                  f"plant balance closure {self.balance.closure():.1e}"]
         return _html_summary("hydromet steady state", lines, self.kpi_table(), self.stream_table())
 
+    def to_html(self):
+        """The self-contained HTML page of ``hydromet report``: diagram, KPIs, streams, balances, plots."""
+        if self._flowsheet is None:
+            raise ValueError("this result was made without its flowsheet")
+        return _core.html_report(self._flowsheet._core, self._core)
+
+    def write_report(self, path):
+        """Write :meth:`to_html` to ``path`` atomically (a failure leaves no partial file)."""
+        _core.write_file_atomically(str(path), self.to_html())
+
     def __repr__(self):
         return (f"<hydromet.SteadyResult converged={self.converged} by {self.method}, "
                 f"max|f|={self.residual_norm:.1e}, balance closure {self.balance.closure():.1e}>")
@@ -250,6 +262,16 @@ class Result:
                  f"plant balance closure {self.balance.closure():.1e}"]
         return _html_summary("hydromet dynamic run (streams at the last time)", lines, self.kpi_table(),
                              self.stream_table())
+
+    def to_html(self):
+        """The self-contained HTML page of ``hydromet report``: diagram, KPIs, streams, balances, plots."""
+        if self._flowsheet is None:
+            raise ValueError("this result was made without its flowsheet")
+        return _core.html_report(self._flowsheet._core, self._core)
+
+    def write_report(self, path):
+        """Write :meth:`to_html` to ``path`` atomically (a failure leaves no partial file)."""
+        _core.write_file_atomically(str(path), self.to_html())
 
     def __repr__(self):
         return (f"<hydromet.Result {len(self.times)} times, {len(self.output_names)} outputs, "

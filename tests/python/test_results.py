@@ -92,3 +92,27 @@ def test_dynamic_tables_follow_the_washing_in_of_a_tank():
     parser.feed(result._repr_html_())
     assert "Na recovery" in parser.cells
     assert math.isclose(result.times[-1], 3600.0)
+
+
+def test_python_reports_are_the_command_line_reports(cli, tmp_path):
+    import subprocess
+
+    path = tmp_path / "tracer.yaml"
+    path.write_text(TRACER)
+    fs = hydromet.Flowsheet.from_yaml(path)
+    svg = fs.to_svg()
+    assert svg.startswith("<svg") and fs._repr_svg_() == svg
+    assert sorted(__import__("re").findall(r'data-unit="([^"]+)"', svg)) == ["feed", "out", "tank"]
+    for steady in (True, False):
+        page = tmp_path / f"python-{steady}.html"
+        result = fs.solve_steady() if steady else fs.simulate()
+        result.write_report(page)
+        command = [cli, "report", str(path), "--out", str(tmp_path / f"cli-{steady}.html")]
+        assert subprocess.run(command + (["--steady"] if steady else []), capture_output=True).returncode == 0
+        assert page.read_text() == (tmp_path / f"cli-{steady}.html").read_text()
+    with pytest.raises(hydromet.Error, match="cannot write"):
+        fs.solve_steady().write_report(tmp_path / "missing" / "report.html")
+    assert not (tmp_path / "missing").exists()
+    building = hydromet.Flowsheet("incomplete")
+    building.add_unit("tank", "tank", volume=1)
+    assert building._repr_svg_() is None  # unconnected ports: Jupyter falls back to the text repr
