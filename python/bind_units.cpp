@@ -80,6 +80,21 @@ void bind_units(py::module_& module) {
       "from "
       "the Jacobian");
   module.def(
+      "dynamic_sensitivities",
+      [](const std::string& yaml_text, const std::vector<std::string>& parameters,
+         const std::vector<std::string>& outputs, const std::vector<double>& times, double relative_step) {
+        DynamicSensitivity result;
+        {
+          py::gil_scoped_release release;
+          result = dynamic_sensitivities(yaml_text, parameters, outputs, times, relative_step);
+        }
+        return py::make_tuple(result.values, result.derivatives);
+      },
+      py::arg("yaml_text"), py::arg("parameters"), py::arg("outputs"), py::arg("times"),
+      py::arg("relative_step") = 1e-6,
+      "(outputs: times x outputs, [d outputs / d parameters per time]) along a dynamic run (forward "
+      "sensitivities)");
+  module.def(
       "svg_diagram", [](const Flowsheet& flowsheet) { return format_svg_diagram(flowsheet); },
       py::arg("flowsheet"),
       "The flowsheet as an SVG diagram, units laid out in layers (as in `hydromet report`)");

@@ -8,12 +8,13 @@ from ._core import Error, InputError, SimulationOptions, SolverError, SteadyStat
 from .flowsheet import Flowsheet
 from .results import Result, SteadyResult
 from .speciation import Speciation, speciate
-from .sensitivity import sensitivities
+from .sensitivity import dynamic_sensitivities, sensitivities
 from .sweep import sweep
 from . import plotting  # noqa: E402  (hydromet.plotting.plot_*; matplotlib is imported only when plotting)
 
 __all__ = [
     "Error", "InputError", "SolverError", "Flowsheet", "Result", "SteadyResult", "SimulationOptions",
-    "SteadyStateOptions", "Speciation", "speciate", "sweep", "sensitivities", "plotting",
+    "SteadyStateOptions", "Speciation", "speciate", "sweep", "sensitivities",
+    "dynamic_sensitivities", "plotting",
     "__version__",
 ]

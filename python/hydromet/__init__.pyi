@@ -13,6 +13,7 @@ from .results import Result as Result
 from .results import SteadyResult as SteadyResult
 from .speciation import Speciation as Speciation
 from .speciation import speciate as speciate
+from .sensitivity import dynamic_sensitivities as dynamic_sensitivities
 from .sensitivity import sensitivities as sensitivities
 from .sweep import sweep as sweep
 

@@ -112,3 +112,35 @@ def test_sensitivity_mistakes_are_input_errors():
         hydromet.sensitivities(fs, ["solvent.flw"], ["s3.c[WO4-2]"])
     with pytest.raises(hydromet.InputError, match="not a number"):
         hydromet.sensitivities(fs, ["feed.type"], ["s3.c[WO4-2]"])
+
+
+def test_dynamic_forward_sensitivities_of_a_batch_leach_match_finite_differences(demo_flowsheet):
+    fs = hydromet.Flowsheet.from_yaml(demo_flowsheet)
+    fs["simulation.relative_tolerance"] = "1e-10"
+    times = [0.0, 1800.0, 3600.0, 7200.0]
+    outputs = ["autoclave.extraction[W]", "autoclave.c[CO3-2]"]
+    parameters = ["reactions.scheelite_soda.kinetics.rate_constant", "autoclave.temperature",
+                  "autoclave.solution.CO3-2"]
+    s = hydromet.dynamic_sensitivities(fs, parameters, outputs, times)
+    assert list(s.index.get_level_values(0).unique()) == times
+    # At t = 0 only the initial carbonate moves the carbonate: 1 mol/L is 1000 mol/m3.
+    assert s.loc[(0.0, "autoclave.c[CO3-2]"), "autoclave.solution.CO3-2"] == pytest.approx(1000.0, rel=1e-9)
+    assert s.loc[(0.0, "autoclave.extraction[W]")].abs().max() == 0.0
+    for path in parameters:
+        text = fs[path]
+        number = text.split()[0]
+        suffix = text[len(number):]
+        value, step = float(number), 1e-4 * abs(float(number))
+        runs = []
+        for moved in (value + step, value - step):
+            variant = fs.copy()
+            variant[path] = repr(moved) + suffix
+            result = variant.simulate(times)
+            runs.append(np.column_stack([result.output(o) for o in outputs]).ravel())
+        assert_agree(s[path].to_numpy(), (runs[0] - runs[1]) / (2 * step))
+
+
+def test_dynamic_sensitivities_refuse_algebraic_rows():
+    with pytest.raises(hydromet.Error, match="algebraic rows"):
+        hydromet.dynamic_sensitivities(hydromet.Flowsheet.from_string(SX_CASCADE), ["solvent.flow"],
+                                       ["s3.c[WO4-2]"], [0.0, 100.0])

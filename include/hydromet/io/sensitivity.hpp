@@ -34,4 +34,27 @@ struct SteadySensitivity {
                                                      const std::vector<std::string>& outputs,
                                                      double relative_step = 1e-6);
 
+/// d(output)/d(parameter) along a dynamic run, per output time.
+struct DynamicSensitivity {
+  std::vector<std::string> outputs;
+  std::vector<std::string> parameters;
+  std::vector<double> times;        ///< [s]
+  Matrix values;                    ///< times x outputs
+  std::vector<Matrix> derivatives;  ///< one outputs x parameters matrix per time
+};
+
+/// Forward sensitivities along a dynamic run from t = 0: the states y and, for every parameter p, s = dy/dp
+/// are integrated together by CVODES/IDAS (the same solver choice as Flowsheet::simulate), with
+///   M ds/dt = (df/dy) s + df/dp,   s(0) = dy0/dp,
+/// (df/dy) s as a directional central difference of the residual and df/dp as a central difference between
+/// copies of the flowsheet with the parameter moved by `relative_step` (as for steady_sensitivities). The
+/// run stops and restarts at the units' discontinuities. Outputs: dg/dp = dg/dy s + dg/dp|_y at each time.
+/// Tolerances are the file's `simulation:` ones, with the sensitivities in the error test. Only flowsheets
+/// whose rows are all differential (CVODES) are supported; others throw Error (see the source for why).
+[[nodiscard]] DynamicSensitivity dynamic_sensitivities(const std::string& yaml_text,
+                                                       const std::vector<std::string>& parameters,
+                                                       const std::vector<std::string>& outputs,
+                                                       const std::vector<double>& times,
+                                                       double relative_step = 1e-6);
+
 }  // namespace hydromet
