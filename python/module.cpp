@@ -10,6 +10,8 @@ void bind_core(py::module_& module);
 void bind_flowsheet(py::module_& module);
 void bind_thermo(py::module_& module);
 void bind_sweep(py::module_& module);
+void bind_build(py::module_& module);
+void bind_units(py::module_& module);
 
 PYBIND11_MODULE(_core, module) {
   module.doc() = "hydromet compiled core";
@@ -35,4 +37,6 @@ PYBIND11_MODULE(_core, module) {
   bind_flowsheet(module);
   bind_thermo(module);
   bind_sweep(module);
+  bind_build(module);
+  bind_units(module);
 }

@@ -58,8 +58,10 @@ def sweep(flowsheet, params, outputs, mode="steady", threads=None, executor=None
     try:
         if executor is None:
             workers = int(threads) if threads else 0
-            chunk = max(1, 4 * (workers or 2))
-            for start in range(0, len(cases), chunk):
+            # One call keeps every worker busy to the end; with a progress bar, blocks of cases report as they
+            # finish (each block ends when its slowest case does, so blocks are kept large).
+            chunk = len(cases) if bar is None else max(1, 4 * (workers or 2), len(cases) // 25)
+            for start in range(0, len(cases), max(chunk, 1)):
                 block = cases[start:start + chunk]
                 block_values, block_errors = _core.run_sweep(yaml_text, [list(c.items()) for c in block], outputs,
                                                              mode, workers)

@@ -15,5 +15,7 @@ set(module_sources
     builders/tank.cpp
     flowsheet_loader.cpp
     parameters.cpp
+    report.cpp
+    sensitivity.cpp
     sweep.cpp
     writers.cpp)
