@@ -641,10 +641,16 @@ std::vector<UnitOutput> ContinuousLeachTank::report(double t, ConstSpan y,
   }
   Eigen::Map<const Vector> holdup(y.data() + aqueous_offset(), static_cast<Eigen::Index>(aqueous_count_));
   const Vector dissolved = components_->aqueous_elements() * (holdup * rate - aqueous_in);
+  // The list must not depend on the state: every element of a leached mineral is reported (0 while none
+  // flows in, e.g. downstream tanks at start-up).
   for (std::size_t e = 0; e < elements.size(); ++e) {
     const auto row = static_cast<Eigen::Index>(e);
-    if (fed[row] > 0.0 && elements[e] != "O" && elements[e] != "H") {
-      result.push_back({"extraction[" + elements[e] + "]", dissolved[row] / fed[row], "-"});
+    const bool in_mineral = std::any_of(minerals_.begin(), minerals_.end(), [&](const Mineral& m) {
+      return components_->solid_elements()(row, static_cast<Eigen::Index>(m.solid)) > 0.0;
+    });
+    if (in_mineral && elements[e] != "O" && elements[e] != "H") {
+      result.push_back(
+          {"extraction[" + elements[e] + "]", fed[row] > 0.0 ? dissolved[row] / fed[row] : 0.0, "-"});
     }
   }
   std::vector<double> scratch(state_size(), 0.0);
