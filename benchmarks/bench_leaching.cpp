@@ -1,11 +1,21 @@
-// Batch leaching benchmarks: the reference scheelite soda leach, solved from its YAML, with solver counters.
+// Leaching benchmarks with solver counters: the reference batch scheelite soda leach (from its YAML), and a
+// continuous train of 4 tanks with 3 minerals on 50 core-size classes, steady state and 24 h dynamic.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "hydromet/io/flowsheet_loader.hpp"
 
 namespace {
+
+template <typename Result>
+void count(benchmark::State& state, const Result& result) {
+  state.counters["steps"] = static_cast<double>(result.statistics.steps);
+  state.counters["rhs_evals"] = static_cast<double>(result.statistics.residual_evaluations);
+  state.counters["jac_evals"] = static_cast<double>(result.statistics.jacobian_evaluations);
+  state.counters["newton_iters"] = static_cast<double>(result.statistics.nonlinear_iterations);
+}
 
 void batch_scheelite_soda(benchmark::State& state) {
   const std::string path = std::string(HYDROMET_BENCH_SOURCE_DIR) + "/flowsheets/w_scheelite_soda_batch.yaml";
@@ -16,11 +26,94 @@ void batch_scheelite_soda(benchmark::State& state) {
     result = flowsheet.simulate(times, flowsheet.run.options);
     benchmark::DoNotOptimize(result.outputs.data());
   }
-  state.counters["steps"] = static_cast<double>(result.statistics.steps);
-  state.counters["rhs_evals"] = static_cast<double>(result.statistics.residual_evaluations);
-  state.counters["jac_evals"] = static_cast<double>(result.statistics.jacobian_evaluations);
-  state.counters["newton_iters"] = static_cast<double>(result.statistics.nonlinear_iterations);
+  count(state, result);
 }
 BENCHMARK(batch_scheelite_soda)->Unit(benchmark::kMillisecond);
+
+// Soda leach of a scheelite concentrate with fluorite and gypsum gangue (both converted to calcite and
+// consuming carbonate). Rate constants are assumptions chosen so that the three minerals leach on different
+// time scales (about 2, 1 and 0.5 h for 75 um cores); sizes 75 um down to 1.5 um in 50 classes.
+std::string train_yaml() {
+  std::string classes;
+  for (int k = 0; k < 50; ++k) {
+    if (k > 0) {
+      classes += ", ";
+    }
+    classes += std::to_string(75.0 * (1.0 - k / 50.0));
+  }
+  std::string text = R"(
+units: {temperature: degC, time: h, length: um, volume: m3, concentration: mol/L, mass_flow: kg/h, flow: m3/h}
+size_classes: [)";
+  text += classes;
+  text += R"(]
+reactions:
+  scheelite_soda:
+    equation: scheelite + CO3-2 -> calcite + WO4-2
+    mineral: scheelite
+    reagent: CO3-2
+    kinetics: {model: shrinking_core, control: reaction, rate_constant: 6.3e-8 m/s}
+  fluorite_soda:
+    equation: fluorite + CO3-2 -> calcite + 2 F-
+    mineral: fluorite
+    reagent: CO3-2
+    kinetics: {model: shrinking_core, control: mixed, rate_constant: 8e-8 m/s, diffusivity: 1e-11 m2/s}
+  gypsum_soda:
+    equation: gypsum + CO3-2 -> calcite + SO4-2 + 2 H2O
+    mineral: gypsum
+    reagent: CO3-2
+    kinetics: {model: shrinking_core, control: reaction, rate_constant: 5e-8 m/s}
+equipment:
+  feed: {type: feed, flow: 1, solution: {Na+: 2, CO3-2: 1}, solids: {scheelite: 60, fluorite: 20, gypsum: 20}}
+  leach1: {type: leach_tank, mode: continuous, volume: 1, temperature: 90, reactions: [scheelite_soda, fluorite_soda, gypsum_soda], initial_solution: {Na+: 2, CO3-2: 1}}
+  leach2: {type: leach_tank, mode: continuous, volume: 1, temperature: 90, reactions: [scheelite_soda, fluorite_soda, gypsum_soda], initial_solution: {Na+: 2, CO3-2: 1}}
+  leach3: {type: leach_tank, mode: continuous, volume: 1, temperature: 90, reactions: [scheelite_soda, fluorite_soda, gypsum_soda], initial_solution: {Na+: 2, CO3-2: 1}}
+  leach4: {type: leach_tank, mode: continuous, volume: 1, temperature: 90, reactions: [scheelite_soda, fluorite_soda, gypsum_soda], initial_solution: {Na+: 2, CO3-2: 1}}
+  out: {type: product}
+connections: [feed.out -> leach1.in, leach1.out -> leach2.in, leach2.out -> leach3.in, leach3.out -> leach4.in, leach4.out -> out.in]
+)";
+  return text;
+}
+
+void train_steady(benchmark::State& state) {
+  auto flowsheet = hydromet::load_flowsheet_string(train_yaml(), "bench_train.yaml");
+  hydromet::SteadyStateResult result;
+  for (auto _ : state) {
+    result = flowsheet.solve_steady();
+    benchmark::DoNotOptimize(result.outputs.data());
+  }
+  count(state, result);
+  state.counters["states"] = static_cast<double>(result.states.size());
+  state.counters["X_scheelite_train"] = 1.0 - (1.0 - result.output("leach1.conversion[scheelite]")) *
+                                                  (1.0 - result.output("leach2.conversion[scheelite]")) *
+                                                  (1.0 - result.output("leach3.conversion[scheelite]")) *
+                                                  (1.0 - result.output("leach4.conversion[scheelite]"));
+  state.counters["balance_closure"] = result.balance.closure();
+}
+BENCHMARK(train_steady)->Unit(benchmark::kMillisecond);
+
+// 24 h from tanks full of feed solution (the solids enter with the feed), hourly outputs. It takes about
+// 10 min (docs/models/leaching.md), so it is registered only with HYDROMET_BENCH_LONG=1 and stays out of the
+// benchmarks_smoke test.
+void train_dynamic_24h(benchmark::State& state) {
+  auto flowsheet = hydromet::load_flowsheet_string(train_yaml(), "bench_train.yaml");
+  std::vector<double> times;
+  for (int h = 0; h <= 24; ++h) {
+    times.push_back(3600.0 * h);
+  }
+  hydromet::SimulationResult result;
+  for (auto _ : state) {
+    result = flowsheet.simulate(times, hydromet::SimulationOptions{});
+    benchmark::DoNotOptimize(result.outputs.data());
+  }
+  count(state, result);
+  state.counters["balance_closure"] = result.balance.closure();
+}
+const bool long_benchmarks_registered = [] {
+  if (const char* flag = std::getenv("HYDROMET_BENCH_LONG"); flag != nullptr && std::string(flag) == "1") {
+    benchmark::RegisterBenchmark("train_dynamic_24h", train_dynamic_24h)->Unit(benchmark::kMillisecond);
+    return true;
+  }
+  return false;
+}();
 
 }  // namespace

@@ -9,6 +9,15 @@
 
 namespace hydromet {
 
+namespace {
+
+// Moles in a particle of core radius r: (4/3) π ρ r³.
+double particle_moles(double radius, double molar_density) {
+  return 4.0 / 3.0 * std::numbers::pi * molar_density * radius * radius * radius;
+}
+
+}  // namespace
+
 LeachTank::LeachTank(std::string name, LeachTankParameters parameters)
     : UnitOperation(std::move(name)), parameters_(std::move(parameters)) {
   const std::string where = "leach_tank `" + this->name() + "`";
@@ -283,6 +292,7 @@ void ContinuousLeachTank::bind(const ComponentList& components) {
         mineral.moles_per_particle.push_back(std::numbers::pi / 6.0 * d * d * d * mineral.molar_density);
       }
       mineral.moles_per_particle.push_back(0.0);
+      mineral.classes = core_classes(tops, mineral.radius, mineral.molar_density);
       minerals_.push_back(std::move(mineral));
       found = minerals_.end() - 1;
     }
@@ -325,7 +335,105 @@ std::string ContinuousLeachTank::state_name(std::size_t index) const {
 
 double ContinuousLeachTank::state_scale(std::size_t index) const {
   // The unreacted-basis states are mineral amounts like the holdup's.
-  return holdup_scale(index < holdup_size() ? index : aqueous_offset());
+  if (index >= holdup_size()) {
+    return holdup_scale(aqueous_offset());
+  }
+  // A leached mineral is spread over the core-size classes: each class typically holds 1/K of it, and the
+  // finite-difference increments and tolerances of the population balance follow that share.
+  if (!lumped() && index >= solid_offset() && index < flow_offset()) {
+    const std::size_t solid = (index - solid_offset()) / size_class_count_;
+    const bool leached =
+        std::any_of(minerals_.begin(), minerals_.end(), [&](const Mineral& m) { return m.solid == solid; });
+    if (leached) {
+      return holdup_scale(index) / static_cast<double>(size_class_count_);
+    }
+  }
+  return holdup_scale(index);
+}
+
+// Classes of the core radius from the class upper diameters (descending), cut at the particle radius.
+std::vector<ContinuousLeachTank::CoreClass> ContinuousLeachTank::core_classes(const std::vector<double>& tops,
+                                                                              double radius,
+                                                                              double molar_density) {
+  std::vector<CoreClass> classes;
+  const double node = 0.5 / std::numbers::sqrt3;
+  const double quartic = std::numbers::pi * molar_density / 3.0;  // ∫ m dr = quartic (top⁴ − bottom⁴)
+  for (std::size_t k = 0; k < tops.size(); ++k) {
+    CoreClass c;
+    c.top = std::min(0.5 * tops[k], radius);
+    c.bottom = k + 1 < tops.size() ? std::min(0.5 * tops[k + 1], radius) : 0.0;
+    c.centre = 0.5 * (c.top + c.bottom);
+    c.width = c.top - c.bottom;
+    const auto power = [&](int n) { return std::pow(c.top, n) - std::pow(c.bottom, n); };
+    c.mass_integral = quartic * power(4);
+    // ∫ (r − centre) (4/3) π ρ r³ dr = (4/3) π ρ (Δr⁵ / 5) − centre ∫ m dr.
+    c.mass_moment =
+        4.0 / 3.0 * std::numbers::pi * molar_density * power(5) / 5.0 - c.centre * c.mass_integral;
+    c.bottom_moles = particle_moles(c.bottom, molar_density);
+    c.nodes = {c.centre + node * c.width, c.centre - node * c.width};
+    classes.push_back(c);
+  }
+  return classes;
+}
+
+ContinuousLeachTank::Reconstruction ContinuousLeachTank::reconstruct(const Mineral& mineral,
+                                                                     ConstSpan y) const {
+  const auto& classes = mineral.classes;
+  const std::size_t count = classes.size();
+  Reconstruction psi;
+  psi.mean.resize(count);
+  psi.slope.assign(count, 0.0);
+  std::vector<double> moles(count);
+  for (std::size_t k = 0; k < count; ++k) {
+    moles[k] = std::max(y[solid_state(mineral.solid, k)], 0.0);
+    psi.mean[k] = classes[k].width > 0.0 ? moles[k] / classes[k].mass_integral : 0.0;
+  }
+  // Slopes dψ/dr: central differences of the class means; in the top class the derivative of the parabola
+  // through the first three means (a one-sided difference would cost the boundary an order); one-sided in
+  // the bottom class, whose mass is O(h⁴) of the total. TVD limiters would clip the smooth maximum of ψ in
+  // the second and later tanks of a train and spoil the order, so the slopes are limited only to keep ψ
+  // non-negative at the points where it is used (the lower edge and the quadrature nodes).
+  const auto slopes = [&] {
+    for (std::size_t k = 0; k < count; ++k) {
+      const auto& c = classes[k];
+      double slope = 0.0;
+      if (count == 1 || !(c.width > 0.0)) {
+        slope = 0.0;
+      } else if (k == 0 && count >= 3 && classes[2].width > 0.0) {
+        const double x0 = c.centre;
+        const double x1 = classes[1].centre;
+        const double x2 = classes[2].centre;
+        slope = psi.mean[0] * (2.0 * x0 - x1 - x2) / ((x0 - x1) * (x0 - x2)) +
+                psi.mean[1] * (x0 - x2) / ((x1 - x0) * (x1 - x2)) +
+                psi.mean[2] * (x0 - x1) / ((x2 - x0) * (x2 - x1));
+      } else if (k == 0) {
+        slope = (psi.mean[0] - psi.mean[1]) / (c.centre - classes[1].centre);
+      } else if (k + 1 == count || !(classes[k + 1].width > 0.0)) {
+        slope = (psi.mean[k - 1] - psi.mean[k]) / (classes[k - 1].centre - c.centre);
+      } else {
+        slope = (psi.mean[k - 1] - psi.mean[k + 1]) / (classes[k - 1].centre - classes[k + 1].centre);
+      }
+      // Non-negative at the nodes (|r − centre| = width / (2√3)) and, above the bottom class, at the lower
+      // edge that carries the flux to the next class.
+      const double width = std::max(c.width, 1e-300);
+      const double node_bound = 2.0 * std::numbers::sqrt3 * psi.mean[k] / width;
+      slope = std::clamp(slope, -node_bound, node_bound);
+      if (k + 1 < count) {
+        slope = std::min(slope, 2.0 * psi.mean[k] / width);
+      }
+      psi.slope[k] = slope;
+    }
+  };
+  slopes();
+  // Second pass: the means of the linear ψ that hold the class masses, ψ̄ = (M − s ∫(r − c) m dr) / ∫ m dr.
+  for (std::size_t k = 0; k < count; ++k) {
+    if (classes[k].width > 0.0) {
+      psi.mean[k] =
+          std::max((moles[k] - psi.slope[k] * classes[k].mass_moment) / classes[k].mass_integral, 0.0);
+    }
+  }
+  slopes();
+  return psi;
 }
 
 double ContinuousLeachTank::basis_inflow(const Mineral& mineral, std::span<const Stream> inlets) const {
@@ -381,39 +489,34 @@ std::vector<double> ContinuousLeachTank::add_reactions(ConstSpan y, MutableSpan 
       reacted[b] = rate;
       continue;
     }
-    for (std::size_t k = 0; k < size_class_count_; ++k) {
-      const double moles = std::max(y[solid_state(mineral.solid, k)], 0.0);
-      if (moles <= 0.0) {
+    const Reconstruction psi = reconstruct(mineral, y);
+    // Core recession speed v = J / (a ρ) [m/s]; r is never 0 at a face or node where it is evaluated.
+    const auto speed = [&](double r) {
+      return shrinking_core_flux(kinetics, concentration, radius, std::min(r, radius), temperature_now) /
+             (a * mineral.molar_density);
+    };
+    const double area_moles = 4.0 * std::numbers::pi * mineral.molar_density;  // m'(r) = area_moles r²
+    for (std::size_t k = 0; k < mineral.classes.size(); ++k) {
+      const CoreClass& cell = mineral.classes[k];
+      if (!(psi.mean[k] > 0.0) || !(cell.width > 0.0)) {
         continue;
       }
-      // Time to cross the class: ∫ dr / v with v = J / (a ρ), by two-point Gauss–Legendre.
-      const double top = std::min(0.5 * (diameters_.empty() ? 2.0 * radius : diameters_[k]), radius);
-      const double bottom = k + 1 < diameters_.size() ? std::min(0.5 * diameters_[k + 1], radius) : 0.0;
-      const double half = 0.5 * (top - bottom);
-      const double middle = 0.5 * (top + bottom);
-      const double offset = half / std::numbers::sqrt3;
-      double crossing = 0.0;
-      bool moving = true;
-      for (const double r : {middle - offset, middle + offset}) {
-        const double flux = shrinking_core_flux(kinetics, concentration, radius, r, temperature_now);
-        if (!(flux > 0.0)) {
-          moving = false;
-          break;
-        }
-        crossing += half * a * mineral.molar_density / flux;
+      // Reacting inside the class: ∫ ψ v m' dr by two-point Gauss–Legendre.
+      double consumed = 0.0;
+      for (const double r : cell.nodes) {
+        const double density = psi.mean[k] + psi.slope[k] * (r - cell.centre);
+        consumed += 0.5 * cell.width * density * speed(r) * area_moles * r * r;
       }
-      if (!moving || !(crossing > 0.0)) {
-        continue;
-      }
-      const double particles_per_second = moles / mineral.moles_per_particle[k] / crossing;
-      const double lost = particles_per_second * mineral.moles_per_particle[k];
-      const double passed = particles_per_second * mineral.moles_per_particle[k + 1];
-      f[solid_state(mineral.solid, k)] -= lost;
-      if (k + 1 < size_class_count_) {
+      f[solid_state(mineral.solid, k)] -= consumed;
+      release(bound, k, consumed);
+      reacted[b] += consumed;
+      // Particles crossing the lower edge into the next class, each carrying m(bottom).
+      if (k + 1 < mineral.classes.size()) {
+        const double edge_density = psi.mean[k] - 0.5 * psi.slope[k] * cell.width;
+        const double passed = speed(cell.bottom) * edge_density * cell.bottom_moles;
+        f[solid_state(mineral.solid, k)] -= passed;
         f[solid_state(mineral.solid, k + 1)] += passed;
       }
-      release(bound, k, lost - passed);
-      reacted[b] += lost - passed;
     }
   }
   return reacted;
@@ -441,6 +544,65 @@ bool ContinuousLeachTank::fill_from_inlets(double t, std::span<const Stream> inl
     for (std::size_t m = 0; m < minerals_.size(); ++m) {
       y[basis_offset() + m] = basis_inflow(minerals_[m], inlets) * residence;
     }
+    return true;
+  }
+  // Segregated: march down the classes with the first-order upwind balance at the inlet composition (each
+  // class's inflow is known once the class above is solved), so that Newton starts near the solution.
+  const double residence = volume() / outflow(y);
+  const double temperature_now = temperature(y);
+  const Vector c = aqueous_concentrations(y);
+  const double area_factor = 4.0 * std::numbers::pi;
+  std::vector<double> products(state_size(), 0.0);
+  for (std::size_t m = 0; m < minerals_.size(); ++m) {
+    const Mineral& mineral = minerals_[m];
+    double passed = 0.0;
+    for (std::size_t k = 0; k < mineral.classes.size(); ++k) {
+      const CoreClass& cell = mineral.classes[k];
+      const std::size_t row = solid_state(mineral.solid, k);
+      const double inflow = y[row] / residence + passed;
+      if (!(cell.width > 0.0)) {
+        passed = inflow;
+        y[row] = 0.0;
+        continue;
+      }
+      // Per unit number density: mineral reacting in the class and carried across its lower edge [mol m/s].
+      std::vector<double> consumed(bound_.size(), 0.0);
+      double total = cell.mass_integral / residence;
+      double carried = 0.0;
+      for (std::size_t b = 0; b < bound_.size(); ++b) {
+        if (bound_[b].mineral != m) {
+          continue;
+        }
+        const auto& kinetics = bound_[b].reaction->kinetics;
+        const double concentration = c[static_cast<Eigen::Index>(bound_[b].reagent)];
+        const auto speed = [&](double r) {
+          return shrinking_core_flux(kinetics, concentration, mineral.radius, std::min(r, mineral.radius),
+                                     temperature_now) /
+                 (kinetics.reagent_stoichiometry * mineral.molar_density);
+        };
+        for (const double r : cell.nodes) {
+          consumed[b] += 0.5 * cell.width * speed(r) * area_factor * mineral.molar_density * r * r;
+        }
+        if (k + 1 < mineral.classes.size()) {
+          carried += speed(cell.bottom) * cell.bottom_moles;
+        }
+        total += consumed[b];
+      }
+      total += carried;
+      const double density = inflow / total;
+      y[row] = density * cell.mass_integral;
+      passed = density * carried;
+      for (std::size_t b = 0; b < bound_.size(); ++b) {
+        for (std::size_t j = 0; j < bound_[b].targets.size() && consumed[b] > 0.0; ++j) {
+          const auto [aqueous, target] = bound_[b].targets[j];
+          const std::size_t into = aqueous ? aqueous_offset() + target : solid_state(target, k);
+          products[into] += bound_[b].reaction->terms[j].coefficient * density * consumed[b] * residence;
+        }
+      }
+    }
+  }
+  for (std::size_t i = 0; i < flow_offset(); ++i) {
+    y[i] = std::max(y[i] + products[i], 0.0);
   }
   return true;
 }
@@ -479,10 +641,16 @@ std::vector<UnitOutput> ContinuousLeachTank::report(double t, ConstSpan y,
   }
   Eigen::Map<const Vector> holdup(y.data() + aqueous_offset(), static_cast<Eigen::Index>(aqueous_count_));
   const Vector dissolved = components_->aqueous_elements() * (holdup * rate - aqueous_in);
+  // The list must not depend on the state: every element of a leached mineral is reported (0 while none
+  // flows in, e.g. downstream tanks at start-up).
   for (std::size_t e = 0; e < elements.size(); ++e) {
     const auto row = static_cast<Eigen::Index>(e);
-    if (fed[row] > 0.0 && elements[e] != "O" && elements[e] != "H") {
-      result.push_back({"extraction[" + elements[e] + "]", dissolved[row] / fed[row], "-"});
+    const bool in_mineral = std::any_of(minerals_.begin(), minerals_.end(), [&](const Mineral& m) {
+      return components_->solid_elements()(row, static_cast<Eigen::Index>(m.solid)) > 0.0;
+    });
+    if (in_mineral && elements[e] != "O" && elements[e] != "H") {
+      result.push_back(
+          {"extraction[" + elements[e] + "]", fed[row] > 0.0 ? dissolved[row] / fed[row] : 0.0, "-"});
     }
   }
   std::vector<double> scratch(state_size(), 0.0);

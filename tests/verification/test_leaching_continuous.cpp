@@ -4,12 +4,13 @@
 //   film control      1 − X̄ = a (e^(−1/a) − 1) + 1 = 1 − a (1 − e^(−1/a))
 // and N equal tanks in series with total t̄ = τ under reaction control, 1 − X̄ = 0.207277, 0.109009, 0.070968,
 // 0.051288 for N = 1..4 (the same segregated integral over the Erlang residence-time distribution). The
-// population balance is refined on M = 100, 200, 400 size classes; the measured order p of the upwind scheme
-// must be 1 (upwind), and the Richardson value X* = 2 X_400 − X_200 must match to 1e-4 relative.
+// population balance is refined on M = 50, 100, 200 size classes: the observed order of the second-order
+// finite-volume scheme must be >= 1.8 on both refinements, and the finest grid alone within 1e-4 relative.
 // The lumped option (every particle at the mean conversion) solves X̄ = 3a (1 − X̄)^(2/3) for one tank.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -51,6 +52,7 @@ struct Case {
   double a = 1.0;  // t̄ / τ of the whole train
   std::size_t classes = 100;
   double mineral_feed = scheelite_feed;  // [kg/s]
+  double tolerance = 1e-13;              // steady |f_i| / scale_i
 };
 
 struct Outcome {
@@ -59,9 +61,8 @@ struct Outcome {
   SteadyStateResult result;
 };
 
-Outcome run(const Case& c) {
-  const auto database = test_database();
-  Flowsheet flowsheet(database);
+// Feed, N leach tanks and a product on c.classes core-size classes.
+void build(Flowsheet& flowsheet, const Database& database, const Case& c) {
   std::vector<double> sizes;
   for (std::size_t k = 0; k < c.classes; ++k) {
     sizes.push_back(diameter * (1.0 - static_cast<double>(k) / static_cast<double>(c.classes)));
@@ -95,8 +96,15 @@ Outcome run(const Case& c) {
   }
   flowsheet.add_unit(std::make_unique<Product>("product"));
   flowsheet.connect({upstream, "out"}, {"product", "in"});
+}
+
+Outcome run(const Case& c) {
+  const auto database = test_database();
+  Flowsheet flowsheet(database);
+  build(flowsheet, database, c);
+  const std::string upstream = "leach" + std::to_string(c.tanks);
   SteadyStateOptions options;
-  options.tolerance = 1e-13;
+  options.tolerance = c.tolerance;
   Outcome outcome;
   outcome.result = flowsheet.solve_steady(options);
   // Each tank reports its stage conversion against what flows in; the train's is 1 − Π (1 − X_n).
@@ -138,26 +146,29 @@ void check_balances(const SteadyStateResult& result) {
   }
 }
 
-// Refines the grid, measures the order and returns the Richardson value of 1 − X̄.
-double refined(Case c, double expected) {
-  std::vector<double> values;
-  for (const std::size_t classes : {100U, 200U, 400U}) {
+// Refines the grid (uniform in the core diameter), measures the order p = log2(e_M / e_2M) of the error
+// against the closed form and returns the finest value, which must itself be within 1e-4 relative.
+// `reference` gives the exact 1 − X̄ for an outcome (a single tank takes its own reagent concentration).
+double refined(Case c, const std::function<double(const Outcome&)>& reference) {
+  const std::vector<std::size_t> grids{50, 100, 200};
+  std::vector<double> errors;
+  double finest = 0.0;
+  for (const std::size_t classes : grids) {
     c.classes = classes;
     const auto outcome = run(c);
     check_balances(outcome.result);
-    values.push_back(outcome.unreacted);
+    errors.push_back(outcome.unreacted / reference(outcome) - 1.0);
+    finest = outcome.unreacted;
   }
-  const double order = std::log2((values[0] - values[1]) / (values[1] - values[2]));
-  // Richardson with the scheme's formal order 1, which the measured order confirms.
-  const double extrapolated = 2.0 * values[2] - values[1];
+  const double order_coarse = std::log2(std::abs(errors[0] / errors[1]));
+  const double order_fine = std::log2(std::abs(errors[1] / errors[2]));
   MESSAGE("control " << static_cast<int>(c.control) << ", N = " << c.tanks << ", a = " << c.a
-                     << ": 1 - X on 100/200/400 classes " << values[0] << " " << values[1] << " " << values[2]
-                     << ", order " << order << ", Richardson " << extrapolated << ", exact " << expected
-                     << ", relative error " << extrapolated / expected - 1.0);
-  CHECK(std::abs(order - 1.0) < 0.05);
-  CHECK(std::abs(values[2] / expected - 1.0) < 2e-2);
-  CHECK(std::abs(extrapolated / expected - 1.0) < 1e-4);
-  return extrapolated;
+                     << ": relative error of 1 - X on 50/100/200 classes " << errors[0] << " " << errors[1]
+                     << " " << errors[2] << ", observed order " << order_coarse << " " << order_fine);
+  CHECK(order_coarse >= 1.8);
+  CHECK(order_fine >= 1.8);
+  CHECK(std::abs(errors[2]) < 1e-4);
+  return finest;
 }
 
 }  // namespace
@@ -169,11 +180,14 @@ TEST_CASE("closed forms reproduce the issue's reference numbers") {
   CHECK(std::abs(reaction_closed_form(5.0) - 0.048065) < 5e-7);
 }
 
-TEST_CASE("one tank, reaction control: segregated flow converges at first order to the closed form") {
+// τ ∝ 1/C for both controls: the 1e-7 depletion of the reagent is taken into the tank's own a.
+double tank_a(const Case& c, const Outcome& outcome) { return c.a * outcome.concentration / carbonate; }
+
+TEST_CASE("one tank, reaction control: segregated flow converges at second order to the closed form") {
   for (const double a : {0.5, 1.0, 2.0, 5.0}) {
     Case c;
     c.a = a;
-    (void)refined(c, reaction_closed_form(a));
+    (void)refined(c, [&](const Outcome& o) { return reaction_closed_form(tank_a(c, o)); });
   }
 }
 
@@ -182,7 +196,7 @@ TEST_CASE("one tank, film control: segregated flow converges to 1 - a (1 - exp(-
     Case c;
     c.control = ShrinkingCoreControl::film;
     c.a = a;
-    (void)refined(c, film_closed_form(a));
+    (void)refined(c, [&](const Outcome& o) { return film_closed_form(tank_a(c, o)); });
   }
 }
 
@@ -192,10 +206,59 @@ TEST_CASE("N equal tanks in series with total mean residence time tau, reaction 
     Case c;
     c.tanks = n;
     c.a = 1.0;
+    // The errors here are >= 4e-6: a looser steady tolerance spares Newton the last digits of the train.
+    c.tolerance = 1e-12;
     CHECK(std::abs(train_closed_form(n) - expected[static_cast<std::size_t>(n - 1)]) < 5e-7);
-    const double value = refined(c, expected[static_cast<std::size_t>(n - 1)]);
-    // The references carry six decimals.
+    // The order is measured against the Erlang integral (the issue's six decimals would floor it at ~1e-5).
+    const double exact = train_closed_form(n);
+    const double value = refined(c, [&](const Outcome&) { return exact; });
     CHECK(std::abs(value - expected[static_cast<std::size_t>(n - 1)]) < 1e-5);
+  }
+}
+
+TEST_CASE(
+    "start-up of a train: class masses stay non-negative, elements balance, the steady state is reached") {
+  // Tanks start with solution only; the feed's particles enter class 1 as a front that sweeps down the
+  // classes (the hardest case for unlimited slopes). The reagent is depleted by 10 % so the kinetics couple
+  // to the solution.
+  const auto database = test_database();
+  Case c;
+  c.tanks = 2;
+  c.a = 1.0;
+  c.classes = 20;
+  c.mineral_feed = 0.1 * 0.287914;  // 0.1 mol/s against 1 mol/s of carbonate
+  Flowsheet dynamic(database);
+  build(dynamic, database, c);
+  std::vector<double> times;
+  for (int i = 0; i <= 10; ++i) {
+    times.push_back(tau * i);  // 10 τ
+  }
+  const auto run_result = dynamic.simulate(times, SimulationOptions{});
+  CHECK(run_result.balance.closure() < 1e-10);
+  double lowest = 0.0;
+  double largest = 0.0;
+  for (std::size_t j = 0; j < run_result.state_names.size(); ++j) {
+    if (run_result.state_names[j].find("n_solid[scheelite") != std::string::npos) {
+      for (Eigen::Index i = 0; i < run_result.states.rows(); ++i) {
+        lowest = std::min(lowest, run_result.states(i, static_cast<Eigen::Index>(j)));
+        largest = std::max(largest, run_result.states(i, static_cast<Eigen::Index>(j)));
+      }
+    }
+  }
+  INFO("most negative class mass " << lowest << " mol against the largest " << largest);
+  CHECK(lowest > -1e-8 * largest);
+  Flowsheet steady(database);
+  build(steady, database, c);
+  SteadyStateOptions steady_options;
+  steady_options.tolerance = 1e-12;
+  const auto steady_result = steady.solve_steady(steady_options);
+  check_balances(steady_result);
+  for (int n = 1; n <= c.tanks; ++n) {
+    const std::string name = "leach" + std::to_string(n) + ".conversion[scheelite]";
+    const Vector x = run_result.output(name);
+    INFO(name << ": after 10 tau " << x[x.size() - 1] << ", steady " << steady_result.output(name));
+    // After 10 residence times of the whole train the start-up has decayed below 1e-4 (e^(−10) N^k terms).
+    CHECK(std::abs(x[x.size() - 1] - steady_result.output(name)) < 1e-3 * steady_result.output(name));
   }
 }
 

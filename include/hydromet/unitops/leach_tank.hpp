@@ -2,6 +2,7 @@
 // continuous with a population balance over particle size (ContinuousLeachTank).
 #pragma once
 
+#include <array>
 #include <map>
 #include <string>
 #include <vector>
@@ -100,12 +101,16 @@ struct ContinuousLeachTankParameters {
 /// Continuous leach tank: the stirred overflow tank (StirredTank) with shrinking-core reactions.
 ///
 /// Segregated model: the flowsheet's size classes d_1 > d_2 > ... > d_K (strictly descending) are classes
-/// of the unreacted-core diameter; class k holds cores in (d_{k+1}, d_k] (d_{K+1} = 0) and its mineral
-/// moles n_k are carried as N_k = n_k / m_k particles of m_k = (π/6) ρ_B d_k³ moles each. Particles leave
-/// class k downwards (first-order upwind finite volume) at the frequency ω_k = 1 / ∫ dr / v(r) over the
-/// class, v = J / (a ρ_B) the core recession speed (two-point Gauss–Legendre, exact for n = 1), and the
-/// mineral N_k ω_k (m_k − m_{k+1}) reacts. A particle fed at d_1 thus goes down the classes; streams carry
-/// the classes, so trains of tanks pass the population on. Solid products stay in the class they formed in.
+/// of the unreacted-core diameter; class k holds cores with radius in (r_{k+1}, r_k], r_k = d_k / 2,
+/// r_{K+1} = 0, and its state is the mineral's moles M_k = ∫ ψ(r) m(r) dr, ψ the number density of
+/// particles over core radius and m(r) = (4/3) π ρ_B r³. A finite-volume scheme of second order
+/// reconstructs ψ linearly in each class (central slopes, a one-sided parabola in the top class, limited only
+/// to keep the reconstruction non-negative where it is used) from the class masses; particles cross the
+/// lower edge of class k at the number flux v(r_{k+1}) ψ(r_{k+1}⁻), v = J / (a ρ_B) the core recession
+/// speed, carrying m(r_{k+1}) each, and the mineral ∫ ψ v m' dr reacts inside the class (two-point
+/// Gauss–Legendre). Mass moves between classes or reacts, so elements are conserved to rounding. A particle
+/// fed at d_1 thus goes down the classes; streams carry the classes, so trains of tanks pass the population
+/// on. Solid products stay in the class they formed in.
 ///
 /// Lumped model: one extra state per leached mineral, the holdup's mineral on an unreacted basis n°
 /// (inflow Σ_k n_in,k m(D)/m_k); all particles are at X̄ = 1 − n/n°, core r = R (1 − X̄)^(1/3), and the
@@ -135,12 +140,32 @@ class ContinuousLeachTank final : public StirredTank {
   [[nodiscard]] const ContinuousLeachTankParameters& leach_parameters() const { return leach_; }
 
  private:
+  /// One class of the unreacted-core radius: [bottom, top] with the integrals the reconstruction needs.
+  struct CoreClass {
+    double top = 0.0;               // [m]
+    double bottom = 0.0;            // [m]
+    double centre = 0.0;            // [m]
+    double width = 0.0;             // [m]
+    double mass_integral = 0.0;     // ∫ m dr [mol m]
+    double mass_moment = 0.0;       // ∫ (r − centre) m dr [mol m2]
+    double bottom_moles = 0.0;      // m(bottom) [mol per particle]
+    std::array<double, 2> nodes{};  // Gauss–Legendre radii [m]
+  };
   struct Mineral {
     std::size_t solid = 0;
     double molar_density = 0.0;              // [mol/m3]
     double radius = 0.0;                     // outer particle radius R [m]
     std::vector<double> moles_per_particle;  // m_k at each class's upper diameter, then 0
+    std::vector<CoreClass> classes;          // descending core radius
   };
+  /// Linear number density ψ = mean + slope (r − centre) in each class [1/m, 1/m2].
+  struct Reconstruction {
+    std::vector<double> mean;
+    std::vector<double> slope;
+  };
+  [[nodiscard]] Reconstruction reconstruct(const Mineral& mineral, ConstSpan y) const;
+  [[nodiscard]] static std::vector<CoreClass> core_classes(const std::vector<double>& tops, double radius,
+                                                           double molar_density);
   struct BoundReaction {
     const LeachReaction* reaction = nullptr;
     std::size_t mineral = 0;  // index in minerals_
