@@ -31,37 +31,55 @@ System::System(std::vector<const UnitOperation*> units, Wiring wiring, const Com
     inlet_buffers_.emplace_back(wiring_.inlets[u].size(), Stream::empty(components));
     outlet_buffers_.emplace_back(wiring_.outlets[u].size(), Stream::empty(components));
   }
-  // Flow order: breadth first from the units without inlets, then any unit not reached.
+  // Flow order: a unit comes after every unit that feeds it (Kahn's topological order, all sources first),
+  // so that a substitution pass fills each unit from inlets already computed; in a recycle, where no unit is
+  // ready, the unit with the fewest unordered feeders goes next (the tear).
   std::vector<std::size_t> stream_target(wiring_.stream_count, none);
+  std::vector<std::size_t> stream_source(wiring_.stream_count, none);
   for (std::size_t u = 0; u < units_.size(); ++u) {
     for (const auto s : wiring_.inlets[u]) {
       stream_target[s] = u;
     }
+    for (const auto s : wiring_.outlets[u]) {
+      stream_source[s] = u;
+    }
   }
-  std::vector<bool> visited(units_.size(), false);
-  auto visit_from = [&](std::size_t start) {
-    std::vector<std::size_t> queue{start};
-    visited[start] = true;
-    for (std::size_t head = 0; head < queue.size(); ++head) {
-      const std::size_t u = queue[head];
-      flow_order_.push_back(u);
-      for (const auto s : wiring_.outlets[u]) {
-        const std::size_t v = stream_target[s];
-        if (v != none && !visited[v]) {
-          visited[v] = true;
-          queue.push_back(v);
+  std::vector<std::size_t> waiting(units_.size(), 0);  // inlets whose source unit is not ordered yet
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    for (const auto s : wiring_.inlets[u]) {
+      waiting[u] += stream_source[s] != none ? 1 : 0;
+    }
+  }
+  std::vector<bool> ordered(units_.size(), false);
+  std::vector<std::size_t> ready;
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    if (waiting[u] == 0) {
+      ready.push_back(u);
+    }
+  }
+  std::size_t next_ready = 0;
+  while (flow_order_.size() < units_.size()) {
+    std::size_t u = none;
+    while (next_ready < ready.size() && u == none) {
+      if (!ordered[ready[next_ready]]) {
+        u = ready[next_ready];
+      }
+      ++next_ready;
+    }
+    if (u == none) {  // a recycle: tear it at the unit closest to ready
+      for (std::size_t v = 0; v < units_.size(); ++v) {
+        if (!ordered[v] && (u == none || waiting[v] < waiting[u])) {
+          u = v;
         }
       }
     }
-  };
-  for (std::size_t u = 0; u < units_.size(); ++u) {
-    if (wiring_.inlets[u].empty() && !visited[u]) {
-      visit_from(u);
-    }
-  }
-  for (std::size_t u = 0; u < units_.size(); ++u) {
-    if (!visited[u]) {
-      visit_from(u);
+    ordered[u] = true;
+    flow_order_.push_back(u);
+    for (const auto s : wiring_.outlets[u]) {
+      const std::size_t v = stream_target[s];
+      if (v != none && !ordered[v] && --waiting[v] == 0) {
+        ready.push_back(v);
+      }
     }
   }
 }

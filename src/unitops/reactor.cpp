@@ -58,6 +58,7 @@ void Reactor::bind(const ComponentList& components) {
       if (const auto aqueous = components.find_aqueous(term.species)) {
         bound_term.where = Where::aqueous;
         bound_term.index = static_cast<Eigen::Index>(*aqueous);
+        bound_term.solvent = components.aqueous(*aqueous).phase == Phase::solvent;
       } else if (const auto organic = components.find_organic(term.species)) {
         bound_term.where = Where::organic;
         bound_term.index = static_cast<Eigen::Index>(*organic);
@@ -69,6 +70,11 @@ void Reactor::bind(const ComponentList& components) {
         bound.key = bound.terms.size();
       }
       bound.terms.push_back(bound_term);
+    }
+    if (std::none_of(bound.terms.begin(), bound.terms.end(),
+                     [](const BoundTerm& term) { return term.coefficient < 0.0 && !term.solvent; })) {
+      throw InputError("reactor `" + name() + "`: `" + reaction.equation +
+                       "` needs a reactant other than the solvent (H2O never limits)");
     }
     bound_.push_back(std::move(bound));
   }
@@ -103,7 +109,7 @@ std::vector<double> Reactor::react(std::span<const Stream> inlets, Stream& out) 
   for (const auto& reaction : bound_) {
     double cap = std::numeric_limits<double>::infinity();
     for (const auto& term : reaction.terms) {
-      if (term.coefficient < 0.0) {
+      if (term.coefficient < 0.0 && !term.solvent) {
         cap = std::min(cap, std::max(available(term), 0.0) / -term.coefficient);
       }
     }

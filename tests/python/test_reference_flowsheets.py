@@ -50,3 +50,80 @@ def test_wolframite_to_apt_figures_are_those_of_a_plant(wolframite):
     assert 150.0 < strip_wo3 < 350.0
     # NaOH use: 2 mol per mol W fed at 2x excess, i.e. about 4 x 0.8925 mol/s x 17 g/mol per t/h of concentrate.
     assert kpis["NaOH use (as OH-)"] == pytest.approx(4.3 * 3.0 * 17.007, rel=1e-9)
+
+
+@pytest.fixture(scope="module")
+def nbta():
+    from conftest import SOURCE_DIR
+
+    flowsheet = hydromet.Flowsheet.from_yaml(str(SOURCE_DIR / "flowsheets" / "nbta_hf_sx.yaml"))
+    return flowsheet.solve_steady()
+
+
+def test_nbta_converges_and_every_nb_and_ta_atom_leaves_by_a_product(nbta):
+    assert nbta.converged
+    assert nbta.balance.closure() < 1e-9
+    kpis = nbta.kpis
+    for element, product, other in (("Nb", "Nb product", "Nb in Ta product"), ("Ta", "Ta product", "Ta in Nb product")):
+        sinks = [
+            f"{element} recovery to {product}",
+            other,
+            f"{element} lost to residue",
+            f"{element} lost to raffinate",
+            f"{element} to scrub liquor",
+            f"{element} to organic bleed",
+            f"{element} to Nb filtrate",
+            f"{element} to Ta filtrate",
+        ]
+        assert math.fsum(kpis[name] for name in sinks) == pytest.approx(1.0, abs=1e-9)
+
+
+def test_nbta_separates_nb_from_ta_as_a_plant_does(nbta):
+    kpis = nbta.kpis
+    # Recoveries in the range HF digestion plants report (about 90 % Nb and 80 % Ta leached at 220 degC,
+    # Rodriguez et al., Hydrometallurgy 2015; the SX and precipitation lose little more).
+    assert 0.85 < kpis["Nb recovery to Nb product"] < 0.99
+    assert 0.75 < kpis["Ta recovery to Ta product"] < 0.99
+    # The separation: each product carries little of the other metal.
+    assert kpis["Ta in Nb product"] < 0.05
+    assert kpis["Nb in Ta product"] < 0.01
+    # The Ta product is Ta(OH)5 (plus a trace of Nb(OH)5): its Ta grade cannot exceed the formula's.
+    ta_oh5 = 180.948 + 5 * (15.999 + 1.008)
+    assert kpis["Ta grade of Ta product"] <= 180.948 / ta_oh5 + 1e-12
+    assert kpis["Ta grade of Ta product"] > 0.99 * 180.948 / ta_oh5
+
+
+def test_columbite_kinetics_reproduce_the_published_leach_point(source_dir):
+    # Sanda and Taiwo (2016): > 90 % of 100 um columbite dissolved in 5 h in 20 M HF at 90 degC. The batch
+    # below uses the flowsheet's kinetic constants (checked against the file) with HF in large excess, so the
+    # closed form X = 1 - (1 - t/tau)^3, tau = a rho R / (k C^n), holds: X(5 h) = 0.9016.
+    text = (source_dir / "flowsheets" / "nbta_hf_sx.yaml").read_text()
+    for fragment in ("order: 0.57", "activation_energy: 15.7", "rate_constant: 8.5e-7"):
+        assert fragment in text
+    batch = """
+units: {temperature: degC, time: h, length: um, volume: L, mass: g, concentration: mol/L}
+reactions:
+  columbite_hf:
+    equation: columbite-(Fe) + 10 HF -> Fe+2 + 2 NbOF5-2 + 4 H2O + 2 H+
+    mineral: columbite-(Fe)
+    reagent: HF
+    kinetics: {model: shrinking_core, control: reaction, order: 0.57, activation_energy: 15.7,
+               reference_temperature: 90, rate_constant: 8.5e-7}
+species:
+  - {name: NbOF5-2, formula: NbOF5-2, phase: aqueous, source: test}
+equipment:
+  tank:
+    type: leach_tank
+    temperature: 90
+    volume: 1.0
+    solution: {HF: 20.0}
+    solids: {columbite-(Fe): {mass: 0.01, particle_size: 100}}
+    reactions: [columbite_hf]
+simulation: {until: 5, outputs: 2, relative_tolerance: 1.0e-10}
+"""
+    result = hydromet.Flowsheet.from_yaml_string(batch).simulate()
+    conversion = result.output("tank.conversion[columbite-(Fe)]")[-1]
+    rho = 5430.0 / (55.845 + 2 * 92.906 + 6 * 15.999) * 1000.0  # mol/m3
+    tau = 10 * rho * 50e-6 / (8.5e-7 * 20000.0**0.57) / 3600.0  # h
+    assert conversion == pytest.approx(1.0 - (1.0 - 5.0 / tau) ** 3, rel=1e-5)
+    assert conversion > 0.90

@@ -29,9 +29,11 @@ struct ReactorParameters {
 /// Outlet `out` = the mixed inlets after each reaction j has run to its extent
 ///   ξ_j = min( X_j F_key / |ν_key| , min_{reactants i} F_i / |ν_i| )
 /// (with a key), or ξ_j = X_j min_i F_i / |ν_i| (the limiting reactant), F the molar flows left by the
-/// reactions before it. The cap keeps every flow non-negative. Solid reactants are taken from every size
-/// class in proportion; solid products go to the finest size class (fresh precipitate). The reactions are
-/// element- and charge-balanced (checked when built), so the unit conserves every element exactly.
+/// reactions before it. The cap keeps every flow non-negative. The solvent (H2O) is never limiting: it is the
+/// aqueous phase itself, and feeds that do not state it carry only what reactions make or use of it. Solid
+/// reactants are taken from every size class in proportion; solid products go to the finest size class (fresh
+/// precipitate). The reactions are element- and charge-balanced (checked when built), so the unit conserves
+/// every element exactly.
 class Reactor final : public StreamReportingUnit {
  public:
   Reactor(std::string name, ReactorParameters parameters);
@@ -53,6 +55,7 @@ class Reactor final : public StreamReportingUnit {
     Where where = Where::aqueous;
     Eigen::Index index = 0;
     double coefficient = 0.0;
+    bool solvent = false;  ///< water: never the limiting reactant
   };
   struct BoundReaction {
     std::vector<BoundTerm> terms;

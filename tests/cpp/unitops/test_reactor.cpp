@@ -10,9 +10,9 @@ using namespace unitops_test;
 
 namespace {
 
-// Aqueous H2O, H+, OH-, Na+, Ca+2, WO4-2 (0..5); solids scheelite, quartz; size classes 150 and 50 um.
+// Aqueous H2O, H+, OH-, Na+, Ca+2, WO4-2, HWO4- (0..6); solids scheelite, quartz; size classes 150 and 50 um.
 const ComponentList& reacting_components() {
-  static const ComponentList list(database(), {"H2O", "H+", "OH-", "Na+", "Ca+2", "WO4-2"},
+  static const ComponentList list(database(), {"H2O", "H+", "OH-", "Na+", "Ca+2", "WO4-2", "HWO4-"},
                                   {"scheelite", "quartz"}, {}, {150e-6, 50e-6});
   return list;
 }
@@ -110,6 +110,19 @@ TEST_CASE("reactions run in series, and a solid reactant is taken from every siz
   CHECK(r.out.solid_moles(0, 0) == doctest::Approx(0.01).epsilon(1e-15));
   CHECK(r.out.solid_moles(0, 1) == doctest::Approx(0.03 + 0.01).epsilon(1e-15));
   CHECK(r.out.aqueous_moles[5] == doctest::Approx(0.03).epsilon(1e-15));
+}
+
+TEST_CASE("water is never the limiting reactant: a feed without H2O still hydrolyses") {
+  // No H2O stated in the feed: the reactor tracks what the reaction uses of it (here -0.02 mol/s).
+  const std::vector<Stream> in{stream(1e-3, {0.0, 0.0, 0.0, 0.08, 0.0, 0.04})};
+  const auto r = run({reaction("WO4-2 + H2O -> HWO4- + OH-", 0.5, "WO4-2")}, in);
+  CHECK(r.outputs[0].value == doctest::Approx(0.02).epsilon(1e-15));
+  CHECK(r.out.aqueous_moles[6] == doctest::Approx(0.02).epsilon(1e-15));
+  CHECK(r.out.aqueous_moles[0] == doctest::Approx(-0.02).epsilon(1e-15));
+  ReactorParameters p;
+  p.reactions = {reaction("H2O -> H+ + OH-", 0.5)};
+  Reactor only_water("r", p);
+  CHECK_THROWS_AS(only_water.bind(reacting_components()), InputError);
 }
 
 TEST_CASE("reactor needs reactions with a reactant and conversions in [0, 1]") {
