@@ -103,6 +103,24 @@ struct Loader {
     }
   }
 
+  void read_sit(const YAML::Node& node) {
+    if (!node.IsSequence()) {
+      fail(
+          node,
+          "`sit` must be a list of `{first, second, epsilon, source}` entries (see docs/models/database.md)");
+    }
+    YAML::Emitter emitter;
+    YAML::Node wrapper;
+    wrapper["sit"] = node;
+    emitter << wrapper;
+    // Same schema and checks as data/sit.yaml; a pair already in the database is replaced.
+    try {
+      database.merge(Database::from_string(emitter.c_str(), document.file + " (sit)"));
+    } catch (const InputError& error) {
+      fail(node, error.message());
+    }
+  }
+
   double quantity(const YAML::Node& node, const Dimension& expected, const std::string& default_unit,
                   const std::string& what) const {
     return detail::as_quantity(document, node, expected, default_unit, what);
@@ -388,7 +406,7 @@ struct Loader {
     }
     detail::check_keys(document, root,
                        {"name", "description", "units", "species", "reactions", "equipment", "connections",
-                        "simulation", "steady_state", "kpis", "size_classes"},
+                        "simulation", "steady_state", "kpis", "size_classes", "sit"},
                        "the flowsheet");
     if (const auto node = root["units"]) {
       read_units(node);
@@ -396,8 +414,14 @@ struct Loader {
     if (const auto node = root["species"]) {
       read_species(node);
     }
+    if (const auto node = root["sit"]) {
+      read_sit(node);
+    }
     if (const auto node = root["reactions"]) {
       read_reactions(node);
+    }
+    if (const auto node = root["size_classes"]; node && !node.IsSequence()) {
+      fail(node, "`size_classes` must be a list of particle diameters, largest first, e.g. [75, 50, 25]");
     }
     for (const auto& item : root["size_classes"]) {  // particle diameters of the solids' size classes
       size_classes.push_back(
