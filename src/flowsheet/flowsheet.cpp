@@ -469,6 +469,8 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
   return result;
 }
 
+std::unique_ptr<System> Flowsheet::steady_system() { return std::move(assemble(false).system); }
+
 SteadyStateResult Flowsheet::solve_steady(const SteadyStateOptions& options) {
   auto assembly = assemble(false);
   System& system = *assembly.system;

@@ -18,65 +18,8 @@
 namespace hydromet {
 namespace {
 
-// The system solve_steady() solves (no accumulators), wired from the flowsheet's public description: one
-// stream per connection; inventory units first, then the others in topological order (any such order gives
-// the same f).
-std::unique_ptr<System> steady_system(Flowsheet& flowsheet) {
-  flowsheet.validate();  // binds the units to this flowsheet's components, wherever the object now lives
-  std::vector<const UnitOperation*> units;
-  std::map<std::string, std::size_t> index;
-  for (std::size_t u = 0; u < flowsheet.unit_count(); ++u) {
-    index[flowsheet.unit(u).name()] = u;
-    units.push_back(&flowsheet.unit(u));
-  }
-  Wiring wiring;
-  wiring.inlets.resize(units.size());
-  wiring.outlets.resize(units.size());
-  for (std::size_t u = 0; u < units.size(); ++u) {
-    wiring.inlets[u].resize(units[u]->inlet_ports().size());
-    wiring.outlets[u].resize(units[u]->outlet_ports().size());
-  }
-  const auto& connections = flowsheet.connections();
-  wiring.stream_count = connections.size();
-  std::vector<std::size_t> target(connections.size());
-  std::vector<std::size_t> source(connections.size());
-  for (std::size_t s = 0; s < connections.size(); ++s) {
-    source[s] = index.at(connections[s].from.unit);
-    target[s] = index.at(connections[s].to.unit);
-    const auto out_ports = units[source[s]]->outlet_ports();
-    const auto in_ports = units[target[s]]->inlet_ports();
-    const auto out =
-        std::find(out_ports.begin(), out_ports.end(), connections[s].from.port) - out_ports.begin();
-    const auto in = std::find(in_ports.begin(), in_ports.end(), connections[s].to.port) - in_ports.begin();
-    wiring.outlets[source[s]][static_cast<std::size_t>(out)] = s;
-    wiring.inlets[target[s]][static_cast<std::size_t>(in)] = s;
-  }
-  std::vector<std::size_t> pending(units.size(), 0);
-  for (std::size_t s = 0; s < connections.size(); ++s) {
-    if (units[source[s]]->state_size() == 0 && units[target[s]]->state_size() == 0) {
-      ++pending[target[s]];
-    }
-  }
-  std::vector<std::size_t> ready;
-  for (std::size_t u = 0; u < units.size(); ++u) {
-    if (units[u]->state_size() > 0) {
-      wiring.order.push_back(u);
-    } else if (pending[u] == 0) {
-      ready.push_back(u);
-    }
-  }
-  while (!ready.empty()) {
-    const std::size_t u = ready.back();
-    ready.pop_back();
-    wiring.order.push_back(u);
-    for (const auto s : wiring.outlets[u]) {
-      if (units[target[s]]->state_size() == 0 && --pending[target[s]] == 0) {
-        ready.push_back(target[s]);
-      }
-    }
-  }
-  return std::make_unique<System>(std::move(units), std::move(wiring), flowsheet.components(), false);
-}
+// The system solve_steady() solves (no accumulators).
+std::unique_ptr<System> steady_system(Flowsheet& flowsheet) { return flowsheet.steady_system(); }
 
 Vector residual(System& system, const Vector& y, double t = 0.0) {
   Vector f(y.size());

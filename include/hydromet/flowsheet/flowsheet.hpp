@@ -120,6 +120,9 @@ class Flowsheet {
   /// Solves for the steady state from the units' initial states: KINSOL Newton, and pseudo-transient
   /// continuation when Newton fails. Throws SolverError when neither converges.
   [[nodiscard]] SteadyStateResult solve_steady(const SteadyStateOptions& options);
+  /// The system solve_steady() solves (no accumulator states), for tools that work on its residual
+  /// (sensitivities). It points into this flowsheet's units: keep the flowsheet alive and in place.
+  [[nodiscard]] std::unique_ptr<System> steady_system();
   [[nodiscard]] SteadyStateResult solve_steady() { return solve_steady(steady); }
 
  private:
