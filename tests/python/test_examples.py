@@ -127,8 +127,13 @@ def test_embedded_cpp_program_prints_the_python_value(tmp_path):
     build_dir = os.environ.get("HYDROMET_BUILD_DIR")
     if not build_dir:
         pytest.skip("HYDROMET_BUILD_DIR is not set (set by ctest): needs the build tree to install from")
-    prefix = tmp_path / "prefix"
-    subprocess.run(["cmake", "--install", build_dir, "--prefix", str(prefix)], check=True, capture_output=True)
+    # Staged with DESTDIR: the Python package's install rule has an absolute destination (the interpreter's
+    # site-packages), which `--prefix` alone does not redirect; DESTDIR keeps every file inside tmp_path.
+    stage = tmp_path / "stage"
+    prefix = stage / "hydromet"
+    subprocess.run(["cmake", "--install", build_dir, "--prefix", "/hydromet"], check=True, capture_output=True,
+                   env=dict(os.environ, DESTDIR=str(stage)))
+    assert any(prefix.glob("lib*/cmake/hydromet/hydrometConfig.cmake"))
     example_build = tmp_path / "build"
     env = dict(os.environ, CCACHE_DISABLE="1")
     subprocess.run(["cmake", "-S", str(EXAMPLES / "embed_cpp"), "-B", str(example_build),
