@@ -81,6 +81,10 @@ def test_crystalliser_size_grows_with_residence_time_as_msmpr(tmp_path):
     # 1988, ch. 3). Measured 0.6 % at tau = 0.25 h (G tau = 7.7 um on 2 um cells), less for longer tau.
     relative = np.abs(table["L43 [um]"] / table["4 G tau [um]"] - 1.0).to_numpy()
     assert np.all(relative < 0.01), relative
+    # Steady number balance of an MSMPR, B0 = mu0 / tau, from the unit's own nucleation rate (measured 1e-6 at
+    # tau = 1 h after 20 tau, 1e-11 for the shorter ones).
+    number_balance = (table["cryst.mu0"] / (table["cryst.B0"] * table["cryst.residence_time"]) - 1.0).to_numpy()
+    assert np.all(np.abs(number_balance) < 1e-5), number_balance
     # The dynamic run of one case closes the W and Ca balances over the run.
     one = fs.copy()
     one["cryst.volume"] = 0.5
