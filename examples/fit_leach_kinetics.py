@@ -120,7 +120,8 @@ def main(argv=None):
     fine = list(np.linspace(0.05, 3.0, 40))
     for temperature, points in data.items():
         line = ax.plot(fine, 100 * model(result.x, temperature, fine)[0], "-", label=f"fit, {temperature:g} degC")
-        ax.plot(SAMPLE_TIMES_H, 100 * points, "o", color=line[0].get_color())
+        ax.plot(SAMPLE_TIMES_H, 100 * points, "o", color=line[0].get_color(),
+                label=f"synthetic data, {temperature:g} degC")
     ax.set_xlabel("time [h]")
     ax.set_ylabel("W extraction [%]")
     ax.set_title(f"Synthetic data; fit Ea = {activation_energy:.1f} kJ/mol, k = {rate_constant:.3g} m/s")
