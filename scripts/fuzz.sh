@@ -15,7 +15,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-  targets=(quantity formula reaction database flowsheet)
+  targets=(quantity formula reaction database flowsheet expression)
 fi
 build_dir=${FUZZ_BUILD_DIR:-$root/build/fuzz}
 work_dir=${FUZZ_WORK_DIR:-$build_dir/work}

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "hydromet/core/error.hpp"
@@ -121,7 +122,19 @@ double ExpressionDistribution::equilibrium_organic(const DistributionState& stat
   impl_->extractant = std::max(state.extractant, 0.0) * per_litre;
   impl_->temperature = state.temperature;
   impl_->metal = std::max(state.metal, 0.0) * per_litre;
-  return std::pow(10.0, impl_->parser.Eval()) * state.metal;
+  const double log10_ratio = impl_->parser.Eval();
+  const double ratio = std::pow(10.0, log10_ratio);
+  if (!std::isfinite(ratio)) {
+    // A NaN or overflow would poison the residual; say which expression failed and where.
+    std::ostringstream message;
+    message << "log10 D expression `" << impl_->text << "` gave " << log10_ratio << " at pH " << impl_->pH
+            << ", E " << impl_->extractant << " mol/L, T " << impl_->temperature << " K, c " << impl_->metal
+            << " mol/L; write it so that it is finite over the stage's range";
+    throw SolverError(
+        message.str(),
+        SolverError::Details{"distribution law", "NOT_FINITE", std::numeric_limits<double>::quiet_NaN(), {}});
+  }
+  return ratio * state.metal;
 }
 
 std::string ExpressionDistribution::describe() const { return "log10 D = " + impl_->text; }
