@@ -14,7 +14,8 @@ import numpy as np
 
 from . import _core
 
-_INDEXED = re.compile(r"^(?P<unit>[^.]+)\.(?P<quantity>\w+)\[(?P<name>[^\],]+)(?:,(?P<k>\d+))?\]$")
+# `unit.quantity[name]` or `unit.quantity[name,k]`; the unit may itself be dotted (`sx.E1`, a cascade stage).
+_INDEXED = re.compile(r"^(?P<unit>[^\[\]]+?)\.(?P<quantity>\w+)\[(?P<name>[^\],]+)(?:,(?P<k>\d+))?\]$")
 
 
 def _axes(ax, size=(7, 4.5)):

@@ -153,6 +153,35 @@ def test_sx_profile_and_mccabe_thiele_match_kremser():
     np.testing.assert_allclose(slope, 1.0, rtol=1e-8)  # O/A = 1
 
 
+def test_mccabe_thiele_finds_the_stages_of_an_sx_cascade_by_itself():
+    cascade = """
+units: {volume: m3, flow: m3/s, concentration: mol/m3}
+species:
+  - {name: WO4(org), formula: WO4, phase: organic, source: "test solute in the organic phase"}
+equipment:
+  feed: {type: feed, flow: 1.0e-3, solution: {WO4-2: 20}}
+  solvent: {type: organic_feed, flow: 1.0e-3}
+  raffinate: {type: product}
+  loaded: {type: product}
+  sx:
+    type: sx_cascade
+    mixer_volume: 1.0
+    extraction:
+      - {metal: WO4-2, complex: WO4(org), law: {type: constant, D: 2}}
+    sections: {extraction: {stages: 3}}
+connections: [feed.out -> sx.feed, solvent.out -> sx.organic_in, sx.raffinate -> raffinate.in,
+              sx.organic_out -> loaded.in]
+"""
+    result = hydromet.Flowsheet.from_string(cascade).solve_steady()
+    assert plotting.sx_profile(result).index.tolist() == ["sx.E1", "sx.E2", "sx.E3"]
+    ax = plotting.plot_mccabe_thiele(result, "WO4-2", "WO4(org)")
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    x = np.array([result.output(f"sx.E{k}.c[WO4-2]") for k in (1, 2, 3)]) * 1e-3
+    np.testing.assert_array_equal(lines["stages (c_org)"].get_xdata(), x)
+    # Kremser, E = 2, N = 3: the last stage's aqueous is 20 (E - 1)/(E^4 - 1) mol/m3.
+    assert x[-1] == pytest.approx(20e-3 / 15.0, rel=1e-9)
+
+
 def test_size_distribution_draws_the_number_density_on_the_grid():
     result = hydromet.Flowsheet.from_string(CRYSTALLIZER).simulate()
     frame = plotting.size_distribution(result, "cryst")
