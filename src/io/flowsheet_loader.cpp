@@ -62,17 +62,19 @@ struct Loader {
     take("mass_flow", units.mass_flow, dimension::mass_flow);
   }
 
-  void read_species(const YAML::Node& node) {
+  // `species:` and `sit:` re-read through the database loader, so that a flowsheet's own entries follow the
+  // same schema and checks as data/; an entry already in the database is replaced.
+  void merge_database_section(const YAML::Node& node, const char* key, const std::string& expected) {
     if (!node.IsSequence()) {
-      fail(node, "`species` must be a list of species entries (see docs/models/database.md)");
+      fail(node,
+           std::string("`") + key + "` must be a list of " + expected + " (see docs/models/database.md)");
     }
     YAML::Emitter emitter;
     YAML::Node wrapper;
-    wrapper["species"] = node;
+    wrapper[key] = node;
     emitter << wrapper;
-    // Re-read through the database loader so that overrides follow the same schema and checks.
     try {
-      database.merge(Database::from_string(emitter.c_str(), document.file + " (species)"));
+      database.merge(Database::from_string(emitter.c_str(), document.file + " (" + key + ")"));
     } catch (const InputError& error) {
       fail(node, error.message());
     }
@@ -100,24 +102,6 @@ struct Loader {
     } else {
       fail(node, "species `" + name + "` is " + to_string(species.phase) +
                      "; expected an aqueous, organic or solid species");
-    }
-  }
-
-  void read_sit(const YAML::Node& node) {
-    if (!node.IsSequence()) {
-      fail(
-          node,
-          "`sit` must be a list of `{first, second, epsilon, source}` entries (see docs/models/database.md)");
-    }
-    YAML::Emitter emitter;
-    YAML::Node wrapper;
-    wrapper["sit"] = node;
-    emitter << wrapper;
-    // Same schema and checks as data/sit.yaml; a pair already in the database is replaced.
-    try {
-      database.merge(Database::from_string(emitter.c_str(), document.file + " (sit)"));
-    } catch (const InputError& error) {
-      fail(node, error.message());
     }
   }
 
@@ -412,10 +396,10 @@ struct Loader {
       read_units(node);
     }
     if (const auto node = root["species"]) {
-      read_species(node);
+      merge_database_section(node, "species", "species entries");
     }
     if (const auto node = root["sit"]) {
-      read_sit(node);
+      merge_database_section(node, "sit", "`{first, second, epsilon, source}` entries");
     }
     if (const auto node = root["reactions"]) {
       read_reactions(node);

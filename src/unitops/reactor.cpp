@@ -35,16 +35,7 @@ Reactor::Reactor(std::string name, ReactorParameters parameters)
   }
 }
 
-std::vector<std::string> Reactor::inlet_ports() const {
-  if (parameters_.inlet_count == 1) {
-    return {"in"};
-  }
-  std::vector<std::string> ports;
-  for (std::size_t i = 1; i <= parameters_.inlet_count; ++i) {
-    ports.push_back("in" + std::to_string(i));
-  }
-  return ports;
-}
+std::vector<std::string> Reactor::inlet_ports() const { return inlet_port_names(parameters_.inlet_count); }
 
 void Reactor::bind(const ComponentList& components) {
   components_ = &components;
@@ -85,6 +76,19 @@ void Reactor::bind(const ComponentList& components) {
                     : static_cast<Eigen::Index>(std::min_element(sizes.begin(), sizes.end()) - sizes.begin());
 }
 
+namespace {
+
+/// Adds `change` to an amount; the limiting reactant ends at zero, not at a rounding residue of either sign.
+void take(double& moles, double change) {
+  const double before = moles;
+  moles = before + change;
+  if (change < 0.0 && std::abs(moles) <= 4.0 * std::numeric_limits<double>::epsilon() * before) {
+    moles = 0.0;
+  }
+}
+
+}  // namespace
+
 std::vector<double> Reactor::react(std::span<const Stream> inlets, Stream& out) const {
   out = inlets.front();
   for (std::size_t p = 1; p < inlets.size(); ++p) {
@@ -121,25 +125,12 @@ std::vector<double> Reactor::react(std::span<const Stream> inlets, Stream& out) 
     for (const auto& term : reaction.terms) {
       const double change = term.coefficient * extent;
       switch (term.where) {
-        case Where::aqueous: {
-          const double before = out.aqueous_moles[term.index];
-          double after = before + change;
-          // The limiting reactant ends at zero, not at a rounding residue of either sign.
-          if (change < 0.0 && std::abs(after) <= 4.0 * std::numeric_limits<double>::epsilon() * before) {
-            after = 0.0;
-          }
-          out.aqueous_moles[term.index] = after;
+        case Where::aqueous:
+          take(out.aqueous_moles[term.index], change);
           break;
-        }
-        case Where::organic: {
-          const double before = out.organic_moles[term.index];
-          double after = before + change;
-          if (change < 0.0 && std::abs(after) <= 4.0 * std::numeric_limits<double>::epsilon() * before) {
-            after = 0.0;
-          }
-          out.organic_moles[term.index] = after;
+        case Where::organic:
+          take(out.organic_moles[term.index], change);
           break;
-        }
         case Where::solid: {
           auto row = out.solid_moles.row(term.index);
           if (change >= 0.0) {

@@ -33,14 +33,7 @@ StirredTank::StirredTank(std::string name, StirredTankParameters parameters)
 }
 
 std::vector<std::string> StirredTank::inlet_ports() const {
-  if (parameters_.inlet_count == 1) {
-    return {"in"};
-  }
-  std::vector<std::string> ports;
-  for (std::size_t i = 1; i <= parameters_.inlet_count; ++i) {
-    ports.push_back("in" + std::to_string(i));
-  }
-  return ports;
+  return inlet_port_names(parameters_.inlet_count);
 }
 
 void StirredTank::bind(const ComponentList& components) {

@@ -8,4 +8,15 @@ Vector UnitOperation::element_inventory(ConstSpan y) const {
   return Vector::Zero(components_ ? static_cast<Eigen::Index>(components_->elements().size()) : 0);
 }
 
+std::vector<std::string> inlet_port_names(std::size_t count) {
+  if (count == 1) {
+    return {"in"};
+  }
+  std::vector<std::string> ports;
+  for (std::size_t i = 1; i <= count; ++i) {
+    ports.push_back("in" + std::to_string(i));
+  }
+  return ports;
+}
+
 }  // namespace hydromet

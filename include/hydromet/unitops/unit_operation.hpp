@@ -108,6 +108,9 @@ class UnitOperation {
   std::string name_;
 };
 
+/// Inlet port names of a unit with `count` inlets: `in` for one, `in1`..`inN` for more.
+[[nodiscard]] std::vector<std::string> inlet_port_names(std::size_t count);
+
 /// A unit without inventory that reports from its inlet streams alone (mixers, splitters, separators, ...).
 class StreamReportingUnit : public UnitOperation {
  public:
