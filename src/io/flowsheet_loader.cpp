@@ -9,6 +9,7 @@
 #include "common/yaml_support.hpp"
 #include "hydromet/kinetics/leach_reaction.hpp"
 #include "io/build_context.hpp"
+#include "io/builders/leach_kinetics.hpp"
 
 namespace hydromet {
 namespace {
@@ -110,92 +111,6 @@ struct Loader {
     return detail::as_quantity(document, node, expected, default_unit, what);
   }
 
-  ShrinkingCoreParameters read_kinetics(const YAML::Node& node, const std::string& where) {
-    detail::check_keys(
-        document, node,
-        {"model", "control", "rate_constant", "order", "activation_energy", "reference_temperature",
-         "diffusivity", "diffusion_activation_energy", "film_coefficient"},
-        where + " kinetics");
-    const auto model_node = detail::require(document, node, "model", where + " kinetics");
-    if (const auto model = detail::as_string(document, model_node, "kinetics model");
-        model != "shrinking_core") {
-      fail(model_node, "unknown kinetics model `" + model + "`; expected `shrinking_core`");
-    }
-    ShrinkingCoreParameters parameters;
-    const auto control_node = detail::require(document, node, "control", where + " kinetics");
-    const std::string control = detail::as_string(document, control_node, "control");
-    static const std::map<std::string, ShrinkingCoreControl> controls{
-        {"reaction", ShrinkingCoreControl::reaction},
-        {"product_layer", ShrinkingCoreControl::product_layer},
-        {"film", ShrinkingCoreControl::film},
-        {"mixed", ShrinkingCoreControl::mixed}};
-    if (!controls.contains(control)) {
-      fail(control_node,
-           "unknown control `" + control + "`; expected reaction, product_layer, film or mixed");
-    }
-    parameters.control = controls.at(control);
-    if (const auto order = node["order"]) {
-      parameters.reaction_order = detail::as_number(document, order, "order");
-      if (!(parameters.reaction_order >= 0.0)) {
-        fail(order, "reaction order must be >= 0");
-      }
-    }
-    double reference_temperature = 298.15;
-    if (const auto t_ref = node["reference_temperature"]) {
-      reference_temperature =
-          quantity(t_ref, dimension::temperature, units.temperature, "reference_temperature");
-    }
-    if (const auto k = node["rate_constant"]) {
-      // k_s has units (mol/m3)^(1-n) m/s: only n = 1 has a dimension the parser can check.
-      parameters.surface_rate_constant = parameters.reaction_order == 1.0
-                                             ? quantity(k, dimension::velocity, "m/s", "rate_constant")
-                                             : detail::as_number(document, k, "rate_constant (SI)");
-      if (!(parameters.surface_rate_constant > 0.0)) {
-        fail(k, "rate_constant must be positive");
-      }
-    }
-    if (const auto d = node["diffusivity"]) {
-      parameters.effective_diffusivity = quantity(d, dimension::diffusivity, "m2/s", "diffusivity");
-      if (!(parameters.effective_diffusivity > 0.0)) {
-        fail(d, "diffusivity must be positive");
-      }
-    }
-    if (const auto kf = node["film_coefficient"]) {
-      parameters.film_coefficient = quantity(kf, dimension::velocity, "m/s", "film_coefficient");
-      if (!(parameters.film_coefficient > 0.0)) {
-        fail(kf, "film_coefficient must be positive");
-      }
-    }
-    parameters.surface_temperature.reference_temperature = reference_temperature;
-    parameters.diffusion_temperature.reference_temperature = reference_temperature;
-    if (const auto ea = node["activation_energy"]) {
-      parameters.surface_temperature.activation_energy =
-          quantity(ea, dimension::molar_energy, units.molar_energy, "activation_energy");
-    }
-    if (const auto ea = node["diffusion_activation_energy"]) {
-      parameters.diffusion_temperature.activation_energy =
-          quantity(ea, dimension::molar_energy, units.molar_energy, "diffusion_activation_energy");
-    }
-    const bool needs_reaction = parameters.control == ShrinkingCoreControl::reaction;
-    const bool needs_diffusion = parameters.control == ShrinkingCoreControl::product_layer;
-    const bool needs_film = parameters.control == ShrinkingCoreControl::film;
-    if (needs_reaction && parameters.surface_rate_constant == 0.0) {
-      fail(node, where + ": reaction control needs `rate_constant`");
-    }
-    if (needs_diffusion && parameters.effective_diffusivity == 0.0) {
-      fail(node, where + ": product-layer control needs `diffusivity`");
-    }
-    if (needs_film && parameters.film_coefficient == 0.0) {
-      fail(node, where + ": film control needs `film_coefficient`");
-    }
-    if (parameters.control == ShrinkingCoreControl::mixed && parameters.surface_rate_constant == 0.0 &&
-        parameters.effective_diffusivity == 0.0 && parameters.film_coefficient == 0.0) {
-      fail(node,
-           where + ": mixed control needs at least one of rate_constant, diffusivity, film_coefficient");
-    }
-    return parameters;
-  }
-
   void read_reactions(const YAML::Node& node) {
     if (!node.IsMap()) {
       fail(node, "`reactions` must be a map from reaction name to its definition");
@@ -211,7 +126,10 @@ struct Loader {
       const std::string mineral = detail::as_string(document, mineral_node, "mineral");
       const auto reagent_node = detail::require(document, body, "reagent", where);
       const std::string reagent = detail::as_string(document, reagent_node, "reagent");
-      auto kinetics = read_kinetics(detail::require(document, body, "kinetics", where), where);
+      LeachReaction law;  // the kinetics, before the stoichiometry sets the reagent's coefficient
+      detail::read_leach_kinetics(
+          document, units, database, detail::require(document, body, "kinetics", where), where, law,
+          [&](const YAML::Node& at, const std::string& species) { track(at, species); });
       try {
         for (const auto& term : parse_reaction_equation(equation)) {
           track(equation_node, term.species);
@@ -223,7 +141,12 @@ struct Loader {
         fail(equation_node, error.message());
       }
       try {
-        auto reaction = LeachReaction::from_equation(name, equation, mineral, reagent, kinetics, database);
+        auto reaction =
+            LeachReaction::from_equation(name, equation, mineral, reagent, law.kinetics, database);
+        reaction.form = law.form;
+        reaction.order_basis = law.order_basis;
+        reaction.avrami = law.avrami;
+        reaction.expression = law.expression;
         if (const auto source = body["source"]) {
           reaction.source = detail::as_string(document, source, "source");
         }

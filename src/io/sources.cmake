@@ -3,6 +3,7 @@ set(module_sources
     builders/crystallizer.cpp
     builders/evaporator.cpp
     builders/feed.cpp
+    builders/leach_kinetics.cpp
     builders/leach_tank.cpp
     builders/mixer.cpp
     builders/mixer_settler.cpp

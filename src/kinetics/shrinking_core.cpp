@@ -41,7 +41,7 @@ double transport_resistance(const ShrinkingCoreParameters& p, double radius, dou
 }  // namespace
 
 double shrinking_core_flux(const ShrinkingCoreParameters& p, double concentration, double radius, double core,
-                           double temperature) {
+                           double temperature, double activity_ratio) {
   const double c = std::max(concentration, 0.0);
   if (c == 0.0 || core <= 0.0) {
     return 0.0;
@@ -50,8 +50,10 @@ double shrinking_core_flux(const ShrinkingCoreParameters& p, double concentratio
   if (!uses_reaction(p)) {
     return c / transport;
   }
-  const double ks = p.surface_rate_constant * p.surface_temperature.factor(temperature);
   const double n = p.reaction_order;
+  // k_s (φ C_s)^n = (k_s φ^n) C_s^n: the activity ratio scales the rate constant.
+  const double ks = p.surface_rate_constant * p.surface_temperature.factor(temperature) *
+                    (activity_ratio == 1.0 ? 1.0 : std::pow(activity_ratio, n));
   if (transport == 0.0) {
     return ks * std::pow(c, n);
   }
@@ -74,8 +76,8 @@ double shrinking_core_flux(const ShrinkingCoreParameters& p, double concentratio
 }
 
 double core_recession_rate(const ShrinkingCoreParameters& p, double concentration, double radius, double core,
-                           double temperature, double molar_density) {
-  return shrinking_core_flux(p, concentration, radius, core, temperature) /
+                           double temperature, double molar_density, double activity_ratio) {
+  return shrinking_core_flux(p, concentration, radius, core, temperature, activity_ratio) /
          (p.reagent_stoichiometry * molar_density);
 }
 

@@ -1,11 +1,13 @@
-// Batch leach tank with shrinking-core reactions.
+// Batch and continuous leach tanks: shrinking-core, Avrami and expression kinetics, optional energy balance.
 #include "hydromet/unitops/leach_tank.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "hydromet/core/error.hpp"
+#include "unitops/leach_kinetics.hpp"
 
 namespace hydromet {
 
@@ -14,6 +16,46 @@ namespace {
 // Moles in a particle of core radius r: (4/3) π ρ r³.
 double particle_moles(double radius, double molar_density) {
   return 4.0 / 3.0 * std::numbers::pi * molar_density * radius * radius * radius;
+}
+
+constexpr std::size_t no_age = std::numeric_limits<std::size_t>::max();
+
+// Avrami hazard −d ln(1 − X)/dt = n k θ^(n−1) at kinetic age θ. For n < 1 it is infinite at θ = 0 (an
+// integrable singularity); the age is taken no smaller than θ_min = (1e-15)^(1/n), which leaves out
+// (1 − n) θ_min^n < 1e-15 of −ln(1 − X).
+double avrami_hazard(double age, double rate_constant, double exponent) {
+  if (exponent == 1.0) {
+    return rate_constant;
+  }
+  double theta = std::max(age, 0.0);
+  if (exponent < 1.0) {
+    theta = std::max(theta, std::pow(1e-15, 1.0 / exponent));
+  }
+  return exponent * rate_constant * std::pow(theta, exponent - 1.0);
+}
+
+void check_energy_balance(const LeachEnergyBalance& energy, const std::vector<LeachReaction>& reactions,
+                          const std::string& where) {
+  if (!(energy.heat_capacity > 0.0) || !(energy.liquid_density > 0.0) || !(energy.heat_loss_ua >= 0.0) ||
+      !(energy.ambient > 0.0) || !std::isfinite(energy.heating_duty)) {
+    throw InputError(where +
+                     ": the energy balance needs heat_capacity > 0, liquid density > 0, "
+                     "heat_loss_ua >= 0, ambient > 0 K and a finite heating_duty");
+  }
+  for (const auto& [reaction, enthalpy] : energy.heat_of_reaction) {
+    if (std::none_of(reactions.begin(), reactions.end(), [&](const auto& r) { return r.name == reaction; })) {
+      throw InputError(where + ": heat_of_reaction names `" + reaction +
+                       "`, which is not a reaction of the tank");
+    }
+    if (!std::isfinite(enthalpy)) {
+      throw InputError(where + ": heat_of_reaction of `" + reaction + "` must be finite");
+    }
+  }
+}
+
+double reaction_enthalpy(const LeachEnergyBalance& energy, const std::string& reaction) {
+  const auto found = energy.heat_of_reaction.find(reaction);
+  return found == energy.heat_of_reaction.end() ? 0.0 : found->second;
 }
 
 }  // namespace
@@ -39,6 +81,15 @@ LeachTank::LeachTank(std::string name, LeachTankParameters parameters)
       throw InputError(where + ": concentration of `" + solute.species + "` must be >= 0");
     }
   }
+  if (parameters_.energy_balance) {
+    check_energy_balance(*parameters_.energy_balance, parameters_.reactions, where);
+  }
+}
+
+LeachTank::~LeachTank() = default;
+
+double LeachTank::temperature(ConstSpan y) const {
+  return parameters_.energy_balance ? y[temperature_offset()] : parameters_.temperature.value();
 }
 
 void LeachTank::bind(const ComponentList& components) {
@@ -95,9 +146,26 @@ void LeachTank::bind(const ComponentList& components) {
     }
     bound_.push_back(std::move(bound));
   }
+  kinetics_ = std::make_unique<detail::LeachKinetics>();
+  kinetics_->bind(parameters_.reactions, parameters_.speciation, components, where);
+  age_count_ = 0;
+  age_index_.assign(parameters_.reactions.size(), no_age);
+  for (std::size_t b = 0; b < parameters_.reactions.size(); ++b) {
+    if (parameters_.reactions[b].form == LeachRateForm::avrami) {
+      age_index_[b] = age_count_++;
+    }
+  }
+  // The reactions conserve mass, so the slurry mass is the solution's plus the charge's at all times.
+  slurry_mass_ = parameters_.solution_volume.value() *
+                 (parameters_.energy_balance ? parameters_.energy_balance->liquid_density : 1000.0);
+  for (const auto& charge : parameters_.solids) {
+    slurry_mass_ += charge.mass.value();
+  }
 }
 
-std::size_t LeachTank::state_size() const { return aqueous_count_ + charges_.size() + solid_count_; }
+std::size_t LeachTank::state_size() const {
+  return aqueous_count_ + charges_.size() + solid_count_ + age_count_ + (parameters_.energy_balance ? 1 : 0);
+}
 
 void LeachTank::initial_state(MutableSpan y) const {
   std::fill(y.begin(), y.end(), 0.0);
@@ -106,6 +174,9 @@ void LeachTank::initial_state(MutableSpan y) const {
   }
   for (std::size_t k = 0; k < charges_.size(); ++k) {
     y[charge_offset() + k] = charges_[k].initial_moles;
+  }
+  if (parameters_.energy_balance) {
+    y[temperature_offset()] = parameters_.temperature.value();
   }
 }
 
@@ -122,10 +193,23 @@ std::string LeachTank::state_name(std::size_t index) const {
     }
     return text + "]";
   }
-  return "n_solid[" + components_->solid(index - solid_offset()).name + "]";
+  if (index < age_offset()) {
+    return "n_solid[" + components_->solid(index - solid_offset()).name + "]";
+  }
+  if (index < temperature_offset()) {
+    for (std::size_t b = 0; b < age_index_.size(); ++b) {
+      if (age_index_[b] == index - age_offset()) {
+        return "age[" + parameters_.reactions[b].name + "]";
+      }
+    }
+  }
+  return "T";
 }
 
 double LeachTank::state_scale(std::size_t index) const {
+  if (index >= age_offset()) {
+    return index < temperature_offset() ? 1.0 : 300.0;  // ages of order 1; the temperature in K
+  }
   if (index >= charge_offset() && index < solid_offset()) {
     return std::max(charges_[index - charge_offset()].initial_moles, 1e-30);
   }
@@ -139,34 +223,71 @@ double LeachTank::state_scale(std::size_t index) const {
   return largest > 0.0 ? largest : 1.0;
 }
 
-void LeachTank::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
-  (void)t;
-  (void)inlets;
-  std::fill(f.begin(), f.end(), 0.0);
+std::vector<double> LeachTank::add_reactions(double t, ConstSpan y, MutableSpan f) const {
   const double volume = parameters_.solution_volume.value();
-  const double temperature = parameters_.temperature.value();
-  for (const auto& bound : bound_) {
+  const double temperature_now = temperature(y);
+  // Solids per m3 of slurry and their volume fraction, for rate expressions.
+  double solids_mass = 0.0;
+  double solids_volume = 0.0;
+  const auto add_solid = [&](std::size_t solid, double moles) {
+    const Species& species = components_->solid(solid);
+    const double mass = std::max(moles, 0.0) * species.molar_mass();
+    solids_mass += mass;
+    solids_volume += species.density > 0.0 ? mass / species.density : 0.0;
+  };
+  for (std::size_t k = 0; k < charges_.size(); ++k) {
+    add_solid(charges_[k].solid, y[charge_offset() + k]);
+  }
+  for (std::size_t s = 0; s < solid_count_; ++s) {
+    add_solid(s, y[solid_offset() + s]);
+  }
+  const Vector c = Eigen::Map<const Vector>(y.data(), static_cast<Eigen::Index>(aqueous_count_)) / volume;
+  kinetics_->prepare(c, {temperature_now, t, solids_mass / (volume + solids_volume),
+                         solids_volume / (volume + solids_volume)});
+  std::vector<double> reacted(bound_.size(), 0.0);
+  for (std::size_t b = 0; b < bound_.size(); ++b) {
+    const BoundReaction& bound = bound_[b];
+    const LeachReaction& reaction = *bound.reaction;
+    double hazard = 0.0;
+    if (reaction.form == LeachRateForm::avrami) {
+      const double k = kinetics_->avrami_rate_constant(b);
+      f[age_offset() + age_index_[b]] = k;
+      hazard = avrami_hazard(y[age_offset() + age_index_[b]], k, reaction.avrami.exponent);
+    }
     for (const std::size_t index : bound.charges) {
       const Charge& charge = charges_[index];
       const double remaining = std::max(y[charge_offset() + index], 0.0);
       if (charge.initial_moles <= 0.0 || remaining <= 0.0) {
         continue;
       }
-      const double core = charge.radius * std::cbrt(remaining / charge.initial_moles);
-      const double concentration = y[bound.reagent] / volume;
-      const auto& kinetics = bound.reaction->kinetics;
-      const double flux = shrinking_core_flux(kinetics, concentration, charge.radius, core, temperature);
-      // Moles of mineral reacting per second: particles x core area x flux / a, particles = n0 / (4/3 pi R^3
-      // rho).
-      const double rate = 3.0 * charge.initial_moles * core * core * flux /
-                          (kinetics.reagent_stoichiometry * charge.molar_density * charge.radius *
-                           charge.radius * charge.radius);
+      // Moles of mineral reacting per second: n0 dX/dt, X = 1 − n/n0 (the Avrami hazard acts on n).
+      const double rate =
+          reaction.form == LeachRateForm::avrami
+              ? hazard * remaining
+              : charge.initial_moles * kinetics_->conversion_rate(b, 1.0 - remaining / charge.initial_moles,
+                                                                  charge.radius, charge.molar_density);
       f[charge_offset() + index] -= rate;
+      reacted[b] += rate;
       for (std::size_t j = 0; j < bound.targets.size(); ++j) {
         const auto [aqueous, target] = bound.targets[j];
-        f[(aqueous ? 0 : solid_offset()) + target] += bound.reaction->terms[j].coefficient * rate;
+        f[(aqueous ? 0 : solid_offset()) + target] += reaction.terms[j].coefficient * rate;
       }
     }
+  }
+  return reacted;
+}
+
+void LeachTank::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
+  (void)inlets;
+  std::fill(f.begin(), f.end(), 0.0);
+  const auto reacted = add_reactions(t, y, f);
+  if (const auto& energy = parameters_.energy_balance) {
+    // Adiabatic batch: m c_p dT/dt = Σ (−ΔH_r) ξ_r + Q − UA (T − T_amb).
+    double power = energy->heating_duty - energy->heat_loss_ua * (temperature(y) - energy->ambient);
+    for (std::size_t b = 0; b < bound_.size(); ++b) {
+      power -= reaction_enthalpy(*energy, bound_[b].reaction->name) * reacted[b];
+    }
+    f[temperature_offset()] = power / (slurry_mass_ * energy->heat_capacity);
   }
 }
 
@@ -187,6 +308,9 @@ std::vector<UnitOutput> LeachTank::outputs(double t, ConstSpan y) const {
   (void)t;
   std::vector<UnitOutput> result;
   const double volume = parameters_.solution_volume.value();
+  if (parameters_.energy_balance) {
+    result.push_back({"T", temperature(y), "K"});
+  }
   // Conversion of each mineral over all its classes, then per size class when it has several.
   for (std::size_t k = 0; k < charges_.size();) {
     const auto& first = charges_[k];
@@ -250,7 +374,21 @@ ContinuousLeachTank::ContinuousLeachTank(std::string name, ContinuousLeachTankPa
                        "` must be positive");
     }
   }
+  if (leach_.energy_balance) {
+    const std::string where = "leach_tank `" + this->name() + "`";
+    check_energy_balance(*leach_.energy_balance, leach_.reactions, where);
+    if (!temperature_is_state()) {
+      throw InputError(where +
+                       ": with an energy balance the temperature is a state; give it as the initial "
+                       "temperature, not as the tank's fixed temperature");
+    }
+    if (!(leach_.initial_temperature > 0.0)) {
+      throw InputError(where + ": the initial temperature must be above 0 K");
+    }
+  }
 }
+
+ContinuousLeachTank::~ContinuousLeachTank() = default;
 
 void ContinuousLeachTank::bind(const ComponentList& components) {
   StirredTank::bind(components);
@@ -309,6 +447,8 @@ void ContinuousLeachTank::bind(const ComponentList& components) {
     }
     bound_.push_back(std::move(bound));
   }
+  kinetics_ = std::make_unique<detail::LeachKinetics>();
+  kinetics_->bind(leach_.reactions, leach_.speciation, components, where);
 }
 
 std::size_t ContinuousLeachTank::state_size() const {
@@ -318,12 +458,69 @@ std::size_t ContinuousLeachTank::state_size() const {
 void ContinuousLeachTank::initial_state(MutableSpan y) const {
   StirredTank::initial_state(y.first(holdup_size()));
   std::fill(y.begin() + static_cast<std::ptrdiff_t>(holdup_size()), y.end(), 0.0);
+  if (leach_.energy_balance) {
+    y[flow_offset() + 2] = leach_.initial_temperature;
+  }
 }
 
 std::vector<bool> ContinuousLeachTank::differential_rows() const {
   auto rows = StirredTank::differential_rows();
   rows.resize(state_size(), true);
+  if (leach_.energy_balance) {
+    rows[flow_offset() + 2] = true;  // the temperature: m c_p dT/dt
+  }
   return rows;
+}
+
+void ContinuousLeachTank::prepare_kinetics(double t, ConstSpan y) const {
+  const double liquid = volume();
+  double solids_volume = 0.0;
+  const Vector solids = solid_totals(y);
+  double solids_mass = 0.0;
+  for (std::size_t s = 0; s < solid_count_; ++s) {
+    const Species& species = components_->solid(s);
+    const double mass = std::max(solids[static_cast<Eigen::Index>(s)], 0.0) * species.molar_mass();
+    solids_mass += mass;
+    solids_volume += species.density > 0.0 ? mass / species.density : 0.0;
+  }
+  kinetics_->prepare(aqueous_concentrations(y), {temperature(y), t, solids_mass / (liquid + solids_volume),
+                                                 solids_volume / (liquid + solids_volume)});
+}
+
+double ContinuousLeachTank::speed(std::size_t b, double core) const {
+  const Mineral& mineral = minerals_[bound_[b].mineral];
+  return kinetics_->core_speed(b, mineral.radius, core, mineral.molar_density);
+}
+
+double ContinuousLeachTank::slurry_mass(ConstSpan y) const {
+  double mass = leach_.energy_balance->liquid_density * volume();
+  const Vector solids = solid_totals(y);
+  for (std::size_t s = 0; s < solid_count_; ++s) {
+    mass += std::max(solids[static_cast<Eigen::Index>(s)], 0.0) * components_->solid(s).molar_mass();
+  }
+  return mass;
+}
+
+double ContinuousLeachTank::inlet_mass_flow(const Stream& inlet) const {
+  double mass = leach_.energy_balance->liquid_density * (inlet.aqueous_flow + inlet.organic_flow);
+  for (std::size_t s = 0; s < solid_count_; ++s) {
+    mass += inlet.solid_moles.row(static_cast<Eigen::Index>(s)).sum() * components_->solid(s).molar_mass();
+  }
+  return mass;
+}
+
+double ContinuousLeachTank::heat_rate(ConstSpan y, std::span<const Stream> inlets,
+                                      const std::vector<double>& reacted) const {
+  const LeachEnergyBalance& energy = *leach_.energy_balance;
+  const double t_now = temperature(y);
+  double power = energy.heating_duty - energy.heat_loss_ua * (t_now - energy.ambient);
+  for (const auto& inlet : inlets) {
+    power += inlet_mass_flow(inlet) * energy.heat_capacity * (inlet.temperature - t_now);
+  }
+  for (std::size_t b = 0; b < bound_.size(); ++b) {
+    power -= reaction_enthalpy(energy, bound_[b].reaction->name) * reacted[b];
+  }
+  return power;
 }
 
 std::string ContinuousLeachTank::state_name(std::size_t index) const {
@@ -450,10 +647,9 @@ double ContinuousLeachTank::basis_inflow(const Mineral& mineral, std::span<const
   return basis;
 }
 
-std::vector<double> ContinuousLeachTank::add_reactions(ConstSpan y, MutableSpan f) const {
+std::vector<double> ContinuousLeachTank::add_reactions(double t, ConstSpan y, MutableSpan f) const {
   std::vector<double> reacted(bound_.size(), 0.0);
-  const Vector c = aqueous_concentrations(y);
-  const double temperature_now = temperature(y);
+  prepare_kinetics(t, y);
   const auto release = [&](const BoundReaction& bound, std::size_t size_class, double moles) {
     for (std::size_t j = 0; j < bound.targets.size(); ++j) {
       const auto [aqueous, target] = bound.targets[j];
@@ -464,9 +660,6 @@ std::vector<double> ContinuousLeachTank::add_reactions(ConstSpan y, MutableSpan 
   for (std::size_t b = 0; b < bound_.size(); ++b) {
     const BoundReaction& bound = bound_[b];
     const Mineral& mineral = minerals_[bound.mineral];
-    const auto& kinetics = bound.reaction->kinetics;
-    const double concentration = c[static_cast<Eigen::Index>(bound.reagent)];
-    const double a = kinetics.reagent_stoichiometry;
     const double radius = mineral.radius;
     if (lumped()) {
       double unreacted = 0.0;
@@ -477,10 +670,9 @@ std::vector<double> ContinuousLeachTank::add_reactions(ConstSpan y, MutableSpan 
       if (!(basis > 0.0) || !(unreacted > 0.0)) {
         continue;
       }
-      const double core = radius * std::cbrt(std::min(unreacted / basis, 1.0));
-      const double flux = shrinking_core_flux(kinetics, concentration, radius, core, temperature_now);
-      const double rate =
-          3.0 * basis * core * core * flux / (a * mineral.molar_density * radius * radius * radius);
+      // n° dX/dt at the mean conversion X̄ = 1 − n/n°.
+      const double rate = basis * kinetics_->conversion_rate(b, 1.0 - std::min(unreacted / basis, 1.0),
+                                                             radius, mineral.molar_density);
       for (std::size_t k = 0; k < size_class_count_; ++k) {
         const double share = rate * std::max(y[solid_state(mineral.solid, k)], 0.0) / unreacted;
         f[solid_state(mineral.solid, k)] -= share;
@@ -490,11 +682,6 @@ std::vector<double> ContinuousLeachTank::add_reactions(ConstSpan y, MutableSpan 
       continue;
     }
     const Reconstruction psi = reconstruct(mineral, y);
-    // Core recession speed v = J / (a ρ) [m/s]; r is never 0 at a face or node where it is evaluated.
-    const auto speed = [&](double r) {
-      return shrinking_core_flux(kinetics, concentration, radius, std::min(r, radius), temperature_now) /
-             (a * mineral.molar_density);
-    };
     const double area_moles = 4.0 * std::numbers::pi * mineral.molar_density;  // m'(r) = area_moles r²
     for (std::size_t k = 0; k < mineral.classes.size(); ++k) {
       const CoreClass& cell = mineral.classes[k];
@@ -505,7 +692,7 @@ std::vector<double> ContinuousLeachTank::add_reactions(ConstSpan y, MutableSpan 
       double consumed = 0.0;
       for (const double r : cell.nodes) {
         const double density = psi.mean[k] + psi.slope[k] * (r - cell.centre);
-        consumed += 0.5 * cell.width * density * speed(r) * area_moles * r * r;
+        consumed += 0.5 * cell.width * density * speed(b, r) * area_moles * r * r;
       }
       f[solid_state(mineral.solid, k)] -= consumed;
       release(bound, k, consumed);
@@ -513,7 +700,7 @@ std::vector<double> ContinuousLeachTank::add_reactions(ConstSpan y, MutableSpan 
       // Particles crossing the lower edge into the next class, each carrying m(bottom).
       if (k + 1 < mineral.classes.size()) {
         const double edge_density = psi.mean[k] - 0.5 * psi.slope[k] * cell.width;
-        const double passed = speed(cell.bottom) * edge_density * cell.bottom_moles;
+        const double passed = speed(b, cell.bottom) * edge_density * cell.bottom_moles;
         f[solid_state(mineral.solid, k)] -= passed;
         f[solid_state(mineral.solid, k + 1)] += passed;
       }
@@ -524,9 +711,12 @@ std::vector<double> ContinuousLeachTank::add_reactions(ConstSpan y, MutableSpan 
 
 void ContinuousLeachTank::evaluate(double t, ConstSpan y, std::span<const Stream> inlets,
                                    MutableSpan f) const {
-  (void)t;
   add_flow_terms(y, inlets, f);
-  (void)add_reactions(y, f);
+  const auto reacted = add_reactions(t, y, f);
+  if (leach_.energy_balance) {
+    f[flow_offset() + 2] =
+        heat_rate(y, inlets, reacted) / (slurry_mass(y) * leach_.energy_balance->heat_capacity);
+  }
   if (lumped()) {
     const double rate = outflow(y) / volume();
     for (std::size_t m = 0; m < minerals_.size(); ++m) {
@@ -549,8 +739,7 @@ bool ContinuousLeachTank::fill_from_inlets(double t, std::span<const Stream> inl
   // Segregated: march down the classes with the first-order upwind balance at the inlet composition (each
   // class's inflow is known once the class above is solved), so that Newton starts near the solution.
   const double residence = volume() / outflow(y);
-  const double temperature_now = temperature(y);
-  const Vector c = aqueous_concentrations(y);
+  prepare_kinetics(t, y);
   const double area_factor = 4.0 * std::numbers::pi;
   std::vector<double> products(state_size(), 0.0);
   for (std::size_t m = 0; m < minerals_.size(); ++m) {
@@ -573,18 +762,11 @@ bool ContinuousLeachTank::fill_from_inlets(double t, std::span<const Stream> inl
         if (bound_[b].mineral != m) {
           continue;
         }
-        const auto& kinetics = bound_[b].reaction->kinetics;
-        const double concentration = c[static_cast<Eigen::Index>(bound_[b].reagent)];
-        const auto speed = [&](double r) {
-          return shrinking_core_flux(kinetics, concentration, mineral.radius, std::min(r, mineral.radius),
-                                     temperature_now) /
-                 (kinetics.reagent_stoichiometry * mineral.molar_density);
-        };
         for (const double r : cell.nodes) {
-          consumed[b] += 0.5 * cell.width * speed(r) * area_factor * mineral.molar_density * r * r;
+          consumed[b] += 0.5 * cell.width * speed(b, r) * area_factor * mineral.molar_density * r * r;
         }
         if (k + 1 < mineral.classes.size()) {
-          carried += speed(cell.bottom) * cell.bottom_moles;
+          carried += speed(b, cell.bottom) * cell.bottom_moles;
         }
         total += consumed[b];
       }
@@ -654,7 +836,23 @@ std::vector<UnitOutput> ContinuousLeachTank::report(double t, ConstSpan y,
     }
   }
   std::vector<double> scratch(state_size(), 0.0);
-  const auto reacted = add_reactions(y, scratch);
+  const auto reacted = add_reactions(t, y, scratch);
+  if (leach_.energy_balance) {
+    // Energy terms [W]: heat released by the reactions, heating duty and heat loss, and the enthalpy the
+    // feeds bring relative to the tank temperature (c_p ṁ (T_in − T)).
+    const LeachEnergyBalance& energy = *leach_.energy_balance;
+    double released = 0.0;
+    for (std::size_t b = 0; b < bound_.size(); ++b) {
+      released -= reaction_enthalpy(energy, bound_[b].reaction->name) * reacted[b];
+    }
+    double feeds = 0.0;
+    for (const auto& inlet : inlets) {
+      feeds += inlet_mass_flow(inlet) * energy.heat_capacity * (inlet.temperature - temperature(y));
+    }
+    result.push_back({"heat_released", released, "W"});
+    result.push_back({"heat_loss", energy.heat_loss_ua * (temperature(y) - energy.ambient), "W"});
+    result.push_back({"feed_enthalpy", feeds, "W"});
+  }
   std::vector<std::pair<std::size_t, double>> consumed;
   for (std::size_t b = 0; b < bound_.size(); ++b) {
     const double amount = reacted[b] * bound_[b].reaction->kinetics.reagent_stoichiometry;

@@ -2,6 +2,7 @@ set(module_sources
     crystallizer.cpp
     evaporator.cpp
     feed.cpp
+    leach_kinetics.cpp
     leach_tank.cpp
     mixer.cpp
     mixer_settler.cpp

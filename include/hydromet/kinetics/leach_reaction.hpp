@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "hydromet/kinetics/leach_rate.hpp"
 #include "hydromet/kinetics/shrinking_core.hpp"
 
 namespace hydromet {
@@ -31,6 +32,11 @@ struct LeachReaction {
   std::vector<StoichiometricTerm> terms;  ///< every species except the mineral, per mol of mineral
   ShrinkingCoreParameters kinetics;       ///< reagent_stoichiometry = -(coefficient of the reagent)
   std::string source;                     ///< citation of the kinetic data
+  LeachRateForm form = LeachRateForm::shrinking_core;  ///< which law gives the rate
+  /// Shrinking core: the reaction order applies to the reagent's concentration or its activity.
+  OrderBasis order_basis = OrderBasis::concentration;
+  AvramiParameters avrami;        ///< form avrami
+  RateExpressionSpec expression;  ///< form expression: dX/dt [1/s]
 
   /// Builds the reaction from an equation; the mineral must appear with coefficient -1 after scaling, and
   /// the reagent among the reactants. Checks element and charge balance against `database` (1e-9).

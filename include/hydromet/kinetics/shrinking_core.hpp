@@ -30,14 +30,19 @@ struct ShrinkingCoreParameters {
 inline constexpr double minimum_product_layer_fraction = 1e-9;
 
 /// Reagent flux J per unit core area [mol/(m2 s)] at reagent concentration [mol/m3] (negative values are
-/// treated as zero), particle radius R [m], core radius r [m] and temperature [K].
+/// treated as zero), particle radius R [m], core radius r [m] and temperature [K]. `activity_ratio` φ puts
+/// the surface reaction on an activity basis: it reads k_s (φ C_s)^n, φ = 1000 a / C the activity
+/// concentration per unit concentration of the reagent (taken equal at the surface and in the bulk),
+/// while film and product-layer transport stay driven by the concentration; φ = 1 is the concentration
+/// basis.
 [[nodiscard]] double shrinking_core_flux(const ShrinkingCoreParameters& parameters, double concentration,
-                                         double particle_radius, double core_radius, double temperature);
+                                         double particle_radius, double core_radius, double temperature,
+                                         double activity_ratio = 1.0);
 
 /// Core recession speed -dr/dt [m/s] for a mineral of molar density rho_B [mol/m3].
 [[nodiscard]] double core_recession_rate(const ShrinkingCoreParameters& parameters, double concentration,
                                          double particle_radius, double core_radius, double temperature,
-                                         double molar_density);
+                                         double molar_density, double activity_ratio = 1.0);
 
 /// Time for complete conversion at constant concentration [s], for a single controlling resistance:
 /// reaction a rho R / (k_s C^n); product layer a rho R^2 / (6 D_e C); film a rho R / (3 k_f C).

@@ -4,16 +4,43 @@
 
 #include <array>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "hydromet/core/units.hpp"
 #include "hydromet/kinetics/leach_reaction.hpp"
 #include "hydromet/kinetics/particle_size.hpp"
+#include "hydromet/thermo/chemical_system.hpp"
 #include "hydromet/unitops/stirred_tank.hpp"
 #include "hydromet/unitops/unit_operation.hpp"
 
 namespace hydromet {
+
+namespace detail {
+class LeachKinetics;
+}
+
+/// The tank's speciation, for reaction orders in activity and the `a_<species>` and `pH` of rate
+/// expressions. No system: none (concentration basis only; expressions read a = c [mol/L]).
+struct LeachSpeciationParameters {
+  std::shared_ptr<const ChemicalSystem> system;
+  ActivityModel activity_model = ActivityModel::davies;
+};
+
+/// Optional energy balance of a leach tank (constant heat capacity per kg of slurry):
+///   m c_p dT/dt = Σ_in ṁ_in c_p (T_in − T) + Σ_r (−ΔH_r) ξ_r + Q − UA (T − T_amb),
+/// ξ_r the moles of mineral reacted per second by reaction r, m the slurry mass in the tank
+/// (liquid_density × liquid volume + solids), ṁ_in the slurry mass flow of each inlet.
+struct LeachEnergyBalance {
+  std::map<std::string, double> heat_of_reaction;  ///< ΔH_r [J per mol of mineral reacted], by reaction name
+  double heating_duty = 0.0;                       ///< Q [W]
+  double heat_capacity = 4000.0;                   ///< c_p of the slurry [J/(kg K)]
+  double heat_loss_ua = 0.0;                       ///< UA [W/K]
+  double ambient = 298.15;                         ///< T_amb [K]
+  double liquid_density = 1000.0;                  ///< [kg/m3], assumed water-like unless given
+};
 
 /// Typed parameters of a leach tank (SI quantities; a wrong dimension does not compile).
 struct LeachTankParameters {
@@ -29,20 +56,27 @@ struct LeachTankParameters {
     SizeDistribution distribution;
   };
 
-  Temperature temperature{298.15 * units::kelvin};
-  Volume solution_volume{1.0 * units::liter};  ///< constant in batch
+  Temperature temperature{298.15 * units::kelvin};  ///< constant, or the initial one with an energy balance
+  Volume solution_volume{1.0 * units::liter};       ///< constant in batch
   std::vector<Solute> solution;
   std::vector<MineralCharge> solids;
   std::vector<LeachReaction> reactions;
+  LeachSpeciationParameters speciation;
+  std::optional<LeachEnergyBalance> energy_balance;
 };
 
 /// Batch leach tank. States: moles of every aqueous species, moles of each charged mineral per size class,
-/// and moles of every solid (products accumulate there). Each reaction consumes its mineral by the
-/// shrinking-core model (kinetics/shrinking_core.hpp) with core radius r = R (n/n0)^(1/3); all other species
+/// and moles of every solid (products accumulate there); then the kinetic age θ = ∫ k(T) dt of every Avrami
+/// reaction, and the temperature with an energy balance. Each reaction consumes its mineral at n0 dX/dt
+/// (shrinking core with core radius r = R (n/n0)^(1/3), or a user expression at X = 1 − n/n0); an Avrami
+/// reaction at the hazard n k θ^(n−1) times the unreacted moles, so that n = n0 exp(−θ^n). All other species
 /// change by the reaction's stoichiometry, so every element is conserved exactly by construction.
 class LeachTank final : public UnitOperation {
  public:
   LeachTank(std::string name, LeachTankParameters parameters);
+  ~LeachTank() override;
+  LeachTank(const LeachTank&) = delete;
+  LeachTank& operator=(const LeachTank&) = delete;
 
   [[nodiscard]] std::string_view type() const override { return "leach_tank"; }
   void bind(const ComponentList& components) override;
@@ -74,13 +108,22 @@ class LeachTank final : public UnitOperation {
 
   [[nodiscard]] std::size_t charge_offset() const { return aqueous_count_; }
   [[nodiscard]] std::size_t solid_offset() const { return aqueous_count_ + charges_.size(); }
+  [[nodiscard]] std::size_t age_offset() const { return solid_offset() + solid_count_; }
+  [[nodiscard]] std::size_t temperature_offset() const { return age_offset() + age_count_; }
+  [[nodiscard]] double temperature(ConstSpan y) const;
+  /// Adds the reaction terms (and the ages' rates) to f; returns the mineral reacted per reaction [mol/s].
+  std::vector<double> add_reactions(double t, ConstSpan y, MutableSpan f) const;
 
   LeachTankParameters parameters_;
   std::size_t aqueous_count_ = 0;
   std::size_t solid_count_ = 0;
+  std::size_t age_count_ = 0;
   std::vector<Charge> charges_;
   std::vector<BoundReaction> bound_;
+  std::vector<std::size_t> age_index_;  // per reaction: its age state (Avrami), or npos
   Vector initial_aqueous_;
+  double slurry_mass_ = 0.0;  // [kg], constant (mass is conserved in batch)
+  std::unique_ptr<detail::LeachKinetics> kinetics_;
 };
 
 /// Typed parameters of a continuous leach tank.
@@ -96,6 +139,11 @@ struct ContinuousLeachTankParameters {
   /// Outer particle diameter [m] per mineral, used by the film and product-layer resistances (the core
   /// recedes inside a particle of constant size); a mineral not listed uses the largest size class.
   std::map<std::string, double> particle_diameters;
+  LeachSpeciationParameters speciation;
+  /// With an energy balance the tank temperature is a state (tank.temperature must be empty) that starts
+  /// at initial_temperature.
+  std::optional<LeachEnergyBalance> energy_balance;
+  double initial_temperature = 298.15;  ///< [K]
 };
 
 /// Continuous leach tank: the stirred overflow tank (StirredTank) with shrinking-core reactions.
@@ -118,6 +166,9 @@ struct ContinuousLeachTankParameters {
 class ContinuousLeachTank final : public StirredTank {
  public:
   ContinuousLeachTank(std::string name, ContinuousLeachTankParameters parameters);
+  ~ContinuousLeachTank() override;
+  ContinuousLeachTank(const ContinuousLeachTank&) = delete;
+  ContinuousLeachTank& operator=(const ContinuousLeachTank&) = delete;
 
   [[nodiscard]] std::string_view type() const override { return "leach_tank"; }
   void bind(const ComponentList& components) override;
@@ -175,7 +226,17 @@ class ContinuousLeachTank final : public StirredTank {
   [[nodiscard]] std::size_t basis_offset() const { return holdup_size(); }
   [[nodiscard]] bool lumped() const { return leach_.model == ContinuousLeachTankParameters::Model::lumped; }
   /// Adds the reaction terms to f and returns the moles of mineral reacted by each reaction [mol/s].
-  std::vector<double> add_reactions(ConstSpan y, MutableSpan f) const;
+  std::vector<double> add_reactions(double t, ConstSpan y, MutableSpan f) const;
+  /// Prepares the kinetics at the tank's state.
+  void prepare_kinetics(double t, ConstSpan y) const;
+  /// Core recession speed of reaction b at core radius r [m/s].
+  [[nodiscard]] double speed(std::size_t b, double core) const;
+  /// Slurry mass in the tank [kg] and slurry mass flow of the inlets [kg/s].
+  [[nodiscard]] double slurry_mass(ConstSpan y) const;
+  [[nodiscard]] double inlet_mass_flow(const Stream& inlet) const;
+  /// The energy balance's right-hand side m c_p dT/dt [W]; `reacted` from add_reactions.
+  [[nodiscard]] double heat_rate(ConstSpan y, std::span<const Stream> inlets,
+                                 const std::vector<double>& reacted) const;
   /// Mineral inflow on an unreacted basis [mol/s].
   [[nodiscard]] double basis_inflow(const Mineral& mineral, std::span<const Stream> inlets) const;
 
@@ -183,6 +244,7 @@ class ContinuousLeachTank final : public StirredTank {
   std::vector<double> diameters_;  // class upper diameters [m], descending
   std::vector<Mineral> minerals_;
   std::vector<BoundReaction> bound_;
+  std::unique_ptr<detail::LeachKinetics> kinetics_;
 };
 
 }  // namespace hydromet

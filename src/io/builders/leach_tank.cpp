@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "hydromet/thermo/activity.hpp"
 #include "io/build_context.hpp"
 
 namespace hydromet::detail {
@@ -83,12 +84,119 @@ SizeDistribution read_distribution(const BuildContext& context, const YAML::Node
   }
 }
 
+// `speciation: {components: [...], activity_model: davies, species: [...]}`: the tank's activities.
+LeachSpeciationParameters read_speciation(const BuildContext& context, const YAML::Node& node,
+                                          const std::vector<LeachReaction>& reactions,
+                                          const std::string& where) {
+  LeachSpeciationParameters speciation;
+  const auto block = node["speciation"];
+  if (!block) {
+    for (std::size_t i = 0; i < reactions.size(); ++i) {
+      if (reactions[i].form == LeachRateForm::shrinking_core &&
+          reactions[i].order_basis == OrderBasis::activity) {
+        context.fail(node["reactions"][i], where + ": reaction `" + reactions[i].name +
+                                               "` has `order_basis: activity`, which needs the tank's "
+                                               "`speciation: {components: [...], activity_model: ...}`");
+      }
+    }
+    return speciation;
+  }
+  const std::string what = where + " speciation";
+  context.check_keys(block, {"components", "activity_model", "species"}, what);
+  const auto names = [&](const YAML::Node& list, const char* key) {
+    if (!list.IsSequence()) {
+      context.fail(list, what + ": `" + key + "` must be a list of species");
+    }
+    std::vector<std::string> result;
+    for (const auto& item : list) {
+      result.push_back(context.text(item, key));
+    }
+    return result;
+  };
+  const auto components = names(context.require(block, "components", what), "components");
+  std::vector<std::string> species;
+  if (const auto list = block["species"]) {
+    species = names(list, "species");
+  }
+  try {
+    if (const auto model = block["activity_model"]) {
+      speciation.activity_model = parse_activity_model(context.text(model, "activity_model"));
+    }
+    speciation.system = std::make_shared<const ChemicalSystem>(context.database(), components,
+                                                               std::vector<std::string>{}, species);
+  } catch (const InputError& error) {
+    if (error.location().known()) {
+      throw;
+    }
+    context.fail(block, what + ": " + error.message());
+  }
+  for (const auto& reaction : reactions) {
+    if (reaction.form == LeachRateForm::shrinking_core && reaction.order_basis == OrderBasis::activity &&
+        !speciation.system->find_species(reaction.reagent)) {
+      context.fail(block, what + ": the reagent `" + reaction.reagent + "` of reaction `" + reaction.name +
+                              "` (order_basis: activity) is not a species of this system");
+    }
+  }
+  return speciation;
+}
+
+// `energy_balance: {heat_of_reaction: {name: -45 kJ/mol}, heating_duty: 50 kW, heat_capacity: 4 kJ/kg/K,
+// heat_loss_ua: 0.5 kW/K, ambient: 25 degC, liquid_density: 1000 kg/m3}`.
+std::optional<LeachEnergyBalance> read_energy_balance(const BuildContext& context, const YAML::Node& node,
+                                                      const std::vector<LeachReaction>& reactions,
+                                                      const std::string& where) {
+  const auto block = node["energy_balance"];
+  if (!block) {
+    return std::nullopt;
+  }
+  const std::string what = where + " energy_balance";
+  context.check_keys(
+      block,
+      {"heat_of_reaction", "heating_duty", "heat_capacity", "heat_loss_ua", "ambient", "liquid_density"},
+      what);
+  const auto& units = context.units();
+  LeachEnergyBalance energy;
+  if (const auto heats = block["heat_of_reaction"]) {
+    if (!heats.IsMap()) {
+      context.fail(heats, what + ": `heat_of_reaction` must map reaction names to J/mol of mineral");
+    }
+    for (const auto& entry : heats) {
+      const std::string name = context.text(entry.first, "reaction name");
+      if (std::none_of(reactions.begin(), reactions.end(), [&](const auto& r) { return r.name == name; })) {
+        context.fail(entry.first, what + ": `" + name + "` is not one of the tank's reactions");
+      }
+      energy.heat_of_reaction[name] =
+          context.quantity(entry.second, dimension::molar_energy, units.molar_energy, "heat_of_reaction");
+    }
+  }
+  if (const auto duty = block["heating_duty"]) {
+    energy.heating_duty = context.quantity(duty, dimension::power, "W", "heating_duty");
+  }
+  if (const auto cp = block["heat_capacity"]) {
+    energy.heat_capacity = context.nonnegative(
+        cp, dimension::energy / dimension::mass / dimension::temperature, "J/kg/K", "heat_capacity", true);
+  } else {
+    context.fail(block, what + ": `heat_capacity` (of the slurry, e.g. 4 kJ/kg/K) is required");
+  }
+  if (const auto ua = block["heat_loss_ua"]) {
+    energy.heat_loss_ua =
+        context.nonnegative(ua, dimension::power / dimension::temperature, "W/K", "heat_loss_ua");
+  }
+  if (const auto ambient = block["ambient"]) {
+    energy.ambient = context.nonnegative(ambient, dimension::temperature, units.temperature, "ambient", true);
+  }
+  if (const auto rho = block["liquid_density"]) {
+    energy.liquid_density = context.nonnegative(rho, dimension::density, "kg/m3", "liquid_density", true);
+  }
+  return energy;
+}
+
 std::unique_ptr<UnitOperation> build_continuous(const BuildContext& context, const std::string& name,
                                                 const YAML::Node& node, const std::string& where) {
   const auto& units = context.units();
   context.check_keys(node,
                      {"type", "mode", "model", "temperature", "volume", "initial_solution", "inlets",
-                      "particle_size", "reactions"},
+                      "particle_size", "reactions", "speciation", "energy_balance"},
                      where);
   ContinuousLeachTankParameters parameters;
   parameters.tank = read_stirred_tank(context, node, where, true);
@@ -112,6 +220,17 @@ std::unique_ptr<UnitOperation> build_continuous(const BuildContext& context, con
     }
   }
   parameters.reactions = read_reactions(context, context.require(node, "reactions", where), where);
+  parameters.speciation = read_speciation(context, node, parameters.reactions, where);
+  parameters.energy_balance = read_energy_balance(context, node, parameters.reactions, where);
+  if (parameters.energy_balance) {
+    // The temperature becomes a state; `temperature` gives its initial value.
+    if (!parameters.tank.temperature) {
+      context.fail(node,
+                   where + ": with `energy_balance`, `temperature` (the initial temperature) is required");
+    }
+    parameters.initial_temperature = parameters.tank.temperature->value();
+    parameters.tank.temperature.reset();
+  }
   try {
     return std::make_unique<ContinuousLeachTank>(name, std::move(parameters));
   } catch (const InputError& error) {
@@ -132,7 +251,9 @@ std::unique_ptr<UnitOperation> build_leach_tank(const BuildContext& context, con
       context.fail(mode, where + ": unknown mode `" + text + "`; expected `batch` or `continuous`");
     }
   }
-  context.check_keys(node, {"type", "mode", "temperature", "volume", "solution", "solids", "reactions"},
+  context.check_keys(node,
+                     {"type", "mode", "temperature", "volume", "solution", "solids", "reactions",
+                      "speciation", "energy_balance"},
                      where);
   LeachTankParameters parameters;
   parameters.temperature =
@@ -196,6 +317,8 @@ std::unique_ptr<UnitOperation> build_leach_tank(const BuildContext& context, con
       }
     }
   }
+  parameters.speciation = read_speciation(context, node, parameters.reactions, where);
+  parameters.energy_balance = read_energy_balance(context, node, parameters.reactions, where);
   try {
     return std::make_unique<LeachTank>(name, std::move(parameters));
   } catch (const InputError& error) {
