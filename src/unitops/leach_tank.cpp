@@ -20,17 +20,17 @@ double particle_moles(double radius, double molar_density) {
 
 constexpr std::size_t no_age = std::numeric_limits<std::size_t>::max();
 
-// Avrami hazard −d ln(1 − X)/dt = n k θ^(n−1) at kinetic age θ. For n < 1 it is infinite at θ = 0 (an
-// integrable singularity); the age is taken no smaller than θ_min = (1e-15)^(1/n), which leaves out
-// (1 − n) θ_min^n < 1e-15 of −ln(1 − X).
+// Kinetic age at t = 0 of an Avrami reaction. For n < 1 the hazard n k θ^(n−1) is infinite at θ = 0 (an
+// integrable singularity no step-size control can start from), so the charge starts at the exact state of
+// age θ_0 = 1e-12, i.e. 1e-12/k seconds into the reaction, with X_0 = 1 − exp(−θ_0^n) already reacted.
+double avrami_initial_age(double exponent) { return exponent < 1.0 ? 1e-12 : 0.0; }
+
+// Avrami hazard −d ln(1 − X)/dt = n k θ^(n−1) at kinetic age θ.
 double avrami_hazard(double age, double rate_constant, double exponent) {
   if (exponent == 1.0) {
     return rate_constant;
   }
-  double theta = std::max(age, 0.0);
-  if (exponent < 1.0) {
-    theta = std::max(theta, std::pow(1e-15, 1.0 / exponent));
-  }
+  const double theta = std::max(age, avrami_initial_age(exponent));
   return exponent * rate_constant * std::pow(theta, exponent - 1.0);
 }
 
@@ -174,6 +174,25 @@ void LeachTank::initial_state(MutableSpan y) const {
   }
   for (std::size_t k = 0; k < charges_.size(); ++k) {
     y[charge_offset() + k] = charges_[k].initial_moles;
+  }
+  // Avrami reactions with n < 1 start at a small age θ_0 (avrami_initial_age): their charges have reacted
+  // X_0 = 1 − exp(−θ_0^n), with the products released.
+  for (std::size_t b = 0; b < bound_.size(); ++b) {
+    if (age_index_[b] == no_age) {
+      continue;
+    }
+    const LeachReaction& reaction = *bound_[b].reaction;
+    const double age = avrami_initial_age(reaction.avrami.exponent);
+    y[age_offset() + age_index_[b]] = age;
+    const double converted = avrami_conversion(age, reaction.avrami.exponent);
+    for (const std::size_t index : bound_[b].charges) {
+      const double moles = converted * y[charge_offset() + index];
+      y[charge_offset() + index] -= moles;
+      for (std::size_t j = 0; j < bound_[b].targets.size(); ++j) {
+        const auto [aqueous, target] = bound_[b].targets[j];
+        y[(aqueous ? 0 : solid_offset()) + target] += reaction.terms[j].coefficient * moles;
+      }
+    }
   }
   if (parameters_.energy_balance) {
     y[temperature_offset()] = parameters_.temperature.value();
