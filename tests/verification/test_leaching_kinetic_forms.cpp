@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "hydromet/io/flowsheet_loader.hpp"
 #include "hydromet/kinetics/leach_rate.hpp"
 #include "hydromet/kinetics/shrinking_core.hpp"
+#include "hydromet/streams/component_list.hpp"
 #include "hydromet/thermo/activity.hpp"
 #include "hydromet/unitops/feed.hpp"
 #include "hydromet/unitops/leach_tank.hpp"
@@ -295,5 +297,154 @@ TEST_CASE("Avrami n != 1 in one continuous tank approaches the segregated-flow i
     const auto errors =
         grid_errors(reaction, 3600.0, exact, "Avrami n = " + std::to_string(n) + ", k tau = 1");
     CHECK(std::abs(errors[2]) < std::abs(errors[0]));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rate expressions: one that re-states the built-in reaction-control law gives the same results.
+
+namespace {
+
+std::string exact(double value) {
+  std::ostringstream text;
+  text.precision(17);
+  text << value;
+  return text.str();
+}
+
+// Reaction control, first order, as dX/dt = 3 (1 − X)^(2/3) k_s(T) C / (a ρ_B R), R = d/2, C in mol/m3.
+std::string restated_reaction_control(double molar_density) {
+  return "{control: expression, rate: \"3*(1-X)^(2/3)*ks*exp(-Ea/R*(1/T-1/Tref))*c_CO3m2*1000/(rho*d/2)\", "
+         "parameters: {ks: 5.0e-8, Ea: 72000, Tref: 298.15, rho: " +
+         exact(molar_density) + "}}";
+}
+
+}  // namespace
+
+TEST_CASE("rate expression re-stating reaction control: identical batch rates and conversions") {
+  const std::string built_in =
+      "{control: reaction, rate_constant: 5.0e-8, activation_energy: 72000, reference_temperature: 298.15}";
+  const auto database = continuous_database();
+  const Species& scheelite = database.species("scheelite");
+  const double rho = scheelite.density / scheelite.molar_mass();
+  // The right-hand sides agree to rounding at every state along the leach (X = 0 .. 0.999).
+  ShrinkingCoreParameters kinetics;
+  kinetics.surface_rate_constant = 5.0e-8;
+  kinetics.surface_temperature = {72000.0, 298.15};
+  LeachTankParameters parameters;
+  parameters.temperature = 323.15 * units::kelvin;
+  parameters.solution_volume = 1e-3 * units::cubic_meter;
+  parameters.solution = {{"CO3-2", 100.0 * units::mole / units::cubic_meter},
+                         {"Na+", 200.0 * units::mole / units::cubic_meter}};
+  parameters.solids = {{"scheelite", 1e-6 * units::kilogram, 100e-6 * units::meter, {}}};
+  parameters.reactions = {soda_attack(database, kinetics)};
+  LeachTank reference_tank("tank", parameters);
+  parameters.reactions[0].form = LeachRateForm::expression;
+  parameters.reactions[0].expression.text = "3*(1-X)^(2/3)*ks*exp(-Ea/R*(1/T-1/Tref))*c_CO3m2*1000/(rho*d/2)";
+  parameters.reactions[0].expression.parameters = {
+      {"ks", 5.0e-8}, {"Ea", 72000.0}, {"Tref", 298.15}, {"rho", rho}};
+  LeachTank restated_tank("tank", parameters);
+  const ComponentList components(database, {"Na+", "WO4-2", "CO3-2"}, {"scheelite", "calcite"});
+  reference_tank.bind(components);
+  restated_tank.bind(components);
+  std::vector<double> y(reference_tank.state_size());
+  reference_tank.initial_state(y);
+  const double charged = y[3];
+  double worst_rate = 0.0;
+  for (const double x : {0.0, 0.1, 0.5, 0.9, 0.999}) {
+    y[3] = charged * (1.0 - x);
+    std::vector<double> f_reference(y.size());
+    std::vector<double> f_restated(y.size());
+    reference_tank.evaluate(0.0, y, {}, f_reference);
+    restated_tank.evaluate(0.0, y, {}, f_restated);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      if (f_reference[i] != 0.0) {
+        worst_rate = std::max(worst_rate, std::abs(f_restated[i] / f_reference[i] - 1.0));
+      }
+    }
+  }
+  // Integrated: equal to the integration tolerance (the step sequences may differ by the rounding).
+  Flowsheet reference = load_flowsheet_string(batch_yaml(built_in, "", "323.15"));
+  const Species& bundled = reference.database().species("scheelite");  // the bundled database's density
+  Flowsheet restated = load_flowsheet_string(
+      batch_yaml(restated_reaction_control(bundled.density / bundled.molar_mass()), "", "323.15"));
+  SimulationOptions options;
+  options.relative_tolerance = 1e-12;
+  options.absolute_tolerance = 1e-16;
+  const std::vector<double> times{0.0, 600.0, 1800.0, 3600.0, 7200.0};
+  const Vector x_reference = reference.simulate(times, options).output("tank.conversion[scheelite]");
+  const Vector x_restated = restated.simulate(times, options).output("tank.conversion[scheelite]");
+  double worst = 0.0;
+  for (Eigen::Index i = 1; i < x_reference.size(); ++i) {
+    worst = std::max(worst, std::abs(x_restated[i] / x_reference[i] - 1.0));
+  }
+  MESSAGE("batch: right-hand sides differ by at most "
+          << worst_rate << " relative; X(2 h) = " << x_reference[4] << ", simulated X differ by at most "
+          << worst);
+  CHECK(worst_rate < 1e-12);
+  CHECK(x_reference[4] > 0.3);
+  CHECK(x_reference[4] < 0.9);
+  CHECK(worst < 1e-11);
+}
+
+TEST_CASE("rate expression re-stating reaction control: identical continuous conversion, both models") {
+  const auto database = continuous_database();
+  const Species& scheelite = database.species("scheelite");
+  const double rho = scheelite.density / scheelite.molar_mass();
+  ShrinkingCoreParameters kinetics;
+  kinetics.control = ShrinkingCoreControl::reaction;
+  kinetics.surface_rate_constant = rho * 0.5 * feed_diameter / (feed_carbonate * 3600.0);  // τ = 1 h
+  kinetics.surface_temperature = {72000.0, 298.15};
+  const LeachReaction built_in = soda_attack(database, kinetics);
+  LeachReaction restated = built_in;
+  restated.form = LeachRateForm::expression;
+  restated.expression.text = "3*(1-X)^(2/3)*ks*exp(-Ea/R*(1/T-1/Tref))*c_CO3m2*1000/(rho*d/2)";
+  restated.expression.parameters = {
+      {"ks", kinetics.surface_rate_constant}, {"Ea", 72000.0}, {"Tref", 298.15}, {"rho", rho}};
+  for (const auto model :
+       {ContinuousLeachTankParameters::Model::segregated, ContinuousLeachTankParameters::Model::lumped}) {
+    const auto reference = run_tank(built_in, 3600.0, 50, model);
+    const auto other = run_tank(restated, 3600.0, 50, model);
+    const double difference = other.conversion / reference.conversion - 1.0;
+    const std::string name = model == ContinuousLeachTankParameters::Model::lumped ? "lumped" : "segregated";
+    MESSAGE("continuous (" << name << "): X = " << reference.conversion << ", relative difference "
+                           << difference);
+    CHECK(reference.conversion > 0.5);
+    CHECK(std::abs(difference) < 1e-12);
+  }
+}
+
+TEST_CASE("rate expression errors: unknown variable at its column, non-finite value at run time") {
+  const std::string yaml =
+      batch_yaml("{control: expression, rate: \"k0*c_CO3m2*(1-Y)\", parameters: {k0: 1e-3}}");
+  try {
+    (void)load_flowsheet_string(yaml, "leach.yaml");
+    FAIL("expected an InputError");
+  } catch (const InputError& error) {
+    // Line 7 of the text (it starts with a newline); the column of `Y` in that line.
+    const std::string line =
+        "    kinetics: {control: expression, rate: \"k0*c_CO3m2*(1-Y)\", parameters: {k0: 1e-3}}";
+    CHECK(error.location().file == "leach.yaml");
+    CHECK(error.location().line == 7);
+    CHECK(error.location().column == line.find('Y') + 1);
+    CHECK(error.message().find("Y") != std::string::npos);
+  }
+  // A parameter may not shadow a variable.
+  CHECK_THROWS_AS((void)load_flowsheet_string(
+                      batch_yaml("{control: expression, rate: \"T*1e-6\", parameters: {T: 300}}")),
+                  InputError);
+  // log(X − 0.5) is NaN at the start: a SolverError naming the tank, the reaction and the values.
+  Flowsheet flowsheet =
+      load_flowsheet_string(batch_yaml("{control: expression, rate: \"1e-3*log(X-0.5)*c_CO3m2\"}"));
+  try {
+    (void)flowsheet.simulate({0.0, 10.0});
+    FAIL("expected a SolverError");
+  } catch (const SolverError& error) {
+    const std::string message = error.what();
+    INFO(message);
+    CHECK(message.find("leach_tank `tank`") != std::string::npos);
+    CHECK(message.find("reaction `attack`") != std::string::npos);
+    CHECK(message.find("X = 0") != std::string::npos);
+    CHECK(message.find("c_CO3m2 = 0.1") != std::string::npos);
   }
 }
