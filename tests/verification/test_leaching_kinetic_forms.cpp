@@ -183,7 +183,8 @@ LeachReaction soda_attack(const Database& database, const ShrinkingCoreParameter
 ContinuousRun run_tank(
     const LeachReaction& reaction, double residence, std::size_t classes,
     ContinuousLeachTankParameters::Model model = ContinuousLeachTankParameters::Model::segregated,
-    const std::optional<LeachEnergyBalance>& energy = std::nullopt, double feed_temperature = 298.15) {
+    const std::optional<LeachEnergyBalance>& energy = std::nullopt, double feed_temperature = 298.15,
+    double mineral_feed = feed_scheelite) {
   const auto database = continuous_database();
   Flowsheet flowsheet(database);
   std::vector<double> sizes;
@@ -196,7 +197,7 @@ ContinuousRun run_tank(
   feed.temperature = feed_temperature * units::kelvin;
   feed.solution = {{"CO3-2", feed_carbonate * units::mole / units::cubic_meter},
                    {"Na+", 2.0 * feed_carbonate * units::mole / units::cubic_meter}};
-  feed.solids = {{"scheelite", feed_scheelite * units::kilogram / units::second}};
+  feed.solids = {{"scheelite", mineral_feed * units::kilogram / units::second}};
   flowsheet.add_unit(std::make_unique<Feed>("feed", feed));
   ContinuousLeachTankParameters tank;
   tank.tank.volume = residence * feed_flow * units::cubic_meter;
@@ -447,4 +448,161 @@ TEST_CASE("rate expression errors: unknown variable at its column, non-finite va
     CHECK(message.find("X = 0") != std::string::npos);
     CHECK(message.find("c_CO3m2 = 0.1") != std::string::npos);
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Energy balance: m c_p dT/dt = Σ ṁ_in c_p (T_in − T) + Σ (−ΔH_r) ξ_r + Q − UA (T − T_amb).
+
+TEST_CASE("energy balance, adiabatic batch: T − T0 = −ΔH ξ / (m c_p) along the leach") {
+  // 50 g of scheelite in 1 L of 1 mol/L carbonate; ΔH = −450 kJ/mol is made up (large, so that the
+  // Arrhenius coupling matters: the rate grows ~3x over the run); c_p 4 kJ/(kg K) assumed.
+  const std::string yaml = R"(
+reactions:
+  attack:
+    equation: scheelite + CO3-2 -> calcite + WO4-2
+    mineral: scheelite
+    reagent: CO3-2
+    kinetics: {control: reaction, rate_constant: 2.0e-8, activation_energy: 72 kJ/mol, reference_temperature: 25 degC}
+equipment:
+  tank:
+    type: leach_tank
+    mode: batch
+    temperature: 25 degC
+    volume: 1 L
+    solution: {Na+: 2000, CO3-2: 1000}
+    solids: {scheelite: {mass: 50 g, particle_size: 50 um}}
+    reactions: [attack]
+    energy_balance: {heat_of_reaction: {attack: -450 kJ/mol}, heat_capacity: 4 kJ/kg/K}
+)";
+  Flowsheet flowsheet = load_flowsheet_string(yaml);
+  const Species& scheelite = flowsheet.database().species("scheelite");
+  const double charged = 0.05 / scheelite.molar_mass();
+  const double mass = 1.0 + 0.05;  // 1 L at the default 1000 kg/m3 plus the charge [kg]
+  SimulationOptions options;
+  options.relative_tolerance = 1e-11;
+  options.absolute_tolerance = 1e-14;
+  const auto result = flowsheet.simulate({0.0, 600.0, 1800.0, 3600.0, 7200.0}, options);
+  const Vector temperature = result.output("tank.T");
+  const Vector conversion = result.output("tank.conversion[scheelite]");
+  double worst = 0.0;
+  for (Eigen::Index i = 1; i < temperature.size(); ++i) {
+    const double expected = 450e3 * conversion[i] * charged / (mass * 4000.0);
+    worst = std::max(worst, std::abs((temperature[i] - 298.15) / expected - 1.0));
+  }
+  MESSAGE("adiabatic batch: X(2 h) = " << conversion[4] << ", T rise " << temperature[4] - 298.15
+                                       << " K, largest relative error " << worst);
+  CHECK(conversion[4] > 0.5);
+  CHECK(temperature[4] - 298.15 > 10.0);
+  CHECK(worst < 1e-8);
+  CHECK(result.balance.closure() < 1e-10);
+}
+
+TEST_CASE("energy balance, continuous steady tank: heat terms close with the extent from the mass balance") {
+  const auto database = continuous_database();
+  const Species& scheelite = database.species("scheelite");
+  const double rho = scheelite.density / scheelite.molar_mass();
+  ShrinkingCoreParameters kinetics;
+  kinetics.control = ShrinkingCoreControl::reaction;
+  kinetics.surface_rate_constant = rho * 0.5 * feed_diameter / (feed_carbonate * 3600.0);
+  kinetics.surface_temperature = {72000.0, 298.15};
+  LeachEnergyBalance energy;
+  energy.heat_of_reaction = {{"attack", -45e3}};
+  energy.heating_duty = 20e3;
+  energy.heat_capacity = 4000.0;
+  energy.heat_loss_ua = 100.0;
+  energy.ambient = 298.15;
+  const double mineral_feed = 0.01;  // [kg/s]
+  const double feed_temperature = 320.0;
+  const auto run =
+      run_tank(soda_attack(database, kinetics), 1800.0, 50, ContinuousLeachTankParameters::Model::segregated,
+               energy, feed_temperature, mineral_feed);
+  const double t = run.result.output("leach.T");
+  const double extent = mineral_feed / scheelite.molar_mass() * run.conversion;  // mol/s reacted
+  const double feed_mass = 1000.0 * feed_flow + mineral_feed;
+  const double feeds = feed_mass * 4000.0 * (feed_temperature - t);
+  const double released = 45e3 * extent;
+  const double loss = 100.0 * (t - 298.15);
+  const double residual = feeds + released + 20e3 - loss;
+  const double largest = std::max({std::abs(feeds), released, 20e3, loss});
+  MESSAGE("continuous steady: T = " << t << " K, X = " << run.conversion << ", terms [W] feeds " << feeds
+                                    << ", reaction " << released << ", duty 20000, loss " << loss
+                                    << "; closure " << residual / largest);
+  CHECK(released > 1000.0);
+  CHECK(std::abs(residual) < 1e-10 * largest);
+  // The report gives the same terms.
+  CHECK(std::abs(run.result.output("leach.heat_released") / released - 1.0) < 1e-12);
+}
+
+TEST_CASE("energy balance, heating duty, no reaction: steady and dynamic closed forms of a heated CSTR") {
+  // T_ss = (ṁ c_p T_in + Q + UA T_amb) / (ṁ c_p + UA); from T0, T − T_ss decays as exp(−(ṁ c_p + UA) t / (m
+  // c_p)).
+  const auto database = continuous_database();
+  LeachEnergyBalance energy;
+  energy.heating_duty = 50e3;
+  energy.heat_capacity = 4000.0;
+  energy.heat_loss_ua = 500.0;
+  energy.ambient = 298.15;
+  const double t_in = 300.0;
+  const double m_dot = 1000.0 * feed_flow;  // no solids
+  const double t_ss = (m_dot * 4000.0 * t_in + 50e3 + 500.0 * 298.15) / (m_dot * 4000.0 + 500.0);
+  ShrinkingCoreParameters kinetics;
+  kinetics.surface_rate_constant = 1e-9;
+  const auto run = run_tank(soda_attack(database, kinetics), 1800.0, 10,
+                            ContinuousLeachTankParameters::Model::segregated, energy, t_in, 0.0);
+  const double steady = run.result.output("leach.T");
+  MESSAGE("heated CSTR: T_ss = " << t_ss << " K, solved " << steady << ", relative error "
+                                 << steady / t_ss - 1.0);
+  CHECK(std::abs(steady / t_ss - 1.0) < 1e-12);
+
+  Flowsheet flowsheet(database);
+  flowsheet.set_components({"Na+", "WO4-2", "CO3-2"}, {"scheelite", "calcite"}, {}, {feed_diameter});
+  FeedParameters feed;
+  feed.flow = feed_flow * units::cubic_meter / units::second;
+  feed.temperature = t_in * units::kelvin;
+  feed.solution = {{"CO3-2", feed_carbonate * units::mole / units::cubic_meter}};
+  flowsheet.add_unit(std::make_unique<Feed>("feed", feed));
+  ContinuousLeachTankParameters tank;
+  tank.tank.volume = 1.8 * units::cubic_meter;
+  tank.tank.initial_solution = {{"CO3-2", feed_carbonate * units::mole / units::cubic_meter}};
+  tank.reactions = {soda_attack(database, kinetics)};
+  tank.energy_balance = energy;
+  tank.initial_temperature = 290.0;
+  flowsheet.add_unit(std::make_unique<ContinuousLeachTank>("leach", tank));
+  flowsheet.connect({"feed", "out"}, {"leach", "in"});
+  flowsheet.add_unit(std::make_unique<Product>("product"));
+  flowsheet.connect({"leach", "out"}, {"product", "in"});
+  const double time_constant = 1800.0 * 4000.0 / (m_dot * 4000.0 + 500.0);  // m c_p / (ṁ c_p + UA)
+  SimulationOptions options;
+  options.relative_tolerance = 1e-11;
+  options.absolute_tolerance = 1e-13;
+  const std::vector<double> times{0.0, 0.5 * time_constant, time_constant, 3.0 * time_constant};
+  const Vector temperature = flowsheet.simulate(times, options).output("leach.T");
+  double worst = 0.0;
+  for (std::size_t i = 1; i < times.size(); ++i) {
+    const double exact = t_ss + (290.0 - t_ss) * std::exp(-times[i] / time_constant);
+    worst = std::max(worst, std::abs(temperature[static_cast<Eigen::Index>(i)] / exact - 1.0));
+  }
+  MESSAGE("heated CSTR start-up from 290 K: largest relative error of T " << worst);
+  CHECK(worst < 1e-8);
+}
+
+TEST_CASE("energy balance input errors are located") {
+  const auto located = [](const std::string& yaml, const std::string& expected) {
+    try {
+      (void)load_flowsheet_string(yaml);
+      FAIL("expected an InputError");
+    } catch (const InputError& error) {
+      INFO(error.what());
+      CHECK(error.location().line > 0);
+      CHECK(error.message().find(expected) != std::string::npos);
+    }
+  };
+  const std::string kinetics = "{control: reaction, rate_constant: 1.0e-6}";
+  located(
+      batch_yaml(kinetics,
+                 "    energy_balance: {heat_of_reaction: {atack: -45 kJ/mol}, heat_capacity: 4 kJ/kg/K}\n"),
+      "atack");
+  located(batch_yaml(kinetics, "    energy_balance: {heat_of_reaction: {attack: -45 kJ/mol}}\n"),
+          "heat_capacity");
+  located(batch_yaml(kinetics, "    energy_balance: {heat_capacity: 4 kJ/mol}\n"), "heat_capacity");
 }
