@@ -183,7 +183,12 @@ void read_leach_kinetics(const YamlDocument& document, const DefaultUnits& units
                 "`; expected reaction, product_layer, film, mixed (shrinking core), avrami or expression");
   }
   if (const auto model_node = node["model"]) {
-    if (const auto model = as_string(document, model_node, "kinetics model"); model != expected_model) {
+    const auto model = as_string(document, model_node, "kinetics model");
+    if (model != "shrinking_core" && model != "avrami" && model != "expression") {
+      fail_at(document, model_node,
+              "unknown kinetics model `" + model + "`; expected `shrinking_core`, `avrami` or `expression`");
+    }
+    if (model != expected_model) {
       fail_at(document, model_node,
               "kinetics model `" + model + "` does not go with control `" + control + "`; expected `" +
                   expected_model + "` (or leave `model` out)");
