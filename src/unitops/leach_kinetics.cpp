@@ -91,9 +91,9 @@ void LeachKinetics::prepare(const Vector& concentrations, const LeachBulk& bulk)
         v.activity[i] = speciated->activity[static_cast<Eigen::Index>(i)];
       }
       v.ph = speciated->ph;
-    } else {
-      // Without speciation: ideal dilute solution, a = m = c [mol/L] / (1 kg/L).
-      v.activity = v.concentration;
+    } else if (!speciation_) {
+      // Without speciation: ideal dilute solution, a = m = c [mol/L] / (1 kg/L) (same species, same order).
+      std::copy(v.concentration.begin(), v.concentration.end(), v.activity.begin());
       v.ph = hydrogen_ ? -std::log10(concentrations[static_cast<Eigen::Index>(*hydrogen_)] * 1e-3)
                        : std::numeric_limits<double>::quiet_NaN();
     }

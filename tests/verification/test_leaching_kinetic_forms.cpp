@@ -606,3 +606,24 @@ TEST_CASE("energy balance input errors are located") {
           "heat_capacity");
   located(batch_yaml(kinetics, "    energy_balance: {heat_capacity: 4 kJ/mol}\n"), "heat_capacity");
 }
+
+TEST_CASE("rate expression reading activities equals the built-in order on activity (Davies)") {
+  const std::string speciation =
+      "    speciation: {components: [Na+, CO3-2, WO4-2], species: [Na+, CO3-2, WO4-2], "
+      "activity_model: davies}\n";
+  Flowsheet built_in = load_flowsheet_string(batch_yaml(
+      "{control: reaction, rate_constant: 1.5e-5, order: 0.7, order_basis: activity}", speciation));
+  const Species& scheelite = built_in.database().species("scheelite");
+  // Reaction control on activity: dX/dt = 3 (1 − X)^(2/3) k_s (1000 a)^n / (ρ_B R).
+  Flowsheet restated = load_flowsheet_string(
+      batch_yaml("{control: expression, rate: \"3*(1-X)^(2/3)*ks*(1000*a_CO3m2)^0.7/(rho*d/2)\", parameters: "
+                 "{ks: 1.5e-5, rho: " +
+                     exact(scheelite.density / scheelite.molar_mass()) + "}}",
+                 speciation));
+  const double x_built_in = conversion_at(std::move(built_in), 600.0);
+  const double x_restated = conversion_at(std::move(restated), 600.0);
+  MESSAGE("activity in an expression: X = " << x_built_in << ", relative difference "
+                                            << x_restated / x_built_in - 1.0);
+  CHECK(x_built_in > 0.1);
+  CHECK(std::abs(x_restated / x_built_in - 1.0) < 1e-11);
+}
