@@ -260,6 +260,10 @@ TEST_CASE("Avrami n = 1 in one continuous tank: X = k tau / (1 + k tau), second 
     CHECK(std::log2(std::abs(errors[0] / errors[1])) >= 1.8);
     CHECK(std::log2(std::abs(errors[1] / errors[2])) >= 1.8);
     CHECK(std::abs(errors[2]) < 1e-4);
+    // First order is linear in X, so the lumped model (the rate at the mean conversion) is exact too.
+    const auto lumped = run_tank(reaction, residence, 50, ContinuousLeachTankParameters::Model::lumped);
+    MESSAGE("lumped: relative error of 1 - X " << (1.0 - lumped.conversion) / exact_unreacted - 1.0);
+    CHECK(std::abs((1.0 - lumped.conversion) / exact_unreacted - 1.0) < 1e-10);
   }
 }
 
