@@ -631,3 +631,40 @@ TEST_CASE("rate expression reading activities equals the built-in order on activ
   CHECK(x_built_in > 0.1);
   CHECK(std::abs(x_restated / x_built_in - 1.0) < 1e-11);
 }
+
+TEST_CASE("energy balance from YAML in a continuous tank: heated, no reaction heat, steady closed form") {
+  const auto yaml = [](const std::string& temperature) {
+    return R"(
+size_classes: [100 um, 50 um]
+reactions:
+  attack:
+    equation: scheelite + CO3-2 -> calcite + WO4-2
+    mineral: scheelite
+    reagent: CO3-2
+    kinetics: {control: avrami, rate_constant: 1.0e-4, exponent: 1}
+equipment:
+  feed: {type: feed, flow: 1 L/s, temperature: 300 K, solution: {Na+: 200, CO3-2: 100}}
+  leach:
+    type: leach_tank
+    mode: continuous
+    volume: 1.8 m3
+)" + temperature +
+           R"(    reactions: [attack]
+    energy_balance: {heating_duty: 50 kW, heat_capacity: 4 kJ/kg/K, heat_loss_ua: 0.5 kW/K, ambient: 25 degC}
+  out: {type: product}
+connections: [feed.out -> leach.in, leach.out -> out.in]
+)";
+  };
+  try {
+    (void)load_flowsheet_string(yaml(""));
+    FAIL("expected an InputError");
+  } catch (const InputError& error) {
+    CHECK(error.location().line > 0);
+    CHECK(error.message().find("initial temperature") != std::string::npos);
+  }
+  Flowsheet flowsheet = load_flowsheet_string(yaml("    temperature: 290 K\n"));
+  const auto result = flowsheet.solve_steady();
+  const double expected = (4000.0 * 300.0 + 50e3 + 500.0 * 298.15) / (4000.0 + 500.0);
+  CHECK(result.converged);
+  CHECK(std::abs(result.output("leach.T") / expected - 1.0) < 1e-10);
+}
