@@ -8,7 +8,7 @@ DEMO_OUT ?= results/demo
 BENCH_OUT ?= benchmarks/results
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps configure build demo test test-sanitize bench install clean format fuzz
+.PHONY: all deps configure build demo test test-sanitize test-tsan bench install clean format fuzz
 
 all: build
 
@@ -28,8 +28,16 @@ demo: build
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
+# The whole C++ and Python suite under AddressSanitizer + UndefinedBehaviorSanitizer (docs/reliability.md).
 test-sanitize:
 	$(MAKE) test PRESET=asan-ubsan
+
+# ThreadSanitizer over the threaded sweeps and concurrent solves: C++ (test_io) and Python (test_sweep.py).
+TSAN_TARGETS := test_io hydromet_python hydromet_python_files hydromet_cli
+test-tsan:
+	$(MAKE) configure PRESET=tsan
+	cmake --build build/tsan -j $(JOBS) --target $(TSAN_TARGETS)
+	ctest --test-dir build/tsan --output-on-failure -R '^(test_io|pytest)$$'
 
 bench: build
 	@mkdir -p $(BENCH_OUT)

@@ -76,7 +76,7 @@ for index in "${!pids[@]}"; do
 done
 
 failed=0
-printf '%-10s %12s %10s  %s\n' target executions exec/s result
+printf '%-10s %12s %10s %8s %8s  %s\n' target executions exec/s cov ft result
 for target in "${targets[@]}"; do
   log=$work_dir/$target.log
   artifacts=$(find "$work_dir/artifacts/$target" -type f -newer "$started" | wc -l)
@@ -89,12 +89,15 @@ for target in "${targets[@]}"; do
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   fi
+  # Coverage at the end of the run: libFuzzer's `cov:` (instrumented edges hit) and `ft:` (features).
+  cov=$(sed -n 's/.* cov: \([0-9]*\) ft: \([0-9]*\).*/\1/p' "$log" | tail -1)
+  features=$(sed -n 's/.* cov: \([0-9]*\) ft: \([0-9]*\).*/\2/p' "$log" | tail -1)
   if [[ ${status[$target]} -eq 0 && $artifacts -eq 0 ]]; then
     result=ok
   else
     result="FAILED (exit ${status[$target]}, $artifacts input(s) in $work_dir/artifacts/$target/; log $log)"
     failed=1
   fi
-  printf '%-10s %12s %10s  %s\n' "$target" "${runs:-?}" "${speed:-?}" "$result"
+  printf '%-10s %12s %10s %8s %8s  %s\n' "$target" "${runs:-?}" "${speed:-?}" "${cov:-?}" "${features:-?}" "$result"
 done
 exit "$failed"

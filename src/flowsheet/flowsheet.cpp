@@ -24,6 +24,68 @@ std::string list_text(const std::vector<std::string>& names) {
   return text.empty() ? "none" : text;
 }
 
+// Throws when a recycle passes through no unit that holds inventory; `units` in file order, with their
+// locations.
+void check_recycles_hold_inventory(const std::vector<const UnitOperation*>& units,
+                                   const std::vector<SourceLocation>& locations,
+                                   const std::vector<Connection>& connections) {
+  // Among the units without inventory, peel off those no remaining one feeds, then those that feed no
+  // remaining one: what is left lies on a loop with no state to break it (an algebraic recycle).
+  const std::size_t count = units.size();
+  std::map<std::string, std::size_t> index;
+  for (std::size_t u = 0; u < count; ++u) {
+    index[units[u]->name()] = u;
+  }
+  std::vector<std::vector<std::size_t>> targets(count);
+  std::vector<std::vector<std::size_t>> sources(count);
+  std::vector<std::size_t> fed_by(count, 0);
+  std::vector<std::size_t> feeding(count, 0);
+  for (const auto& connection : connections) {
+    const std::size_t from = index.at(connection.from.unit);
+    const std::size_t to = index.at(connection.to.unit);
+    if (units[from]->state_size() == 0 && units[to]->state_size() == 0) {
+      targets[from].push_back(to);
+      sources[to].push_back(from);
+      ++fed_by[to];
+      ++feeding[from];
+    }
+  }
+  std::vector<bool> removed(count, false);
+  auto peel = [&](std::vector<std::size_t>& degree, const std::vector<std::vector<std::size_t>>& next) {
+    std::vector<std::size_t> ready;
+    for (std::size_t u = 0; u < count; ++u) {
+      if (!removed[u] && degree[u] == 0) {
+        ready.push_back(u);
+      }
+    }
+    while (!ready.empty()) {
+      const std::size_t u = ready.back();
+      ready.pop_back();
+      removed[u] = true;
+      for (const std::size_t v : next[u]) {
+        if (!removed[v] && --degree[v] == 0) {
+          ready.push_back(v);
+        }
+      }
+    }
+  };
+  for (std::size_t u = 0; u < count; ++u) {
+    removed[u] = units[u]->state_size() > 0;
+  }
+  peel(fed_by, targets);
+  peel(feeding, sources);
+  std::vector<std::string> loop;
+  for (std::size_t u = 0; u < count; ++u) {
+    if (!removed[u]) {
+      loop.push_back(units[u]->name());
+    }
+  }
+  if (!loop.empty()) {
+    throw InputError("recycle loop through " + list_text(loop) + " contains no unit that holds inventory",
+                     locations[index.at(loop.front())]);
+  }
+}
+
 }  // namespace
 
 std::vector<double> RunSettings::times(double end) const {
@@ -118,6 +180,13 @@ void Flowsheet::validate() {
   for (auto& entry : units_) {
     entry.unit->bind(components_);
   }
+  std::vector<const UnitOperation*> units;
+  std::vector<SourceLocation> locations;
+  for (const auto& entry : units_) {
+    units.push_back(entry.unit.get());
+    locations.push_back(entry.location);
+  }
+  check_recycles_hold_inventory(units, locations, connections_);
   validated_ = true;
 }
 
