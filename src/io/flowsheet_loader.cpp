@@ -444,7 +444,7 @@ struct Loader {
       }
       built.emplace_back(builder->second(context, name, body), detail::location_of(document, entry.first));
     }
-    Flowsheet flowsheet(database);
+    Flowsheet flowsheet(std::move(database));
     if (const auto node = root["name"]) {
       flowsheet.name = detail::as_string(document, node, "name");
     }
@@ -506,6 +506,10 @@ Flowsheet load_flowsheet(const std::string& path) {
 
 Flowsheet load_flowsheet_string(const std::string& yaml_text, const std::string& origin) {
   const auto document = detail::load_yaml_string(yaml_text, origin);
+  return Loader{document, {}, Database::bundled(), {}, {}, {}, {}, {}}.load();
+}
+
+Flowsheet load_flowsheet_document(const detail::YamlDocument& document) {
   return Loader{document, {}, Database::bundled(), {}, {}, {}, {}, {}}.load();
 }
 
