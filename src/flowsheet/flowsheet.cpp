@@ -38,11 +38,15 @@ std::vector<double> RunSettings::times(double end) const {
   return result;
 }
 
-Flowsheet::Flowsheet(Database database) : database_(std::move(database)) {}
+Flowsheet::Flowsheet() : database_(Database::bundled_shared()) {}
+
+Flowsheet::Flowsheet(Database database) : database_(std::make_shared<const Database>(std::move(database))) {}
+
+Flowsheet::Flowsheet(std::shared_ptr<const Database> database) : database_(std::move(database)) {}
 
 void Flowsheet::set_components(std::vector<std::string> aqueous, std::vector<std::string> solids,
                                std::vector<std::string> organic, std::vector<double> size_classes) {
-  components_ = ComponentList(database_, std::move(aqueous), std::move(solids), std::move(organic),
+  components_ = ComponentList(*database_, std::move(aqueous), std::move(solids), std::move(organic),
                               std::move(size_classes));
   validated_ = false;
 }
