@@ -42,7 +42,7 @@ def pixels_of(pixels, colour):
     return int(np.sum(np.all(np.abs(pixels - colour) <= 8, axis=-1)))
 
 
-def test_the_checks_see_console_errors_and_blank_pages(tmp_path):
+def test_the_checks_see_console_errors_and_pages_without_plots(tmp_path):
     # Negative control: a page with an error and no plot fails every check the report must pass.
     page = tmp_path / "broken.html"
     page.write_text("<!DOCTYPE html><html><body><p>text</p><script>console.error('boom'); missing();</script>"
@@ -50,10 +50,7 @@ def test_the_checks_see_console_errors_and_blank_pages(tmp_path):
     console, pixels = screenshot(page, tmp_path)
     assert any("boom" in line for line in console) and any("missing is not defined" in line for line in console)
     assert pixels_of(pixels, FIRST_SERIES) == 0
-    blank = tmp_path / "blank.html"
-    blank.write_text("<!DOCTYPE html><html><body></body></html>")
-    console, pixels = screenshot(blank, tmp_path)
-    assert console == [] and np.ptp(pixels) == 0.0  # one colour: nothing drawn
+    assert np.mean(np.any(pixels < 200, axis=-1)) < 0.01  # a word of text is not a drawn page
 
 
 def test_report_renders_in_headless_chromium_with_its_plots(cli, tmp_path, demo_flowsheet):
