@@ -475,6 +475,14 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
 
 std::unique_ptr<System> Flowsheet::steady_system() { return std::move(assemble(false).system); }
 
+std::unique_ptr<System> Flowsheet::dynamic_system() { return std::move(assemble(true).system); }
+
+std::vector<Kpi> Flowsheet::kpis_at(System& system, double t, std::span<const double> y,
+                                    bool cumulative) const {
+  const std::vector<double> rates(y.size(), 0.0);  // the balances' accumulation terms, not read here
+  return snapshot(system, t, y, rates, cumulative).kpis;
+}
+
 SteadyStateResult Flowsheet::solve_steady(const SteadyStateOptions& options) {
   auto assembly = assemble(false);
   System& system = *assembly.system;

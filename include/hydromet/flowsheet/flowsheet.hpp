@@ -126,6 +126,13 @@ class Flowsheet {
   /// The system solve_steady() solves (no accumulator states), for tools that work on its residual
   /// (sensitivities). It points into this flowsheet's units: keep the flowsheet alive and in place.
   [[nodiscard]] std::unique_ptr<System> steady_system();
+  /// The system simulate() integrates (with the accumulators that cumulative KPIs read), for forward
+  /// sensitivities. Same lifetime rule as steady_system().
+  [[nodiscard]] std::unique_ptr<System> dynamic_system();
+  /// The file's KPIs at state y of `system` (one of the two above): rates at a steady state, cumulative
+  /// amounts from the accumulators when `cumulative` (dynamic runs).
+  [[nodiscard]] std::vector<Kpi> kpis_at(System& system, double t, std::span<const double> y,
+                                         bool cumulative) const;
   [[nodiscard]] SteadyStateResult solve_steady() { return solve_steady(steady); }
 
  private:
