@@ -145,7 +145,7 @@ ForwardSensitivitySolver::Impl::Impl(SemiExplicitSystem& system, std::size_t par
                     yps_.get()),
         "IDASensInit");
   check(IDASensSVtolerances(mem, options_.rtol, atols_.get()), "IDASensSVtolerances");
-  check(IDASetSensErrCon(mem, SUNTRUE), "IDASetSensErrCon");
+  check(IDASetSensErrCon(mem, SUNFALSE), "IDASetSensErrCon");
 }
 
 int ForwardSensitivitySolver::Impl::residual(Real t, N_Vector y, N_Vector yp, N_Vector out, void* data) {
