@@ -1,4 +1,4 @@
-// Steady-state sensitivities from the Jacobian: dy*/dp = -(df/dy)^-1 df/dp at the steady state.
+// Sensitivities: at a steady state from the Jacobian, dy*/dp = -(df/dy)^-1 df/dp; along a run by IDAS FSA.
 #include "hydromet/io/sensitivity.hpp"
 
 #include <Eigen/LU>
