@@ -11,7 +11,9 @@ namespace py = pybind11;
 void bind_sweep(py::module_& module) {
   using namespace hydromet;
   module.def("get_parameter", &get_parameter, py::arg("yaml_text"), py::arg("path"));
-  module.def("set_parameter", &set_parameter, py::arg("yaml_text"), py::arg("path"), py::arg("value"));
+  module.def("set_parameter",
+             py::overload_cast<const std::string&, const std::string&, const std::string&>(&set_parameter),
+             py::arg("yaml_text"), py::arg("path"), py::arg("value"));
   module.def(
       "run_sweep",
       [](const std::string& yaml_text, const std::vector<SweepCase>& cases,

@@ -10,6 +10,7 @@ packages=(
   libmuparser-dev libcli11-dev libfmt-dev doctest-dev libbenchmark-dev pybind11-dev
   python3 python3-dev python3-numpy python3-pandas python3-scipy python3-matplotlib
   python3-pytest python3-tqdm python3-distributed
+  chromium  # headless, for the report screenshot test (tests/python/test_cli_report_sweep.py)
 )
 # Only with --fuzz (scripts/fuzz.sh): clang and its libFuzzer/sanitizer runtimes for the fuzz/ targets.
 fuzz_packages=(clang libclang-rt-14-dev)

@@ -1,4 +1,5 @@
-"""Steady-state sensitivities of unit outputs to parameters, from the Jacobian (implicit function theorem)."""
+"""Sensitivities of unit outputs and KPIs to parameters: at a steady state from the Jacobian (implicit function
+theorem), along a dynamic run by IDAS forward sensitivities."""
 
 from . import _core
 
@@ -10,7 +11,7 @@ def sensitivities(flowsheet, parameters, outputs, relative_step=1e-6):
     df/dy being the Jacobian at the steady state (see hydromet/io/sensitivity.hpp); no steady solve is repeated.
     Derivatives are per unit of each parameter as written in the YAML: for ``leach1.temperature: 90`` in degC,
     per degC; the frame's ``attrs`` hold ``values`` (the outputs), ``parameter_texts`` and ``parameter_values``.
-    Outputs are unit outputs such as ``"s3.c[WO4-2]"``.
+    Outputs are unit outputs such as ``"s3.c[WO4-2]"`` or the names of the file's KPIs.
     """
     import pandas as pd
 
@@ -29,9 +30,10 @@ def dynamic_sensitivities(flowsheet, parameters, outputs, times=None, relative_s
     """d(output)/d(parameter) along a dynamic run from t = 0 (forward sensitivities), as a DataFrame indexed by
     (time [s], output) with one column per parameter; ``attrs["values"]`` holds the outputs (times x outputs).
 
-    The states and their sensitivities s = dy/dp are integrated together by CVODES/IDAS:
-    M ds/dt = (df/dy) s + df/dp with s(0) = dy0/dp (see hydromet/io/sensitivity.hpp). ``times`` default to the
-    file's own output times. Derivatives are per unit of each parameter as written in the YAML.
+    The states and their sensitivities s = dy/dp are integrated together by IDAS forward sensitivity analysis:
+    M ds/dt = (df/dy) s + df/dp with s(0) = dy0/dp, algebraic rows included (see hydromet/io/sensitivity.hpp).
+    ``times`` default to the file's own output times. Outputs are unit outputs or KPI names (KPIs cumulative
+    over the run, as in ``simulate``). Derivatives are per unit of each parameter as written in the YAML.
     """
     import numpy as np
     import pandas as pd

@@ -20,10 +20,15 @@ def _cases_from(params):
     return [{path: str(value) for path, value in record.items()} for record in records]
 
 
-def _run_one(yaml_text, case, outputs, mode):
-    """One case in the calling process (for executors); returns (values, error)."""
-    values, errors = _core.run_sweep(yaml_text, [list(case.items())], list(outputs), mode, 1)
-    return values[0], errors[0]
+def _run_block(yaml_text, block, outputs, mode):
+    """A block of cases on one thread of the calling process (for executors); returns (values, errors)."""
+    return _core.run_sweep(yaml_text, [list(case.items()) for case in block], list(outputs), mode, 1)
+
+
+def _executor_block_size(count):
+    # Several cases per task: a task costs a round trip to a worker (milliseconds on dask), a small case less
+    # than that. About 32 tasks keep a few workers busy to the end.
+    return max(1, min(16, math.ceil(count / 32)))
 
 
 def _progress(total, enabled):
@@ -70,14 +75,19 @@ def sweep(flowsheet, params, outputs, mode="steady", threads=None, executor=None
                 if bar is not None:
                     bar.update(len(block))
         else:
-            futures = [executor.submit(_run_one, yaml_text, case, outputs, mode) for case in cases]
-            for index, future in enumerate(futures):
+            size = _executor_block_size(len(cases))
+            starts = range(0, len(cases), size)
+            futures = [executor.submit(_run_block, yaml_text, cases[start:start + size], outputs, mode)
+                       for start in starts]
+            for start, future in zip(starts, futures):
+                stop = min(start + size, len(cases))
                 try:
-                    values[index], errors[index] = future.result()
-                except Exception as error:  # a worker that died: report the case, keep going
-                    values[index], errors[index] = [math.nan] * len(outputs), f"{type(error).__name__}: {error}"
+                    values[start:stop], errors[start:stop] = future.result()
+                except Exception as error:  # a worker that died: report its cases, keep going
+                    values[start:stop] = [[math.nan] * len(outputs)] * (stop - start)
+                    errors[start:stop] = [f"{type(error).__name__}: {error}"] * (stop - start)
                 if bar is not None:
-                    bar.update(1)
+                    bar.update(stop - start)
     finally:
         if bar is not None:
             bar.close()

@@ -364,13 +364,15 @@ Database Database::from_index(const std::string& index_path) {
   return database;
 }
 
-const Database& Database::bundled() {
+const std::shared_ptr<const Database>& Database::bundled_shared() {
   // A function-local static is initialised once and thread-safely (C++11); if loading throws, the next call
   // tries again.
-  static const Database database =
-      from_index((std::filesystem::path(data_directory()) / "index.yaml").string());
+  static const std::shared_ptr<const Database> database = std::make_shared<const Database>(
+      from_index((std::filesystem::path(data_directory()) / "index.yaml").string()));
   return database;
 }
+
+const Database& Database::bundled() { return *bundled_shared(); }
 
 void Database::merge(const Database& other) {
   for (const Species& species : other.species_) {

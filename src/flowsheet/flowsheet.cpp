@@ -100,11 +100,15 @@ std::vector<double> RunSettings::times(double end) const {
   return result;
 }
 
-Flowsheet::Flowsheet(Database database) : database_(std::move(database)) {}
+Flowsheet::Flowsheet() : database_(Database::bundled_shared()) {}
+
+Flowsheet::Flowsheet(Database database) : database_(std::make_shared<const Database>(std::move(database))) {}
+
+Flowsheet::Flowsheet(std::shared_ptr<const Database> database) : database_(std::move(database)) {}
 
 void Flowsheet::set_components(std::vector<std::string> aqueous, std::vector<std::string> solids,
                                std::vector<std::string> organic, std::vector<double> size_classes) {
-  components_ = ComponentList(database_, std::move(aqueous), std::move(solids), std::move(organic),
+  components_ = ComponentList(*database_, std::move(aqueous), std::move(solids), std::move(organic),
                               std::move(size_classes));
   validated_ = false;
 }
@@ -539,6 +543,14 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
 }
 
 std::unique_ptr<System> Flowsheet::steady_system() { return std::move(assemble(false).system); }
+
+std::unique_ptr<System> Flowsheet::dynamic_system() { return std::move(assemble(true).system); }
+
+std::vector<Kpi> Flowsheet::kpis_at(System& system, double t, std::span<const double> y,
+                                    bool cumulative) const {
+  const std::vector<double> rates(y.size(), 0.0);  // the balances' accumulation terms, not read here
+  return snapshot(system, t, y, rates, cumulative).kpis;
+}
 
 SteadyStateResult Flowsheet::solve_steady(const SteadyStateOptions& options) {
   auto assembly = assemble(false);

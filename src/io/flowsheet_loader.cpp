@@ -20,7 +20,7 @@ using detail::YamlDocument;
 struct Loader {
   const YamlDocument& document;
   DefaultUnits units;
-  Database database;
+  std::shared_ptr<const Database> database;  // the bundled one until the file adds species or sit
   std::map<std::string, LeachReaction> reactions;
   std::set<std::string> aqueous;
   std::set<std::string> solids;
@@ -75,18 +75,20 @@ struct Loader {
     wrapper[key] = node;
     emitter << wrapper;
     try {
-      database.merge(Database::from_string(emitter.c_str(), document.file + " (" + key + ")"));
+      auto merged = std::make_shared<Database>(*database);
+      merged->merge(Database::from_string(emitter.c_str(), document.file + " (" + key + ")"));
+      database = std::move(merged);
     } catch (const InputError& error) {
       fail(node, error.message());
     }
   }
 
   const Species& species_at(const YAML::Node& node, const std::string& name) const {
-    if (const Species* found = database.find(name)) {
+    if (const Species* found = database->find(name)) {
       return *found;
     }
     std::string message = "unknown species `" + name + "`";
-    if (auto suggestion = closest_match(name, database.names()); !suggestion.empty()) {
+    if (auto suggestion = closest_match(name, database->names()); !suggestion.empty()) {
       message += "; did you mean `" + suggestion + "`?";
     }
     fail(node, message);
@@ -128,7 +130,7 @@ struct Loader {
       const std::string reagent = detail::as_string(document, reagent_node, "reagent");
       LeachReaction law;  // the kinetics, before the stoichiometry sets the reagent's coefficient
       detail::read_leach_kinetics(
-          document, units, database, detail::require(document, body, "kinetics", where), where, law,
+          document, units, *database, detail::require(document, body, "kinetics", where), where, law,
           [&](const YAML::Node& at, const std::string& species) { track(at, species); });
       try {
         for (const auto& term : parse_reaction_equation(equation)) {
@@ -142,7 +144,7 @@ struct Loader {
       }
       try {
         auto reaction =
-            LeachReaction::from_equation(name, equation, mineral, reagent, law.kinetics, database);
+            LeachReaction::from_equation(name, equation, mineral, reagent, law.kinetics, *database);
         reaction.form = law.form;
         reaction.order_basis = law.order_basis;
         reaction.avrami = law.avrami;
@@ -344,7 +346,7 @@ struct Loader {
       types.push_back(type);
     }
     const detail::BuildContext context(
-        document, units, database, reactions,
+        document, units, *database, reactions,
         [this](const YAML::Node& node, const std::string& species) { track(node, species); });
     for (const auto& entry : equipment) {
       const std::string name = detail::as_string(document, entry.first, "unit name");
@@ -367,7 +369,7 @@ struct Loader {
       }
       built.emplace_back(builder->second(context, name, body), detail::location_of(document, entry.first));
     }
-    Flowsheet flowsheet(database);
+    Flowsheet flowsheet(std::move(database));
     if (const auto node = root["name"]) {
       flowsheet.name = detail::as_string(document, node, "name");
     }
@@ -424,12 +426,16 @@ struct Loader {
 
 Flowsheet load_flowsheet(const std::string& path) {
   const auto document = detail::load_yaml_file(path);
-  return Loader{document, {}, Database::bundled(), {}, {}, {}, {}, {}}.load();
+  return Loader{document, {}, Database::bundled_shared(), {}, {}, {}, {}, {}}.load();
 }
 
 Flowsheet load_flowsheet_string(const std::string& yaml_text, const std::string& origin) {
   const auto document = detail::load_yaml_string(yaml_text, origin);
-  return Loader{document, {}, Database::bundled(), {}, {}, {}, {}, {}}.load();
+  return Loader{document, {}, Database::bundled_shared(), {}, {}, {}, {}, {}}.load();
+}
+
+Flowsheet load_flowsheet_document(const detail::YamlDocument& document) {
+  return Loader{document, {}, Database::bundled_shared(), {}, {}, {}, {}, {}}.load();
 }
 
 std::vector<std::string> unit_types() {

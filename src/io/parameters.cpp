@@ -95,9 +95,11 @@ std::string get_parameter(const std::string& yaml_text, const std::string& path)
   return node.Scalar();
 }
 
-std::string set_parameter(const std::string& yaml_text, const std::string& path, const std::string& value) {
+void set_parameter(YAML::Node& root, const std::string& path, const std::string& value) {
   const auto segments = split_path(path);
-  YAML::Node root = parse(yaml_text);
+  if (!root.IsMap()) {
+    throw InputError("flowsheet text is not a YAML map");
+  }
   YAML::Node node = start_of(root, segments);
   for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
     if (!node.IsMap() || !node[segments[i]]) {
@@ -109,6 +111,11 @@ std::string set_parameter(const std::string& yaml_text, const std::string& path,
     throw InputError("parameter path `" + path + "`: `" + segments[segments.size() - 2] + "` is not a map");
   }
   node[segments.back()] = value;
+}
+
+std::string set_parameter(const std::string& yaml_text, const std::string& path, const std::string& value) {
+  YAML::Node root = parse(yaml_text);
+  set_parameter(root, path, value);
   YAML::Emitter emitter;
   emitter << root;
   return std::string(emitter.c_str()) + "\n";

@@ -5,4 +5,5 @@ set(module_sources
     sundials_wrappers.cpp
     solver_support.cpp
     dynamic_solver.cpp
+    dynamic_sensitivity.cpp
     steady_solver.cpp)

@@ -4,7 +4,6 @@ import csv
 import html.parser
 import io
 import math
-import os
 import re
 import subprocess
 
@@ -287,32 +286,4 @@ def test_diagram_lays_a_counter_current_cascade_out_in_layers(cli, tmp_path):
     assert diagram.count("stroke-dasharray") == 2  # s2 -> s1 and s3 -> s2 organic
 
 
-def test_report_renders_in_headless_chromium_with_its_plots(cli, tmp_path, demo_flowsheet):
-    # The screenshot check; skipped where Debian's `chromium` is not installed.
-    import shutil
-
-    browser = shutil.which("chromium")
-    if browser is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    import matplotlib.image
-
-    report = tmp_path / "leach.html"
-    assert run(cli, "report", demo_flowsheet, "--out", report).returncode == 0
-    shot = tmp_path / "shot.png"
-    rendered = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,3000",
-         f"--screenshot={shot}", "--enable-logging=stderr", "--v=0", report.as_uri()],
-        capture_output=True, text=True, timeout=120,
-        env={k: v for k, v in os.environ.items() if k != "LD_PRELOAD"})  # no sanitizer runtime in the browser
-    assert rendered.returncode == 0, rendered.stderr
-    console = [line for line in rendered.stderr.splitlines() if "CONSOLE" in line]
-    assert console == [], console
-    pixels = (matplotlib.image.imread(shot)[..., :3] * 255).round()
-    # The first two series of every plot are drawn in #1f77b4 and #d62728, colours nothing else on the page
-    # uses: the plots are on screen when their pixels are (curves over hundreds of pixels; the second series of
-    # the leach plot lies on the axis at zero, so mostly its legend shows).
-    def count(colour):
-        return int(np.sum(np.all(np.abs(pixels - colour) <= 8, axis=-1)))
-
-    assert count((0x1F, 0x77, 0xB4)) > 300
-    assert count((0xD6, 0x27, 0x28)) > 50
+# The headless Chromium screenshot test is in test_report_chromium.py.

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -42,6 +43,8 @@ class Database {
   /// The bundled database: from_index(data_directory() + "/index.yaml"). Loaded once (thread-safe); a failed
   /// load throws and is retried by the next call.
   static const Database& bundled();
+  /// The same database, shared: flowsheets that add no species hold it without a copy.
+  static const std::shared_ptr<const Database>& bundled_shared();
 
   /// Adds or replaces entries from another database (a flowsheet's own species overrides).
   void merge(const Database& other);

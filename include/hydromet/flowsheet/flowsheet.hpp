@@ -79,7 +79,10 @@ struct RunSettings {
 
 class Flowsheet {
  public:
-  explicit Flowsheet(Database database = Database::bundled());
+  Flowsheet();  ///< with the bundled database
+  explicit Flowsheet(Database database);
+  /// Shares a database that no one changes (sweeps build many flowsheets on the bundled one).
+  explicit Flowsheet(std::shared_ptr<const Database> database);
   Flowsheet(const Flowsheet&) = delete;
   Flowsheet& operator=(const Flowsheet&) = delete;
   Flowsheet(Flowsheet&&) = default;
@@ -99,7 +102,7 @@ class Flowsheet {
   void set_components(std::vector<std::string> aqueous, std::vector<std::string> solids,
                       std::vector<std::string> organic = {}, std::vector<double> size_classes = {});
   [[nodiscard]] const ComponentList& components() const { return components_; }
-  [[nodiscard]] const Database& database() const { return database_; }
+  [[nodiscard]] const Database& database() const { return *database_; }
 
   /// Adds a unit; names must be unique (InputError at `location` otherwise).
   UnitOperation& add_unit(std::unique_ptr<UnitOperation> unit, SourceLocation location = {});
@@ -123,6 +126,13 @@ class Flowsheet {
   /// The system solve_steady() solves (no accumulator states), for tools that work on its residual
   /// (sensitivities). It points into this flowsheet's units: keep the flowsheet alive and in place.
   [[nodiscard]] std::unique_ptr<System> steady_system();
+  /// The system simulate() integrates (with the accumulators that cumulative KPIs read), for forward
+  /// sensitivities. Same lifetime rule as steady_system().
+  [[nodiscard]] std::unique_ptr<System> dynamic_system();
+  /// The file's KPIs at state y of `system` (one of the two above): rates at a steady state, cumulative
+  /// amounts from the accumulators when `cumulative` (dynamic runs).
+  [[nodiscard]] std::vector<Kpi> kpis_at(System& system, double t, std::span<const double> y,
+                                         bool cumulative) const;
   [[nodiscard]] SteadyStateResult solve_steady() { return solve_steady(steady); }
 
  private:
@@ -136,7 +146,7 @@ class Flowsheet {
     SourceLocation location;
   };
 
-  Database database_;
+  std::shared_ptr<const Database> database_;
   ComponentList components_;
   std::vector<UnitEntry> units_;
   std::vector<Connection> connections_;

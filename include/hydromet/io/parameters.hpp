@@ -5,6 +5,10 @@
 #include <utility>
 #include <vector>
 
+namespace YAML {
+class Node;
+}
+
 namespace hydromet {
 
 /// The value at `path` in flowsheet YAML text, as written (e.g. "200" or "80 degC"). A path is
@@ -18,6 +22,9 @@ namespace hydromet {
 /// result is emitted by yaml-cpp: comments are not kept.
 [[nodiscard]] std::string set_parameter(const std::string& yaml_text, const std::string& path,
                                         const std::string& value);
+
+/// The same on a parsed flowsheet tree, in place (no text round trip: sweeps apply cases this way).
+void set_parameter(YAML::Node& root, const std::string& path, const std::string& value);
 
 /// Applies several assignments in order.
 [[nodiscard]] std::string set_parameters(const std::string& yaml_text,
