@@ -62,10 +62,11 @@ def run_process(command, env=None):
 
 
 class Runner:
-    def __init__(self, build_dir):
-        self.bench = os.path.join(build_dir, "benchmarks", "hydromet_bench")
+    def __init__(self, build_dir, quick=False, bench=None, data_dir=None):
+        self.quick = quick
         self.tools = os.path.join(build_dir, "benchmarks")
-        self.env = dict(os.environ, HYDROMET_DATA_DIR=os.path.join(ROOT, "data"), OMP_NUM_THREADS="1",
+        self.bench = bench or os.path.join(self.tools, "hydromet_bench")
+        self.env = dict(os.environ, HYDROMET_DATA_DIR=data_dir or os.path.join(ROOT, "data"), OMP_NUM_THREADS="1",
                         OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
 
     def hydromet(self, name, min_time):
@@ -100,10 +101,12 @@ class Runner:
         """Runs a program on a case at rtol 10^-e (None: steady), repeating short runs for a stable time."""
         if which == "hydromet":
             name = case.hydromet.format(e=e)
-            return self.hydromet(name, 0.0001), lambda: self.hydromet(name, 1.0)
+            return self.hydromet(name, 0.0001), lambda: self.hydromet(name, 0.0001 if self.quick else 1.0)
         command = case.sundials if which == "sundials" else case.scipy
         extra = [] if e is None else ["--rtol", f"1e-{e}"]
         first = self.baseline(command, extra)
+        if self.quick:
+            return first, lambda: first
         return first, lambda: self.baseline(command, extra, max(1, min(50, math.ceil(1.0 / max(first["cpu_s"], 1e-4)))))
 
 
@@ -188,14 +191,60 @@ def table(comparison, suite):
     return "\n".join(lines)
 
 
+def compare(base_bench, base_data, head_bench, filter_regex, rounds, out_dir):
+    """`make bench-compare`: the cases both builds have, run alternately base / working tree `rounds` times
+    each (so load changes hit both alike), best CPU time of each; ratio base / working tree."""
+    base = Runner(os.path.dirname(os.path.dirname(base_bench)), bench=base_bench, data_dir=base_data)
+    head = Runner(os.path.dirname(os.path.dirname(head_bench)), bench=head_bench)
+    names = []
+    for runner in (base, head):
+        out, _ = run_process([runner.bench, "--benchmark_list_tests", f"--benchmark_filter={filter_regex}"], runner.env)
+        names.append(out.split())
+    common = [n for n in names[1] if n in set(names[0])]
+    only = sorted(set(names[0]) ^ set(names[1]))
+    rows = []
+    for name in common:
+        best = {}
+        for _ in range(rounds):
+            for label, runner in (("base", base), ("head", head)):
+                record = runner.hydromet(name, 0.2)
+                if label not in best or record["cpu_s"] < best[label]["cpu_s"]:
+                    best[label] = record
+        rows.append({"case": name, "base": best["base"], "head": best["head"]})
+        print(f"  {name:40s} {ms(best['base']['cpu_s']):>10s} {ms(best['head']['cpu_s']):>10s}", file=sys.stderr,
+              flush=True)
+    print("| case | base [ms] | working tree [ms] | base / working tree | peak RSS base / working tree [MB] |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        b, h = row["base"], row["head"]
+        print(f"| {row['case']} | {ms(b['cpu_s'])} | {ms(h['cpu_s'])} | {b['cpu_s'] / h['cpu_s']:.3g} | "
+              f"{b['peak_rss_kb'] / 1024:.0f} / {h['peak_rss_kb'] / 1024:.0f} |")
+    if only:
+        print(f"\nin one build only (not compared): {', '.join(only)}")
+    print(f"\nbest CPU time of {rounds} alternating rounds; ratio > 1: the working tree is faster; "
+          f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "compare-latest.json"), "w") as f:
+        json.dump({"rounds": rounds, "filter": filter_regex, "rows": rows, "only_in_one": only}, f, indent=1)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--compare", nargs=3, metavar=("BASE_BENCH", "BASE_DATA_DIR", "HEAD_BENCH"),
+                        help="compare two hydromet_bench binaries instead (make bench-compare)")
+    parser.add_argument("--filter", default=".", help="--compare: Google Benchmark filter")
+    parser.add_argument("--rounds", type=int, default=3, help="--compare: alternating rounds")
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build", "release"))
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results"))
     parser.add_argument("--cases", default="", help="regex: only the comparison cases it matches")
     parser.add_argument("--no-suite", action="store_true", help="skip the rest of the hydromet suite")
+    parser.add_argument("--quick", action="store_true", help="one run per setting, no repeats (tests)")
     args = parser.parse_args()
-    runner = Runner(os.path.abspath(args.build_dir))
+    if args.compare:
+        return compare(os.path.abspath(args.compare[0]), os.path.abspath(args.compare[1]),
+                       os.path.abspath(args.compare[2]), args.filter, args.rounds, args.out)
+    runner = Runner(os.path.abspath(args.build_dir), args.quick)
     log = lambda text: print(text, file=sys.stderr, flush=True)
     started = datetime.datetime.now(datetime.timezone.utc)
     log(f"comparison at equal accuracy (load {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)")
