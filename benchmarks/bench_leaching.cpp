@@ -193,7 +193,7 @@ void scheelite_train_dynamic(benchmark::State& state) {
   compared_outputs(
       state, [&](const std::string& name) { return result.output(name)[24]; }, "_24h");
 }
-BENCHMARK(scheelite_train_dynamic)->DenseRange(5, 10)->Unit(benchmark::kMillisecond);
+BENCHMARK(scheelite_train_dynamic)->DenseRange(3, 10)->Unit(benchmark::kMillisecond);
 
 const bool long_benchmarks_registered = [] {
   if (const char* flag = std::getenv("HYDROMET_BENCH_LONG"); flag != nullptr && std::string(flag) == "1") {
