@@ -8,7 +8,7 @@ DEMO_OUT ?= results/demo
 BENCH_OUT ?= benchmarks/results
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps configure build demo test test-sanitize test-tsan bench install clean format fuzz
+.PHONY: all deps configure build demo test test-sanitize test-tsan bench bench-compare install clean format fuzz
 
 all: build
 
@@ -39,9 +39,18 @@ test-tsan:
 	cmake --build build/tsan -j $(JOBS) --target $(TSAN_TARGETS)
 	ctest --test-dir build/tsan --output-on-failure -R '^(test_io|pytest)$$'
 
+# hydromet against SciPy and hand-written SUNDIALS at equal accuracy, then the rest of the suite: one table,
+# JSON under $(BENCH_OUT) (docs/benchmarks.md).
 bench: build
 	@mkdir -p $(BENCH_OUT)
-	$(BUILD_DIR)/benchmarks/hydromet_bench --benchmark_out=$(BENCH_OUT)/latest.json --benchmark_out_format=json
+	$(PYTHON) scripts/bench_table.py --build-dir $(BUILD_DIR) --out $(BENCH_OUT)
+
+# make bench-compare BASE=<git ref> [BENCH_FILTER=<regex>]: the base built in a temporary worktree against this tree.
+# The default filter keeps one tolerance (rtol 1e-6) of the equal-accuracy ladders.
+BASE ?= HEAD
+BENCH_FILTER ?= -(scheelite_train_dynamic/[^6]|sx_compare_dynamic/[0-9]+/[^6])
+bench-compare: build
+	bash scripts/bench_compare.sh $(BASE) $(BUILD_DIR) '$(BENCH_FILTER)'
 
 fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)

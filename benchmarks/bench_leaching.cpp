@@ -2,6 +2,7 @@
 // continuous train of 4 tanks with 3 minerals on 50 core-size classes, steady state and 24 h dynamic.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <string>
 
@@ -108,6 +109,92 @@ void train_dynamic_24h(benchmark::State& state) {
   count(state, result);
   state.counters["balance_closure"] = result.balance.closure();
 }
+// The comparison case of benchmarks/baselines (sundials_leach.cpp, scipy_leach.py), one mineral so the three
+// programs solve the same equations: scheelite soda leach under reaction control with carbonate consumption,
+// 4 tanks of 1 m3 at 1 m3/h, 50 core-size classes 75 -> 1.5 um. Rate constant assumed (benchmark only).
+std::string scheelite_train_yaml() {
+  std::string classes;
+  for (int k = 0; k < 50; ++k) {
+    if (k > 0) {
+      classes += ", ";
+    }
+    classes += std::to_string(75.0 * (1.0 - k / 50.0));
+  }
+  std::string text = R"(
+units: {temperature: degC, time: h, length: um, volume: m3, concentration: mol/L, mass_flow: kg/h, flow: m3/h}
+size_classes: [)";
+  text += classes;
+  text += R"(]
+reactions:
+  scheelite_soda:
+    equation: scheelite + CO3-2 -> calcite + WO4-2
+    mineral: scheelite
+    reagent: CO3-2
+    kinetics: {model: shrinking_core, control: reaction, rate_constant: 6.3e-8 m/s}
+equipment:
+  feed: {type: feed, flow: 1, solution: {Na+: 2, CO3-2: 1}, solids: {scheelite: 60}}
+)";
+  for (int n = 1; n <= 4; ++n) {
+    text += "  leach" + std::to_string(n);
+    text +=
+        ": {type: leach_tank, mode: continuous, volume: 1, temperature: 90, reactions: [scheelite_soda], "
+        "initial_solution: {Na+: 2, CO3-2: 1}}\n";
+  }
+  text += "  out: {type: product}\n";
+  text +=
+      "connections: [feed.out -> leach1.in, leach1.out -> leach2.in, leach2.out -> leach3.in, "
+      "leach3.out -> leach4.in, leach4.out -> out.in]\n";
+  return text;
+}
+
+// The outputs the baselines are checked against (mol/m3 and kg).
+template <typename Output>
+void compared_outputs(benchmark::State& state, const Output& output, const std::string& suffix = "") {
+  for (int n = 1; n <= 4; ++n) {
+    const std::string tank = "leach" + std::to_string(n);
+    state.counters["out_" + tank + "_WO4" + suffix] = output(tank + ".c[WO4-2]");
+  }
+  state.counters["out_leach4_CO3" + suffix] = output("leach4.c[CO3-2]");
+  state.counters["out_leach4_scheelite_kg" + suffix] = output("leach4.solids[scheelite]");
+}
+
+void scheelite_train_steady(benchmark::State& state) {
+  auto flowsheet = hydromet::load_flowsheet_string(scheelite_train_yaml(), "bench_scheelite_train.yaml");
+  hydromet::SteadyStateResult result;
+  for (auto _ : state) {
+    result = flowsheet.solve_steady();
+    benchmark::DoNotOptimize(result.outputs.data());
+  }
+  count(state, result);
+  state.counters["states"] = static_cast<double>(result.states.size());
+  compared_outputs(state, [&](const std::string& name) { return result.output(name); });
+}
+BENCHMARK(scheelite_train_steady)->Unit(benchmark::kMillisecond);
+
+// 24 h from tanks full of feed solution (the solids enter with the feed from t = 0), hourly outputs, at
+// rtol = 10^-range(0) and atol = rtol / 1000 of each state's scale.
+void scheelite_train_dynamic(benchmark::State& state) {
+  auto flowsheet = hydromet::load_flowsheet_string(scheelite_train_yaml(), "bench_scheelite_train.yaml");
+  std::vector<double> times;
+  for (int h = 0; h <= 24; ++h) {
+    times.push_back(3600.0 * h);
+  }
+  hydromet::SimulationOptions options;
+  options.relative_tolerance = std::pow(10.0, -static_cast<double>(state.range(0)));
+  options.absolute_tolerance = 1e-3 * options.relative_tolerance;
+  hydromet::SimulationResult result;
+  for (auto _ : state) {
+    result = flowsheet.simulate(times, options);
+    benchmark::DoNotOptimize(result.outputs.data());
+  }
+  count(state, result);
+  compared_outputs(
+      state, [&](const std::string& name) { return result.output(name)[1]; }, "_1h");
+  compared_outputs(
+      state, [&](const std::string& name) { return result.output(name)[24]; }, "_24h");
+}
+BENCHMARK(scheelite_train_dynamic)->DenseRange(3, 10)->Unit(benchmark::kMillisecond);
+
 const bool long_benchmarks_registered = [] {
   if (const char* flag = std::getenv("HYDROMET_BENCH_LONG"); flag != nullptr && std::string(flag) == "1") {
     benchmark::RegisterBenchmark("train_dynamic_24h", train_dynamic_24h)->Unit(benchmark::kMillisecond);
