@@ -2,7 +2,10 @@
 #include "hydromet/flowsheet/system.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <limits>
+#include <optional>
 
 namespace hydromet {
 namespace {
@@ -151,71 +154,161 @@ std::vector<bool> System::differential_rows() const {
   return rows;
 }
 
-std::vector<std::vector<std::size_t>> System::stream_sources() const {
-  // The inventory units whose states each stream depends on, through any chain of units without inventory.
-  std::vector<std::vector<std::size_t>> sources(streams_.size());
-  for (std::size_t u = 0; u < units_.size(); ++u) {
-    if (units_[u]->state_size() > 0) {
-      for (const auto s : wiring_.outlets[u]) {
-        sources[s].push_back(u);
-      }
+namespace {
+
+/// Sets of state columns, one bit per column, stored back to back in one array.
+class ColumnSets {
+ public:
+  ColumnSets(std::size_t sets, std::size_t columns) : words_((columns + 63) / 64), bits_(sets * words_, 0) {}
+  [[nodiscard]] std::size_t words() const { return words_; }
+  [[nodiscard]] std::uint64_t* set(std::size_t index) { return bits_.data() + index * words_; }
+  [[nodiscard]] const std::uint64_t* set(std::size_t index) const { return bits_.data() + index * words_; }
+  void insert(std::size_t index, std::size_t column) {
+    set(index)[column / 64] |= std::uint64_t{1} << (column % 64);
+  }
+  void merge_into(std::uint64_t* target, std::size_t index) const {
+    const std::uint64_t* source = set(index);
+    for (std::size_t w = 0; w < words_; ++w) {
+      target[w] |= source[w];
     }
   }
-  for (const std::size_t u : wiring_.order) {
-    if (units_[u]->state_size() > 0) {
-      continue;
-    }
-    std::vector<std::size_t> upstream;
-    for (const auto s : wiring_.inlets[u]) {
-      upstream.insert(upstream.end(), sources[s].begin(), sources[s].end());
-    }
-    std::sort(upstream.begin(), upstream.end());
-    upstream.erase(std::unique(upstream.begin(), upstream.end()), upstream.end());
-    for (const auto s : wiring_.outlets[u]) {
-      sources[s] = upstream;
-    }
-  }
-  return sources;
+
+ private:
+  std::size_t words_;
+  std::vector<std::uint64_t> bits_;
+};
+
+/// The ports a coupling entry names: one port, or each of `count` for StreamCoupling::every_port.
+std::pair<std::size_t, std::size_t> port_range(std::size_t port, std::size_t count) {
+  return port == StreamCoupling::every_port
+             ? std::pair<std::size_t, std::size_t>{0, count}
+             : std::pair<std::size_t, std::size_t>{port, std::min(port + 1, count)};
 }
 
+/// Appends (row, column) for every column in `bits`.
+void add_row(std::size_t row, const std::uint64_t* bits, std::size_t words,
+             std::vector<std::pair<std::size_t, std::size_t>>& entries) {
+  for (std::size_t w = 0; w < words; ++w) {
+    for (std::uint64_t word = bits[w]; word != 0; word &= word - 1) {
+      entries.emplace_back(row, w * 64 + static_cast<std::size_t>(std::countr_zero(word)));
+    }
+  }
+}
+
+}  // namespace
+
 numerics::SparsityPattern System::jacobian_pattern() const {
-  // A unit's block depends on its own states and on the states of the inventory units that feed it.
-  const auto sources = stream_sources();
-  std::vector<std::pair<std::size_t, std::size_t>> entries;
-  auto depend = [&](std::size_t row_begin, std::size_t rows, const std::vector<std::size_t>& on) {
-    for (const auto d : on) {
-      for (std::size_t i = 0; i < rows; ++i) {
-        for (std::size_t j = 0; j < units_[d]->state_size(); ++j) {
-          entries.emplace_back(row_begin + i, offsets_[d] + j);
-        }
+  // Each stream scalar depends on a set of inventory-unit states: the outlets of an inventory unit on its own
+  // states, the outlets of a unit without inventory on its inlet scalars (in wiring order, so inlets are
+  // known first). A unit's row then depends on its own states and on what the inlet scalars it reads
+  // depend on. Units say which (stream_coupling); those that do not are taken as dense.
+  const StreamLayout layout(*components_);
+  const std::size_t width = layout.size();
+  ColumnSets stream_columns(streams_.size() * width, unit_states_);
+  const std::size_t words = stream_columns.words();
+  const auto scalar = [width](std::size_t stream, std::size_t component) {
+    return stream * width + component;
+  };
+  std::vector<std::uint64_t> all_inlets(words);
+  const auto union_of_inlets = [&](std::size_t u) {
+    std::fill(all_inlets.begin(), all_inlets.end(), 0);
+    for (const auto s : wiring_.inlets[u]) {
+      for (std::size_t c = 0; c < width; ++c) {
+        stream_columns.merge_into(all_inlets.data(), scalar(s, c));
       }
     }
   };
-  for (std::size_t u = 0; u < units_.size(); ++u) {
-    std::vector<std::size_t> upstream;
-    for (const auto s : wiring_.inlets[u]) {
-      upstream.insert(upstream.end(), sources[s].begin(), sources[s].end());
+
+  std::vector<std::optional<StreamCoupling>> couplings;
+  couplings.reserve(units_.size());
+  for (const auto* unit : units_) {
+    couplings.push_back(unit->stream_coupling());
+  }
+  for (const std::size_t u : wiring_.order) {
+    const auto& outlets = wiring_.outlets[u];
+    const auto& inlets = wiring_.inlets[u];
+    const std::size_t n = units_[u]->state_size();
+    if (!couplings[u]) {
+      std::vector<std::uint64_t> columns(words, 0);
+      if (n > 0) {
+        for (std::size_t j = 0; j < n; ++j) {
+          const std::size_t column = offsets_[u] + j;
+          columns[column / 64] |= std::uint64_t{1} << (column % 64);
+        }
+      } else {
+        union_of_inlets(u);
+        columns = all_inlets;
+      }
+      for (const auto s : outlets) {
+        for (std::size_t c = 0; c < width; ++c) {
+          std::copy(columns.begin(), columns.end(), stream_columns.set(scalar(s, c)));
+        }
+      }
+      continue;
     }
-    std::sort(upstream.begin(), upstream.end());
-    upstream.erase(std::unique(upstream.begin(), upstream.end()), upstream.end());
-    if (const std::size_t n = units_[u]->state_size(); n > 0) {
-      // A unit declaring its internal pattern keeps it, unless it feeds itself through units without
-      // inventory: its rows then see its own outlets through its inlets (dense, to stay correct).
-      std::vector<std::size_t> dependencies = upstream;
+    for (const auto& entry : couplings[u]->outlet_states) {
+      const auto [first, last] = port_range(entry.port, outlets.size());
+      for (std::size_t p = first; p < last; ++p) {
+        stream_columns.insert(scalar(outlets[p], entry.component), offsets_[u] + entry.state);
+      }
+    }
+    for (const auto& entry : couplings[u]->outlet_inlets) {
+      const auto [first, last] = port_range(entry.port, outlets.size());
+      const auto [first_in, last_in] = port_range(entry.inlet_port, inlets.size());
+      for (std::size_t p = first; p < last; ++p) {
+        for (std::size_t q = first_in; q < last_in; ++q) {
+          stream_columns.merge_into(stream_columns.set(scalar(outlets[p], entry.component)),
+                                    scalar(inlets[q], entry.inlet_component));
+        }
+      }
+    }
+  }
+
+  std::vector<std::pair<std::size_t, std::size_t>> entries;
+  std::vector<std::uint64_t> row_columns(words);
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    const std::size_t n = units_[u]->state_size();
+    if (n > 0) {
       const auto own = units_[u]->state_pattern();
       if (own.empty()) {
-        dependencies.push_back(u);
+        for (std::size_t i = 0; i < n; ++i) {
+          for (std::size_t j = 0; j < n; ++j) {
+            entries.emplace_back(offsets_[u] + i, offsets_[u] + j);
+          }
+        }
       } else {
         for (const auto& [row, column] : own) {
           entries.emplace_back(offsets_[u] + row, offsets_[u] + column);
         }
       }
-      std::sort(dependencies.begin(), dependencies.end());
-      dependencies.erase(std::unique(dependencies.begin(), dependencies.end()), dependencies.end());
-      depend(offsets_[u], n, dependencies);
+      if (!couplings[u]) {
+        union_of_inlets(u);
+        for (std::size_t i = 0; i < n; ++i) {
+          add_row(offsets_[u] + i, all_inlets.data(), words, entries);
+        }
+      } else {
+        std::vector<std::vector<StreamCoupling::RowOnInlet>> by_row(n);
+        for (const auto& entry : couplings[u]->rows) {
+          by_row.at(entry.row).push_back(entry);
+        }
+        const auto& inlets = wiring_.inlets[u];
+        for (std::size_t i = 0; i < n; ++i) {
+          std::fill(row_columns.begin(), row_columns.end(), 0);
+          for (const auto& entry : by_row[i]) {
+            const auto [first, last] = port_range(entry.port, inlets.size());
+            for (std::size_t q = first; q < last; ++q) {
+              stream_columns.merge_into(row_columns.data(), scalar(inlets[q], entry.component));
+            }
+          }
+          add_row(offsets_[u] + i, row_columns.data(), words, entries);
+        }
+      }
     }
     if (accumulator_offsets_[u] != none && units_[u]->boundary() == Boundary::sink) {
-      depend(accumulator_offsets_[u], components_->elements().size(), upstream);
+      union_of_inlets(u);
+      for (std::size_t e = 0; e < components_->elements().size(); ++e) {
+        add_row(accumulator_offsets_[u] + e, all_inlets.data(), words, entries);
+      }
     }
   }
   for (std::size_t i = unit_states_; i < size_; ++i) {

@@ -3,6 +3,12 @@
 
 namespace hydromet {
 
+StreamLayout::StreamLayout(const ComponentList& components)
+    : aqueous_count_(components.aqueous_count()),
+      organic_count_(components.organic_count()),
+      size_class_count_(components.size_class_count()),
+      size_(holdup_offset + aqueous_count_ + organic_count_ + components.solid_count() * size_class_count_) {}
+
 Stream Stream::empty(const ComponentList& components) {
   Stream stream;
   stream.aqueous_moles = Vector::Zero(static_cast<Eigen::Index>(components.aqueous_count()));

@@ -84,4 +84,15 @@ std::vector<UnitOutput> Evaporator::stream_outputs(double t, std::span<const Str
   return result;
 }
 
+std::optional<StreamCoupling> Evaporator::stream_coupling() const {
+  // The water boiled off is a share of the inlet flow.
+  auto coupling = mixing_coupling(*components_);
+  const StreamLayout layout(*components_);
+  for (const auto i : solvents_) {
+    coupling.outlet_inlets.push_back({StreamCoupling::every_port, layout.aqueous(static_cast<std::size_t>(i)),
+                                      StreamCoupling::every_port, StreamLayout::aqueous_flow});
+  }
+  return coupling;
+}
+
 }  // namespace hydromet

@@ -38,4 +38,6 @@ std::vector<UnitOutput> Mixer::stream_outputs(double t, std::span<const Stream> 
   return result;
 }
 
+std::optional<StreamCoupling> Mixer::stream_coupling() const { return mixing_coupling(*components_); }
+
 }  // namespace hydromet

@@ -136,6 +136,34 @@ std::string MixerSettler::state_name(std::size_t index) const {
   return text;
 }
 
+std::vector<std::size_t> MixerSettler::reacting_positions() const {
+  std::vector<std::size_t> positions;
+  for (const auto& b : bound_) {
+    positions.push_back(b.complex);
+    positions.push_back(b.metal);
+    if (b.has_extractant) {
+      positions.push_back(b.extractant);
+    }
+    for (const auto& entry : b.stoichiometry) {
+      positions.push_back(entry.first);
+    }
+  }
+  if (has_hydrogen_ && !bound_.empty()) {
+    positions.push_back(hydrogen_);
+  }
+  std::sort(positions.begin(), positions.end());
+  positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+  return positions;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> MixerSettler::state_pattern() const {
+  return holdup_pattern(reacting_positions());
+}
+
+std::optional<StreamCoupling> MixerSettler::stream_coupling() const {
+  return holdup_coupling(reacting_positions());
+}
+
 Vector MixerSettler::moles(ConstSpan y) const {
   Vector n = Eigen::Map<const Vector>(y.data(), to_index(holdup_size()));
   if (equilibrium()) {

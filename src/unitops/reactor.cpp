@@ -167,4 +167,37 @@ std::vector<UnitOutput> Reactor::stream_outputs(double t, std::span<const Stream
   return result;
 }
 
+std::optional<StreamCoupling> Reactor::stream_coupling() const {
+  // The extents read every participant's flow (limiting reactant, reactions in series), and change them all.
+  auto coupling = mixing_coupling(*components_);
+  const StreamLayout layout(*components_);
+  std::vector<std::size_t> participants;
+  for (const auto& reaction : bound_) {
+    for (const auto& term : reaction.terms) {
+      const auto index = static_cast<std::size_t>(term.index);
+      switch (term.where) {
+        case Where::aqueous:
+          participants.push_back(layout.aqueous(index));
+          break;
+        case Where::organic:
+          participants.push_back(layout.organic(index));
+          break;
+        case Where::solid:
+          for (std::size_t k = 0; k < components_->size_class_count(); ++k) {
+            participants.push_back(layout.solid(index, k));
+          }
+          break;
+      }
+    }
+  }
+  std::sort(participants.begin(), participants.end());
+  participants.erase(std::unique(participants.begin(), participants.end()), participants.end());
+  for (const auto to : participants) {
+    for (const auto from : participants) {
+      coupling.outlet_inlets.push_back({StreamCoupling::every_port, to, StreamCoupling::every_port, from});
+    }
+  }
+  return coupling;
+}
+
 }  // namespace hydromet

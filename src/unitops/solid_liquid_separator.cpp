@@ -88,4 +88,22 @@ std::vector<UnitOutput> SolidLiquidSeparator::stream_outputs(double t, std::span
   return outputs;
 }
 
+std::optional<StreamCoupling> SolidLiquidSeparator::stream_coupling() const {
+  // The entrained liquor follows the cake's solids mass and the feed and wash flows; it carries every solute.
+  auto coupling = mixing_coupling(*components_);
+  const StreamLayout layout(*components_);
+  std::vector<std::size_t> liquor_drivers{StreamLayout::aqueous_flow};
+  for (std::size_t c = layout.solids_begin(); c < layout.size(); ++c) {
+    liquor_drivers.push_back(c);
+  }
+  const std::size_t any = StreamCoupling::every_port;
+  for (const auto driver : liquor_drivers) {
+    coupling.outlet_inlets.push_back({any, StreamLayout::aqueous_flow, any, driver});
+    for (std::size_t i = 0; i < components_->aqueous_count(); ++i) {
+      coupling.outlet_inlets.push_back({any, layout.aqueous(i), any, driver});
+    }
+  }
+  return coupling;
+}
+
 }  // namespace hydromet

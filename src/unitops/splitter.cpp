@@ -86,4 +86,16 @@ std::vector<UnitOutput> Splitter::stream_outputs(double t, std::span<const Strea
   return result;
 }
 
+std::optional<StreamCoupling> Splitter::stream_coupling() const {
+  auto coupling = mixing_coupling(*components_);
+  if (parameters_.set_point) {  // the shares follow the inlet flow
+    const StreamLayout layout(*components_);
+    for (std::size_t c = 0; c < layout.size(); ++c) {
+      coupling.outlet_inlets.push_back(
+          {StreamCoupling::every_port, c, StreamCoupling::every_port, StreamLayout::aqueous_flow});
+    }
+  }
+  return coupling;
+}
+
 }  // namespace hydromet

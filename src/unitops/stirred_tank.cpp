@@ -242,6 +242,68 @@ void StirredTank::add_flow_terms(ConstSpan y, std::span<const Stream> inlets, Mu
   }
 }
 
+StreamCoupling StirredTank::holdup_coupling(const std::vector<std::size_t>& coupled) const {
+  const std::size_t any = StreamCoupling::every_port;
+  const std::size_t offset = StreamLayout::holdup_offset;
+  const std::size_t q_aq = flow_offset();
+  const std::size_t q_org = flow_offset() + 1;
+  std::vector<bool> is_coupled(flow_offset(), false);
+  for (const auto i : coupled) {
+    is_coupled.at(i) = true;
+  }
+  StreamCoupling coupling;
+  for (std::size_t i = 0; i < flow_offset(); ++i) {
+    coupling.rows.push_back({i, any, offset + i});
+    for (const std::size_t state : {i, q_aq, q_org}) {
+      coupling.outlet_states.push_back({any, offset + i, state});
+    }
+    if (is_coupled[i]) {
+      for (const auto j : coupled) {
+        coupling.rows.push_back({i, any, offset + j});
+        coupling.outlet_states.push_back({any, offset + i, j});
+      }
+      coupling.rows.push_back({i, any, StreamLayout::aqueous_flow});
+      coupling.rows.push_back({i, any, StreamLayout::organic_flow});
+    }
+  }
+  coupling.rows.push_back({q_aq, any, StreamLayout::aqueous_flow});
+  coupling.rows.push_back({q_org, any, StreamLayout::organic_flow});
+  coupling.outlet_states.push_back({any, StreamLayout::aqueous_flow, q_aq});
+  coupling.outlet_states.push_back({any, StreamLayout::organic_flow, q_org});
+  if (temperature_is_state()) {
+    const std::size_t t_row = flow_offset() + 2;
+    coupling.rows.push_back({t_row, any, StreamLayout::temperature});
+    coupling.rows.push_back({t_row, any, StreamLayout::aqueous_flow});
+    coupling.rows.push_back({t_row, any, StreamLayout::organic_flow});
+    coupling.outlet_states.push_back({any, StreamLayout::temperature, t_row});
+  }
+  return coupling;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> StirredTank::holdup_pattern(
+    const std::vector<std::size_t>& coupled) const {
+  std::vector<std::pair<std::size_t, std::size_t>> entries;
+  const std::size_t q_aq = flow_offset();
+  const std::size_t q_org = flow_offset() + 1;
+  for (std::size_t i = 0; i < flow_offset(); ++i) {
+    for (const std::size_t column : {i, q_aq, q_org}) {
+      entries.emplace_back(i, column);
+    }
+  }
+  for (const auto i : coupled) {
+    for (const auto j : coupled) {
+      entries.emplace_back(i, j);
+    }
+    if (temperature_is_state()) {
+      entries.emplace_back(i, flow_offset() + 2);
+    }
+  }
+  for (std::size_t i = flow_offset(); i < holdup_size(); ++i) {
+    entries.emplace_back(i, i);
+  }
+  return entries;
+}
+
 void StirredTank::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
   (void)t;
   add_flow_terms(y, inlets, f);

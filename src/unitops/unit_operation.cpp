@@ -19,4 +19,15 @@ std::vector<std::string> inlet_port_names(std::size_t count) {
   return ports;
 }
 
+StreamCoupling mixing_coupling(const ComponentList& components) {
+  StreamCoupling coupling;
+  const StreamLayout layout(components);
+  for (std::size_t c = 0; c < layout.size(); ++c) {
+    coupling.pass_through(c);
+  }
+  coupling.outlet_inlets.push_back({StreamCoupling::every_port, StreamLayout::temperature,
+                                    StreamCoupling::every_port, StreamLayout::aqueous_flow});
+  return coupling;
+}
+
 }  // namespace hydromet

@@ -69,8 +69,6 @@ class System final : public numerics::SemiExplicitSystem {
   bool substitution_pass(double t, std::span<double> y);
 
  private:
-  [[nodiscard]] std::vector<std::vector<std::size_t>> stream_sources() const;
-
   std::vector<const UnitOperation*> units_;
   Wiring wiring_;
   const ComponentList* components_;

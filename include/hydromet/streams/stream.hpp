@@ -1,6 +1,8 @@
 // Stream: flows of aqueous species, organic species and solids between units; mixing and element totals.
 #pragma once
 
+#include <cstddef>
+
 #include "hydromet/core/types.hpp"
 #include "hydromet/streams/component_list.hpp"
 
@@ -33,6 +35,34 @@ struct Stream {
 
   /// Multiplies every flow by `factor` (temperature unchanged).
   void scale(double factor);
+};
+
+/// Positions of a stream's scalars in one flat list, for structural (sparsity) bookkeeping: temperature,
+/// aqueous flow, organic flow, the aqueous species, the organic species, then each solid's size classes.
+/// A StirredTank-style holdup (aqueous, organic, solids by class) maps onto it at holdup_offset.
+class StreamLayout {
+ public:
+  static constexpr std::size_t temperature = 0;
+  static constexpr std::size_t aqueous_flow = 1;
+  static constexpr std::size_t organic_flow = 2;
+  static constexpr std::size_t holdup_offset = 3;
+
+  explicit StreamLayout(const ComponentList& components);
+  [[nodiscard]] std::size_t size() const { return size_; }
+  [[nodiscard]] std::size_t aqueous(std::size_t species) const { return holdup_offset + species; }
+  [[nodiscard]] std::size_t organic(std::size_t species) const {
+    return holdup_offset + aqueous_count_ + species;
+  }
+  [[nodiscard]] std::size_t solid(std::size_t solid, std::size_t size_class) const {
+    return holdup_offset + aqueous_count_ + organic_count_ + solid * size_class_count_ + size_class;
+  }
+  [[nodiscard]] std::size_t solids_begin() const { return solid(0, 0); }
+
+ private:
+  std::size_t aqueous_count_ = 0;
+  std::size_t organic_count_ = 0;
+  std::size_t size_class_count_ = 1;
+  std::size_t size_ = 0;
 };
 
 /// Adds `other` into `into`: flows add; temperature is the aqueous-flow-weighted mean (equal volumetric

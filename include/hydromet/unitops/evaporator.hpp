@@ -38,6 +38,7 @@ class Evaporator final : public StreamReportingUnit {
   void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                        std::span<Stream> outlets) const override;
   /// water_removed [m3/s], then the concentrate as report_stream gives it, prefixed `concentrate.`.
+  [[nodiscard]] std::optional<StreamCoupling> stream_coupling() const override;
   [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t,
                                                        std::span<const Stream> inlets) const override;
 

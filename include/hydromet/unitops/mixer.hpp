@@ -26,6 +26,7 @@ class Mixer final : public StreamReportingUnit {
   void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                        std::span<Stream> outlets) const override;
   /// The outlet as report_stream gives it: flow, T, c[species], organic_flow, solids[mineral].
+  [[nodiscard]] std::optional<StreamCoupling> stream_coupling() const override;
   [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t,
                                                        std::span<const Stream> inlets) const override;
 

@@ -63,6 +63,9 @@ class MixerSettler final : public StirredTank {
   void bind(const ComponentList& components) override;
   [[nodiscard]] std::vector<bool> differential_rows() const override;
   [[nodiscard]] std::string state_name(std::size_t index) const override;
+  /// The holdup's pattern with every species of the extraction reactions (and H+) coupled.
+  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const override;
+  [[nodiscard]] std::optional<StreamCoupling> stream_coupling() const override;
   void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                        std::span<Stream> outlets) const override;
   void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const override;
@@ -90,6 +93,8 @@ class MixerSettler final : public StirredTank {
   [[nodiscard]] bool equilibrium() const {
     return settler_.mode == MixerSettlerParameters::Mode::equilibrium;
   }
+  /// Holdup positions the extraction reactions tie together: complexes, participants, extractants, H+.
+  [[nodiscard]] std::vector<std::size_t> reacting_positions() const;
   /// Holdup block with moles n_k at every species position (undoes the invariant change of equilibrium mode).
   [[nodiscard]] Vector moles(ConstSpan y) const;
   /// The law's equilibrium organic concentration c_C* of each reaction [mol/m3] at holdup moles n.

@@ -46,6 +46,7 @@ class Reactor final : public StreamReportingUnit {
                        std::span<Stream> outlets) const override;
   /// `extent[j]` [mol/s] of each reaction (numbered from 1 in file order), then the outlet as report_stream
   /// gives it.
+  [[nodiscard]] std::optional<StreamCoupling> stream_coupling() const override;
   [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t,
                                                        std::span<const Stream> inlets) const override;
 

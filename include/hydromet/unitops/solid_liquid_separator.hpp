@@ -46,6 +46,7 @@ class SolidLiquidSeparator final : public StreamReportingUnit {
                        std::span<Stream> outlets) const override;
   /// cake_solids [kg/s], cake_liquor [m3/s], cake_moisture [-] (actual), displaced [m3/s], then the cake and
   /// filtrate streams as report_stream gives them, prefixed `cake.` and `filtrate.`.
+  [[nodiscard]] std::optional<StreamCoupling> stream_coupling() const override;
   [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t,
                                                        std::span<const Stream> inlets) const override;
 

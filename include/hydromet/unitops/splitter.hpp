@@ -44,6 +44,7 @@ class Splitter final : public StreamReportingUnit {
   void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                        std::span<Stream> outlets) const override;
   /// flow[outlet] [m3/s] and fraction[outlet] [-] for every outlet.
+  [[nodiscard]] std::optional<StreamCoupling> stream_coupling() const override;
   [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t,
                                                        std::span<const Stream> inlets) const override;
 

@@ -101,6 +101,14 @@ class StirredTank : public UnitOperation {
   /// Inflow minus outflow of every holdup species into f[0, flow_offset()), and the algebraic rows of the
   /// outflows and the temperature; f is overwritten on the holdup block only.
   void add_flow_terms(ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const;
+  /// Stream coupling of the holdup alone: species row i reads inlet scalar i of every port, the outflow rows
+  /// the inlet flows, the temperature row the inlet temperatures and flows; outlet scalar i is n_i q / V. The
+  /// `coupled` holdup positions (those a derived unit's reactions tie together) read every coupled inlet
+  /// scalar and both inlet flows, and each coupled outlet scalar depends on every coupled state.
+  [[nodiscard]] StreamCoupling holdup_coupling(const std::vector<std::size_t>& coupled) const;
+  /// Own-block pattern to match: row i on n_i and the outflows; coupled rows on every coupled state and T.
+  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> holdup_pattern(
+      const std::vector<std::size_t>& coupled) const;
   /// The overflow stream at state y.
   void write_outlet(ConstSpan y, Stream& outlet) const;
   /// Element inventory of the holdup [mol].

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,6 +21,36 @@ struct UnitOutput {
   std::string name;
   double value = 0.0;
   std::string unit;  ///< unit of `value` as a display string ("-", "mol/m3", "kg")
+};
+
+/// Structural dependences of a unit on stream scalars (see UnitOperation::stream_coupling). A port of
+/// `every_port` stands for each of the unit's inlet (or outlet) ports.
+struct StreamCoupling {
+  static constexpr std::size_t every_port = std::numeric_limits<std::size_t>::max();
+  struct RowOnInlet {
+    std::size_t row;
+    std::size_t port;
+    std::size_t component;
+  };
+  struct OutletOnState {
+    std::size_t port;
+    std::size_t component;
+    std::size_t state;
+  };
+  struct OutletOnInlet {
+    std::size_t port;
+    std::size_t component;
+    std::size_t inlet_port;
+    std::size_t inlet_component;
+  };
+  std::vector<RowOnInlet> rows;
+  std::vector<OutletOnState> outlet_states;
+  std::vector<OutletOnInlet> outlet_inlets;
+
+  /// Outlet scalar `component` of every outlet port depends on the same scalar of every inlet port.
+  void pass_through(std::size_t component) {
+    outlet_inlets.push_back({every_port, component, every_port, component});
+  }
 };
 
 /// How a unit exchanges material with the outside of the flowsheet: sources bring it in (feeds), sinks take
@@ -65,8 +97,14 @@ class UnitOperation {
   }
 
   /// Structural nonzeros (row, column) of df/dy within the unit's own block, both indices in the block;
-  /// empty (the default) means dense. Dependences on inlet streams are always taken as dense.
+  /// empty (the default) means dense. Dependences on inlet streams are declared by stream_coupling().
   [[nodiscard]] virtual std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const { return {}; }
+
+  /// Which inlet-stream scalars each of the unit's rows reads, and what each outlet-stream scalar is computed
+  /// from (positions as in StreamLayout). The flowsheet chains these through the streams into its Jacobian
+  /// pattern. std::nullopt (the default) means dense: every row reads every inlet scalar, and every outlet
+  /// scalar depends on every state (units with inventory) or every inlet scalar (units without).
+  [[nodiscard]] virtual std::optional<StreamCoupling> stream_coupling() const { return std::nullopt; }
 
   /// Steady-state starting guess: sets the unit's states from its inlets as if it were filled with what
   /// flows in (a tank: holdup = inflow x residence time, outflow = inflow). Returns false when the unit has
@@ -107,6 +145,11 @@ class UnitOperation {
  private:
   std::string name_;
 };
+
+/// Coupling of units whose outlets are their mixed inlets, scalar by scalar (mixers, splitters, ...): each
+/// outlet scalar reads the same scalar of every inlet, and the temperature also the aqueous flows (the mixing
+/// weights). Units add their own dependences on top.
+[[nodiscard]] StreamCoupling mixing_coupling(const ComponentList& components);
 
 /// Inlet port names of a unit with `count` inlets: `in` for one, `in1`..`inN` for more.
 [[nodiscard]] std::vector<std::string> inlet_port_names(std::size_t count);
