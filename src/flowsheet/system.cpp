@@ -195,6 +195,35 @@ void add_row(std::size_t row, const std::uint64_t* bits, std::size_t words,
   }
 }
 
+/// For each element, the stream scalars (StreamLayout positions) whose species contain it.
+std::vector<std::vector<std::size_t>> scalars_by_element(const ComponentList& components,
+                                                         const StreamLayout& layout) {
+  std::vector<std::vector<std::size_t>> scalars(components.elements().size());
+  const auto contains = [](const Matrix& composition, std::size_t element, std::size_t species) {
+    return composition(static_cast<Eigen::Index>(element), static_cast<Eigen::Index>(species)) != 0.0;
+  };
+  for (std::size_t e = 0; e < scalars.size(); ++e) {
+    for (std::size_t i = 0; i < components.aqueous_count(); ++i) {
+      if (contains(components.aqueous_elements(), e, i)) {
+        scalars[e].push_back(layout.aqueous(i));
+      }
+    }
+    for (std::size_t i = 0; i < components.organic_count(); ++i) {
+      if (contains(components.organic_elements(), e, i)) {
+        scalars[e].push_back(layout.organic(i));
+      }
+    }
+    for (std::size_t s = 0; s < components.solid_count(); ++s) {
+      if (contains(components.solid_elements(), e, s)) {
+        for (std::size_t k = 0; k < components.size_class_count(); ++k) {
+          scalars[e].push_back(layout.solid(s, k));
+        }
+      }
+    }
+  }
+  return scalars;
+}
+
 }  // namespace
 
 numerics::SparsityPattern System::jacobian_pattern() const {
@@ -266,6 +295,7 @@ numerics::SparsityPattern System::jacobian_pattern() const {
 
   std::vector<std::pair<std::size_t, std::size_t>> entries;
   std::vector<std::uint64_t> row_columns(words);
+  const auto element_scalars = scalars_by_element(*components_, layout);
   for (std::size_t u = 0; u < units_.size(); ++u) {
     const std::size_t n = units_[u]->state_size();
     if (n > 0) {
@@ -305,9 +335,16 @@ numerics::SparsityPattern System::jacobian_pattern() const {
       }
     }
     if (accumulator_offsets_[u] != none && units_[u]->boundary() == Boundary::sink) {
-      union_of_inlets(u);
-      for (std::size_t e = 0; e < components_->elements().size(); ++e) {
-        add_row(accumulator_offsets_[u] + e, all_inlets.data(), words, entries);
+      // A sink integrates its inlets' element flows: element e reads only the scalars that carry e.
+      const auto& inlets = wiring_.inlets[u];
+      for (std::size_t e = 0; e < element_scalars.size(); ++e) {
+        std::fill(row_columns.begin(), row_columns.end(), 0);
+        for (const auto s : inlets) {
+          for (const auto c : element_scalars[e]) {
+            stream_columns.merge_into(row_columns.data(), scalar(s, c));
+          }
+        }
+        add_row(accumulator_offsets_[u] + e, row_columns.data(), words, entries);
       }
     }
   }
