@@ -140,35 +140,10 @@ double ExpressionDistribution::equilibrium_organic(const DistributionState& stat
 std::string ExpressionDistribution::describe() const { return "log10 D = " + impl_->text; }
 
 SpeciatedAcidity::SpeciatedAcidity(std::shared_ptr<const ChemicalSystem> system, ActivityModel model)
-    : system_(std::move(system)), solver_(system_, [&] {
-        SpeciationOptions options;
-        options.activity_model = model;
-        options.charge_balance = "";  // the stage's H+ total is conserved by its balances
-        return options;
-      }()) {}
-
-void SpeciatedAcidity::bind(const std::vector<std::string>& aqueous_species) {
-  const auto components = static_cast<Eigen::Index>(system_->num_components());
-  decomposition_ = Matrix::Zero(components, static_cast<Eigen::Index>(aqueous_species.size()));
-  for (std::size_t j = 0; j < aqueous_species.size(); ++j) {
-    if (const auto species = system_->find_species(aqueous_species[j])) {
-      for (const auto& [component, nu] : system_->species_terms(*species)) {
-        decomposition_(static_cast<Eigen::Index>(component), static_cast<Eigen::Index>(j)) = nu;
-      }
-    }
-  }
-  warm_ = false;
-}
+    : speciation_(std::move(system), model) {}
 
 double SpeciatedAcidity::hydrogen(const Vector& aqueous_concentrations, double temperature) const {
-  const Vector totals = decomposition_ * (aqueous_concentrations.cwiseMax(0.0) * per_litre);
-  if (warm_) {
-    solver_.solve(totals, temperature, state_);
-  } else {
-    state_ = solver_.solve(totals, temperature);
-    warm_ = true;
-  }
-  return state_.activity_of("H+") / per_litre;
+  return speciation_.solve(aqueous_concentrations, temperature).activity_of("H+") / per_litre;
 }
 
 }  // namespace hydromet

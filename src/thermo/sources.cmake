@@ -1,1 +1,1 @@
-set(module_sources activity.cpp chemical_system.cpp composition.cpp log_k.cpp speciation.cpp water.cpp)
+set(module_sources activity.cpp chemical_system.cpp composition.cpp log_k.cpp speciation.cpp unit_speciation.cpp water.cpp)

@@ -9,6 +9,7 @@
 
 #include "hydromet/core/types.hpp"
 #include "hydromet/thermo/speciation.hpp"
+#include "hydromet/thermo/unit_speciation.hpp"
 
 namespace hydromet {
 
@@ -98,26 +99,22 @@ class ExpressionDistribution final : public DistributionLaw {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Acidity of a stage from the speciation solver instead of the free H+ concentration: the stage's aqueous
-/// species are decomposed into the components of a ChemicalSystem, speciated (the H+ total kept, no charge
-/// balance imposed), and a(H+) returned as a concentration, 1000 a(H+) mol/m3. Molality is taken as
-/// c [mol/L] / (1 kg/L) (dilute solutions). Aqueous species that are not in the system are left out of the
-/// speciation. Not thread-safe (the solver keeps its warm start).
+/// Acidity of a stage from the speciation solver (TankSpeciation) instead of the free H+ concentration: the
+/// stage's aqueous species are decomposed into the components of a ChemicalSystem, speciated (the H+ total
+/// kept, no charge balance imposed), and a(H+) returned as a concentration, 1000 a(H+) mol/m3. Molality is
+/// taken as c [mol/L] / (1 kg/L) (dilute solutions). Aqueous species that are not in the system are left out
+/// of the speciation. Not thread-safe (the solver keeps its warm start).
 class SpeciatedAcidity {
  public:
   SpeciatedAcidity(std::shared_ptr<const ChemicalSystem> system, ActivityModel model);
   /// Maps the stage's aqueous species (names, in stream order) onto the system's components.
-  void bind(const std::vector<std::string>& aqueous_species);
+  void bind(const std::vector<std::string>& aqueous_species) { speciation_.bind(aqueous_species); }
   /// 1000 a(H+) [mol/m3] of an aqueous phase with these concentrations [mol/m3] at temperature [K].
   [[nodiscard]] double hydrogen(const Vector& aqueous_concentrations, double temperature) const;
-  [[nodiscard]] const ChemicalSystem& system() const { return *system_; }
+  [[nodiscard]] const ChemicalSystem& system() const { return speciation_.system(); }
 
  private:
-  std::shared_ptr<const ChemicalSystem> system_;
-  Matrix decomposition_;  ///< components x stage aqueous species
-  mutable SpeciationSolver solver_;
-  mutable SpeciationResult state_;
-  mutable bool warm_ = false;
+  TankSpeciation speciation_;
 };
 
 }  // namespace hydromet

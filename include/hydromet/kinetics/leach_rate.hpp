@@ -12,6 +12,7 @@
 #include "hydromet/core/types.hpp"
 #include "hydromet/kinetics/arrhenius.hpp"
 #include "hydromet/thermo/speciation.hpp"
+#include "hydromet/thermo/unit_speciation.hpp"
 
 namespace hydromet {
 
@@ -94,27 +95,6 @@ class RateExpression {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-};
-
-/// Activities of a tank's aqueous solution from the speciation solver: the tank's species are decomposed
-/// into the system's components, speciated with the component totals conserved (no charge balance is
-/// imposed: the tank's balances keep the totals), molality taken as c [mol/L] / (1 kg/L). Tank species
-/// that are not in the system are left out. Not thread-safe (warm-started solver).
-class TankSpeciation {
- public:
-  TankSpeciation(std::shared_ptr<const ChemicalSystem> system, ActivityModel model);
-  /// Maps the tank's aqueous species (stream order) onto the system's components.
-  void bind(const std::vector<std::string>& aqueous_species);
-  /// Speciates concentrations [mol/m3] at temperature [K]; the result stays valid until the next call.
-  const SpeciationResult& solve(const Vector& concentrations, double temperature) const;
-  [[nodiscard]] const ChemicalSystem& system() const { return *system_; }
-
- private:
-  std::shared_ptr<const ChemicalSystem> system_;
-  Matrix decomposition_;  ///< components x tank aqueous species
-  mutable SpeciationSolver solver_;
-  mutable SpeciationResult state_;
-  mutable bool warm_ = false;
 };
 
 }  // namespace hydromet
