@@ -9,6 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import hydromet  # noqa: E402
+from circuits import tracer_yaml  # noqa: E402
 from hydromet import plotting  # noqa: E402
 
 SCHEELITE_MOLAR_DENSITY = 6120.0 / 0.287914  # mol/m3: 6120 kg/m3 (data/minerals.yaml) over M(CaWO4)
@@ -61,17 +62,7 @@ connections:
 simulation: {until: 4 h, outputs: 3}
 """
 
-TRACER = """
-units: {volume: m3, flow: m3/h, concentration: mol/m3, time: h}
-equipment:
-  feed: {type: feed, flow: 10, solution: {Na+: 100, Cl-: 100}}
-  tank: {type: tank, volume: 5}
-  out: {type: product}
-connections:
-  - feed.out -> tank.in
-  - tank.out -> out.in
-simulation: {until: 1, outputs: 5}
-"""
+TRACER = tracer_yaml()
 
 
 @pytest.fixture(autouse=True)

@@ -8,22 +8,9 @@ import numpy as np
 import pytest
 
 import hydromet
+from circuits import tracer_yaml
 
-CIRCUIT = """
-name: tracer tank
-units: {volume: m3, flow: m3/h, concentration: mol/m3, time: h}
-equipment:
-  feed:
-    type: feed
-    flow: 10
-    solution: {Na+: 100, Cl-: 100}
-  tank: {type: tank, volume: 5}
-  out: {type: product}
-connections:
-  - feed.out -> tank.in
-  - tank.out -> out.in
-simulation: {until: 1, outputs: 3}
-"""
+CIRCUIT = tracer_yaml(outputs=3)
 
 
 def test_parameter_paths_read_and_write_with_units():
