@@ -3,29 +3,11 @@
 import subprocess
 
 import pytest
+from circuits import batch_scheelite_yaml
 
 # A flowsheet that passes every input check but that the solver cannot finish: two internal steps for a
 # two-hour leach (simulation.max_steps bounds the steps over the whole run).
-SOLVER_FAILURE = """
-name: solver failure
-units: {temperature: degC, time: h, length: um, volume: L, mass: g, concentration: mol/L}
-reactions:
-  soda:
-    equation: scheelite + CO3-2 -> calcite + WO4-2
-    mineral: scheelite
-    reagent: CO3-2
-    kinetics: {model: shrinking_core, control: reaction, rate_constant: 1.0e-7 m/s}
-equipment:
-  tank:
-    type: leach_tank
-    temperature: 90
-    volume: 1
-    solution: {Na+: 2.0, CO3-2: 1.0}
-    solids:
-      scheelite: {mass: 10, particle_size: 75}
-    reactions: [soda]
-simulation: {until: 2, outputs: 5, max_steps: 2}
-"""
+SOLVER_FAILURE = batch_scheelite_yaml(name="solver failure", max_steps=2)
 
 
 def run(cli, *arguments):

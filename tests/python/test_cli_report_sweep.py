@@ -11,30 +11,11 @@ import numpy as np
 import pytest
 
 import hydromet
-from circuits import tracer_yaml
+from circuits import SX_CASCADE_YAML, batch_scheelite_yaml, tracer_yaml
 
 TRACER = tracer_yaml()
 
-SOLVER_FAILURE = """
-name: solver failure
-units: {temperature: degC, time: h, length: um, volume: L, mass: g, concentration: mol/L}
-reactions:
-  soda:
-    equation: scheelite + CO3-2 -> calcite + WO4-2
-    mineral: scheelite
-    reagent: CO3-2
-    kinetics: {model: shrinking_core, control: reaction, rate_constant: 1.0e-7 m/s}
-equipment:
-  tank:
-    type: leach_tank
-    temperature: 90
-    volume: 1
-    solution: {Na+: 2.0, CO3-2: 1.0}
-    solids:
-      scheelite: {mass: 10, particle_size: 75}
-    reactions: [soda]
-simulation: {until: 2, outputs: 5, max_steps: 2}
-"""
+SOLVER_FAILURE = batch_scheelite_yaml(name="solver failure", max_steps=2)
 
 VOID = {"meta", "br", "hr", "img", "input", "link", "col", "area", "base", "wbr"}
 SVG_SELF_CLOSING = {"rect", "line", "polyline", "path", "circle"}
@@ -228,29 +209,7 @@ def test_progress_only_when_asked_or_on_a_terminal(cli, tracer_file):
     assert swept.returncode == 0 and "3/3 cases" in swept.stderr
 
 
-SX_CASCADE = """
-name: three counter-current SX stages
-units: {volume: m3, flow: m3/s, concentration: mol/m3}
-species:
-  - {name: WO4(org), formula: WO4, phase: organic, source: "test solute in the organic phase"}
-equipment:
-  feed: {type: feed, flow: 1.0e-3, solution: {WO4-2: 20}}
-  raffinate: {type: product}
-  loaded: {type: product}
-  solvent: {type: organic_feed, flow: 1.0e-3}
-  s1: {type: mixer_settler, volume: 1.0, extraction: [{metal: WO4-2, complex: WO4(org), law: {type: constant, D: 2}}]}
-  s2: {type: mixer_settler, volume: 1.0, extraction: [{metal: WO4-2, complex: WO4(org), law: {type: constant, D: 2}}]}
-  s3: {type: mixer_settler, volume: 1.0, extraction: [{metal: WO4-2, complex: WO4(org), law: {type: constant, D: 2}}]}
-connections:
-  - feed.out -> s1.aqueous_in
-  - solvent.out -> s3.organic_in
-  - s1.aqueous_out -> s2.aqueous_in
-  - s2.organic_out -> s1.organic_in
-  - s2.aqueous_out -> s3.aqueous_in
-  - s3.organic_out -> s2.organic_in
-  - s3.aqueous_out -> raffinate.in
-  - s1.organic_out -> loaded.in
-"""
+SX_CASCADE = SX_CASCADE_YAML
 
 
 def test_diagram_lays_a_counter_current_cascade_out_in_layers(cli, tmp_path):

@@ -6,27 +6,9 @@ import numpy as np
 import pytest
 
 import hydromet
+from circuits import batch_scheelite_yaml
 
-BATCH = """
-name: python test
-units: {temperature: degC, time: h, length: um, volume: L, mass: g, concentration: mol/L}
-reactions:
-  soda:
-    equation: scheelite + CO3-2 -> calcite + WO4-2
-    mineral: scheelite
-    reagent: CO3-2
-    kinetics: {model: shrinking_core, control: reaction, rate_constant: 1.0e-7 m/s}
-equipment:
-  tank:
-    type: leach_tank
-    temperature: 90
-    volume: 1
-    solution: {Na+: 2.0, CO3-2: 1.0}
-    solids:
-      scheelite: {mass: 1.0e-6, particle_size: 100}
-    reactions: [soda]
-simulation: {until: 2, outputs: 5}
-"""
+BATCH = batch_scheelite_yaml(name="python test", scheelite_g=1.0e-6, particle_um=100)
 
 
 def test_error_hierarchy():

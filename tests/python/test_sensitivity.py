@@ -5,30 +5,9 @@ import numpy as np
 import pytest
 
 import hydromet
+from circuits import SX_CASCADE_YAML
 
-SX_CASCADE = """
-units: {volume: m3, flow: m3/s, concentration: mol/m3}
-species:
-  - {name: WO4(org), formula: WO4, phase: organic, source: "test solute in the organic phase"}
-equipment:
-  feed: {type: feed, flow: 1.0e-3, solution: {WO4-2: 20}}
-  raffinate: {type: product}
-  loaded: {type: product}
-  solvent: {type: organic_feed, flow: 1.0e-3}
-  s1: {type: mixer_settler, volume: 1.0, extraction: [{metal: WO4-2, complex: WO4(org), law: {type: constant, D: 2}}]}
-  s2: {type: mixer_settler, volume: 1.0, extraction: [{metal: WO4-2, complex: WO4(org), law: {type: constant, D: 2}}]}
-  s3: {type: mixer_settler, volume: 1.0, extraction: [{metal: WO4-2, complex: WO4(org), law: {type: constant, D: 2}}]}
-connections:
-  - feed.out -> s1.aqueous_in
-  - solvent.out -> s3.organic_in
-  - s1.aqueous_out -> s2.aqueous_in
-  - s2.organic_out -> s1.organic_in
-  - s2.aqueous_out -> s3.aqueous_in
-  - s3.organic_out -> s2.organic_in
-  - s3.aqueous_out -> raffinate.in
-  - s1.organic_out -> loaded.in
-steady_state: {tolerance: 1.0e-13}
-"""
+SX_CASCADE = SX_CASCADE_YAML
 
 LEACH_TRAIN = """
 units: {temperature: degC, time: h, length: um, volume: m3, concentration: mol/L, mass_flow: kg/h, flow: m3/h}
