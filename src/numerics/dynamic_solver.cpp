@@ -42,6 +42,9 @@ void validate(const DynamicOptions& options, std::size_t n) {
   if (options.max_steps <= 0) {
     fail("max_steps must be positive");
   }
+  if (options.jacobian_reuse_steps < 0) {
+    fail("jacobian_reuse_steps must be >= 0");
+  }
   if (!(options.max_step >= 0.0) || !(options.initial_step >= 0.0)) {
     fail("max_step and initial_step must be >= 0 (0 = solver's choice)");
   }
@@ -86,6 +89,11 @@ struct DynamicSolver::Impl {
   detail::CallbackGuard guard_;
   detail::JacobianAssembler jacobian_;
   std::vector<double> jacobian_values_;
+  std::vector<double> df_dy_;   // IDAS: the df/dy kept for reuse (values on jacobian_.pattern())
+  bool df_dy_stale_ = true;     // IDAS: recompute df/dy at the next matrix request
+  long steps_at_df_dy_ = 0;     // IDAS step count when df/dy was computed
+  long failures_at_df_dy_ = 0;  // IDAS Newton convergence failures when df/dy was computed
+  long df_dy_evaluations_ = 0;  // IDAS: df/dy computations (matrix requests may reuse one)
   sundials::ErrorLog log_;
   // Members are destroyed in reverse order: the solver memory first, the context last.
   sundials::Context context_;
@@ -144,13 +152,30 @@ int DynamicSolver::Impl::idas_jacobian(Real t, Real cj, N_Vector y, N_Vector, N_
                                        void* data, N_Vector weights, N_Vector, N_Vector) {
   auto& impl = *static_cast<Impl*>(data);
   return impl.guard_.run([&] {
-    impl.check(IDAGetErrWeights(impl.memory_.get(), weights), "IDAGetErrWeights");
-    const DifferenceScaling scaling{sundials::values_of(weights), 1.0};
+    void* mem = impl.memory_.get();
+    long steps = 0;
+    long failures = 0;
+    impl.check(IDAGetNumSteps(mem, &steps), "IDAGetNumSteps");
+    impl.check(IDAGetNumNonlinSolvConvFails(mem, &failures), "IDAGetNumNonlinSolvConvFails");
+    // A kept df/dy serves while it is young and Newton converges with it; the initial-condition solve and
+    // the first step always get a fresh one.
+    const bool expensive = impl.jacobian_.colours() >= impl.options_.jacobian_reuse_colours;
+    const bool refresh = !expensive || impl.df_dy_stale_ || steps == 0 ||
+                         failures > impl.failures_at_df_dy_ ||
+                         steps - impl.steps_at_df_dy_ >= impl.options_.jacobian_reuse_steps;
+    if (refresh) {
+      impl.check(IDAGetErrWeights(mem, weights), "IDAGetErrWeights");
+      const DifferenceScaling scaling{sundials::values_of(weights), 1.0};
+      impl.evaluations_ +=
+          static_cast<long>(impl.jacobian_.compute(t, sundials::values_of(y), {}, scaling, impl.df_dy_));
+      ++impl.df_dy_evaluations_;
+      impl.df_dy_stale_ = false;
+      impl.steps_at_df_dy_ = steps;
+      impl.failures_at_df_dy_ = failures;
+    }
     auto& values = impl.jacobian_values_;
-    impl.evaluations_ +=
-        static_cast<long>(impl.jacobian_.compute(t, sundials::values_of(y), {}, scaling, values));
-    for (double& value : values) {
-      value = -value;
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      values[k] = -impl.df_dy_[k];
     }
     const auto diagonal = impl.jacobian_.diagonal();
     for (std::size_t j = 0; j < diagonal.size(); ++j) {
@@ -194,6 +219,7 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
   package_ = ode ? Package::cvodes : Package::idas;
   method_ = sundials::package_name(package_);
   jacobian_values_.resize(jacobian_.pattern().nonzeros());
+  df_dy_.resize(jacobian_values_.size());
 
   const SUNContext ctx = context_.get();
   y_ = sundials::SerialVector(y0, ctx);
@@ -392,7 +418,7 @@ void DynamicSolver::Impl::add_counters(SolverStatistics& s) const {
     check(CVodeGetLastStep(mem, &last_step), "CVodeGetLastStep");
   } else {
     check(IDAGetNumSteps(mem, &steps), "IDAGetNumSteps");
-    check(IDAGetNumJacEvals(mem, &jacobians), "IDAGetNumJacEvals");
+    jacobians = df_dy_evaluations_;
     check(IDAGetNumLinSolvSetups(mem, &setups), "IDAGetNumLinSolvSetups");
     check(IDAGetNumNonlinSolvIters(mem, &iterations), "IDAGetNumNonlinSolvIters");
     check(IDAGetNumNonlinSolvConvFails(mem, &convergence_failures), "IDAGetNumNonlinSolvConvFails");
@@ -490,6 +516,8 @@ void DynamicSolver::reinitialize(double t, std::span<const double> y) {
     impl.initial_derivative(t, y);
     impl.check(IDAReInit(mem, t, impl.y_.get(), impl.yp_.get()), "IDAReInit");
     impl.ic_pending_ = true;
+    impl.df_dy_stale_ = true;  // the state jumped, and IDAS restarts its counters
+    impl.df_dy_evaluations_ = 0;
   }
   impl.stop_set_ = true;  // whatever stop time SUNDIALS kept, the next advance_to resets it
   impl.t_ = t;

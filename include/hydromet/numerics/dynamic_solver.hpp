@@ -27,6 +27,13 @@ struct DynamicOptions {
   std::size_t dense_limit = 50;   ///< automatic: dense below this many unknowns, KLU from there on
   double wall_clock_limit = 0.0;  ///< [s] of wall-clock time from construction; 0 = none
   double stop_time = std::numeric_limits<double>::infinity();  ///< never step past this time [s]
+  /// IDAS: steps a finite-difference df/dy may serve before it is recomputed. IDAS asks for a new Newton
+  /// matrix whenever c_j moves; the matrix is then rebuilt as c_j M − df/dy from the kept df/dy unless it is
+  /// this old, a Newton iteration has failed since, or no step has been taken yet. Only when df/dy costs at
+  /// least jacobian_reuse_colours evaluations of f: a cheap one is recomputed at every request, which keeps
+  /// Newton's convergence quadratic. 0 = always recompute. CVODES keeps its own Jacobian age.
+  long jacobian_reuse_steps = 20;
+  std::size_t jacobian_reuse_colours = 100;
 };
 
 /// Counters of a DynamicSolver, summed over reinitialisations.

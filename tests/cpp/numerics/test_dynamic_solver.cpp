@@ -110,8 +110,8 @@ constexpr RobertsonReference robertson_reference[] = {
     {4.0e5, {4.937043e-03, 1.984465e-08, 9.950629e-01}},
 };
 
-std::vector<std::vector<double>> run_robertson(FunctionSystem& system, LinearSolverKind kind) {
-  DynamicOptions options;
+std::vector<std::vector<double>> run_robertson(FunctionSystem& system, LinearSolverKind kind,
+                                               DynamicOptions options = {}) {
   options.linear_solver = kind;
   options.rtol = 1e-8;
   options.atol_components = {1e-12, 1e-16, 1e-10};
@@ -183,6 +183,43 @@ TEST_CASE("Robertson through CVODES and through IDAS with an algebraic conservat
       CHECK(idas[k][i] == doctest::Approx(cvodes[k][i]).epsilon(1e-5));
     }
   }
+}
+
+TEST_CASE("IDAS reusing df/dy across Newton-matrix requests keeps Robertson's answer with fewer Jacobians") {
+  FunctionSystem dae(3, [](double t, std::span<const double> y, std::span<double> f) {
+    robertson(t, y, f);
+    f[2] = y[0] + y[1] + y[2] - 1.0;
+  });
+  dae.differential = {true, true, false};
+  DynamicOptions always_fresh;
+  always_fresh.jacobian_reuse_steps = 0;
+  DynamicOptions reused;
+  reused.jacobian_reuse_colours = 0;  // reuse even this 3-colour Jacobian
+  const auto fresh = run_robertson(dae, LinearSolverKind::klu, always_fresh);
+  const auto kept = run_robertson(dae, LinearSolverKind::klu, reused);
+  for (std::size_t k = 0; k < fresh.size(); ++k) {
+    for (std::size_t i = 0; i < 3; ++i) {
+      CHECK(kept[k][i] == doctest::Approx(fresh[k][i]).epsilon(1e-5));
+    }
+  }
+  const auto jacobians = [&](const DynamicOptions& options) {
+    DynamicOptions settings = options;
+    settings.linear_solver = LinearSolverKind::klu;
+    settings.rtol = 1e-8;
+    settings.atol_components = {1e-12, 1e-16, 1e-10};
+    DynamicSolver solver(dae, 0.0, std::vector<double>{1.0, 0.0, 0.0}, settings);
+    std::vector<double> y(3);
+    solver.advance_to(4.0e5, y);
+    const auto statistics = solver.statistics();
+    MESSAGE("Jacobians " << statistics.jacobian_evaluations << ", setups " << statistics.linear_solver_setups
+                         << ", steps " << statistics.steps);
+    return statistics;
+  };
+  const auto fresh_statistics = jacobians(always_fresh);
+  const auto kept_statistics = jacobians(reused);
+  CHECK(fresh_statistics.jacobian_evaluations == fresh_statistics.linear_solver_setups);
+  CHECK(kept_statistics.jacobian_evaluations < kept_statistics.linear_solver_setups);
+  CHECK(kept_statistics.jacobian_evaluations < fresh_statistics.jacobian_evaluations);
 }
 
 TEST_CASE("IDAS makes inconsistent algebraic initial values consistent") {
