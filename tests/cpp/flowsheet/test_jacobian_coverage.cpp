@@ -146,9 +146,17 @@ void check_system(System& system, const std::string& label, std::size_t limit = 
   const Vector y = probe_state(system, seed);
   const auto coverage = probe(system, y, columns_to_probe(system.size(), limit, seed + 1));
   const auto pattern = system.jacobian_pattern();
+  std::vector<std::size_t> row_counts(system.size(), 0);
+  for (const auto row : pattern.row_indices()) {
+    ++row_counts[row];
+  }
+  const auto densest =
+      static_cast<std::size_t>(std::max_element(row_counts.begin(), row_counts.end()) - row_counts.begin());
   MESSAGE(label << ": n " << system.size() << ", nnz " << pattern.nonzeros() << ", colours "
-                << numerics::colour_columns(pattern).colours << "; probed " << coverage.columns
-                << " columns, " << coverage.found << " entries found, " << coverage.missing << " missing");
+                << numerics::colour_columns(pattern).colours << ", densest row "
+                << system.component_name(densest) << " (" << row_counts[densest] << "); probed "
+                << coverage.columns << " columns, " << coverage.found << " entries found, "
+                << coverage.missing << " missing");
   INFO(label << ": " << coverage.first_missing);
   CHECK(coverage.non_finite.empty());
   CHECK(coverage.found > 0);
