@@ -298,20 +298,20 @@ TEST_CASE("leach tanks: the declared pattern covers the Jacobian (Avrami, expres
 }
 
 TEST_CASE("solvent extraction: the declared pattern covers the Jacobian (cascades and single stages)") {
-  SUBCASE("sx_cascade, mass action, closed sealed loop with settlers, extraction and strip") {
-    auto flowsheet = load_flowsheet_string(R"(
+  SUBCASE("sx_cascade, mass action, closed sealed loop, extraction and strip; settlers, acidity") {
+    const auto sealed = [](const std::string& keys) {
+      return R"(
 units: {volume: m3, flow: m3/s, concentration: mol/m3}
 species:
   - {name: FeA3, formula: Fe(C16H34O4P)3, phase: organic, source: "Fe(III)-D2EHPA complex, test"}
 equipment:
-  feed: {type: feed, flow: 1.0e-3, solution: {Fe+3: 10, H+: 50, Na+: 5}}
-  acid: {type: feed, flow: 0.5e-3, solution: {H+: 1500}}
+  feed: {type: feed, flow: 1.0e-3, solution: {Fe+3: 10, H+: 50, SO4-2: 40}}
+  acid: {type: feed, flow: 0.5e-3, solution: {H+: 1500, SO4-2: 750}}
   raffinate: {type: product}
   liquor: {type: product}
   sx:
     type: sx_cascade
     mixer_volume: 2.0
-    settler: {aqueous_volume: 1.0, organic_volume: 1.0}
     extraction:
       - {metal: Fe+3, complex: FeA3, reactants: {D2EHPA: 3}, products: {H+: 3}, law: {type: mass_action, K: 2.0}}
     sections: {extraction: {stages: 4}, strip: {stages: 3}}
@@ -319,14 +319,21 @@ equipment:
     circulating_flow: 1.0e-3
     mixer_phase_ratio: 1.0
     loop_organic: {D2EHPA: 200}
-connections:
+)" + keys + R"(connections:
   - feed.out -> sx.feed
   - acid.out -> sx.strip_feed
   - sx.raffinate -> raffinate.in
   - sx.strip_out -> liquor.in
-)",
-                                           "sx.yaml");
-    check_flowsheet(flowsheet, "sx_cascade sealed loop");
+)";
+    };
+    auto settled =
+        load_flowsheet_string(sealed("    settler: {aqueous_volume: 1.0, organic_volume: 1.0}\n"), "sx.yaml");
+    check_flowsheet(settled, "sx_cascade sealed loop, settlers");
+    auto mixers = load_flowsheet_string(sealed(""), "sx.yaml");
+    check_flowsheet(mixers, "sx_cascade sealed loop, mixers only");
+    auto acidity = load_flowsheet_string(
+        sealed("    acidity: {components: [H+, SO4-2], activity_model: ideal}\n"), "sx.yaml");
+    check_flowsheet(acidity, "sx_cascade sealed loop, speciated acidity");
   }
   SUBCASE("sx_cascade, constant laws, open loop with scrub and entrainment, rate mode") {
     const std::string body = R"(
@@ -457,5 +464,54 @@ TEST_CASE("reference flowsheets: the declared pattern covers the Jacobian (seede
   for (const auto& file : files) {
     auto flowsheet = load_flowsheet(file.string());
     check_flowsheet(flowsheet, file.filename().string(), 120);
+  }
+}
+
+TEST_CASE("sx_cascade of 50 and 500 stages: the pattern grows linearly and the colours stay") {
+  const auto cascade = [](int stages) {
+    return R"(
+units: {volume: m3, flow: m3/s, concentration: mol/m3}
+species:
+  - {name: FeA3, formula: Fe(C16H34O4P)3, phase: organic, source: "Fe(III)-D2EHPA complex, test"}
+equipment:
+  feed: {type: feed, flow: 1.0e-3, solution: {Fe+3: 60, H+: 5, SO4-2: 93}}
+  solvent: {type: organic_feed, flow: 1.0e-3, composition: {D2EHPA: 200}}
+  raffinate: {type: product}
+  loaded: {type: product}
+  sx:
+    type: sx_cascade
+    mixer_volume: 2.0
+    settler: {aqueous_volume: 1.0, organic_volume: 1.0}
+    extraction:
+      - {metal: Fe+3, complex: FeA3, reactants: {D2EHPA: 3}, products: {H+: 3}, law: {type: mass_action, K: 2.0}}
+    sections: {extraction: {stages: )" +
+           std::to_string(stages) + R"(}}
+connections:
+  - feed.out -> sx.feed
+  - solvent.out -> sx.organic_in
+  - sx.raffinate -> raffinate.in
+  - sx.organic_out -> loaded.in
+)";
+  };
+  std::vector<std::size_t> nonzeros;
+  std::vector<std::size_t> colours;
+  for (const int stages : {50, 500}) {
+    auto flowsheet = load_flowsheet_string(cascade(stages), "sx.yaml");
+    for (const bool dynamic : {false, true}) {
+      auto system = dynamic ? flowsheet.dynamic_system() : flowsheet.steady_system();
+      const auto pattern = system->jacobian_pattern();
+      nonzeros.push_back(pattern.nonzeros());
+      colours.push_back(numerics::colour_columns(pattern).colours);
+      check_system(*system, std::to_string(stages) + " stages" + (dynamic ? " (dynamic)" : " (steady)"), 150);
+    }
+  }
+  // Interior stages all look alike, so 450 more stages add 450 times one stage's entries, fewer than one
+  // dense stage block (the dense cascade had three per stage); the colours do not grow.
+  const std::size_t stage_size = 12;  // 2 x (Fe+3, H+, SO4-2) + 2 x (D2EHPA, FeA3) + 2 flows
+  for (const std::size_t steady_or_dynamic : {0U, 1U}) {
+    const std::size_t added = nonzeros[2 + steady_or_dynamic] - nonzeros[steady_or_dynamic];
+    CHECK(added % 450 == 0);
+    CHECK(added / 450 < stage_size * stage_size);
+    CHECK(colours[2 + steady_or_dynamic] == colours[steady_or_dynamic]);
   }
 }
