@@ -294,6 +294,10 @@ TEST_CASE("leach tanks: the declared pattern covers the Jacobian (Avrami, expres
         "davies}\n";
     auto flowsheet = load_flowsheet_string(leach_train(speciation, activity), "leach.yaml");
     check_flowsheet(flowsheet, "activity order");
+    const std::string expression =
+        "{control: expression, rate: \"k0*a_CO3m2^0.5*(15-pH)*(1-X)^(2/3)\", parameters: {k0: 1.0e-4}}";
+    auto speciated = load_flowsheet_string(leach_train(speciation, expression), "leach.yaml");
+    check_flowsheet(speciated, "expression on activities and pH, speciated");
   }
 }
 
