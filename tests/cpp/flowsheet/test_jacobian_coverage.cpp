@@ -247,6 +247,12 @@ TEST_CASE("leach tanks: the declared pattern covers the Jacobian (segregated, lu
     auto flowsheet = load_flowsheet_string(leach_train("", shrinking_core), "leach.yaml");
     check_flowsheet(flowsheet, "segregated, mixed T");
   }
+  SUBCASE("segregated, particles smaller than the top classes (empty classes above the particle size)") {
+    auto flowsheet = load_flowsheet_string(
+        leach_train("    temperature: 90\n    particle_size: {scheelite: 80, quartz: 60}\n", shrinking_core),
+        "leach.yaml");
+    check_flowsheet(flowsheet, "segregated, empty top classes");
+  }
   SUBCASE("lumped") {
     auto flowsheet = load_flowsheet_string(
         leach_train("    temperature: 90\n    model: lumped\n", shrinking_core), "leach.yaml");
@@ -338,6 +344,41 @@ equipment:
     auto acidity = load_flowsheet_string(
         sealed("    acidity: {components: [H+, SO4-2], activity_model: ideal}\n"), "sx.yaml");
     check_flowsheet(acidity, "sx_cascade sealed loop, speciated acidity");
+  }
+  SUBCASE("sx_cascade, closed loop with make-up and bleed, co-current, rate mode with settlers") {
+    auto flowsheet = load_flowsheet_string(R"(
+units: {volume: m3, flow: m3/s, concentration: mol/m3}
+species:
+  - {name: FeA3, formula: Fe(C16H34O4P)3, phase: organic, source: "Fe(III)-D2EHPA complex, test"}
+equipment:
+  feed: {type: feed, flow: 1.0e-3, solution: {Fe+3: 10, H+: 50}}
+  acid: {type: feed, flow: 0.5e-3, solution: {H+: 1500}}
+  makeup: {type: organic_feed, flow: 1.0e-5, composition: {D2EHPA: 200}}
+  raffinate: {type: product}
+  liquor: {type: product}
+  bleed: {type: product}
+  sx:
+    type: sx_cascade
+    mixer_volume: 2.0
+    settler: {aqueous_volume: 1.0, organic_volume: 1.0}
+    flow: co_current
+    mode: rate
+    mass_transfer: 0.1
+    extraction:
+      - {metal: Fe+3, complex: FeA3, reactants: {D2EHPA: 3}, products: {H+: 3}, law: {type: mass_action, K: 2.0}}
+    sections: {extraction: {stages: 3}, strip: {stages: 2}}
+    loop: closed
+    bleed: 0.01
+connections:
+  - feed.out -> sx.feed
+  - acid.out -> sx.strip_feed
+  - makeup.out -> sx.makeup
+  - sx.raffinate -> raffinate.in
+  - sx.strip_out -> liquor.in
+  - sx.bleed -> bleed.in
+)",
+                                           "sx.yaml");
+    check_flowsheet(flowsheet, "sx_cascade closed loop with bleed, co-current, rate");
   }
   SUBCASE("sx_cascade, constant laws, open loop with scrub and entrainment, rate mode") {
     const std::string body = R"(
