@@ -496,6 +496,49 @@ connections:
   check_flowsheet(flowsheet, "crystallizer");
 }
 
+TEST_CASE(
+    "crystalliser with seed crystals fed, secondary nucleation, size-dependent growth, evaporation, "
+    "co-precipitation: the declared pattern covers the Jacobian") {
+  for (const std::string law : {"homogeneous", "logarithmic"}) {
+    auto flowsheet = load_flowsheet_string(R"(
+units: {volume: m3, flow: m3/h, concentration: mol/m3, length: um, temperature: degC, mass_flow: kg/h}
+species:
+  - {name: MoO4-2, formula: MoO4-2, phase: aqueous, source: test impurity ion}
+  - {name: powellite, formula: CaMoO4, phase: solid, density: 4250, source: test impurity solid}
+size_classes: [150, 100, 50]
+equipment:
+  liquor:
+    type: feed
+    flow: 1
+    temperature: 25
+    solution: {Ca+2: 2.1, WO4-2: 2, MoO4-2: 0.1, Na+: 4.2, Cl-: 4.2}
+  seed: {type: feed, flow: 0.1, temperature: 25, solution: {Na+: 1, Cl-: 1}, solids: {scheelite: 0.5, powellite: 0.01}}
+  cryst:
+    type: crystallizer
+    inlets: 2
+    volume: 1
+    temperature: 25
+    product: scheelite
+    components: [Ca+2, WO4-2, MoO4-2, Na+, Cl-, H+]
+    grid: {min: 0, max: 200, classes: 12}
+    limiter: koren
+    nucleation: {primary_rate_constant: 1.0e8, primary_order: 2, secondary_rate_constant: 1.0e6, secondary_order: 1}
+    growth: {rate_constant: 1.0e-8 m/s, order: 1, asl_gamma: 1.0e4, asl_exponent: 0.5}
+    concentration_factor: 1.5
+    impurities:
+      - {solid: powellite, ion: MoO4-2, replaces: WO4-2, law: )" +
+                                               law + R"(, coefficient: 0.5}
+  out: {type: product}
+connections:
+  - liquor.out -> cryst.in1
+  - seed.out -> cryst.in2
+  - cryst.out -> out.in
+)",
+                                           "cryst.yaml");
+    check_flowsheet(flowsheet, "crystallizer, " + law + " co-precipitation");
+  }
+}
+
 TEST_CASE("reference flowsheets: the declared pattern covers the Jacobian (every column)") {
   const std::filesystem::path directory = std::filesystem::path(HYDROMET_SOURCE_DIR) / "flowsheets";
   std::vector<std::filesystem::path> files;
