@@ -231,6 +231,34 @@ std::vector<std::pair<std::size_t, std::size_t>> Crystallizer::state_pattern() c
   return entries;
 }
 
+std::optional<StreamCoupling> Crystallizer::stream_coupling() const {
+  const std::size_t any = StreamCoupling::every_port;
+  const StreamLayout layout(*components_);
+  StreamCoupling coupling = holdup_coupling({});
+  // Product crystals fed in join the cell of their stream class and that class's product moles.
+  for (std::size_t k = 0; k < size_class_count_; ++k) {
+    const std::size_t cell = inlet_cell_[k];
+    coupling.rows.push_back({cell_offset() + cell, any, layout.solid(product_, k)});
+    coupling.rows.push_back({solid_state(product_, stream_class_[cell]), any, layout.solid(product_, k)});
+  }
+  // Co-precipitation reads the inflow terms of the product and impurity rows: take every inlet scalar.
+  for (const BoundImpurity& impurity : impurities_) {
+    std::vector<std::size_t> rows;
+    for (const auto& [species, nu] : impurity.ions) {
+      rows.push_back(aqueous_offset() + species);
+    }
+    for (std::size_t k = 0; k < size_class_count_; ++k) {
+      rows.push_back(solid_state(impurity.solid, k));
+    }
+    for (const auto row : rows) {
+      for (std::size_t c = 0; c < layout.size(); ++c) {
+        coupling.rows.push_back({row, any, c});
+      }
+    }
+  }
+  return coupling;
+}
+
 std::string Crystallizer::state_name(std::size_t index) const {
   if (index < holdup_size()) {
     return holdup_state_name(index);

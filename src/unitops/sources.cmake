@@ -4,6 +4,7 @@ set(module_sources
     feed.cpp
     leach_kinetics.cpp
     leach_tank.cpp
+    leach_tank_pattern.cpp
     mixer.cpp
     mixer_settler.cpp
     organic_feed.cpp

@@ -541,49 +541,243 @@ double SxCascade::state_scale(std::size_t index) const {
   return typical_concentration * volume;
 }
 
-std::vector<std::pair<std::size_t, std::size_t>> SxCascade::state_pattern() const {
-  std::vector<std::pair<std::size_t, std::size_t>> entries;
-  const std::size_t m = stage_size();
-  auto block = [&](std::size_t row_stage, std::size_t column_stage) {
-    for (std::size_t i = 0; i < m; ++i) {
-      for (std::size_t j = 0; j < m; ++j) {
-        entries.emplace_back(row_stage * m + i, column_stage * m + j);
+SxCascade::StateLists SxCascade::mixer_inputs(std::size_t s) const {
+  const std::size_t base = s * stage_size();
+  StateLists inputs(mixer_size());
+  for (std::size_t p = 0; p < mixer_size(); ++p) {
+    inputs[p] = {base + p};
+  }
+  const bool resolve = !conserved_.empty() && s == first_organic_stage_;
+  if (resolve) {
+    for (const std::size_t k : conserved_) {
+      inputs[aqueous_ + k].clear();
+    }
+  }
+  if (equilibrium()) {
+    for (const auto& b : sections_[stages_[s].section].bound) {
+      for (const auto& entry : b.stoichiometry) {
+        inputs[entry.first].push_back(base + b.complex);
       }
     }
+  }
+  if (resolve) {
+    for (std::size_t c = 0; c < conserved_.size(); ++c) {
+      const std::size_t k = conserved_[c];
+      std::vector<std::size_t> resolved = {base + aqueous_ + k, sum_state(c, stages_.size() - 1)};
+      for (std::size_t i = 0; i < organic_; ++i) {
+        if (i != k && moiety_weights_[c][to_index(i)] != 0.0) {
+          resolved.insert(resolved.end(), inputs[aqueous_ + i].begin(), inputs[aqueous_ + i].end());
+        }
+      }
+      inputs[aqueous_ + k] = std::move(resolved);
+    }
+  }
+  return inputs;
+}
+
+std::pair<SxCascade::StateLists, SxCascade::StateLists> SxCascade::outlet_inputs(std::size_t s) const {
+  const StreamLayout layout(*components_);
+  const std::size_t base = s * stage_size();
+  const std::size_t q_aq = base + flow_at();
+  const std::size_t q_org = base + flow_at() + 1;
+  const bool aqueous_entrained = parameters_.aqueous_in_organic > 0.0;
+  const bool organic_entrained = parameters_.organic_in_aqueous > 0.0;
+  const StateLists mixer = mixer_inputs(s);
+  StateLists aqueous(layout.size());
+  StateLists organic(layout.size());
+  // A phase leaves its settler layer at q_phase / V_layer, or the mixer at a rate of both flows.
+  const auto held = [&](std::size_t position, std::size_t settler_state, std::size_t flow) {
+    std::vector<std::size_t> states =
+        has_settler() ? std::vector<std::size_t>{settler_state} : mixer[position];
+    if (has_settler()) {
+      states.push_back(flow);
+    } else {
+      states.insert(states.end(), {q_aq, q_org});
+    }
+    return states;
   };
-  const std::size_t last = stages_.size() - 1;
+  for (std::size_t i = 0; i < aqueous_; ++i) {
+    aqueous[layout.aqueous(i)] = held(i, base + settler_aqueous_at() + i, q_aq);
+    if (aqueous_entrained) {
+      organic[layout.aqueous(i)] = aqueous[layout.aqueous(i)];
+    }
+  }
+  for (std::size_t i = 0; i < organic_; ++i) {
+    organic[layout.organic(i)] = held(aqueous_ + i, base + settler_organic_at() + i, q_org);
+    if (organic_entrained) {
+      aqueous[layout.organic(i)] = organic[layout.organic(i)];
+    }
+  }
+  aqueous[StreamLayout::aqueous_flow] = {q_aq};
+  organic[StreamLayout::organic_flow] = {q_org};
+  if (aqueous_entrained) {
+    organic[StreamLayout::aqueous_flow] = {q_aq};
+  }
+  if (organic_entrained) {
+    aqueous[StreamLayout::organic_flow] = {q_org};
+  }
+  for (std::size_t i = 0; i < solids_; ++i) {  // solids leave the mixer with the aqueous
+    auto& states = aqueous[StreamLayout::holdup_offset + aqueous_ + organic_ + i];
+    states = mixer[aqueous_ + organic_ + i];
+    states.insert(states.end(), {q_aq, q_org});
+  }
+  return {std::move(aqueous), std::move(organic)};
+}
+
+void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entries,
+                          StreamCoupling& coupling) const {
+  const std::size_t m = stage_size();
+  const std::size_t organic_flow_position = StreamLayout::organic_flow;
+  std::vector<std::pair<StateLists, StateLists>> outlets;
+  outlets.reserve(stages_.size());
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    block(s, s);
-    for (const std::size_t from : {stages_[s].aqueous_from, stages_[s].organic_from}) {
-      if (from != none) {
-        block(s, from);
+    outlets.push_back(outlet_inputs(s));
+  }
+  // Mixer position p balances inflow scalar p of the stream layout (aqueous, organic, solids in order).
+  const auto scalar = [](std::size_t position) { return StreamLayout::holdup_offset + position; };
+  const auto append = [](std::vector<std::size_t>& into, const std::vector<std::size_t>& from) {
+    into.insert(into.end(), from.begin(), from.end());
+  };
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    const std::size_t base = s * m;
+    const std::size_t q_aq = base + flow_at();
+    const std::size_t q_org = base + flow_at() + 1;
+    const StateLists mixer = mixer_inputs(s);
+    StateLists own(m);    // own-stage states each row reads
+    StateLists reads(m);  // inflow scalars each row reads
+    for (std::size_t p = 0; p < mixer_size(); ++p) {
+      own[p] = mixer[p];
+      append(own[p], {q_aq, q_org});
+      reads[p] = {scalar(p)};
+    }
+    if (has_settler()) {
+      for (std::size_t i = 0; i < aqueous_ + organic_; ++i) {
+        const std::size_t row = settler_aqueous_at() + i;
+        own[row] = mixer[i];
+        append(own[row], {q_aq, q_org, base + row});
       }
     }
-    // A sealed loop's first organic stage resolves its moieties with the last running sums.
-    if (!conserved_.empty()) {
-      const bool reads_first = s == first_organic_stage_ || stages_[s].aqueous_from == first_organic_stage_ ||
-                               stages_[s].organic_from == first_organic_stage_;
-      for (std::size_t c = 0; c < conserved_.size(); ++c) {
-        if (reads_first) {
-          for (std::size_t i = 0; i < m; ++i) {
-            entries.emplace_back(s * m + i, sum_state(c, last));
+    own[flow_at()] = {q_aq};
+    reads[flow_at()] = {StreamLayout::aqueous_flow};
+    own[flow_at() + 1] = {q_org};
+    if (conserved_.empty() || s != first_organic_stage_) {
+      reads[flow_at() + 1] = {organic_flow_position};
+    }
+    for (const auto& b : sections_[stages_[s].section].bound) {
+      // The law reads the metal, the extractant, every participant and the acidity, as concentrations.
+      std::vector<std::size_t> gap = mixer[b.metal];
+      if (b.has_extractant) {
+        append(gap, mixer[b.extractant]);
+      }
+      for (const auto& entry : b.stoichiometry) {
+        append(gap, mixer[entry.first]);
+      }
+      if (parameters_.acidity) {
+        for (std::size_t i = 0; i < aqueous_; ++i) {
+          append(gap, mixer[i]);
+        }
+      } else if (hydrogen_ != none) {
+        append(gap, mixer[hydrogen_]);
+      }
+      append(gap, mixer[b.complex]);
+      append(gap, {q_aq, q_org});
+      const std::vector<std::size_t> gap_reads = {scalar(b.complex), organic_flow_position};
+      append(own[b.complex], gap);
+      append(reads[b.complex], gap_reads);
+      for (const auto& entry : b.stoichiometry) {
+        if (equilibrium()) {  // the invariant's row takes the complex's flow balance
+          append(own[entry.first], mixer[b.complex]);
+          append(own[entry.first], {q_aq, q_org});
+          reads[entry.first].push_back(scalar(b.complex));
+        } else {
+          append(own[entry.first], gap);
+          append(reads[entry.first], gap_reads);
+        }
+      }
+    }
+    if (s == first_organic_stage_) {
+      for (const std::size_t k : conserved_) {  // the loop total's row T_k − X_k
+        own[aqueous_ + k] = {base + aqueous_ + k};
+        reads[aqueous_ + k].clear();
+      }
+    }
+    for (std::size_t row = 0; row < m; ++row) {
+      for (const auto column : own[row]) {
+        entries.emplace_back(base + row, column);
+      }
+      for (const auto component : reads[row]) {
+        if (stages_[s].aqueous_from != none) {
+          for (const auto column : outlets[stages_[s].aqueous_from].first[component]) {
+            entries.emplace_back(base + row, column);
           }
         }
-        const std::size_t row = sum_state(c, s);
-        entries.emplace_back(row, row);
-        if (s > 0) {
-          entries.emplace_back(row, sum_state(c, s - 1));
+        if (stages_[s].organic_from != none) {
+          for (const auto column : outlets[stages_[s].organic_from].second[component]) {
+            entries.emplace_back(base + row, column);
+          }
         }
-        for (std::size_t j = 0; j < m; ++j) {
-          entries.emplace_back(row, s * m + j);
+        for (const auto port : stages_[s].feed_ports) {
+          coupling.rows.push_back({base + row, port, component});
         }
-        if (s == first_organic_stage_) {
-          entries.emplace_back(row, sum_state(c, last));
+        if (s == first_organic_stage_ && organic_inlet_port_ != none) {
+          coupling.rows.push_back({base + row, organic_inlet_port_, component});
+        }
+      }
+    }
+    // Sealed loop: running sums of the moieties, R_k,s = R_k,s−1 + m_k,s.
+    for (std::size_t c = 0; c < conserved_.size(); ++c) {
+      const std::size_t row = sum_state(c, s);
+      entries.emplace_back(row, row);
+      if (s > 0) {
+        entries.emplace_back(row, sum_state(c, s - 1));
+      }
+      for (std::size_t i = 0; i < organic_; ++i) {
+        if (moiety_weights_[c][to_index(i)] == 0.0) {
+          continue;
+        }
+        if (has_settler()) {
+          entries.emplace_back(row, base + settler_organic_at() + i);
+        }
+        if (s != first_organic_stage_) {
+          for (const auto column : mixer[aqueous_ + i]) {
+            entries.emplace_back(row, column);
+          }
         }
       }
     }
   }
+  for (const auto& section : sections_) {
+    const auto& aqueous = outlets[section.aqueous_exit].first;
+    for (std::size_t component = 0; component < aqueous.size(); ++component) {
+      for (const auto state : aqueous[component]) {
+        coupling.outlet_states.push_back({section.outlet_port, component, state});
+      }
+    }
+  }
+  if (organic_outlet_port_ != none) {
+    const auto& organic = outlets[sections_.back().organic_exit].second;
+    for (std::size_t component = 0; component < organic.size(); ++component) {
+      for (const auto state : organic[component]) {
+        coupling.outlet_states.push_back({organic_outlet_port_, component, state});
+      }
+    }
+  }
+  std::sort(entries.begin(), entries.end());
+  entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> SxCascade::state_pattern() const {
+  std::vector<std::pair<std::size_t, std::size_t>> entries;
+  StreamCoupling coupling;
+  structure(entries, coupling);
   return entries;
+}
+
+std::optional<StreamCoupling> SxCascade::stream_coupling() const {
+  std::vector<std::pair<std::size_t, std::size_t>> entries;
+  StreamCoupling coupling;
+  structure(entries, coupling);
+  return coupling;
 }
 
 Vector SxCascade::equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases) const {

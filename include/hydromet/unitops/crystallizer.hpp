@@ -85,6 +85,9 @@ class Crystallizer : public StirredTank {
   /// Arrowhead: cells couple to two neighbours each way and to the supersaturation; the product's ions and
   /// moles couple to every cell.
   [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const override;
+  /// The holdup's coupling (species row i reads inlet scalar i; outlets are the holdup over the volume), the
+  /// cells reading the product crystals fed in, and the co-precipitation rows every inlet scalar.
+  [[nodiscard]] std::optional<StreamCoupling> stream_coupling() const override;
   [[nodiscard]] std::string state_name(std::size_t index) const override;
   [[nodiscard]] double state_scale(std::size_t index) const override;
   void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const override;

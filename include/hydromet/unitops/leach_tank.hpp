@@ -189,6 +189,8 @@ class ContinuousLeachTank final : public StirredTank {
   /// consumed[reagent] [mol/s] by the reactions.
   [[nodiscard]] std::vector<UnitOutput> report(double t, ConstSpan y,
                                                std::span<const Stream> inlets) const override;
+  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const override;
+  [[nodiscard]] std::optional<StreamCoupling> stream_coupling() const override;
 
   [[nodiscard]] const ContinuousLeachTankParameters& leach_parameters() const { return leach_; }
 

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -101,7 +102,11 @@ class SxCascade final : public UnitOperation {
   [[nodiscard]] std::vector<bool> differential_rows() const override;
   [[nodiscard]] std::string state_name(std::size_t index) const override;
   [[nodiscard]] double state_scale(std::size_t index) const override;
+  /// Each stage's rows read the states of their own stage that their equations use and the outlet scalars of
+  /// the stages feeding it (through those stages' states); see structure().
   [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const override;
+  /// Feed rows read the inlet scalars they balance; outlets read the exit stage's holdups and flows.
+  [[nodiscard]] std::optional<StreamCoupling> stream_coupling() const override;
   void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                        std::span<Stream> outlets) const override;
   void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const override;
@@ -189,6 +194,14 @@ class SxCascade final : public UnitOperation {
   void find_moieties(const std::vector<Vector>& organic_columns, const std::vector<bool>& is_complex);
   /// Organic volume of the loop, mixers and settlers [m3] (sealed loops, whose mixer ratio is fixed).
   [[nodiscard]] double loop_organic_volume() const;
+  // Structural Jacobian (state_pattern, stream_coupling); each mirrors the function named.
+  using StateLists = std::vector<std::vector<std::size_t>>;
+  /// States each mixer position's moles read (mixer_moles).
+  [[nodiscard]] StateLists mixer_inputs(std::size_t s) const;
+  /// States each StreamLayout scalar of stage s's aqueous (first) and organic (second) outlet reads.
+  [[nodiscard]] std::pair<StateLists, StateLists> outlet_inputs(std::size_t s) const;
+  /// The own-block pattern and the stream coupling together (evaluate, route, compute_outlets).
+  void structure(std::vector<std::pair<std::size_t, std::size_t>>& entries, StreamCoupling& coupling) const;
 
   SxCascadeParameters parameters_;
   std::vector<Stage> stages_;
