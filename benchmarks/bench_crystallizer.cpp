@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "bench_support.hpp"
 #include "hydromet/io/flowsheet_loader.hpp"
 
 namespace {
@@ -53,14 +54,8 @@ void simulate_crystallizer(benchmark::State& state, bool continuous) {
     result = flowsheet.simulate(times, flowsheet.run.options);
     benchmark::DoNotOptimize(result.states.data());
   }
-  const auto& s = result.statistics;
   state.counters["size_classes"] = static_cast<double>(classes);
-  state.counters["steps"] = static_cast<double>(s.steps);
-  state.counters["rhs_evals"] = static_cast<double>(s.residual_evaluations);
-  state.counters["jac_evals"] = static_cast<double>(s.jacobian_evaluations);
-  state.counters["newton_iters"] = static_cast<double>(s.nonlinear_iterations);
-  state.counters["newton_fails"] = static_cast<double>(s.nonlinear_failures);
-  state.counters["error_test_fails"] = static_cast<double>(s.error_test_failures);
+  hydromet::bench::count(state, result.statistics);
   state.counters["closure"] = result.balance.closure();
   const hydromet::Vector yield = result.output("cryst.yield");
   state.counters["yield"] = yield[yield.size() - 1];
@@ -69,7 +64,23 @@ void simulate_crystallizer(benchmark::State& state, bool continuous) {
 void batch_crystallizer(benchmark::State& state) { simulate_crystallizer(state, false); }
 void msmpr_crystallizer(benchmark::State& state) { simulate_crystallizer(state, true); }
 
+// Steady state of the same MSMPR (Newton from the empty crystalliser, pseudo-transient continuation if
+// needed), so that the cost growth with the number of classes is measured steady as well as dynamic.
+void msmpr_crystallizer_steady(benchmark::State& state) {
+  const long classes = state.range(0);
+  auto flowsheet = hydromet::load_flowsheet_string(scheelite_crystallizer(classes, true), "crystallizer");
+  hydromet::SteadyStateResult result;
+  for (auto _ : state) {
+    result = flowsheet.solve_steady();
+    benchmark::DoNotOptimize(result.states.data());
+  }
+  state.counters["size_classes"] = static_cast<double>(classes);
+  hydromet::bench::count(state, result.statistics);
+  state.counters["yield"] = result.output("cryst.yield");
+}
+
 BENCHMARK(batch_crystallizer)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
 BENCHMARK(msmpr_crystallizer)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(msmpr_crystallizer_steady)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
