@@ -51,7 +51,7 @@ bench: build
 # The default filter keeps one tolerance (rtol 1e-6) of the equal-accuracy ladders and leaves out the reference
 # flowsheets' dynamic runs (capped by a wall-clock budget, their times compare nothing while they hit it).
 BASE ?= HEAD
-BENCH_FILTER ?= -(scheelite_train_dynamic/[^6]|sx_compare_dynamic/[0-9]+/[^6]|reference_dynamic)
+BENCH_FILTER ?= -(scheelite_train_dynamic/[^6]|sx_compare_dynamic/[0-9]+/[^6]|reference_(dynamic|step))
 bench-compare: build
 	bash scripts/bench_compare.sh $(BASE) $(BUILD_DIR) '$(BENCH_FILTER)'
 

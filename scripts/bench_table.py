@@ -186,7 +186,7 @@ def reference_flowsheets(runner, budget, log, only="."):
         rows.setdefault(flowsheet, {"flowsheet": flowsheet})[kind[len("reference_"):]] = record
         if "failed" in record:
             log(f"  {name:40s} failed")
-        elif kind == "reference_dynamic":
+        elif kind in ("reference_dynamic", "reference_step"):
             c = record["counters"]
             log(f"  {name:40s} {c['simulated_h']:.3g} h in {c['wall_s']:.3g} s  {record['peak_rss_kb'] / 1024:6.1f} MB")
         else:
@@ -236,32 +236,36 @@ def scaling_table(rows):
 
 
 def flowsheet_table(rows, budget):
-    lines = ["| flowsheet | steady [ms] | steady Newton its / residuals / Jacobians | dynamic: simulated in wall | "
-             "real-time factor | steps / RHS / Jacobians / Newton its / Newton fails | peak RSS steady / dynamic [MB] |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| flowsheet | steady [ms] | steady Newton its / residuals / Jacobians | from the initial state: "
+             "simulated in wall | real-time factor | steps / RHS / Jacobians / Newton its / Newton fails | "
+             "from the steady state through the feed step: simulated in wall | real-time factor | "
+             "steps / RHS / Jacobians / Newton its / Newton fails | peak RSS steady / initial / step [MB] |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+
+    def rss(record):
+        return "–" if record is None or "failed" in record else f"{record['peak_rss_kb'] / 1024:.0f}"
+
+    def dynamic_cells(record):
+        if record is None or "failed" in record:
+            return ["–" if record is None else "✗ failed", "–", "–"]
+        c = record["counters"]
+        done = "" if c["finished"] else f" (budget {budget:g} s)"
+        counts = " / ".join(f"{c[k]:.0f}" for k in ("steps", "rhs_evals", "jac_evals", "newton_iters", "newton_fails"))
+        return [f"{c['simulated_h']:.3g} h of {c['horizon_h']:.3g} h in {c['wall_s']:.3g} s{done}",
+                f"{c['realtime_factor']:.3g}", counts]
+
     for row in rows:
-        steady, dynamic = row.get("steady"), row.get("dynamic")
+        steady = row.get("steady")
         if steady is None:
-            s_time, s_counts, s_rss = "–", "–", "–"
+            s_cells = ["–", "–"]
         elif "failed" in steady:
-            s_time, s_counts, s_rss = "✗ failed", "–", "–"
+            s_cells = ["✗ failed", "–"]
         else:
             c = steady["counters"]
-            s_time = ms(steady["cpu_s"])
-            s_counts = f"{c['newton_iters']:.0f} / {c['rhs_evals']:.0f} / {c['jac_evals']:.0f}"
-            s_rss = f"{steady['peak_rss_kb'] / 1024:.0f}"
-        if dynamic is None or "failed" in dynamic:
-            d_run, d_rtf, d_counts, d_rss = ("–" if dynamic is None else "✗ failed"), "–", "–", "–"
-        else:
-            c = dynamic["counters"]
-            done = "" if c["finished"] else f" (budget {budget:g} s)"
-            d_run = f"{c['simulated_h']:.3g} h of {c['horizon_h']:.3g} h in {c['wall_s']:.3g} s{done}"
-            d_rtf = f"{c['realtime_factor']:.3g}"
-            d_counts = " / ".join(f"{c[k]:.0f}" for k in ("steps", "rhs_evals", "jac_evals", "newton_iters",
-                                                           "newton_fails"))
-            d_rss = f"{dynamic['peak_rss_kb'] / 1024:.0f}"
-        lines.append(f"| {row['flowsheet']} | {s_time} | {s_counts} | {d_run} | {d_rtf} | {d_counts} | "
-                     f"{s_rss} / {d_rss} |")
+            s_cells = [ms(steady["cpu_s"]), f"{c['newton_iters']:.0f} / {c['rhs_evals']:.0f} / {c['jac_evals']:.0f}"]
+        cells = [row["flowsheet"]] + s_cells + dynamic_cells(row.get("dynamic")) + dynamic_cells(row.get("step"))
+        cells.append(" / ".join(rss(row.get(k)) for k in ("steady", "dynamic", "step")))
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -374,7 +378,7 @@ def main():
             json.dump(record, f, indent=1)
     print(table(comparison, suite))
     if flowsheets:
-        print("\nReference flowsheets (dynamic: from each file's initial state, the file's tolerances):\n")
+        print("\nReference flowsheets (dynamic runs at the file's tolerances; wall time, machine shared):\n")
         print(flowsheet_table(flowsheets, args.flowsheet_budget))
     if growth:
         print("\nCost growth with size:\n")
