@@ -2,53 +2,34 @@
 // continuous train of 4 tanks with 3 minerals on 50 core-size classes, steady state and 24 h dynamic.
 #include <benchmark/benchmark.h>
 
-#include <cmath>
 #include <cstdlib>
 #include <string>
 
+#include "bench_support.hpp"
 #include "hydromet/io/flowsheet_loader.hpp"
 
 namespace {
 
-template <typename Result>
-void count(benchmark::State& state, const Result& result) {
-  state.counters["steps"] = static_cast<double>(result.statistics.steps);
-  state.counters["rhs_evals"] = static_cast<double>(result.statistics.residual_evaluations);
-  state.counters["jac_evals"] = static_cast<double>(result.statistics.jacobian_evaluations);
-  state.counters["newton_iters"] = static_cast<double>(result.statistics.nonlinear_iterations);
-}
+using hydromet::bench::count;
 
 void batch_scheelite_soda(benchmark::State& state) {
-  const std::string path = std::string(HYDROMET_BENCH_SOURCE_DIR) + "/flowsheets/w_scheelite_soda_batch.yaml";
-  auto flowsheet = hydromet::load_flowsheet(path);
+  auto flowsheet =
+      hydromet::load_flowsheet(hydromet::bench::source_file("flowsheets/w_scheelite_soda_batch.yaml"));
   const auto times = flowsheet.run.times(flowsheet.run.until);
   hydromet::SimulationResult result;
   for (auto _ : state) {
     result = flowsheet.simulate(times, flowsheet.run.options);
     benchmark::DoNotOptimize(result.outputs.data());
   }
-  count(state, result);
+  count(state, result.statistics);
 }
 BENCHMARK(batch_scheelite_soda)->Unit(benchmark::kMillisecond);
 
 // Soda leach of a scheelite concentrate with fluorite and gypsum gangue (both converted to calcite and
 // consuming carbonate). Rate constants are assumptions chosen so that the three minerals leach on different
-// time scales (about 2, 1 and 0.5 h for 75 um cores); sizes 75 um down to 1.5 um in 50 classes.
+// time scales (about 2, 1 and 0.5 h for 75 um cores).
 std::string train_yaml() {
-  std::string classes;
-  for (int k = 0; k < 50; ++k) {
-    if (k > 0) {
-      classes += ", ";
-    }
-    classes += std::to_string(75.0 * (1.0 - k / 50.0));
-  }
-  std::string text = R"(
-units: {temperature: degC, time: h, length: um, volume: m3, concentration: mol/L, mass_flow: kg/h, flow: m3/h}
-size_classes: [)";
-  text += classes;
-  text += R"(]
-reactions:
-  scheelite_soda:
+  return hydromet::bench::leach_train_yaml(R"(  scheelite_soda:
     equation: scheelite + CO3-2 -> calcite + WO4-2
     mineral: scheelite
     reagent: CO3-2
@@ -63,16 +44,9 @@ reactions:
     mineral: gypsum
     reagent: CO3-2
     kinetics: {model: shrinking_core, control: reaction, rate_constant: 5e-8 m/s}
-equipment:
-  feed: {type: feed, flow: 1, solution: {Na+: 2, CO3-2: 1}, solids: {scheelite: 60, fluorite: 20, gypsum: 20}}
-  leach1: {type: leach_tank, mode: continuous, volume: 1, temperature: 90, reactions: [scheelite_soda, fluorite_soda, gypsum_soda], initial_solution: {Na+: 2, CO3-2: 1}}
-  leach2: {type: leach_tank, mode: continuous, volume: 1, temperature: 90, reactions: [scheelite_soda, fluorite_soda, gypsum_soda], initial_solution: {Na+: 2, CO3-2: 1}}
-  leach3: {type: leach_tank, mode: continuous, volume: 1, temperature: 90, reactions: [scheelite_soda, fluorite_soda, gypsum_soda], initial_solution: {Na+: 2, CO3-2: 1}}
-  leach4: {type: leach_tank, mode: continuous, volume: 1, temperature: 90, reactions: [scheelite_soda, fluorite_soda, gypsum_soda], initial_solution: {Na+: 2, CO3-2: 1}}
-  out: {type: product}
-connections: [feed.out -> leach1.in, leach1.out -> leach2.in, leach2.out -> leach3.in, leach3.out -> leach4.in, leach4.out -> out.in]
-)";
-  return text;
+)",
+                                           "scheelite: 60, fluorite: 20, gypsum: 20",
+                                           "scheelite_soda, fluorite_soda, gypsum_soda");
 }
 
 void train_steady(benchmark::State& state) {
@@ -82,7 +56,7 @@ void train_steady(benchmark::State& state) {
     result = flowsheet.solve_steady();
     benchmark::DoNotOptimize(result.outputs.data());
   }
-  count(state, result);
+  count(state, result.statistics);
   state.counters["states"] = static_cast<double>(result.states.size());
   state.counters["X_scheelite_train"] = 1.0 - (1.0 - result.output("leach1.conversion[scheelite]")) *
                                                   (1.0 - result.output("leach2.conversion[scheelite]")) *
@@ -97,54 +71,27 @@ BENCHMARK(train_steady)->Unit(benchmark::kMillisecond);
 // benchmarks_smoke test.
 void train_dynamic_24h(benchmark::State& state) {
   auto flowsheet = hydromet::load_flowsheet_string(train_yaml(), "bench_train.yaml");
-  std::vector<double> times;
-  for (int h = 0; h <= 24; ++h) {
-    times.push_back(3600.0 * h);
-  }
+  const auto times = hydromet::bench::hourly_times(24);
   hydromet::SimulationResult result;
   for (auto _ : state) {
     result = flowsheet.simulate(times, hydromet::SimulationOptions{});
     benchmark::DoNotOptimize(result.outputs.data());
   }
-  count(state, result);
+  count(state, result.statistics);
   state.counters["balance_closure"] = result.balance.closure();
 }
+
 // The comparison case of benchmarks/baselines (sundials_leach.cpp, scipy_leach.py), one mineral so the three
 // programs solve the same equations: scheelite soda leach under reaction control with carbonate consumption,
 // 4 tanks of 1 m3 at 1 m3/h, 50 core-size classes 75 -> 1.5 um. Rate constant assumed (benchmark only).
 std::string scheelite_train_yaml() {
-  std::string classes;
-  for (int k = 0; k < 50; ++k) {
-    if (k > 0) {
-      classes += ", ";
-    }
-    classes += std::to_string(75.0 * (1.0 - k / 50.0));
-  }
-  std::string text = R"(
-units: {temperature: degC, time: h, length: um, volume: m3, concentration: mol/L, mass_flow: kg/h, flow: m3/h}
-size_classes: [)";
-  text += classes;
-  text += R"(]
-reactions:
-  scheelite_soda:
+  return hydromet::bench::leach_train_yaml(R"(  scheelite_soda:
     equation: scheelite + CO3-2 -> calcite + WO4-2
     mineral: scheelite
     reagent: CO3-2
     kinetics: {model: shrinking_core, control: reaction, rate_constant: 6.3e-8 m/s}
-equipment:
-  feed: {type: feed, flow: 1, solution: {Na+: 2, CO3-2: 1}, solids: {scheelite: 60}}
-)";
-  for (int n = 1; n <= 4; ++n) {
-    text += "  leach" + std::to_string(n);
-    text +=
-        ": {type: leach_tank, mode: continuous, volume: 1, temperature: 90, reactions: [scheelite_soda], "
-        "initial_solution: {Na+: 2, CO3-2: 1}}\n";
-  }
-  text += "  out: {type: product}\n";
-  text +=
-      "connections: [feed.out -> leach1.in, leach1.out -> leach2.in, leach2.out -> leach3.in, "
-      "leach3.out -> leach4.in, leach4.out -> out.in]\n";
-  return text;
+)",
+                                           "scheelite: 60", "scheelite_soda");
 }
 
 // The outputs the baselines are checked against (mol/m3 and kg).
@@ -165,29 +112,24 @@ void scheelite_train_steady(benchmark::State& state) {
     result = flowsheet.solve_steady();
     benchmark::DoNotOptimize(result.outputs.data());
   }
-  count(state, result);
+  count(state, result.statistics);
   state.counters["states"] = static_cast<double>(result.states.size());
   compared_outputs(state, [&](const std::string& name) { return result.output(name); });
 }
 BENCHMARK(scheelite_train_steady)->Unit(benchmark::kMillisecond);
 
 // 24 h from tanks full of feed solution (the solids enter with the feed from t = 0), hourly outputs, at
-// rtol = 10^-range(0) and atol = rtol / 1000 of each state's scale.
+// rung range(0) of the tolerance ladder.
 void scheelite_train_dynamic(benchmark::State& state) {
   auto flowsheet = hydromet::load_flowsheet_string(scheelite_train_yaml(), "bench_scheelite_train.yaml");
-  std::vector<double> times;
-  for (int h = 0; h <= 24; ++h) {
-    times.push_back(3600.0 * h);
-  }
-  hydromet::SimulationOptions options;
-  options.relative_tolerance = std::pow(10.0, -static_cast<double>(state.range(0)));
-  options.absolute_tolerance = 1e-3 * options.relative_tolerance;
+  const auto times = hydromet::bench::hourly_times(24);
+  const auto options = hydromet::bench::ladder_options(state.range(0));
   hydromet::SimulationResult result;
   for (auto _ : state) {
     result = flowsheet.simulate(times, options);
     benchmark::DoNotOptimize(result.outputs.data());
   }
-  count(state, result);
+  count(state, result.statistics);
   compared_outputs(
       state, [&](const std::string& name) { return result.output(name)[1]; }, "_1h");
   compared_outputs(

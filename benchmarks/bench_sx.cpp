@@ -4,10 +4,10 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <cmath>
 #include <sstream>
 #include <string>
 
+#include "bench_support.hpp"
 #include "hydromet/flowsheet/flowsheet.hpp"
 #include "hydromet/io/flowsheet_loader.hpp"
 
@@ -111,9 +111,7 @@ void solve(benchmark::State& state, const std::string& text) {
     benchmark::DoNotOptimize(result.outputs.data());
   }
   state.counters["stages"] = static_cast<double>(state.range(0));
-  state.counters["residuals"] = static_cast<double>(statistics.residual_evaluations);
-  state.counters["jacobians"] = static_cast<double>(statistics.jacobian_evaluations);
-  state.counters["newton_iterations"] = static_cast<double>(statistics.nonlinear_iterations);
+  hydromet::bench::count(state, statistics);
   state.SetComplexityN(state.range(0));
 }
 
@@ -137,32 +135,22 @@ void sx_compare_steady(benchmark::State& state) {
     result = flowsheet.solve_steady();
     benchmark::DoNotOptimize(result.outputs.data());
   }
-  state.counters["residuals"] = static_cast<double>(result.statistics.residual_evaluations);
-  state.counters["jacobians"] = static_cast<double>(result.statistics.jacobian_evaluations);
-  state.counters["newton_iterations"] = static_cast<double>(result.statistics.nonlinear_iterations);
+  hydromet::bench::count(state, result.statistics);
   compared_outputs(state, [&](const std::string& name) { return result.output(name); });
 }
 
 // 24 h of the same cascade from stages full of barren aqueous and barren organic, feed and solvent flowing
-// from t = 0; rtol = 10^-range(1), atol = rtol / 1000 of each state's scale; outputs every hour.
+// from t = 0; rung range(1) of the tolerance ladder; outputs every hour.
 void sx_compare_dynamic(benchmark::State& state) {
   auto flowsheet = hydromet::load_flowsheet_string(composite(state.range(0)), "bench_sx.yaml");
-  std::vector<double> times;
-  for (int h = 0; h <= 24; ++h) {
-    times.push_back(3600.0 * h);
-  }
-  hydromet::SimulationOptions options;
-  options.relative_tolerance = std::pow(10.0, -static_cast<double>(state.range(1)));
-  options.absolute_tolerance = 1e-3 * options.relative_tolerance;
+  const auto times = hydromet::bench::hourly_times(24);
+  const auto options = hydromet::bench::ladder_options(state.range(1));
   hydromet::SimulationResult result;
   for (auto _ : state) {
     result = flowsheet.simulate(times, options);
     benchmark::DoNotOptimize(result.outputs.data());
   }
-  state.counters["steps"] = static_cast<double>(result.statistics.steps);
-  state.counters["residuals"] = static_cast<double>(result.statistics.residual_evaluations);
-  state.counters["jacobians"] = static_cast<double>(result.statistics.jacobian_evaluations);
-  state.counters["newton_iterations"] = static_cast<double>(result.statistics.nonlinear_iterations);
+  hydromet::bench::count(state, result.statistics);
   compared_outputs(
       state, [&](const std::string& name) { return result.output(name)[1]; }, "_1h");
   compared_outputs(
