@@ -151,6 +151,11 @@ void Crystallizer::bind(const ComponentList& components) {
 
 void Crystallizer::initial_state(MutableSpan y) const {
   StirredTank::initial_state(y);  // zeroes the whole block: no crystals at t = 0
+  // A new solve starts from a cold speciation: a warm start left by an earlier solve would make the same
+  // flowsheet take a different (and much longer) path the second time it is solved.
+  speciation_ = SpeciationResult{};
+  last_converged_ = SpeciationResult{};
+  speciation_valid_ = false;
 }
 
 std::vector<std::pair<std::size_t, std::size_t>> Crystallizer::state_pattern() const {

@@ -90,6 +90,21 @@ TEST_CASE("the steady MSMPR crystalliser equals the dynamic run after 40 residen
   }
 }
 
+TEST_CASE("solving the same crystalliser twice takes the same path to the same answer") {
+  // The unit's speciation warm start must not outlive a solve: the second solve used to start from the
+  // first one's speciation and needed 100 times the Newton iterations.
+  auto flowsheet = load_flowsheet_string(precipitation, "twice.yaml");
+  const auto first = flowsheet.solve_steady();
+  const auto second = flowsheet.solve_steady();
+  CHECK(second.statistics.method == first.statistics.method);
+  CHECK(second.statistics.nonlinear_iterations == first.statistics.nonlinear_iterations);
+  CHECK(second.statistics.residual_evaluations == first.statistics.residual_evaluations);
+  for (const std::string name : {"yield", "L43", "mu0"}) {
+    CAPTURE(name);
+    CHECK(second.output("cryst." + name) == first.output("cryst." + name));
+  }
+}
+
 TEST_CASE("crystalliser input mistakes are located") {
   std::string bad = precipitation;
   bad.replace(bad.find("product: scheelite"), 18, "product: scheelit");
