@@ -217,6 +217,9 @@ class ContinuousLeachTank final : public StirredTank {
     std::vector<double> slope;
   };
   [[nodiscard]] Reconstruction reconstruct(const Mineral& mineral, ConstSpan y) const;
+  /// Width of the smooth positive part of the class means, as a fraction of the class's state scale (of
+  /// the order of the integrator's absolute tolerance, so that it is invisible in the results).
+  static constexpr double positivity_width = 1e-10;
   [[nodiscard]] static std::vector<CoreClass> core_classes(const std::vector<double>& tops, double radius,
                                                            double molar_density);
   struct BoundReaction {
