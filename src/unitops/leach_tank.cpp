@@ -831,6 +831,29 @@ bool ContinuousLeachTank::fill_from_inlets(double t, std::span<const Stream> inl
   return true;
 }
 
+bool ContinuousLeachTank::initial_state_from_inlets(double t, std::span<const Stream> inlets,
+                                                    MutableSpan y) const {
+  if (leach_.initial_fill != ContinuousLeachTankParameters::InitialFill::feed) {
+    return false;
+  }
+  const double temperature_at_start = temperature(y);
+  if (!StirredTank::fill_from_inlets(t, inlets, y.first(holdup_size()))) {
+    throw InputError("leach_tank `" + name() +
+                     "`: `initial_fill: feed` needs a flow into the tank at t = 0 (an upstream tank must "
+                     "itself start full)");
+  }
+  if (temperature_is_state()) {
+    y[flow_offset() + 2] = temperature_at_start;
+  }
+  if (lumped()) {
+    const double residence = volume() / outflow(y);
+    for (std::size_t m = 0; m < minerals_.size(); ++m) {
+      y[basis_offset() + m] = basis_inflow(minerals_[m], inlets) * residence;
+    }
+  }
+  return true;
+}
+
 Vector ContinuousLeachTank::element_inventory(ConstSpan y) const { return holdup_inventory(y); }
 
 std::vector<UnitOutput> ContinuousLeachTank::report(double t, ConstSpan y,

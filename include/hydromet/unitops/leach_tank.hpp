@@ -144,6 +144,12 @@ struct ContinuousLeachTankParameters {
   /// at initial_temperature.
   std::optional<LeachEnergyBalance> energy_balance;
   double initial_temperature = 298.15;  ///< [K]
+  /// What the tank holds at t = 0 in a dynamic run.
+  enum class InitialFill {
+    solution,  ///< its initial solution (tank.initial_solution) and no solids; the default
+    feed,      ///< the slurry flowing in at t = 0, unreacted (holdup = inflow × V/q, every size class)
+  };
+  InitialFill initial_fill = InitialFill::solution;
 };
 
 /// Continuous leach tank: the stirred overflow tank (StirredTank) with leach reactions (shrinking core;
@@ -181,6 +187,9 @@ class ContinuousLeachTank final : public StirredTank {
   [[nodiscard]] double state_scale(std::size_t index) const override;
   void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const override;
   bool fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const override;
+  /// With `initial_fill: feed`: the tank full of the slurry flowing in at t = 0, unreacted (solution and
+  /// every solid size class at inflow × V/q, outflow = inflow; the temperature stays the initial one).
+  bool initial_state_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const override;
   [[nodiscard]] Vector element_inventory(ConstSpan y) const override;
   /// The tank's outputs (StirredTank::outputs) and, per leached mineral: conversion[mineral] = 1 − outflow /
   /// inflow (stage conversion: particles dissolved upstream leave no trace in the stream); the unreacted-core
