@@ -482,6 +482,26 @@ void ContinuousLeachTank::bind(const ComponentList& components) {
   }
   kinetics_ = std::make_unique<detail::LeachKinetics>();
   kinetics_->bind(leach_.reactions, leach_.speciation, components, where);
+  // A mineral leached only by one Avrami reaction with n ≠ 1 is resolved over kinetic age (the core-radius
+  // speed is 0 or infinite at r = R for n ≠ 1, which the core scheme converges to slowly).
+  for (std::size_t m = 0; m < minerals_.size() && !lumped(); ++m) {
+    Mineral& mineral = minerals_[m];
+    std::vector<std::size_t> attacking;
+    for (std::size_t b = 0; b < bound_.size(); ++b) {
+      if (bound_[b].mineral == m) {
+        attacking.push_back(b);
+      }
+    }
+    const LeachReaction& reaction = *bound_[attacking.front()].reaction;
+    const bool all_classes = std::all_of(mineral.classes.begin(), mineral.classes.end(),
+                                         [](const CoreClass& c) { return c.width > 0.0; });
+    if (attacking.size() == 1 && reaction.form == LeachRateForm::avrami && reaction.avrami.exponent != 1.0 &&
+        mineral.classes.size() >= 3 && all_classes) {
+      mineral.age_reaction = attacking.front();
+      mineral.ages = age_classes(mineral.classes, mineral.radius, reaction.avrami.exponent);
+      mineral.whole_moles = particle_moles(mineral.radius, mineral.molar_density);
+    }
+  }
 }
 
 std::size_t ContinuousLeachTank::state_size() const {
@@ -675,6 +695,93 @@ ContinuousLeachTank::Reconstruction ContinuousLeachTank::reconstruct(const Miner
   return psi;
 }
 
+std::vector<ContinuousLeachTank::AgeClass> ContinuousLeachTank::age_classes(
+    const std::vector<CoreClass>& classes, double radius, double exponent) {
+  // θ(r) = (3 ln(R/r))^(1/n): 0 at r = R, +∞ at r = 0. With u = θⁿ, ∫ e^(−θⁿ) dθ = Γ(1/n)/n ∫ u^(1/n−1)
+  // e^(−u) du / Γ(1/n) and ∫ θ e^(−θⁿ) dθ = Γ(2/n)/n ∫ u^(2/n−1) e^(−u) du / Γ(2/n).
+  const auto age = [&](double core) {
+    if (!(core > 0.0)) {
+      return std::numeric_limits<double>::infinity();
+    }
+    return core >= radius ? 0.0 : std::pow(3.0 * std::log(radius / core), 1.0 / exponent);
+  };
+  const double first = 1.0 / exponent;
+  const double second = 2.0 / exponent;
+  std::vector<AgeClass> ages;
+  for (const CoreClass& c : classes) {
+    AgeClass a;
+    a.lower = age(c.top);
+    a.upper = age(c.bottom);
+    const double u_lower = std::pow(a.lower, exponent);
+    const double u_upper = std::isinf(a.upper) ? a.upper : std::pow(a.upper, exponent);
+    a.lower_fraction = std::exp(-u_lower);
+    a.upper_fraction = std::exp(-u_upper);
+    a.mass_integral =
+        std::tgamma(first) / exponent * detail::regularized_gamma_between(first, u_lower, u_upper);
+    if (!std::isinf(a.upper)) {
+      a.centre = 0.5 * (a.lower + a.upper);
+      a.width = a.upper - a.lower;
+      const double first_moment =
+          std::tgamma(second) / exponent * detail::regularized_gamma_between(second, u_lower, u_upper);
+      a.mass_moment = first_moment - a.centre * a.mass_integral;
+    }
+    ages.push_back(a);
+  }
+  return ages;
+}
+
+ContinuousLeachTank::Reconstruction ContinuousLeachTank::reconstruct_by_age(const Mineral& mineral,
+                                                                            ConstSpan y) const {
+  // The core scheme's reconstruction in the age coordinate: particles move to larger θ at the uniform
+  // speed k, so ψ(θ) is as smooth as the residence-time density and a linear reconstruction is second order.
+  // Slopes: parabola through the first three means in the first class, central differences, one-sided in
+  // the last finite class; ψ is kept non-negative over each whole class (|s| < 2 ψ̄⁺/h, and for s < 0 the
+  // corrected mean positive) by the smooth limiter.
+  const auto& ages = mineral.ages;
+  const std::size_t finite = ages.size() - 1;
+  Reconstruction psi;
+  psi.mean.assign(ages.size(), 0.0);
+  psi.slope.assign(ages.size(), 0.0);
+  std::vector<double> width_in_density(ages.size(), 0.0);
+  for (std::size_t k = 0; k < ages.size(); ++k) {
+    const double integral = mineral.whole_moles * ages[k].mass_integral;
+    width_in_density[k] = positivity_width * state_scale(solid_state(mineral.solid, k)) / integral;
+    psi.mean[k] = y[solid_state(mineral.solid, k)] / integral;
+  }
+  const auto slopes = [&] {
+    for (std::size_t k = 0; k < finite; ++k) {
+      const AgeClass& a = ages[k];
+      double slope = 0.0;
+      if (k == 0 && finite >= 3) {
+        const double x0 = a.centre;
+        const double x1 = ages[1].centre;
+        const double x2 = ages[2].centre;
+        slope = psi.mean[0] * (2.0 * x0 - x1 - x2) / ((x0 - x1) * (x0 - x2)) +
+                psi.mean[1] * (x0 - x2) / ((x1 - x0) * (x1 - x2)) +
+                psi.mean[2] * (x0 - x1) / ((x2 - x0) * (x2 - x1));
+      } else if (k == 0) {
+        slope = (psi.mean[1] - psi.mean[0]) / (ages[1].centre - a.centre);
+      } else if (k + 1 == finite) {
+        slope = (psi.mean[k] - psi.mean[k - 1]) / (a.centre - ages[k - 1].centre);
+      } else {
+        slope = (psi.mean[k + 1] - psi.mean[k - 1]) / (ages[k + 1].centre - ages[k - 1].centre);
+      }
+      const double positive_mean = smooth_positive_part(psi.mean[k], width_in_density[k]);
+      const double bound = 2.0 * positive_mean / a.width;
+      // ψ̄ = (M/m₀ − s ∫(θ − c) e^(−θⁿ)) / ∫ e^(−θⁿ) with ∫(θ − c) e^(−θⁿ) < 0: s < 0 lowers the mean.
+      const double mean_bound =
+          a.mass_moment < 0.0 ? positive_mean * a.mass_integral / -a.mass_moment : HUGE_VAL;
+      psi.slope[k] = smooth_slope_limit(slope, slope > 0.0 ? bound : std::min(bound, mean_bound));
+    }
+  };
+  slopes();
+  for (std::size_t k = 0; k < finite; ++k) {
+    psi.mean[k] -= psi.slope[k] * ages[k].mass_moment / ages[k].mass_integral;
+  }
+  slopes();
+  return psi;
+}
+
 double ContinuousLeachTank::basis_inflow(const Mineral& mineral, std::span<const Stream> inlets) const {
   // Particles counted at their class's upper size, each worth a whole particle of the feed size.
   const double whole =
@@ -721,6 +828,36 @@ std::vector<double> ContinuousLeachTank::add_reactions(double t, ConstSpan y, Mu
         release(bound, k, share);
       }
       reacted[b] = rate;
+      continue;
+    }
+    if (mineral.age_reaction == b) {
+      // Over kinetic age: particles cross the upper edge of class k at k ψ(θ_b⁻), each holding m₀ e^(−θ_bⁿ),
+      // and the class reacts k m₀ ∫ ψ n θ^(n−1) e^(−θⁿ) dθ = k m₀ (ψ̄ W + s V) with W = e^(−θ_aⁿ) − e^(−θ_bⁿ),
+      // V = ∫(θ − c) n θ^(n−1) e^(−θⁿ) dθ = ∫ e^(−θⁿ) dθ − (h/2)(e^(−θ_aⁿ) + e^(−θ_bⁿ)) (by parts). The last
+      // class [θ_a, ∞) reacts at the hazard of its entry age, n k θ_a^(n−1) M.
+      const double k = kinetics_->avrami_rate_constant(b);
+      const double exponent = bound.reaction->avrami.exponent;
+      const Reconstruction psi = reconstruct_by_age(mineral, y);
+      const std::size_t finite = mineral.ages.size() - 1;
+      for (std::size_t j = 0; j < mineral.ages.size(); ++j) {
+        const AgeClass& a = mineral.ages[j];
+        const std::size_t row = solid_state(mineral.solid, j);
+        double consumed = 0.0;
+        if (j < finite) {
+          const double weight = a.lower_fraction - a.upper_fraction;
+          const double moment = a.mass_integral - 0.5 * a.width * (a.lower_fraction + a.upper_fraction);
+          consumed = k * mineral.whole_moles * (psi.mean[j] * weight + psi.slope[j] * moment);
+          const double passed =
+              k * (psi.mean[j] + 0.5 * psi.slope[j] * a.width) * mineral.whole_moles * a.upper_fraction;
+          f[row] -= passed;
+          f[solid_state(mineral.solid, j + 1)] += passed;
+        } else {
+          consumed = exponent * k * std::pow(a.lower, exponent - 1.0) * y[row];
+        }
+        f[row] -= consumed;
+        release(bound, j, consumed);
+        reacted[b] += consumed;
+      }
       continue;
     }
     const Reconstruction psi = reconstruct(mineral, y);
@@ -784,9 +921,40 @@ bool ContinuousLeachTank::fill_from_inlets(double t, std::span<const Stream> inl
   prepare_kinetics(t, y);
   const double area_factor = 4.0 * std::numbers::pi;
   std::vector<double> products(state_size(), 0.0);
+  const auto release = [&](std::size_t b, std::size_t size_class, double moles) {
+    for (std::size_t j = 0; j < bound_[b].targets.size(); ++j) {
+      const auto [aqueous, target] = bound_[b].targets[j];
+      const std::size_t into = aqueous ? aqueous_offset() + target : solid_state(target, size_class);
+      products[into] += bound_[b].reaction->terms[j].coefficient * moles * residence;
+    }
+  };
   for (std::size_t m = 0; m < minerals_.size(); ++m) {
     const Mineral& mineral = minerals_[m];
     double passed = 0.0;
+    if (const auto b = mineral.age_reaction) {
+      // Over age, per unit ψ̄ of class j: outflow m₀ ∫e^(−θⁿ) / t̄, reaction k m₀ W, passed on k m₀ e^(−θ_bⁿ).
+      const double k = kinetics_->avrami_rate_constant(*b);
+      const double exponent = bound_[*b].reaction->avrami.exponent;
+      for (std::size_t j = 0; j < mineral.ages.size(); ++j) {
+        const AgeClass& a = mineral.ages[j];
+        const std::size_t row = solid_state(mineral.solid, j);
+        const double inflow = y[row] / residence + passed;
+        if (j + 1 < mineral.ages.size()) {
+          const double outflow_per_density = mineral.whole_moles * a.mass_integral / residence;
+          const double reacted_per_density = k * mineral.whole_moles * (a.lower_fraction - a.upper_fraction);
+          const double passed_per_density = k * mineral.whole_moles * a.upper_fraction;
+          const double density = inflow / (outflow_per_density + reacted_per_density + passed_per_density);
+          y[row] = density * mineral.whole_moles * a.mass_integral;
+          passed = density * passed_per_density;
+          release(*b, j, density * reacted_per_density);
+        } else {
+          const double hazard = exponent * k * std::pow(a.lower, exponent - 1.0);
+          y[row] = inflow / (1.0 / residence + hazard);
+          release(*b, j, hazard * y[row]);
+        }
+      }
+      continue;
+    }
     for (std::size_t k = 0; k < mineral.classes.size(); ++k) {
       const CoreClass& cell = mineral.classes[k];
       const std::size_t row = solid_state(mineral.solid, k);

@@ -213,12 +213,30 @@ class ContinuousLeachTank final : public StirredTank {
     double bottom_moles = 0.0;      // m(bottom) [mol per particle]
     std::array<double, 2> nodes{};  // Gauss–Legendre radii [m]
   };
+  /// A class of kinetic age θ = ∫ k dt, for a mineral leached by a single Avrami reaction with n ≠ 1: core
+  /// class k read as the conversion class X = 1 − (r/R)³, i.e. θ = (3 ln(R/r))^(1/n); a particle of age θ
+  /// holds m₀ e^(−θⁿ), m₀ the moles of a whole particle.
+  struct AgeClass {
+    double lower = 0.0;           // θ at the class's top core radius
+    double upper = 0.0;           // θ at its bottom core radius (+∞ in the last class)
+    double centre = 0.0;          // (lower + upper) / 2 (finite classes)
+    double width = 0.0;           // upper − lower (finite classes)
+    double mass_integral = 0.0;   // ∫ e^(−θⁿ) dθ
+    double mass_moment = 0.0;     // ∫ (θ − centre) e^(−θⁿ) dθ (finite classes)
+    double lower_fraction = 0.0;  // e^(−lowerⁿ)
+    double upper_fraction = 0.0;  // e^(−upperⁿ)
+  };
   struct Mineral {
     std::size_t solid = 0;
     double molar_density = 0.0;              // [mol/m3]
     double radius = 0.0;                     // outer particle radius R [m]
     std::vector<double> moles_per_particle;  // m_k at each class's upper diameter, then 0
     std::vector<CoreClass> classes;          // descending core radius
+    /// The Avrami reaction (index in bound_) whose kinetic age is the class coordinate, when the mineral has
+    /// only that reaction, n ≠ 1 and at least 3 classes (see age_classes); otherwise the core-radius scheme.
+    std::optional<std::size_t> age_reaction;
+    std::vector<AgeClass> ages;
+    double whole_moles = 0.0;  // m₀ [mol per particle]
   };
   /// Linear number density ψ = mean + slope (r − centre) in each class [1/m, 1/m2].
   struct Reconstruction {
@@ -231,6 +249,11 @@ class ContinuousLeachTank final : public StirredTank {
   static constexpr double positivity_width = 1e-10;
   [[nodiscard]] static std::vector<CoreClass> core_classes(const std::vector<double>& tops, double radius,
                                                            double molar_density);
+  /// The age classes of a mineral's core classes for Avrami exponent n.
+  [[nodiscard]] static std::vector<AgeClass> age_classes(const std::vector<CoreClass>& classes, double radius,
+                                                         double exponent);
+  /// Linear number density over age in the finite age classes (the last class has slope 0).
+  [[nodiscard]] Reconstruction reconstruct_by_age(const Mineral& mineral, ConstSpan y) const;
   struct BoundReaction {
     const LeachReaction* reaction = nullptr;
     std::size_t mineral = 0;  // index in minerals_
