@@ -495,8 +495,9 @@ void ContinuousLeachTank::bind(const ComponentList& components) {
     const LeachReaction& reaction = *bound_[attacking.front()].reaction;
     const bool all_classes = std::all_of(mineral.classes.begin(), mineral.classes.end(),
                                          [](const CoreClass& c) { return c.width > 0.0; });
+    // (n >= 0.05 keeps Γ(2/n) finite.)
     if (attacking.size() == 1 && reaction.form == LeachRateForm::avrami && reaction.avrami.exponent != 1.0 &&
-        mineral.classes.size() >= 3 && all_classes) {
+        reaction.avrami.exponent >= 0.05 && mineral.classes.size() >= 3 && all_classes) {
       mineral.age_reaction = attacking.front();
       mineral.ages = age_classes(mineral.classes, mineral.radius, reaction.avrami.exponent);
       mineral.whole_moles = particle_moles(mineral.radius, mineral.molar_density);

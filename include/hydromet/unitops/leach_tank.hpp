@@ -154,7 +154,10 @@ struct ContinuousLeachTankParameters {
 
 /// Continuous leach tank: the stirred overflow tank (StirredTank) with leach reactions (shrinking core;
 /// Avrami and rate expressions through their conversion rate, the core radius standing for X = 1 − (r/R)³ and
-/// v = R³ (dX/dt) / (3 r²)), and an optional energy balance on the tank temperature.
+/// v = R³ (dX/dt) / (3 r²)), and an optional energy balance on the tank temperature. A mineral attacked only
+/// by one Avrami reaction with n ≠ 1 is resolved over kinetic age instead (AgeClass), its classes read as
+/// conversion classes. No states beyond StirredTank's, except the lumped model's unreacted basis per mineral
+/// (basis_offset()).
 ///
 /// Segregated model: the flowsheet's size classes d_1 > d_2 > ... > d_K (strictly descending) are classes
 /// of the unreacted-core diameter; class k holds cores with radius in (r_{k+1}, r_k], r_k = d_k / 2,
