@@ -4,7 +4,9 @@
 //   in which the feed has not yet reacted, V/q its mean residence time);
 // - an inert solid (quartz) fed at a constant rate into a tank that already holds feed×V/q of it is at its
 //   steady state, dn/dt = in − n q/V = 0, so it keeps that holdup exactly for the whole run;
-// - the element balance of the plant closes over the run (inventory change = in − out) to 1e-10.
+// - the element balance of the plant closes over the run (inventory change = in − out) to 1e-10;
+// - after 20 residence times a run reaches the steady state the steady solver finds (Avrami n = 2, resolved
+//   over kinetic age, and n = 0.5 through the same scheme).
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -23,7 +25,9 @@ constexpr double scheelite_feed = 60.0;  // [kg/h]
 constexpr double quartz_feed = 40.0;     // [kg/h]
 
 // Two tanks in series, each with its own fill and model.
-std::string train_yaml(const std::string& fill1, const std::string& fill2, const std::string& model) {
+std::string train_yaml(
+    const std::string& fill1, const std::string& fill2, const std::string& model,
+    const std::string& kinetics = "{model: shrinking_core, control: reaction, rate_constant: 6.3e-8 m/s}") {
   std::string text = R"(
 units: {temperature: degC, time: h, length: um, volume: m3, concentration: mol/L, mass_flow: kg/h, flow: m3/h}
 size_classes: [75, 60, 45, 30, 15]
@@ -32,7 +36,9 @@ reactions:
     equation: scheelite + CO3-2 -> calcite + WO4-2
     mineral: scheelite
     reagent: CO3-2
-    kinetics: {model: shrinking_core, control: reaction, rate_constant: 6.3e-8 m/s}
+    kinetics: )";
+  text += kinetics;
+  text += R"(
 equipment:
   feed: {type: feed, flow: 1, solution: {Na+: 2, CO3-2: 1}, solids: {scheelite: 60, quartz: 40}}
   leach1: {type: leach_tank, mode: continuous, model: )";
@@ -152,5 +158,28 @@ TEST_CASE("initial_fill errors: an unknown value is located; a tank fed by an em
   } catch (const InputError& error) {
     CHECK(std::string(error.what()).find("leach2") != std::string::npos);
     CHECK(std::string(error.what()).find("initial_fill") != std::string::npos);
+  }
+}
+
+TEST_CASE("a train started full of feed reaches the steady state of the steady solver (Avrami age scheme)") {
+  for (const std::string exponent : {"2", "0.5"}) {
+    const std::string kinetics = "{control: avrami, rate_constant: 5e-4 1/s, exponent: " + exponent + "}";
+    auto steady_sheet = load_flowsheet_string(train_yaml("", "", "segregated", kinetics));
+    const auto steady = steady_sheet.solve_steady();
+    REQUIRE(steady.converged);
+    auto flowsheet = load_flowsheet_string(
+        train_yaml(", initial_fill: feed", ", initial_fill: feed", "segregated", kinetics));
+    const auto result = flowsheet.simulate({0.0, 10.0 * 3600.0});  // 20 residence times: e^(−20) ≈ 2e-9
+    for (const std::string tank : {"leach1", "leach2"}) {
+      INFO("n = " << exponent << ", " << tank);
+      const double dynamic = result.output(tank + ".conversion[scheelite]")[1];
+      const double expected = steady.output(tank + ".conversion[scheelite]");
+      CHECK(expected > 0.1);
+      CHECK(std::abs(dynamic / expected - 1.0) < 1e-6);
+    }
+    MESSAGE("Avrami n = " << exponent << ": steady X = " << steady.output("leach1.conversion[scheelite]")
+                          << ", " << steady.output("leach2.conversion[scheelite]") << "; run balance closure "
+                          << result.balance.closure() << ", " << result.statistics.steps << " steps");
+    CHECK(result.balance.closure() < 1e-10);
   }
 }
