@@ -51,26 +51,27 @@ class Train:
         s[:, 1:-1] = (mean[:, :-2] - mean[:, 2:]) / (c[:-2] - c[2:])
         s[:, 0] = mean[:, :3] @ self.parabola
         s[:, -1] = (mean[:, -2] - mean[:, -1]) / (c[-2] - c[-1])
-        bound = 2.0 * np.sqrt(3.0) * mean / w
-        s = np.clip(s, -bound, bound)
-        s[:, :-1] = np.minimum(s[:, :-1], 2.0 * mean[:, :-1] / w[:-1])
-        return s
+        # hydromet's smooth guards: bounds on the smooth positive part of the mean (width 1e-10 x the class's
+        # state scale V/K), limiter s b / sqrt(b^2 + s^2) (docs/models/leaching.md).
+        smoothing = 1e-10 * (VOLUME / self.classes) / self.mass_integral
+        positive = 0.5 * (mean + np.sqrt(mean * mean + smoothing * smoothing))
+        node_bound = 2.0 * np.sqrt(3.0) * positive / w
+        edge = np.where(np.arange(self.classes) < self.classes - 1, 2.0 / w, 2.0 * np.sqrt(3.0) / w)
+        upper = positive * np.minimum(edge, self.mass_integral / self.mass_moment)
+        bound = np.where(s > 0.0, upper, node_bound)
+        return s * bound / np.sqrt(bound * bound + s * s)
 
     def reactions(self, carbonate, moles):
         """Class terms Phi_{k-1} - Phi_k - R_k and the moles reacted R_k, per tank (rows) and class."""
-        moles = np.maximum(moles, 0.0)
         mean = moles / self.mass_integral
         slope = self.slopes(mean)
-        mean = np.maximum((moles - slope * self.mass_moment) / self.mass_integral, 0.0)
+        mean = (moles - slope * self.mass_moment) / self.mass_integral
         slope = self.slopes(mean)
         speed = (np.maximum(carbonate / VOLUME, 0.0) * RATE_CONSTANT / MOLAR_DENSITY)[:, None]
-        active = mean > 0.0
         consumed = np.zeros_like(mean)
         for r in self.nodes:
             consumed += 0.5 * self.width * (mean + slope * (r - self.centre)) * speed * 4.0 * np.pi * MOLAR_DENSITY * r * r
         passed = speed * (mean - 0.5 * slope * self.width) * self.bottom_moles
-        consumed = np.where(active, consumed, 0.0)
-        passed = np.where(active, passed, 0.0)
         g = -passed - consumed
         g[:, 1:] += passed[:, :-1]
         return g, consumed

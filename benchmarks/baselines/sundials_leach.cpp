@@ -32,24 +32,24 @@ inline Dual operator/(Dual a, Dual b) { return {a.v / b.v, (a.d * b.v - a.v * b.
 inline Dual operator-(Dual a) { return {-a.v, -a.d}; }
 inline double value(double x) { return x; }
 inline double value(const Dual& x) { return x.v; }
-// The branch is chosen on the value, as std::max / std::min / std::clamp choose it.
+// The branch is chosen on the value, as std::max chooses it.
 template <typename T>
 T max_of(const T& a, const T& b) {
   return value(a) < value(b) ? b : a;
 }
+inline Dual sqrt_of(Dual a) {
+  const double root = std::sqrt(a.v);
+  return {root, a.d / (2.0 * root)};
+}
+inline double sqrt_of(double x) { return std::sqrt(x); }
+// hydromet's smooth positivity guards (docs/models/leaching.md): ½ (x + √(x² + w²)) and s b / √(b² + s²).
 template <typename T>
-T min_of(const T& a, const T& b) {
-  return value(b) < value(a) ? b : a;
+T smooth_positive(const T& x, double w) {
+  return 0.5 * (x + sqrt_of(x * x + w * w));
 }
 template <typename T>
-T clamp_to(const T& x, const T& low, const T& high) {
-  if (value(x) < value(low)) {
-    return low;
-  }
-  if (value(high) < value(x)) {
-    return high;
-  }
-  return x;
+T smooth_limit(const T& s, const T& b) {
+  return s * b / sqrt_of(b * b + s * s);
 }
 
 struct CoreClass {
@@ -122,12 +122,13 @@ struct LeachTrain {
       } else {
         s = (mean[k - 1] - mean[k + 1]) / (cells[k - 1].centre - cells[k + 1].centre);
       }
-      const T node_bound = mean[k] * (2.0 * std::numbers::sqrt3 / c.width);
-      s = clamp_to(s, -node_bound, node_bound);
-      if (k + 1 < count) {
-        s = min_of(s, mean[k] * (2.0 / c.width));
-      }
-      slope[k] = s;
+      // Bounds on the smooth positive part of the mean, of width 1e-10 × the class's state scale.
+      const T positive =
+          smooth_positive(mean[k], 1e-10 * (volume / static_cast<double>(classes)) / c.mass_integral);
+      const T node_bound = positive * (2.0 * std::numbers::sqrt3 / c.width);
+      const T upper = positive * std::min(k + 1 < count ? 2.0 / c.width : 2.0 * std::numbers::sqrt3 / c.width,
+                                          c.mass_integral / c.mass_moment);
+      slope[k] = smooth_limit(s, value(s) > 0.0 ? upper : node_bound);
     }
   }
 
@@ -137,12 +138,12 @@ struct LeachTrain {
   void reactions(const T* y, std::vector<T>& g, std::vector<T>& reacted) const {
     std::vector<T> moles(classes), mean(classes), slope(classes);
     for (std::size_t k = 0; k < classes; ++k) {
-      moles[k] = max_of(y[2 + k], T(0.0));
+      moles[k] = y[2 + k];
       mean[k] = moles[k] / cells[k].mass_integral;
     }
     slopes(mean, slope);
     for (std::size_t k = 0; k < classes; ++k) {
-      mean[k] = max_of((moles[k] - slope[k] * cells[k].mass_moment) / cells[k].mass_integral, T(0.0));
+      mean[k] = (moles[k] - slope[k] * cells[k].mass_moment) / cells[k].mass_integral;
     }
     slopes(mean, slope);
     const T concentration = max_of(y[0] / volume, T(0.0));
@@ -153,14 +154,12 @@ struct LeachTrain {
       const CoreClass& c = cells[k];
       T consumed = 0.0;
       T passed = 0.0;
-      if (value(mean[k]) > 0.0) {
-        for (const double r : c.nodes) {
-          consumed =
-              consumed + (mean[k] + slope[k] * (r - c.centre)) * speed * (0.5 * c.width * area_moles * r * r);
-        }
-        if (k + 1 < classes) {
-          passed = speed * (mean[k] - slope[k] * (0.5 * c.width)) * c.bottom_moles;
-        }
+      for (const double r : c.nodes) {
+        consumed =
+            consumed + (mean[k] + slope[k] * (r - c.centre)) * speed * (0.5 * c.width * area_moles * r * r);
+      }
+      if (k + 1 < classes) {
+        passed = speed * (mean[k] - slope[k] * (0.5 * c.width)) * c.bottom_moles;
       }
       reacted[k] = consumed;
       g[k] = passed_in - passed - consumed;

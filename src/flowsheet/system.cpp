@@ -384,10 +384,23 @@ std::vector<std::string> System::component_names() const {
   return names;
 }
 
-Vector System::initial_state() const {
+Vector System::initial_state() {
   Vector y = Vector::Zero(static_cast<Eigen::Index>(size_));
   for (std::size_t u = 0; u < units_.size(); ++u) {
     units_[u]->initial_state(std::span<double>(y.data() + offsets_[u], units_[u]->state_size()));
+  }
+  const std::span<double> all(y.data(), size_);
+  for (const std::size_t u : flow_order_) {
+    for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
+      inlet_buffers_[u][p] = streams_[wiring_.inlets[u][p]];
+    }
+    if (const std::size_t n = units_[u]->state_size(); n > 0) {
+      (void)units_[u]->initial_state_from_inlets(0.0, inlet_buffers_[u], all.subspan(offsets_[u], n));
+    }
+    units_[u]->compute_outlets(0.0, block(u, all), inlet_buffers_[u], outlet_buffers_[u]);
+    for (std::size_t p = 0; p < wiring_.outlets[u].size(); ++p) {
+      streams_[wiring_.outlets[u][p]] = outlet_buffers_[u][p];
+    }
   }
   return y;
 }

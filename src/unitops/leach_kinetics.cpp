@@ -9,6 +9,69 @@
 
 namespace hydromet::detail {
 
+namespace {
+
+// e^(−u) u^a / Γ(a), the common factor of the series and the continued fraction.
+double gamma_prefactor(double a, double u) { return std::exp(-u + a * std::log(u) - std::lgamma(a)); }
+
+// Regularised lower incomplete gamma P(a, u) by its power series (converges fast for u < a + 1):
+// P = e^(−u) u^a / Γ(a) Σ_k u^k / (a (a + 1) … (a + k)).
+double gamma_p_series(double a, double u) {
+  if (u <= 0.0) {
+    return 0.0;
+  }
+  double term = 1.0 / a;
+  double sum = term;
+  for (int k = 1; k < 10000; ++k) {
+    term *= u / (a + k);
+    sum += term;
+    if (std::abs(term) < 1e-17 * std::abs(sum)) {
+      break;
+    }
+  }
+  return sum * gamma_prefactor(a, u);
+}
+
+// Regularised upper incomplete gamma Q(a, u) by its continued fraction (u >= a + 1), evaluated with the
+// modified Lentz method: Γ(a, u) = e^(−u) u^a / (u + 1 − a − 1·(1 − a) / (u + 3 − a − 2 (2 − a) / (u + 5 − a
+// − …))).
+double gamma_q_fraction(double a, double u) {
+  if (std::isinf(u)) {
+    return 0.0;
+  }
+  constexpr double tiny = 1e-300;
+  double b = u + 1.0 - a;
+  double c = 1.0 / tiny;
+  double d = 1.0 / b;
+  double fraction = d;
+  for (int i = 1; i < 10000; ++i) {
+    const double an = -i * (i - a);
+    b += 2.0;
+    d = an * d + b;
+    d = std::abs(d) < tiny ? tiny : d;
+    c = b + an / c;
+    c = std::abs(c) < tiny ? tiny : c;
+    d = 1.0 / d;
+    const double step = d * c;
+    fraction *= step;
+    if (std::abs(step - 1.0) < 1e-16) {
+      break;
+    }
+  }
+  return fraction * gamma_prefactor(a, u);
+}
+
+}  // namespace
+
+double regularized_gamma_between(double a, double lower, double upper) {
+  // Differences of Q above a + 1 (both tails small: no cancellation against 1), of P below.
+  if (lower >= a + 1.0) {
+    return gamma_q_fraction(a, lower) - gamma_q_fraction(a, upper);
+  }
+  const double p_upper = upper < a + 1.0 ? gamma_p_series(a, upper) : 1.0 - gamma_q_fraction(a, upper);
+  return p_upper - gamma_p_series(a, lower);
+}
+
 void LeachKinetics::bind(const std::vector<LeachReaction>& reactions,
                          const LeachSpeciationParameters& speciation, const ComponentList& components,
                          const std::string& owner) {

@@ -13,6 +13,10 @@
 
 namespace hydromet::detail {
 
+/// ∫_{u_a}^{u_b} u^(a−1) e^(−u) du / Γ(a), the regularised incomplete gamma function between two bounds
+/// (a > 0, 0 <= u_a <= u_b, u_b may be +∞): series below a + 1, continued fraction above.
+[[nodiscard]] double regularized_gamma_between(double a, double lower, double upper);
+
 /// The tank-wide values a rate law reads, besides the solution.
 struct LeachBulk {
   double temperature = 298.15;  ///< [K]

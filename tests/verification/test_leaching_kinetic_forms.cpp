@@ -184,12 +184,13 @@ ContinuousRun run_tank(
     const LeachReaction& reaction, double residence, std::size_t classes,
     ContinuousLeachTankParameters::Model model = ContinuousLeachTankParameters::Model::segregated,
     const std::optional<LeachEnergyBalance>& energy = std::nullopt, double feed_temperature = 298.15,
-    double mineral_feed = feed_scheelite) {
+    double mineral_feed = feed_scheelite, std::vector<double> sizes = {}) {
   const auto database = continuous_database();
   Flowsheet flowsheet(database);
-  std::vector<double> sizes;
-  for (std::size_t k = 0; k < classes; ++k) {
-    sizes.push_back(feed_diameter * (1.0 - static_cast<double>(k) / static_cast<double>(classes)));
+  if (sizes.empty()) {
+    for (std::size_t k = 0; k < classes; ++k) {
+      sizes.push_back(feed_diameter * (1.0 - static_cast<double>(k) / static_cast<double>(classes)));
+    }
   }
   flowsheet.set_components({"Na+", "WO4-2", "CO3-2"}, {"scheelite", "calcite"}, {}, sizes);
   FeedParameters feed;
@@ -288,9 +289,59 @@ double avrami_tank_unreacted(double k_tau, double n) {
 
 }  // namespace
 
-// A known limit, measured here: the classes are classes of core radius, X = 1 − (r/R)³, and for n != 1 the
-// core speed v(r) = (r/3) n k (−3 ln(r/R))^((n−1)/n) is 0 (n > 1) or infinite (n < 1) at r = R, so the number
-// density is singular at the feed size and the scheme converges slowly there (order about 0.5 for n = 2).
+// Age classes up to θ_max, read by the tank as conversion classes: edges at core diameters
+// d_j = D exp(−θ_jⁿ/3) (X = 1 − (d/D)³ = 1 − exp(−θⁿ)), the last class [θ_max, ∞). Uniform in θ for n >= 1;
+// for n < 1, whose hazard n k θ^(n−1) is singular at θ = 0, uniform in θⁿ = −ln(1 − X) (geometric in size).
+std::vector<double> age_grid(std::size_t classes, double exponent, double age_max) {
+  const double power = std::min(exponent, 1.0);
+  std::vector<double> sizes;
+  for (std::size_t j = 0; j < classes; ++j) {
+    const double fraction = static_cast<double>(j) / static_cast<double>(classes - 1);
+    const double age = std::pow(std::pow(age_max, power) * fraction, 1.0 / power);
+    sizes.push_back(feed_diameter * std::exp(-std::pow(age, exponent) / 3.0));
+  }
+  return sizes;
+}
+
+TEST_CASE("Avrami n != 1 in one continuous tank: the age scheme converges at second order to the integral") {
+  // 1 − X̄ = ∫ exp(−(kt)ⁿ) E(t) dt over the exponential residence-time distribution (segregated flow,
+  // Levenspiel ch. 11), by quadrature above; k τ = 1. θ_max leaves at most e^(−θ_max/(kτ)) e^(−θ_maxⁿ) of the
+  // mineral beyond the last finite class (1e-13 for n = 2, 3; 2e-9 for n = 0.5). n = 0.5 is refined from 200
+  // classes: its singular hazard keeps coarser grids pre-asymptotic (orders 1.76, 1.90 on 100/200/400).
+  struct AgeCase {
+    double exponent;
+    double age_max;
+    std::size_t coarsest;
+  };
+  const auto database = continuous_database();
+  LeachReaction reaction = soda_attack(database, {});
+  reaction.form = LeachRateForm::avrami;
+  reaction.avrami.rate_constant = 1.0 / 3600.0;
+  for (const AgeCase& c : {AgeCase{0.5, 16.0, 200}, AgeCase{2.0, 5.0, 50}, AgeCase{3.0, 3.0, 50}}) {
+    reaction.avrami.exponent = c.exponent;
+    const double exact = avrami_tank_unreacted(1.0, c.exponent);
+    std::vector<double> errors;
+    for (const std::size_t classes : {c.coarsest, 2 * c.coarsest, 4 * c.coarsest}) {
+      const auto run =
+          run_tank(reaction, 3600.0, classes, ContinuousLeachTankParameters::Model::segregated, std::nullopt,
+                   298.15, feed_scheelite, age_grid(classes, c.exponent, c.age_max));
+      errors.push_back((1.0 - run.conversion) / exact - 1.0);
+    }
+    const double coarse = std::log2(std::abs(errors[0] / errors[1]));
+    const double fine = std::log2(std::abs(errors[1] / errors[2]));
+    MESSAGE("Avrami n = " << c.exponent << ", k tau = 1, age grid to " << c.age_max << ": 1 - X = " << exact
+                          << ", relative error on " << c.coarsest << "/" << 2 * c.coarsest << "/"
+                          << 4 * c.coarsest << " classes " << errors[0] << " " << errors[1] << " "
+                          << errors[2] << ", observed order " << coarse << " " << fine);
+    CHECK(coarse >= 1.8);
+    CHECK(fine >= 1.8);
+    CHECK(std::abs(errors[2]) < 1e-4);
+  }
+}
+
+// On classes uniform in core size the first age class is (3h)^(1/n) wide (√h for n = 2), so the age scheme
+// converges there more slowly (n = 2: order about 1; the core-radius scheme it replaced was 3.6 % off on 200
+// classes at order 0.5); measured, and required to improve with the grid and to be within 1e-3 on 200.
 TEST_CASE("Avrami n != 1 in one continuous tank approaches the segregated-flow integral") {
   const auto database = continuous_database();
   LeachReaction reaction = soda_attack(database, {});
@@ -302,6 +353,7 @@ TEST_CASE("Avrami n != 1 in one continuous tank approaches the segregated-flow i
     const auto errors =
         grid_errors(reaction, 3600.0, exact, "Avrami n = " + std::to_string(n) + ", k tau = 1");
     CHECK(std::abs(errors[2]) < std::abs(errors[0]));
+    CHECK(std::abs(errors[2]) < 1e-3);
   }
 }
 

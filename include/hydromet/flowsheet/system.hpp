@@ -41,7 +41,9 @@ class System final : public numerics::SemiExplicitSystem {
   /// Every component's name, in order (one pass; component_name() searches the blocks).
   [[nodiscard]] std::vector<std::string> component_names() const;
 
-  [[nodiscard]] Vector initial_state() const;
+  /// The units' initial states, then one pass in flow order in which units whose start depends on their
+  /// inlets (initial_state_from_inlets) take them from the upstream units' initial outlets at t = 0.
+  [[nodiscard]] Vector initial_state();
   /// Typical magnitude of every state, for absolute tolerances.
   [[nodiscard]] Vector state_scales() const;
   /// Number of states owned by units (accumulators excluded).

@@ -144,11 +144,20 @@ struct ContinuousLeachTankParameters {
   /// at initial_temperature.
   std::optional<LeachEnergyBalance> energy_balance;
   double initial_temperature = 298.15;  ///< [K]
+  /// What the tank holds at t = 0 in a dynamic run.
+  enum class InitialFill {
+    solution,  ///< its initial solution (tank.initial_solution) and no solids; the default
+    feed,      ///< the slurry flowing in at t = 0, unreacted (holdup = inflow × V/q, every size class)
+  };
+  InitialFill initial_fill = InitialFill::solution;
 };
 
 /// Continuous leach tank: the stirred overflow tank (StirredTank) with leach reactions (shrinking core;
 /// Avrami and rate expressions through their conversion rate, the core radius standing for X = 1 − (r/R)³ and
-/// v = R³ (dX/dt) / (3 r²)), and an optional energy balance on the tank temperature.
+/// v = R³ (dX/dt) / (3 r²)), and an optional energy balance on the tank temperature. A mineral attacked only
+/// by one Avrami reaction with n ≠ 1 is resolved over kinetic age instead (AgeClass), its classes read as
+/// conversion classes. No states beyond StirredTank's, except the lumped model's unreacted basis per mineral
+/// (basis_offset()).
 ///
 /// Segregated model: the flowsheet's size classes d_1 > d_2 > ... > d_K (strictly descending) are classes
 /// of the unreacted-core diameter; class k holds cores with radius in (r_{k+1}, r_k], r_k = d_k / 2,
@@ -181,6 +190,9 @@ class ContinuousLeachTank final : public StirredTank {
   [[nodiscard]] double state_scale(std::size_t index) const override;
   void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const override;
   bool fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const override;
+  /// With `initial_fill: feed`: the tank full of the slurry flowing in at t = 0, unreacted (solution and
+  /// every solid size class at inflow × V/q, outflow = inflow; the temperature stays the initial one).
+  bool initial_state_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const override;
   [[nodiscard]] Vector element_inventory(ConstSpan y) const override;
   /// The tank's outputs (StirredTank::outputs) and, per leached mineral: conversion[mineral] = 1 − outflow /
   /// inflow (stage conversion: particles dissolved upstream leave no trace in the stream); the unreacted-core
@@ -206,12 +218,30 @@ class ContinuousLeachTank final : public StirredTank {
     double bottom_moles = 0.0;      // m(bottom) [mol per particle]
     std::array<double, 2> nodes{};  // Gauss–Legendre radii [m]
   };
+  /// A class of kinetic age θ = ∫ k dt, for a mineral leached by a single Avrami reaction with n ≠ 1: core
+  /// class k read as the conversion class X = 1 − (r/R)³, i.e. θ = (3 ln(R/r))^(1/n); a particle of age θ
+  /// holds m₀ e^(−θⁿ), m₀ the moles of a whole particle.
+  struct AgeClass {
+    double lower = 0.0;           // θ at the class's top core radius
+    double upper = 0.0;           // θ at its bottom core radius (+∞ in the last class)
+    double centre = 0.0;          // (lower + upper) / 2 (finite classes)
+    double width = 0.0;           // upper − lower (finite classes)
+    double mass_integral = 0.0;   // ∫ e^(−θⁿ) dθ
+    double mass_moment = 0.0;     // ∫ (θ − centre) e^(−θⁿ) dθ (finite classes)
+    double lower_fraction = 0.0;  // e^(−lowerⁿ)
+    double upper_fraction = 0.0;  // e^(−upperⁿ)
+  };
   struct Mineral {
     std::size_t solid = 0;
     double molar_density = 0.0;              // [mol/m3]
     double radius = 0.0;                     // outer particle radius R [m]
     std::vector<double> moles_per_particle;  // m_k at each class's upper diameter, then 0
     std::vector<CoreClass> classes;          // descending core radius
+    /// The Avrami reaction (index in bound_) whose kinetic age is the class coordinate, when the mineral has
+    /// only that reaction, n ≠ 1 and at least 3 classes (see age_classes); otherwise the core-radius scheme.
+    std::optional<std::size_t> age_reaction;
+    std::vector<AgeClass> ages;
+    double whole_moles = 0.0;  // m₀ [mol per particle]
   };
   /// Linear number density ψ = mean + slope (r − centre) in each class [1/m, 1/m2].
   struct Reconstruction {
@@ -219,8 +249,16 @@ class ContinuousLeachTank final : public StirredTank {
     std::vector<double> slope;
   };
   [[nodiscard]] Reconstruction reconstruct(const Mineral& mineral, ConstSpan y) const;
+  /// Width of the smooth positive part of the class means, as a fraction of the class's state scale (of
+  /// the order of the integrator's absolute tolerance, so that it is invisible in the results).
+  static constexpr double positivity_width = 1e-10;
   [[nodiscard]] static std::vector<CoreClass> core_classes(const std::vector<double>& tops, double radius,
                                                            double molar_density);
+  /// The age classes of a mineral's core classes for Avrami exponent n.
+  [[nodiscard]] static std::vector<AgeClass> age_classes(const std::vector<CoreClass>& classes, double radius,
+                                                         double exponent);
+  /// Linear number density over age in the finite age classes (the last class has slope 0).
+  [[nodiscard]] Reconstruction reconstruct_by_age(const Mineral& mineral, ConstSpan y) const;
   struct BoundReaction {
     const LeachReaction* reaction = nullptr;
     std::size_t mineral = 0;  // index in minerals_

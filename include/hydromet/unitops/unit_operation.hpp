@@ -114,6 +114,14 @@ class UnitOperation {
     return false;
   }
 
+  /// Initial state that depends on what flows in at t = 0, e.g. a tank started full of its feed slurry:
+  /// called after initial_state() in flow order, with the inlets computed from the upstream units' initial
+  /// states. Returns false (the default) when the unit's initial state does not depend on its inlets.
+  virtual bool initial_state_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const {
+    (void)t, (void)inlets, (void)y;
+    return false;
+  }
+
   /// Outlet streams at time t [s] from the unit's states (inventory units) or its inlets (the others).
   virtual void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                                std::span<Stream> outlets) const {

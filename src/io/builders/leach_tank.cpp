@@ -196,7 +196,7 @@ std::unique_ptr<UnitOperation> build_continuous(const BuildContext& context, con
   const auto& units = context.units();
   context.check_keys(node,
                      {"type", "mode", "model", "temperature", "volume", "initial_solution", "inlets",
-                      "particle_size", "reactions", "speciation", "energy_balance"},
+                      "particle_size", "reactions", "speciation", "energy_balance", "initial_fill"},
                      where);
   ContinuousLeachTankParameters parameters;
   parameters.tank = read_stirred_tank(context, node, where, true);
@@ -206,6 +206,14 @@ std::unique_ptr<UnitOperation> build_continuous(const BuildContext& context, con
       parameters.model = ContinuousLeachTankParameters::Model::lumped;
     } else if (text != "segregated") {
       context.fail(model, where + ": unknown model `" + text + "`; expected `segregated` or `lumped`");
+    }
+  }
+  if (const auto fill = node["initial_fill"]) {
+    const auto text = context.text(fill, "initial_fill");
+    if (text == "feed") {
+      parameters.initial_fill = ContinuousLeachTankParameters::InitialFill::feed;
+    } else if (text != "solution") {
+      context.fail(fill, where + ": unknown initial_fill `" + text + "`; expected `solution` or `feed`");
     }
   }
   if (const auto sizes = node["particle_size"]) {
