@@ -24,7 +24,7 @@ bool uses_film(const ShrinkingCoreParameters& p) {
 
 // Transport resistance (film + product layer) per unit core area [s/m], zero when neither acts.
 double transport_resistance(const ShrinkingCoreParameters& p, double radius, double core,
-                            double temperature) {
+                            double diffusivity) {
   double resistance = 0.0;
   if (uses_film(p)) {
     const double ratio = core / radius;
@@ -32,7 +32,6 @@ double transport_resistance(const ShrinkingCoreParameters& p, double radius, dou
   }
   if (uses_product_layer(p)) {
     const double layer = std::max(radius - core, minimum_product_layer_fraction * radius);
-    const double diffusivity = p.effective_diffusivity * p.diffusion_temperature.factor(temperature);
     resistance += core * layer / (radius * diffusivity);
   }
   return resistance;
@@ -40,23 +39,39 @@ double transport_resistance(const ShrinkingCoreParameters& p, double radius, dou
 
 }  // namespace
 
-double shrinking_core_flux(const ShrinkingCoreParameters& p, double concentration, double radius, double core,
-                           double temperature, double activity_ratio) {
-  const double c = std::max(concentration, 0.0);
+ShrinkingCoreConditions shrinking_core_conditions(const ShrinkingCoreParameters& p, double concentration,
+                                                  double temperature, double activity_ratio) {
+  ShrinkingCoreConditions conditions;
+  conditions.concentration = std::max(concentration, 0.0);
+  if (uses_product_layer(p)) {
+    conditions.diffusivity = p.effective_diffusivity * p.diffusion_temperature.factor(temperature);
+  }
+  if (uses_reaction(p)) {
+    const double n = p.reaction_order;
+    // k_s (φ C_s)^n = (k_s φ^n) C_s^n: the activity ratio scales the rate constant.
+    conditions.surface_rate_constant = p.surface_rate_constant * p.surface_temperature.factor(temperature) *
+                                       (activity_ratio == 1.0 ? 1.0 : std::pow(activity_ratio, n));
+    conditions.reaction_flux = conditions.surface_rate_constant *
+                               (n == 1.0 ? conditions.concentration : std::pow(conditions.concentration, n));
+  }
+  return conditions;
+}
+
+double shrinking_core_flux(const ShrinkingCoreParameters& p, const ShrinkingCoreConditions& conditions,
+                           double radius, double core) {
+  const double c = conditions.concentration;
   if (c == 0.0 || core <= 0.0) {
     return 0.0;
   }
-  const double transport = transport_resistance(p, radius, core, temperature);
+  const double transport = transport_resistance(p, radius, core, conditions.diffusivity);
   if (!uses_reaction(p)) {
     return c / transport;
   }
-  const double n = p.reaction_order;
-  // k_s (φ C_s)^n = (k_s φ^n) C_s^n: the activity ratio scales the rate constant.
-  const double ks = p.surface_rate_constant * p.surface_temperature.factor(temperature) *
-                    (activity_ratio == 1.0 ? 1.0 : std::pow(activity_ratio, n));
   if (transport == 0.0) {
-    return ks * std::pow(c, n);
+    return conditions.reaction_flux;
   }
+  const double n = p.reaction_order;
+  const double ks = conditions.surface_rate_constant;
   if (n == 1.0) {
     return c / (transport + 1.0 / ks);
   }
@@ -73,6 +88,12 @@ double shrinking_core_flux(const ShrinkingCoreParameters& p, double concentratio
     }
   }
   return ks * std::pow(0.5 * (low + high), n);
+}
+
+double shrinking_core_flux(const ShrinkingCoreParameters& p, double concentration, double radius, double core,
+                           double temperature, double activity_ratio) {
+  return shrinking_core_flux(p, shrinking_core_conditions(p, concentration, temperature, activity_ratio),
+                             radius, core);
 }
 
 double core_recession_rate(const ShrinkingCoreParameters& p, double concentration, double radius, double core,

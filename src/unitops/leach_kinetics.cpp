@@ -142,6 +142,11 @@ void LeachKinetics::prepare(const Vector& concentrations, const LeachBulk& bulk)
       const double activity = speciated->activity[static_cast<Eigen::Index>(*bound.reagent_system)];
       bound.activity_ratio = c > 0.0 ? 1000.0 * activity / c : 1.0;
     }
+    if (bound.reaction->form == LeachRateForm::shrinking_core) {
+      bound.conditions = shrinking_core_conditions(bound.reaction->kinetics,
+                                                   concentrations[static_cast<Eigen::Index>(bound.reagent)],
+                                                   bulk.temperature, bound.activity_ratio);
+    }
     if (!bound.expression) {
       continue;
     }
@@ -179,9 +184,7 @@ double LeachKinetics::conversion_rate(std::size_t b, double conversion, double r
   switch (reaction.form) {
     case LeachRateForm::shrinking_core: {
       const double core = radius * std::cbrt(std::clamp(1.0 - conversion, 0.0, 1.0));
-      const double flux =
-          shrinking_core_flux(reaction.kinetics, concentrations_[static_cast<Eigen::Index>(bound.reagent)],
-                              radius, core, bulk_.temperature, bound.activity_ratio);
+      const double flux = shrinking_core_flux(reaction.kinetics, bound.conditions, radius, core);
       return 3.0 * core * core * flux /
              (reaction.kinetics.reagent_stoichiometry * molar_density * radius * radius * radius);
     }
@@ -201,8 +204,7 @@ double LeachKinetics::core_speed(std::size_t b, double radius, double core, doub
   const Bound& bound = bound_[b];
   const LeachReaction& reaction = *bound.reaction;
   if (reaction.form == LeachRateForm::shrinking_core) {
-    return shrinking_core_flux(reaction.kinetics, concentrations_[static_cast<Eigen::Index>(bound.reagent)],
-                               radius, std::min(core, radius), bulk_.temperature, bound.activity_ratio) /
+    return shrinking_core_flux(reaction.kinetics, bound.conditions, radius, std::min(core, radius)) /
            (reaction.kinetics.reagent_stoichiometry * molar_density);
   }
   if (!(core > 0.0)) {

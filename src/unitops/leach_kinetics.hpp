@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hydromet/kinetics/leach_reaction.hpp"
+#include "hydromet/kinetics/shrinking_core.hpp"
 #include "hydromet/streams/component_list.hpp"
 #include "hydromet/unitops/leach_tank.hpp"
 
@@ -65,6 +66,7 @@ class LeachKinetics {
     std::optional<std::size_t> reagent_system;  // species index in the speciation system
     std::unique_ptr<RateExpression> expression;
     mutable double activity_ratio = 1.0;
+    mutable ShrinkingCoreConditions conditions;  // shrinking core: set by prepare(), read by every class
   };
   std::string owner_;
   std::vector<Bound> bound_;

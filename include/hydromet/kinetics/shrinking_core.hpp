@@ -39,6 +39,22 @@ inline constexpr double minimum_product_layer_fraction = 1e-9;
                                          double particle_radius, double core_radius, double temperature,
                                          double activity_ratio = 1.0);
 
+/// What the flux reads that does not depend on the particle or core radius, for one reagent concentration,
+/// temperature and activity ratio: evaluated once per state, it spares every size class the powers and
+/// Arrhenius exponentials (shrinking_core_flux below gives the same value as the one-call form).
+struct ShrinkingCoreConditions {
+  double concentration = 0.0;          ///< C [mol/m3], negative taken as zero
+  double surface_rate_constant = 0.0;  ///< k_s(T) φ^n
+  double reaction_flux = 0.0;          ///< k_s(T) (φ C)^n, the flux with no transport resistance
+  double diffusivity = 0.0;            ///< D_e(T) [m2/s]
+};
+[[nodiscard]] ShrinkingCoreConditions shrinking_core_conditions(const ShrinkingCoreParameters& parameters,
+                                                                double concentration, double temperature,
+                                                                double activity_ratio = 1.0);
+[[nodiscard]] double shrinking_core_flux(const ShrinkingCoreParameters& parameters,
+                                         const ShrinkingCoreConditions& conditions, double particle_radius,
+                                         double core_radius);
+
 /// Core recession speed -dr/dt [m/s] for a mineral of molar density rho_B [mol/m3].
 [[nodiscard]] double core_recession_rate(const ShrinkingCoreParameters& parameters, double concentration,
                                          double particle_radius, double core_radius, double temperature,
