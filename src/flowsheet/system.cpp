@@ -118,8 +118,12 @@ void System::compute_streams(double t, std::span<const double> y) {
       streams_[wiring_.outlets[u][p]] = outlet_buffers_[u][p];
     }
   }
-  // Inventory units were evaluated before their upstream units; refresh what they see.
+  // Inventory units were evaluated before their upstream units; refresh what they see. The others were
+  // evaluated after everything that feeds them (topological order), so their inlets are current.
   for (std::size_t u = 0; u < units_.size(); ++u) {
+    if (units_[u]->state_size() == 0) {
+      continue;
+    }
     for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
       inlet_buffers_[u][p] = streams_[wiring_.inlets[u][p]];
     }
