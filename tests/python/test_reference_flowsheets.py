@@ -3,6 +3,7 @@ figures a metallurgist would accept (ranges from plant practice, cited in flowsh
 
 import math
 
+import numpy as np
 import pytest
 
 import hydromet
@@ -207,3 +208,119 @@ def test_tailings_by_product_recovers_most_of_the_w_with_its_reagent_use_per_kg_
     w_per_tonne = 5.0 * 183.84 / 231.84 * kpis["W recovery to synthetic scheelite"]  # kg W per t of tailings
     carbonate_per_kg_w = kpis["Na2CO3 use (as CO3)"] / w_per_tonne
     assert 2.0 < carbonate_per_kg_w < 20.0
+
+
+# ---- the dynamic scenarios: 48 h from the file's initial state, +10 % concentrate at 24 h ----------------------
+# Each run is the file's own `simulation:` block (48 h, 97 outputs). The steady state at the stepped feed, an
+# independent calculation (KINSOL on the algebraic balances, not the integrator), is the reference for the sections
+# that have settled 24 h after the step.
+
+
+def _stepped(flowsheet):
+    """A copy of the flowsheet whose concentrate runs at its scheduled (post-step) composition from t = 0."""
+    import yaml
+
+    (step,) = yaml.safe_load(flowsheet["concentrate.schedule"])
+    stepped = flowsheet.copy()
+    for mineral, rate in step["solids"].items():
+        # The file's step is +10 % of every mineral: checked here so that the scenario keeps meaning what the
+        # README says.
+        assert rate == pytest.approx(1.1 * float(flowsheet[f"concentrate.solids.{mineral}"]), rel=1e-12), mineral
+        stepped[f"concentrate.solids.{mineral}"] = rate
+    return stepped, step["at"] * 3600.0
+
+
+def _dynamic_scenario(name):
+    from conftest import SOURCE_DIR
+
+    flowsheet = hydromet.Flowsheet.from_yaml(str(SOURCE_DIR / "flowsheets" / name))
+    stepped, step_time = _stepped(flowsheet)
+    return {"run": flowsheet.simulate(), "before": flowsheet.solve_steady(), "after": stepped.solve_steady(),
+            "step_time": step_time}
+
+
+def _most_negative_solute(result):
+    # H2O is the solvent: its c[H2O] is the water a reaction makes or uses (negative in the steady state too).
+    names = [n for n in result.output_names
+             if (".c[" in n or ".c_org[" in n or ".solids[" in n) and not n.endswith("[H2O]")]
+    return min((float(result.output(n).min()), n) for n in names)
+
+
+@pytest.fixture(scope="module")
+def wolframite_step():
+    return _dynamic_scenario("w_wolframite_to_apt.yaml")
+
+
+def test_wolframite_dynamic_scenario_closes_its_balance_and_stays_non_negative(wolframite_step):
+    run = wolframite_step["run"]
+    assert run.times[-1] == pytest.approx(48 * 3600.0)
+    assert run.balance.closure() < 1e-9
+    value, name = _most_negative_solute(run)
+    assert value >= -1e-9, name
+
+
+def test_wolframite_leach_and_purification_settle_on_the_steady_states_either_side_of_the_step(wolframite_step):
+    # Nothing returns into the leach and purification section from downstream, and its slowest holdups are the
+    # three ~1 h autoclaves: 24 h is > 20 of their residence times, so just before the step the section sits on
+    # the steady state at the old feed and at 48 h on the one at the new feed. The residual is the integrator's
+    # (rtol 1e-8); 1e-6 leaves room for its accumulation over the run, not for a missed time constant
+    # (exp(-24) ~ 4e-11). Measured: 2e-10.
+    run = wolframite_step["run"]
+    before = int(np.argmin(np.abs(run.times - (wolframite_step["step_time"] - 1800.0))))
+    for name in ("autoclave1.c[WO4-2]", "autoclave3.c[WO4-2]", "residue.solids[ferberite]",
+                 "residue.solids[huebnerite]", "purification_filter.filtrate.c[WO4-2]",
+                 "purification_filter.filtrate.c[AsO4-3]", "purification_cake.solids[Mg3(AsO4)2(ppt)]"):
+        series = run.output(name)
+        assert series[before] == pytest.approx(wolframite_step["before"].output(name), rel=1e-6), name
+        assert series[-1] == pytest.approx(wolframite_step["after"].output(name), rel=1e-6), name
+    # The response has the right sign and size: the leach liquor carries ~10 % more W, while the unleached
+    # wolframite rises much more than 10 % (the same NaOH flow now leaches more mineral, so less free OH- drives
+    # the first-order kinetics).
+    tungstate = run.output("purification_filter.filtrate.c[WO4-2]")
+    assert tungstate[-1] / tungstate[before] == pytest.approx(1.10, abs=0.01)
+    residue = run.output("residue.solids[ferberite]")
+    assert residue[-1] / residue[before] > 1.2
+
+
+@pytest.mark.xfail(strict=True, reason="the mixer-settlers start with no amine (mixer_settler has no initial_organic) "
+                   "and the 0.052 m3/h make-up fills the loop over hundreds of hours: at 48 h the SX and APT "
+                   "circuit is still starting up (APT 8 % of its steady output); see flowsheets/README.md")
+def test_wolframite_apt_output_reaches_the_stepped_steady_state_in_48_h(wolframite_step):
+    apt = wolframite_step["run"].output("apt.solids[APT]")[-1]
+    assert apt == pytest.approx(wolframite_step["after"].output("apt.solids[APT]"), rel=0.05)
+
+
+@pytest.fixture(scope="module")
+def nbta_step():
+    return _dynamic_scenario("nbta_hf_sx.yaml")
+
+
+def test_nbta_dynamic_scenario_closes_its_balance_and_approaches_the_stepped_steady_state(nbta_step):
+    run = nbta_step["run"]
+    assert run.times[-1] == pytest.approx(48 * 3600.0)
+    assert run.balance.closure() < 1e-9
+    # The digesters hold 4.4 h of liquor each and a solids inventory that builds up slowly, so 24 h after the
+    # step the plant is still approaching (measured 1.0 % short in the digesters, 0.5 % in the residue, 2 % in
+    # the Ta product). Asserted: within 3 % of the steady state at the new feed, and closer than 8 h before.
+    eight_hours_earlier = int(np.argmin(np.abs(run.times - 40 * 3600.0)))
+    for name in ("digester3.c[NbOF5-2]", "digester3.c[TaF7-2]", "residue.solids[columbite-(Fe)]",
+                 "residue.solids[tantalite-(Fe)]", "nb_product.solids[Nb(OH)5(am)]",
+                 "ta_product.solids[Ta(OH)5(am)]"):
+        target = nbta_step["after"].output(name)
+        series = run.output(name)
+        assert series[-1] == pytest.approx(target, rel=0.03), name
+        assert abs(series[-1] - target) < abs(series[eight_hours_earlier] - target), name
+    # Ta(OH)5 and Nb(OH)5 follow the feed by ~10 % (steady to steady); at the new feed the NH3 of the Nb
+    # precipitation runs out (its free NH3 falls to zero), which caps the Nb product below +10 %.
+    ratio = nbta_step["after"].output("ta_product.solids[Ta(OH)5(am)]") / nbta_step["before"].output(
+        "ta_product.solids[Ta(OH)5(am)]")
+    assert ratio == pytest.approx(1.10, abs=0.01)
+    assert nbta_step["after"].output("nb_precipitation.c[NH3]") == pytest.approx(0.0, abs=1e-6)
+
+
+@pytest.mark.xfail(strict=True, reason="constant-D extraction laws do not see the free TBP: during start-up the "
+                   "loop holds less TBP than the complexes need and free TBP in sx goes to -859 mol/m3 "
+                   "(see flowsheets/README.md)")
+def test_nbta_dynamic_scenario_keeps_every_concentration_non_negative(nbta_step):
+    value, name = _most_negative_solute(nbta_step["run"])
+    assert value >= -1e-9, name
