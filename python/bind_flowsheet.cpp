@@ -111,7 +111,8 @@ void bind_flowsheet(py::module_& module) {
       .def_readwrite("relative_tolerance", &SimulationOptions::relative_tolerance)
       .def_readwrite("absolute_tolerance", &SimulationOptions::absolute_tolerance)
       .def_readwrite("max_steps", &SimulationOptions::max_steps)
-      .def_readwrite("wall_clock_limit", &SimulationOptions::wall_clock_limit);
+      .def_readwrite("wall_clock_limit", &SimulationOptions::wall_clock_limit)
+      .def_readwrite("start_from_steady_state", &SimulationOptions::start_from_steady_state);
 
   py::class_<Flowsheet>(module, "Flowsheet")
       .def_static("from_yaml", &load_flowsheet, py::arg("path"), "Load a flowsheet from a YAML file")

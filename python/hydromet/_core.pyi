@@ -178,6 +178,7 @@ class SimulationOptions:
     absolute_tolerance: float
     max_steps: int
     wall_clock_limit: float
+    start_from_steady_state: bool
     def __init__(self) -> None: ...
 
 class Flowsheet:

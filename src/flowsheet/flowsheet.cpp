@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "hydromet/chemistry/formula.hpp"
@@ -423,9 +424,30 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
       throw InputError("simulate: output times must be finite, >= 0 and strictly increasing");
     }
   }
+  // The steady start is solved before the dynamic system is assembled (each assembly binds the units).
+  std::optional<SteadyStateResult> steady_start;
+  if (options.start_from_steady_state) {
+    steady_start = solve_steady(steady);
+    if (!steady_start->converged) {
+      throw SolverError(
+          "simulation start: the steady state at the feeds of t = 0 did not converge (max |f| = " +
+          std::to_string(steady_start->statistics.residual_norm) + ")");
+    }
+  }
   auto assembly = assemble(true);
   System& system = *assembly.system;
-  const Vector y0 = system.initial_state();
+  Vector y0 = system.initial_state();
+  if (steady_start) {
+    // The steady system holds every unit state, in the same order; the accumulators after them start at 0.
+    const auto names = system.component_names();
+    for (std::size_t i = 0; i < steady_start->state_names.size(); ++i) {
+      if (i >= names.size() || names[i] != steady_start->state_names[i]) {
+        throw Error("simulation start: state " + std::to_string(i) + " of the steady solve (" +
+                    steady_start->state_names[i] + ") is not the dynamic system's");
+      }
+      y0[static_cast<Eigen::Index>(i)] = steady_start->states[static_cast<Eigen::Index>(i)];
+    }
+  }
   const Vector scales = system.state_scales();
 
   numerics::DynamicOptions solver_options;

@@ -166,7 +166,7 @@ struct Loader {
 
   void read_simulation(const YAML::Node& node, RunSettings& run) {
     detail::check_keys(document, node,
-                       {"until", "outputs", "relative_tolerance", "absolute_tolerance", "max_steps"},
+                       {"until", "outputs", "relative_tolerance", "absolute_tolerance", "max_steps", "start"},
                        "`simulation`");
     if (const auto until = node["until"]) {
       run.until = quantity(until, dimension::time, units.time, "until");
@@ -205,6 +205,15 @@ struct Loader {
     }
     if (const auto steps = node["max_steps"]) {
       run.options.max_steps = detail::as_count(document, steps, "max_steps");
+    }
+    if (const auto start = node["start"]) {
+      const std::string text = start.IsScalar() ? start.Scalar() : std::string();
+      if (text == "steady") {
+        run.options.start_from_steady_state = true;
+      } else if (text != "initial") {
+        fail(start,
+             "`simulation.start` is `initial` (the units' initial states) or `steady` (the steady state)");
+      }
     }
   }
 

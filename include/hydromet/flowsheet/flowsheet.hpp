@@ -37,6 +37,9 @@ struct SimulationOptions {
   double absolute_tolerance = 1e-12;  ///< atol relative to each state's typical scale [-]
   long max_steps = 500000;            ///< internal steps over the whole run
   double wall_clock_limit = 600.0;    ///< [s]
+  /// Start from the steady state at the feeds of t = 0 (solved first with the flowsheet's `steady_state`
+  /// options) instead of the units' initial states: a disturbance then acts on a running plant.
+  bool start_from_steady_state = false;
 };
 
 /// Options of a steady-state solve, with their defaults.

@@ -61,6 +61,35 @@ TEST_CASE("a feed step restarts the integrator and the tank follows the two expo
   CHECK(result.balance.closure() < 1e-10);
 }
 
+TEST_CASE("simulation.start: steady starts the run on the steady state, and the step is one exponential") {
+  std::string text = stepped_feed;
+  text += "simulation: {start: steady}\n";
+  auto flowsheet = load_flowsheet_string(text, "steady_start.yaml");
+  REQUIRE(flowsheet.run.options.start_from_steady_state);
+  const double tau = 0.5;  // h, V / Q
+  SimulationOptions options = flowsheet.run.options;
+  options.relative_tolerance = 1e-10;
+  options.absolute_tolerance = 1e-12;
+  const auto result = flowsheet.simulate({0.0, 0.5 * 3600.0, 3600.0, 1.5 * 3600.0, 2.0 * 3600.0}, options);
+  const Vector c = result.output("tank.c[Na+]");
+  // Before the step the tank holds the feed, c = 100, from t = 0 on (the run from the initial state would be
+  // at 100 (1 − e^(−1)) = 63.2 at 0.5 h).
+  for (const int row : {0, 1, 2}) {
+    CAPTURE(row);
+    CHECK(std::abs(c[row] / 100.0 - 1.0) < 1e-9);
+  }
+  for (const auto& [row, hours] : {std::pair{3, 1.5}, std::pair{4, 2.0}}) {
+    const double expected = 200.0 - 100.0 * std::exp(-(hours - 1.0) / tau);
+    CHECK(std::abs(c[row] / expected - 1.0) < 1e-7);
+  }
+  // The balance counts the steady holdup as the initial inventory: 500 mol of Na.
+  CHECK(result.balance.closure() < 1e-10);
+
+  std::string bad = stepped_feed + "simulation: {start: stedy}\n";
+  CHECK_THROWS_WITH_AS(load_flowsheet_string(bad, "bad_start.yaml"), doctest::Contains("bad_start.yaml:17:21:"),
+                       InputError);
+}
+
 TEST_CASE("steady-state KPIs: recovery through a splitter, grade of a solid product, reagent per tonne") {
   const std::string circuit = R"(
 units: {volume: m3, flow: m3/h, concentration: mol/m3, mass_flow: t/h}
