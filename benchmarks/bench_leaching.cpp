@@ -2,7 +2,6 @@
 // continuous train of 4 tanks with 3 minerals on 50 core-size classes, steady state and 24 h dynamic.
 #include <benchmark/benchmark.h>
 
-#include <cstdlib>
 #include <string>
 
 #include "bench_support.hpp"
@@ -28,8 +27,8 @@ BENCHMARK(batch_scheelite_soda)->Unit(benchmark::kMillisecond);
 // Soda leach of a scheelite concentrate with fluorite and gypsum gangue (both converted to calcite and
 // consuming carbonate). Rate constants are assumptions chosen so that the three minerals leach on different
 // time scales (about 2, 1 and 0.5 h for 75 um cores).
-std::string train_yaml() {
-  return hydromet::bench::leach_train_yaml(R"(  scheelite_soda:
+std::string train_reactions() {
+  return R"(  scheelite_soda:
     equation: scheelite + CO3-2 -> calcite + WO4-2
     mineral: scheelite
     reagent: CO3-2
@@ -44,9 +43,13 @@ std::string train_yaml() {
     mineral: gypsum
     reagent: CO3-2
     kinetics: {model: shrinking_core, control: reaction, rate_constant: 5e-8 m/s}
-)",
-                                           "scheelite: 60, fluorite: 20, gypsum: 20",
-                                           "scheelite_soda, fluorite_soda, gypsum_soda");
+)";
+}
+std::string train_feed_solids() { return "scheelite: 60, fluorite: 20, gypsum: 20"; }
+std::string train_reaction_names() { return "scheelite_soda, fluorite_soda, gypsum_soda"; }
+
+std::string train_yaml() {
+  return hydromet::bench::leach_train_yaml(train_reactions(), train_feed_solids(), train_reaction_names());
 }
 
 void train_steady(benchmark::State& state) {
@@ -66,11 +69,17 @@ void train_steady(benchmark::State& state) {
 }
 BENCHMARK(train_steady)->Unit(benchmark::kMillisecond);
 
-// 24 h from tanks full of feed solution (the solids enter with the feed), hourly outputs. It takes about
-// 10 min (docs/models/leaching.md), so it is registered only with HYDROMET_BENCH_LONG=1 and stays out of the
-// benchmarks_smoke test.
+// 24 h, hourly outputs, from two starts: range(0) = 0, tanks full of feed solution (the solids enter with the
+// feed from t = 0); range(0) = 1, tanks full of the unreacted feed slurry (`initial_fill: feed`). A few
+// seconds each since the sparse Jacobian, so `make bench` runs them; the smoke tests leave them out to stay
+// short.
+std::string train_yaml(bool full_of_slurry) {
+  return hydromet::bench::leach_train_yaml(train_reactions(), train_feed_solids(), train_reaction_names(), 4,
+                                           full_of_slurry ? "feed" : "solution");
+}
+
 void train_dynamic_24h(benchmark::State& state) {
-  auto flowsheet = hydromet::load_flowsheet_string(train_yaml(), "bench_train.yaml");
+  auto flowsheet = hydromet::load_flowsheet_string(train_yaml(state.range(0) == 1), "bench_train.yaml");
   const auto times = hydromet::bench::hourly_times(24);
   hydromet::SimulationResult result;
   for (auto _ : state) {
@@ -79,7 +88,9 @@ void train_dynamic_24h(benchmark::State& state) {
   }
   count(state, result.statistics);
   state.counters["balance_closure"] = result.balance.closure();
+  state.counters["X_scheelite_leach4_24h"] = result.output("leach4.conversion[scheelite]")[24];
 }
+BENCHMARK(train_dynamic_24h)->DenseRange(0, 1)->Unit(benchmark::kMillisecond);
 
 // The comparison case of benchmarks/baselines (sundials_leach.cpp, scipy_leach.py), one mineral so the three
 // programs solve the same equations: scheelite soda leach under reaction control with carbonate consumption,
@@ -136,13 +147,5 @@ void scheelite_train_dynamic(benchmark::State& state) {
       state, [&](const std::string& name) { return result.output(name)[24]; }, "_24h");
 }
 BENCHMARK(scheelite_train_dynamic)->DenseRange(3, 10)->Unit(benchmark::kMillisecond);
-
-const bool long_benchmarks_registered = [] {
-  if (const char* flag = std::getenv("HYDROMET_BENCH_LONG"); flag != nullptr && std::string(flag) == "1") {
-    benchmark::RegisterBenchmark("train_dynamic_24h", train_dynamic_24h)->Unit(benchmark::kMillisecond);
-    return true;
-  }
-  return false;
-}();
 
 }  // namespace

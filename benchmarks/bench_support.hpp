@@ -52,7 +52,8 @@ inline void count(benchmark::State& state, const SolverStatistics& statistics) {
 /// `feed_solids` [kg/h], each tank full of that solution at t = 0, 50 core-size classes 75 -> 1.5 um.
 /// `reactions`: the YAML of the reactions section; `reaction_names`: the tanks' reaction list.
 inline std::string leach_train_yaml(const std::string& reactions, const std::string& feed_solids,
-                                    const std::string& reaction_names, int tanks = 4) {
+                                    const std::string& reaction_names, int tanks = 4,
+                                    const std::string& initial_fill = "solution") {
   std::string text =
       "units: {temperature: degC, time: h, length: um, volume: m3, concentration: mol/L, mass_flow: kg/h, "
       "flow: m3/h}\nsize_classes: [";
@@ -75,7 +76,9 @@ inline std::string leach_train_yaml(const std::string& reactions, const std::str
     text += tank;
     text += ": {type: leach_tank, mode: continuous, volume: 1, temperature: 90, reactions: [";
     text += reaction_names;
-    text += "], initial_solution: {Na+: 2, CO3-2: 1}}\n";
+    text += "], initial_solution: {Na+: 2, CO3-2: 1}, initial_fill: ";
+    text += initial_fill;
+    text += "}\n";
     connections += ", ";
     connections += tank;
     connections += ".out -> ";
