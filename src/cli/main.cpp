@@ -45,6 +45,7 @@ struct RunOptions {
   std::string until;
   std::string out;
   std::string format = "table";
+  std::string start;  // dynamic runs: "initial" or "steady" overrides the file's simulation.start
   bool steady = false;
   bool progress = false;
 };
@@ -190,6 +191,9 @@ int run_command(const RunOptions& options) {
     return code;
   }
   const auto times = output_times(flowsheet, options);
+  if (!options.start.empty()) {
+    flowsheet.run.options.start_from_steady_state = options.start == "steady";
+  }
   Progress progress(options.progress, "simulating");
   const auto result = flowsheet.simulate(times, flowsheet.run.options);
   progress.finish();
@@ -474,11 +478,17 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "csv", "json"}));
   run->add_flag("--steady", run_options.steady,
                 "Solve for the steady state (Newton, then pseudo-transient continuation) instead of in time");
+  run->add_option("--start", run_options.start,
+                  "Where a dynamic run starts: `initial` (the units' initial states) or `steady` (the steady "
+                  "state at the feeds of t = 0); default: the file's simulation.start")
+      ->check(CLI::IsMember({"initial", "steady"}));
   run->add_flag("--progress", run_options.progress,
                 "Show elapsed time on standard error (default: only when it is a terminal)");
   run->footer(
       "Examples:\n  hydromet run flowsheets/w_scheelite_soda_batch.yaml\n"
       "  hydromet run flowsheets/w_scheelite_soda_batch.yaml --until \"1 h\" --format csv > leach.csv\n"
+      "  hydromet run flowsheets/w_wolframite_to_apt.yaml --start initial --until \"12 h\"   # plant "
+      "start-up\n"
       "  hydromet run plant.yaml --steady --out results/");
 
   std::string graph_file;
