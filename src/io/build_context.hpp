@@ -131,6 +131,9 @@ std::unique_ptr<UnitOperation> build_product(const BuildContext& context, const 
 /// offending node; shared by the tank and feed builders (defined in builders/feed.cpp).
 std::vector<std::pair<std::string, double>> read_solution(const BuildContext& context, const YAML::Node& node,
                                                           const std::string& where);
+/// The same for organic species (defined in builders/feed.cpp).
+std::vector<std::pair<std::string, double>> read_organic(const BuildContext& context, const YAML::Node& node,
+                                                         const std::string& where);
 /// Reads an `extraction:` list of reactions with their distribution laws (defined in
 /// builders/mixer_settler.cpp).
 std::vector<ExtractionReaction> read_extraction_reactions(const BuildContext& context, const YAML::Node& list,

@@ -275,10 +275,7 @@ void MixerSettler::evaluate(double t, ConstSpan y, std::span<const Stream> inlet
   }
 }
 
-bool MixerSettler::fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const {
-  if (!StirredTank::fill_from_inlets(t, inlets, y)) {
-    return false;
-  }
+void MixerSettler::moles_to_states(MutableSpan y) const {
   if (equilibrium()) {
     for (const auto& b : bound_) {
       for (const auto& [at, nu] : b.stoichiometry) {
@@ -286,6 +283,18 @@ bool MixerSettler::fill_from_inlets(double t, std::span<const Stream> inlets, Mu
       }
     }
   }
+}
+
+void MixerSettler::initial_state(MutableSpan y) const {
+  StirredTank::initial_state(y);
+  moles_to_states(y);
+}
+
+bool MixerSettler::fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const {
+  if (!StirredTank::fill_from_inlets(t, inlets, y)) {
+    return false;
+  }
+  moles_to_states(y);
   return true;
 }
 

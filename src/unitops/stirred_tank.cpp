@@ -30,6 +30,15 @@ StirredTank::StirredTank(std::string name, StirredTankParameters parameters)
       throw InputError(where + ": initial concentration of `" + solute.species + "` must be >= 0");
     }
   }
+  const double organic_fraction = parameters_.initial_organic_fraction;
+  if (!(organic_fraction >= 0.0 && organic_fraction < 1.0)) {
+    throw InputError(where + ": the initial organic fraction must be from 0 to below 1");
+  }
+  for (const auto& solute : parameters_.initial_organic) {
+    if (!(solute.concentration.value() >= 0.0) || !std::isfinite(solute.concentration.value())) {
+      throw InputError(where + ": initial organic concentration of `" + solute.species + "` must be >= 0");
+    }
+  }
 }
 
 std::vector<std::string> StirredTank::inlet_ports() const {
@@ -44,9 +53,15 @@ void StirredTank::bind(const ComponentList& components) {
   size_class_count_ = components.size_class_count();
   initial_aqueous_ = Vector::Zero(to_index(aqueous_count_));
   const std::string where = std::string(type()) + " `" + name() + "`";
+  const double organic_volume = parameters_.initial_organic_fraction * volume();
   for (const auto& solute : parameters_.initial_solution) {
     const auto index = components.aqueous_index(solute.species, where);
-    initial_aqueous_[to_index(index)] += solute.concentration.value() * volume();
+    initial_aqueous_[to_index(index)] += solute.concentration.value() * (volume() - organic_volume);
+  }
+  initial_organic_ = Vector::Zero(to_index(organic_count_));
+  for (const auto& solute : parameters_.initial_organic) {
+    const auto index = components.organic_index(solute.species, where);
+    initial_organic_[to_index(index)] += solute.concentration.value() * organic_volume;
   }
 }
 
@@ -56,6 +71,15 @@ void StirredTank::initial_state(MutableSpan y) const {
   std::fill(y.begin(), y.end(), 0.0);
   for (std::size_t i = 0; i < aqueous_count_; ++i) {
     y[aqueous_offset() + i] = initial_aqueous_[to_index(i)];
+  }
+  for (std::size_t i = 0; i < organic_count_; ++i) {
+    y[organic_offset() + i] = initial_organic_[to_index(i)];
+  }
+  // With an organic phase at t = 0 the outflows' ratio sets the phase volumes the consistent-initialisation
+  // Newton starts from: start them in the given phase ratio (their size is made consistent there).
+  if (const double fraction = parameters_.initial_organic_fraction; fraction > 0.0) {
+    y[flow_offset()] = 1.0 - fraction;
+    y[flow_offset() + 1] = fraction;
   }
   // Outflows start at 0 and the temperature at 298.15 K: IDACalcIC (or the steady solver) makes the
   // algebraic rows consistent.

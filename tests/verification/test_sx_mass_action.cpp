@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 #include <string>
 
+#include "hydromet/core/error.hpp"
 #include "hydromet/flowsheet/flowsheet.hpp"
 #include "hydromet/io/flowsheet_loader.hpp"
 
@@ -162,4 +164,56 @@ TEST_CASE("closed organic loop: extraction and strip cascades conserve extractan
   INFO("raffinate Fe " << raffinate << ", strip liquor Fe " << liquor << " mol/m3");
   CHECK(raffinate < 0.5 * fe_feed);
   CHECK(liquor > fe_feed);
+}
+
+TEST_CASE("a mixer-settler started full of its steady phases (initial_organic) stays on the steady state") {
+  // O/A = 1: the organic fills half the volume. Filled with the independent steady solution, the dynamic run
+  // from t = 0 must not move; without initial_organic the organic starts empty.
+  const double y = single_stage(1.0);
+  const auto number = [](double value) {
+    std::ostringstream text;
+    text.precision(17);
+    text << value;
+    return text.str();
+  };
+  const std::string stage = header + R"(equipment:
+  feed: {type: feed, flow: 1.0e-3, solution: {Fe+3: 10, H+: 50}}
+  solvent: {type: organic_feed, flow: 1.0e-3, composition: {D2EHPA: 200}}
+  raffinate: {type: product}
+  loaded: {type: product}
+  stage:
+    type: mixer_settler
+    volume: 2.0
+    temperature: 298.15
+)" + reaction + R"(connections:
+  - feed.out -> stage.aqueous_in
+  - solvent.out -> stage.organic_in
+  - stage.aqueous_out -> raffinate.in
+  - stage.organic_out -> loaded.in
+)";
+  std::string filled = stage;
+  filled.replace(filled.find("    temperature: 298.15\n"), 24,
+                 "    temperature: 298.15\n    initial_solution: {Fe+3: " + number(fe_feed - y) +
+                     ", H+: " + number(acid_feed + 3.0 * y) +
+                     "}\n    initial_organic: {fraction: 0.5, solution: "
+                     "{FeA3: " +
+                     number(y) + ", D2EHPA: " + number(extractant - 3.0 * y) + "}}\n");
+  auto flowsheet = load_flowsheet_string(filled, "filled.yaml");
+  SimulationOptions options;
+  options.relative_tolerance = 1e-10;
+  const auto result = flowsheet.simulate({0.0, 600.0, 3600.0}, options);
+  for (const Eigen::Index row : {0, 1, 2}) {
+    CAPTURE(row);
+    CHECK(std::abs(result.output("stage.c_org[FeA3]")[row] / y - 1.0) < 1e-8);
+    CHECK(std::abs(result.output("stage.c_org[D2EHPA]")[row] / (extractant - 3.0 * y) - 1.0) < 1e-8);
+    CHECK(std::abs(result.output("stage.c[Fe+3]")[row] / (fe_feed - y) - 1.0) < 1e-8);
+  }
+  CHECK(result.balance.closure() < 1e-10);
+
+  auto empty = load_flowsheet_string(stage, "empty.yaml");
+  CHECK(empty.simulate({0.0, 600.0}, options).output("stage.c_org[D2EHPA]")[0] == 0.0);
+
+  std::string bad = filled;
+  bad.replace(bad.find("fraction: 0.5"), 13, "fraction: 1.0");
+  CHECK_THROWS_WITH_AS(load_flowsheet_string(bad, "bad.yaml"), doctest::Contains("bad.yaml:"), InputError);
 }

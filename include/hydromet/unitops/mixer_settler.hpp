@@ -69,6 +69,7 @@ class MixerSettler final : public StirredTank {
   void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                        std::span<Stream> outlets) const override;
   void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const override;
+  void initial_state(MutableSpan y) const override;
   bool fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const override;
   [[nodiscard]] Vector element_inventory(ConstSpan y) const override;
   /// The tank's outputs (c[...] aqueous and c_org[...] organic holdup concentrations: the stage profile and
@@ -80,6 +81,8 @@ class MixerSettler final : public StirredTank {
   [[nodiscard]] const MixerSettlerParameters& settler_parameters() const { return settler_; }
 
  private:
+  /// Holdup moles to the unit's states, in place (equilibrium mode: reaction invariants).
+  void moles_to_states(MutableSpan y) const;
   struct Bound {
     std::size_t complex = 0;  ///< holdup position of the complex
     std::size_t metal = 0;    ///< holdup position of the metal

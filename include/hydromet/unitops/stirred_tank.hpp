@@ -22,8 +22,12 @@ struct StirredTankParameters {
   Volume volume{1.0 * units::cubic_meter};  ///< liquid volume (aqueous + organic), constant [m3]
   /// Holdup temperature [K]; none: the flow-weighted mixed inlet temperature (as mix_into).
   std::optional<Temperature> temperature;
-  /// Initial aqueous content; default solute-free. Solids and organic start empty.
+  /// Initial aqueous content; default solute-free. Solids start empty, and the organic unless given below.
   std::vector<Solute> initial_solution;
+  /// Initial organic phase: it fills the fraction `initial_organic_fraction` of the volume at these
+  /// concentrations [mol per m3 of organic], and the initial solution the rest. Default: no organic.
+  std::vector<Solute> initial_organic;
+  double initial_organic_fraction = 0.0;
   std::size_t inlet_count = 1;  ///< 1: port `in`; N > 1: ports `in1`..`inN`
 };
 
@@ -123,6 +127,7 @@ class StirredTank : public UnitOperation {
   std::size_t solid_count_ = 0;
   std::size_t size_class_count_ = 1;
   Vector initial_aqueous_;  ///< initial moles of each aqueous species [mol]
+  Vector initial_organic_;  ///< initial moles of each organic species [mol]
 
  private:
   StirredTankParameters parameters_;

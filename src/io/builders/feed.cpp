@@ -36,17 +36,26 @@ std::vector<FeedParameters::Solid> solids(const BuildContext& context, const YAM
 
 }  // namespace
 
-std::vector<std::pair<std::string, double>> read_solution(const BuildContext& context, const YAML::Node& node,
-                                                          const std::string& where) {
+namespace {
+
+// Species of one liquid phase mapped to concentrations [mol/m3], each species tracked.
+std::vector<std::pair<std::string, double>> read_phase_solution(const BuildContext& context,
+                                                                const YAML::Node& node,
+                                                                const std::string& where, bool organic) {
   if (!node.IsMap()) {
-    context.fail(node, where + ": a solution must map species to concentrations");
+    context.fail(node, where + (organic ? ": must map organic species to concentrations"
+                                        : ": a solution must map species to concentrations"));
   }
   std::vector<std::pair<std::string, double>> result;
   for (const auto& entry : node) {
     const std::string species = context.text(entry.first, "species");
     const Phase phase = context.species_at(entry.first, species).phase;
-    if (phase != Phase::aqueous && phase != Phase::solvent) {
-      context.fail(entry.first, where + ": `" + species + "` is not an aqueous species");
+    const bool accepted =
+        organic ? phase == Phase::organic : (phase == Phase::aqueous || phase == Phase::solvent);
+    if (!accepted) {
+      context.fail(entry.first,
+                   where + ": `" + species +
+                       (organic ? "` is not an organic species" : "` is not an aqueous species"));
     }
     context.track(entry.first, species);
     const double c = context.nonnegative(entry.second, dimension::molar_concentration,
@@ -54,6 +63,18 @@ std::vector<std::pair<std::string, double>> read_solution(const BuildContext& co
     result.emplace_back(species, c);
   }
   return result;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, double>> read_solution(const BuildContext& context, const YAML::Node& node,
+                                                          const std::string& where) {
+  return read_phase_solution(context, node, where, false);
+}
+
+std::vector<std::pair<std::string, double>> read_organic(const BuildContext& context, const YAML::Node& node,
+                                                         const std::string& where) {
+  return read_phase_solution(context, node, where, true);
 }
 
 std::unique_ptr<UnitOperation> build_feed(const BuildContext& context, const std::string& name,

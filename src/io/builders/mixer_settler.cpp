@@ -108,11 +108,24 @@ std::unique_ptr<UnitOperation> build_mixer_settler(const BuildContext& context, 
                                                    const YAML::Node& node) {
   const std::string where = "mixer_settler `" + name + "`";
   context.check_keys(node,
-                     {"type", "volume", "temperature", "initial_solution", "mode", "mass_transfer",
-                      "efficiency", "entrainment", "extraction"},
+                     {"type", "volume", "temperature", "initial_solution", "initial_organic", "mode",
+                      "mass_transfer", "efficiency", "entrainment", "extraction"},
                      where);
   MixerSettlerParameters parameters;
   parameters.tank = read_stirred_tank(context, node, where, false);
+  if (const auto organic = node["initial_organic"]) {
+    const std::string organic_where = where + " `initial_organic`";
+    context.check_keys(organic, {"fraction", "solution"}, organic_where);
+    parameters.tank.initial_organic_fraction =
+        context.fraction(context.require(organic, "fraction", organic_where), "fraction");
+    if (!(parameters.tank.initial_organic_fraction < 1.0)) {
+      context.fail(organic["fraction"], organic_where + ": `fraction` must be below 1 (the rest is aqueous)");
+    }
+    for (const auto& [species, concentration] :
+         read_organic(context, context.require(organic, "solution", organic_where), organic_where)) {
+      parameters.tank.initial_organic.push_back({species, concentration * units::mole / units::cubic_meter});
+    }
+  }
   if (const auto mode = node["mode"]) {
     const std::string text = context.text(mode, "mode");
     if (text == "equilibrium") {

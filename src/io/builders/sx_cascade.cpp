@@ -22,24 +22,6 @@ constexpr SectionKind section_kinds[] = {
     {"strip", "S", "strip_feed", "strip_out"},
 };
 
-std::vector<std::pair<std::string, double>> read_organic(const BuildContext& context, const YAML::Node& node,
-                                                         const std::string& where) {
-  if (!node.IsMap()) {
-    context.fail(node, where + " must map organic species to concentrations");
-  }
-  std::vector<std::pair<std::string, double>> result;
-  for (const auto& entry : node) {
-    const std::string species = context.text(entry.first, "species");
-    if (context.species_at(entry.first, species).phase != Phase::organic) {
-      context.fail(entry.first, where + ": `" + species + "` is not an organic species");
-    }
-    context.track(entry.first, species);
-    result.emplace_back(species, context.nonnegative(entry.second, dimension::molar_concentration,
-                                                     context.units().concentration, "concentration"));
-  }
-  return result;
-}
-
 std::size_t read_count(const BuildContext& context, const YAML::Node& node, const std::string& what) {
   const double value = context.number(node, what);
   if (!(value >= 1.0) || value != std::floor(value) || value > 100000.0) {
