@@ -195,17 +195,9 @@ void reference_step(benchmark::State& state, const std::string& name) {
         return;
       }
       step_time = *std::min_element(steps.begin(), steps.end());
-      hydromet::Vector y = system->initial_state();
-      const auto names = system->component_names();
-      for (std::size_t i = 0; i < steady.state_names.size(); ++i) {
-        const auto found = std::find(names.begin(), names.end(), steady.state_names[i]);
-        if (found == names.end()) {
-          state.SkipWithError(
-              (std::string("steady state ") + steady.state_names[i] + " is not a dynamic state").c_str());
-          return;
-        }
-        y[found - names.begin()] = steady.states[static_cast<Eigen::Index>(i)];
-      }
+      const hydromet::Vector y = system->initial_state_from(
+          std::span<const double>(steady.states.data(), static_cast<std::size_t>(steady.states.size())),
+          steady.state_names);
       run = run_with_budget(flowsheet, *system, y, step_time, horizon, budget_s(), start);
       benchmark::ClobberMemory();
     }

@@ -436,18 +436,12 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
   }
   auto assembly = assemble(true);
   System& system = *assembly.system;
-  Vector y0 = system.initial_state();
-  if (steady_start) {
-    // The steady system holds every unit state, in the same order; the accumulators after them start at 0.
-    const auto names = system.component_names();
-    for (std::size_t i = 0; i < steady_start->state_names.size(); ++i) {
-      if (i >= names.size() || names[i] != steady_start->state_names[i]) {
-        throw Error("simulation start: state " + std::to_string(i) + " of the steady solve (" +
-                    steady_start->state_names[i] + ") is not the dynamic system's");
-      }
-      y0[static_cast<Eigen::Index>(i)] = steady_start->states[static_cast<Eigen::Index>(i)];
-    }
-  }
+  const Vector y0 = steady_start
+                        ? system.initial_state_from(
+                              std::span<const double>(steady_start->states.data(),
+                                                      static_cast<std::size_t>(steady_start->states.size())),
+                              steady_start->state_names)
+                        : system.initial_state();
   const Vector scales = system.state_scales();
 
   numerics::DynamicOptions solver_options;

@@ -7,6 +7,8 @@
 #include <limits>
 #include <optional>
 
+#include "hydromet/core/error.hpp"
+
 namespace hydromet {
 namespace {
 constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
@@ -88,13 +90,19 @@ System::System(std::vector<const UnitOperation*> units, Wiring wiring, const Com
 }
 
 bool System::substitution_pass(double t, std::span<double> y) {
+  return flow_order_pass(t, y, &UnitOperation::fill_from_inlets);
+}
+
+bool System::flow_order_pass(double t, std::span<double> y,
+                             bool (UnitOperation::*fill)(double, std::span<const Stream>, MutableSpan)
+                                 const) {
   bool filled = false;
   for (const std::size_t u : flow_order_) {
     for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
       inlet_buffers_[u][p] = streams_[wiring_.inlets[u][p]];
     }
     if (const std::size_t n = units_[u]->state_size(); n > 0) {
-      filled = units_[u]->fill_from_inlets(t, inlet_buffers_[u], y.subspan(offsets_[u], n)) || filled;
+      filled = (units_[u]->*fill)(t, inlet_buffers_[u], y.subspan(offsets_[u], n)) || filled;
     }
     units_[u]->compute_outlets(t, block(u, y), inlet_buffers_[u], outlet_buffers_[u]);
     for (std::size_t p = 0; p < wiring_.outlets[u].size(); ++p) {
@@ -393,18 +401,24 @@ Vector System::initial_state() {
   for (std::size_t u = 0; u < units_.size(); ++u) {
     units_[u]->initial_state(std::span<double>(y.data() + offsets_[u], units_[u]->state_size()));
   }
-  const std::span<double> all(y.data(), size_);
-  for (const std::size_t u : flow_order_) {
-    for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
-      inlet_buffers_[u][p] = streams_[wiring_.inlets[u][p]];
+  (void)flow_order_pass(0.0, std::span<double>(y.data(), size_), &UnitOperation::initial_state_from_inlets);
+  return y;
+}
+
+Vector System::initial_state_from(std::span<const double> unit_states,
+                                  const std::vector<std::string>& names) {
+  Vector y = initial_state();
+  const auto own = component_names();
+  if (unit_states.size() != unit_states_ || names.size() != unit_states_) {
+    throw Error("initial state: " + std::to_string(unit_states.size()) +
+                " unit states given for a system with " + std::to_string(unit_states_));
+  }
+  for (std::size_t i = 0; i < unit_states_; ++i) {
+    if (names[i] != own[i]) {
+      throw Error("initial state: state " + std::to_string(i) + " given (" + names[i] +
+                  ") is not this system's (" + own[i] + ")");
     }
-    if (const std::size_t n = units_[u]->state_size(); n > 0) {
-      (void)units_[u]->initial_state_from_inlets(0.0, inlet_buffers_[u], all.subspan(offsets_[u], n));
-    }
-    units_[u]->compute_outlets(0.0, block(u, all), inlet_buffers_[u], outlet_buffers_[u]);
-    for (std::size_t p = 0; p < wiring_.outlets[u].size(); ++p) {
-      streams_[wiring_.outlets[u][p]] = outlet_buffers_[u][p];
-    }
+    y[static_cast<Eigen::Index>(i)] = unit_states[i];
   }
   return y;
 }

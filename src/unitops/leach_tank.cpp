@@ -910,10 +910,7 @@ bool ContinuousLeachTank::fill_from_inlets(double t, std::span<const Stream> inl
     return false;
   }
   if (lumped()) {
-    const double residence = volume() / outflow(y);
-    for (std::size_t m = 0; m < minerals_.size(); ++m) {
-      y[basis_offset() + m] = basis_inflow(minerals_[m], inlets) * residence;
-    }
+    fill_basis(inlets, y);
     return true;
   }
   // Segregated: march down the classes with the first-order upwind balance at the inlet composition (each
@@ -1015,12 +1012,16 @@ bool ContinuousLeachTank::initial_state_from_inlets(double t, std::span<const St
     y[flow_offset() + 2] = temperature_at_start;
   }
   if (lumped()) {
-    const double residence = volume() / outflow(y);
-    for (std::size_t m = 0; m < minerals_.size(); ++m) {
-      y[basis_offset() + m] = basis_inflow(minerals_[m], inlets) * residence;
-    }
+    fill_basis(inlets, y);
   }
   return true;
+}
+
+void ContinuousLeachTank::fill_basis(std::span<const Stream> inlets, MutableSpan y) const {
+  const double residence = volume() / outflow(y);
+  for (std::size_t m = 0; m < minerals_.size(); ++m) {
+    y[basis_offset() + m] = basis_inflow(minerals_[m], inlets) * residence;
+  }
 }
 
 Vector ContinuousLeachTank::element_inventory(ConstSpan y) const { return holdup_inventory(y); }

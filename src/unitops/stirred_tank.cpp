@@ -25,19 +25,19 @@ StirredTank::StirredTank(std::string name, StirredTankParameters parameters)
   if (parameters_.inlet_count == 0) {
     throw InputError(where + ": needs at least one inlet");
   }
-  for (const auto& solute : parameters_.initial_solution) {
-    if (!(solute.concentration.value() >= 0.0) || !std::isfinite(solute.concentration.value())) {
-      throw InputError(where + ": initial concentration of `" + solute.species + "` must be >= 0");
+  const auto check_solutes = [&](const std::vector<StirredTankParameters::Solute>& solutes,
+                                 const std::string& what) {
+    for (const auto& solute : solutes) {
+      if (!(solute.concentration.value() >= 0.0) || !std::isfinite(solute.concentration.value())) {
+        throw InputError(where + ": " + what + " of `" + solute.species + "` must be >= 0");
+      }
     }
-  }
+  };
+  check_solutes(parameters_.initial_solution, "initial concentration");
+  check_solutes(parameters_.initial_organic, "initial organic concentration");
   const double organic_fraction = parameters_.initial_organic_fraction;
   if (!(organic_fraction >= 0.0 && organic_fraction < 1.0)) {
     throw InputError(where + ": the initial organic fraction must be from 0 to below 1");
-  }
-  for (const auto& solute : parameters_.initial_organic) {
-    if (!(solute.concentration.value() >= 0.0) || !std::isfinite(solute.concentration.value())) {
-      throw InputError(where + ": initial organic concentration of `" + solute.species + "` must be >= 0");
-    }
   }
 }
 

@@ -44,6 +44,11 @@ class System final : public numerics::SemiExplicitSystem {
   /// The units' initial states, then one pass in flow order in which units whose start depends on their
   /// inlets (initial_state_from_inlets) take them from the upstream units' initial outlets at t = 0.
   [[nodiscard]] Vector initial_state();
+  /// initial_state() with the units' states replaced by `unit_states`, a solution of this flowsheet's steady
+  /// system (the same units in the same order, no accumulators) whose states are named `names`; the
+  /// accumulators start at 0. Throws when the names are not this system's.
+  [[nodiscard]] Vector initial_state_from(std::span<const double> unit_states,
+                                          const std::vector<std::string>& names);
   /// Typical magnitude of every state, for absolute tolerances.
   [[nodiscard]] Vector state_scales() const;
   /// Number of states owned by units (accumulators excluded).
@@ -71,6 +76,11 @@ class System final : public numerics::SemiExplicitSystem {
   bool substitution_pass(double t, std::span<double> y);
 
  private:
+  /// Fills every inventory unit through `fill` from its current inlets, and computes every unit's outlets,
+  /// unit by unit in flow order. Returns whether any unit was filled.
+  bool flow_order_pass(double t, std::span<double> y,
+                       bool (UnitOperation::*fill)(double, std::span<const Stream>, MutableSpan) const);
+
   std::vector<const UnitOperation*> units_;
   Wiring wiring_;
   const ComponentList* components_;

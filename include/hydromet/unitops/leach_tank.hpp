@@ -281,6 +281,8 @@ class ContinuousLeachTank final : public StirredTank {
                                  const std::vector<double>& reacted) const;
   /// Mineral inflow on an unreacted basis [mol/s].
   [[nodiscard]] double basis_inflow(const Mineral& mineral, std::span<const Stream> inlets) const;
+  /// Lumped model: each basis state at its inflow times the residence time of the holdup y (filled holdup).
+  void fill_basis(std::span<const Stream> inlets, MutableSpan y) const;
 
   ContinuousLeachTankParameters leach_;
   std::vector<double> diameters_;  // class upper diameters [m], descending
