@@ -299,10 +299,10 @@ def test_nbta_dynamic_scenario_closes_its_balance_and_approaches_the_stepped_ste
     # The run starts on the steady state (simulation.start: steady) and sits there until the step.
     step_row = int(np.argmin(np.abs(run.times - 23.5 * 3600.0)))
     # The digesters hold 4.4 h of liquor each and a solids inventory that builds up slowly, so 24 h after the
-    # step the plant is still approaching (measured 0.9 % short in the digesters, 0.4 % in the residue, 1.7 %
+    # step the plant is still approaching (measured 0.9 % short in the digesters, 0.4 % in the residue, 1.5 %
     # in the Ta product). Asserted: within 3 % of the steady state at the new feed, and closer than 8 h before.
     # The Nb product is not monotone: the NH3 held in the Nb precipitation is spent during the transient, so
-    # it overshoots its new steady state (+0.9 % at 48 h, −0.2 % at 40 h) before the NH3 shortage caps it.
+    # it overshoots its new steady state (+0.8 % at 48 h, −0.003 % at 40 h) before the NH3 shortage caps it.
     eight_hours_earlier = int(np.argmin(np.abs(run.times - 40 * 3600.0)))
     for name in ("digester3.c[NbOF5-2]", "digester3.c[TaF7-2]", "residue.solids[columbite-(Fe)]",
                  "residue.solids[tantalite-(Fe)]", "nb_product.solids[Nb(OH)5(am)]",
@@ -324,3 +324,44 @@ def test_nbta_dynamic_scenario_closes_its_balance_and_approaches_the_stepped_ste
 def test_nbta_dynamic_scenario_keeps_every_concentration_non_negative(nbta_step):
     value, name = _most_negative_solute(nbta_step["run"])
     assert value >= -1e-9, name
+
+
+def _start_up(name, hours):
+    """The plant simulated from its units' initial states (simulation.start: initial) up to just before the step."""
+    from conftest import SOURCE_DIR
+
+    flowsheet = hydromet.Flowsheet.from_yaml(str(SOURCE_DIR / "flowsheets" / name))
+    flowsheet["simulation.start"] = "initial"
+    flowsheet["simulation.until"] = hours
+    flowsheet["simulation.outputs"] = 4 * hours + 1
+    return flowsheet.simulate(), flowsheet.solve_steady()
+
+
+def test_wolframite_start_up_with_a_charged_amine_loop_reaches_the_steady_plant_in_a_day():
+    # The mixer-settlers start holding fresh 0.41 M amine at their steady O/A (initial_organic), the autoclaves
+    # full of NaOH. Nothing is fitted to the steady state: the loop's amine inventory only approximates the
+    # steady one (O/A rounded to two digits), and it relaxes through the 0.2 % bleed over hundreds of hours, so
+    # free amine (the small difference of total and bound) is asserted to 3 %; measured 1.2 % low at 23 h.
+    run, steady = _start_up("w_wolframite_to_apt.yaml", 23)
+    assert run.balance.closure() < 1e-9
+    value, name = _most_negative_solute(run)
+    assert value >= -1e-9, name
+    # From t = 0 the extraction works: the raffinate never carries more than 2x its steady W.
+    raffinate = run.output("raffinate.c[WO4-2]")
+    assert raffinate.max() < 2.0 * steady.output("raffinate.c[WO4-2]")
+    assert run.output("apt.solids[APT]")[-1] == pytest.approx(steady.output("apt.solids[APT]"), rel=5e-3)
+    assert raffinate[-1] == pytest.approx(steady.output("raffinate.c[WO4-2]"), rel=0.05)
+    assert run.output("E1.c_org[R3N]")[-1] == pytest.approx(steady.output("E1.c_org[R3N]"), rel=0.03)
+
+
+def test_nbta_start_up_with_a_charged_tbp_loop_keeps_free_tbp_positive():
+    # Constant distribution ratios load the organic whatever free TBP is left; started with an empty loop, free
+    # TBP went to -859 mol/m3. Charged with fresh 1.83 M TBP at O/A 1 (initial_organic, mixer_phase_ratio) it
+    # falls from 1830 toward its steady value as the digesters fill (measured minimum 864 in 48 h).
+    run, steady = _start_up("nbta_hf_sx.yaml", 23)
+    assert run.balance.closure() < 1e-9
+    value, name = _most_negative_solute(run)
+    assert value >= -1e-9, name
+    free_tbp = run.output("sx.E1.c_org[TBP]")
+    assert free_tbp[0] == pytest.approx(1830.0, rel=1e-9)
+    assert free_tbp.min() > 0.5 * steady.output("sx.E1.c_org[TBP]")
