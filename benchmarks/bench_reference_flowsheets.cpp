@@ -1,7 +1,8 @@
 // The reference flowsheets (flowsheets/*.yaml) as benchmark cases:
 // - reference_steady/<file>: the steady state from the file's guesses;
 // - reference_dynamic/<file>: from the units' initial states (`simulation.start: initial`: tanks full of
-//   their initial solution, no solids, feeds flowing from t = 0), the plant's start-up;
+//   their initial solution, no solids, SX stages charged with fresh solvent, feeds flowing from t = 0), the
+//   plant's start-up;
 // - reference_step/<file>: from the steady state, through the file's own feed step (at 24 h in every file),
 //   the scenario `hydromet run` integrates for the files' `start: steady`;
 // both dynamic runs at the file's tolerances.
