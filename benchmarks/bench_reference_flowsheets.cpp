@@ -24,6 +24,7 @@
 
 #include "bench_support.hpp"
 #include "hydromet/core/error.hpp"
+#include "hydromet/flowsheet/integration.hpp"
 #include "hydromet/flowsheet/system.hpp"
 #include "hydromet/io/flowsheet_loader.hpp"
 #include "hydromet/numerics/dynamic_solver.hpp"
@@ -79,48 +80,28 @@ struct BudgetedRun {
 BudgetedRun run_with_budget(const hydromet::Flowsheet& flowsheet, hydromet::System& system,
                             hydromet::Vector y, double t0, double horizon, double budget,
                             std::chrono::steady_clock::time_point start) {
-  const auto& options = flowsheet.run.options;
-  const hydromet::Vector scales = system.state_scales();
-  hydromet::numerics::DynamicOptions solver_options;
-  solver_options.rtol = options.relative_tolerance;
-  solver_options.atol_components.assign(scales.data(), scales.data() + scales.size());
-  for (auto& tolerance : solver_options.atol_components) {
-    tolerance *= options.absolute_tolerance;
-  }
-  solver_options.max_steps = options.max_steps;
-  solver_options.wall_clock_limit = budget;
+  auto options = flowsheet.run.options;
+  options.wall_clock_limit = budget;
   const double t_end = t0 + horizon;
-  std::vector<double> events;
-  for (const auto* unit : system.units()) {
-    for (const double t : unit->discontinuities()) {
-      if (t > t0 && t < t_end) {
-        events.push_back(t);
-      }
-    }
-  }
-  std::sort(events.begin(), events.end());
-  events.erase(std::unique(events.begin(), events.end()), events.end());
+  hydromet::EventStepper stepper(hydromet::discontinuities_between(system, t0, t_end));
 
   BudgetedRun run;
   run.states = system.size();
   const std::span<double> y_span(y.data(), static_cast<std::size_t>(y.size()));
-  hydromet::numerics::DynamicSolver solver(system, t0, y_span, solver_options);
+  hydromet::numerics::DynamicSolver solver(system, t0, y_span,
+                                           hydromet::dynamic_solver_options(system, options));
   const auto seconds = [&start] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   const long outputs = std::max(1L, static_cast<long>(horizon / 36.0));
-  std::size_t next_event = 0;
   try {
     for (long k = 1; k <= outputs; ++k) {
       const double t = t0 + horizon * static_cast<double>(k) / static_cast<double>(outputs);
-      while (next_event < events.size() && events[next_event] <= t) {
-        if (events[next_event] > solver.time()) {
-          solver.advance_to(events[next_event], y_span, true);
-          solver.reinitialize(events[next_event], y_span);
-        }
-        ++next_event;
-      }
-      solver.advance_to(t, y_span, next_event < events.size());
+      stepper.pass_events_to(t, solver.time(), [&](double event) {
+        solver.advance_to(event, y_span, true);
+        solver.reinitialize(event, y_span);
+      });
+      solver.advance_to(t, y_span, stepper.events_ahead());
       run.simulated = solver.time() - t0;
     }
     run.finished = true;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "hydromet/chemistry/formula.hpp"
+#include "hydromet/flowsheet/integration.hpp"
 #include "hydromet/flowsheet/system.hpp"
 #include "hydromet/numerics/dynamic_solver.hpp"
 #include "hydromet/numerics/steady_solver.hpp"
@@ -442,16 +443,7 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
                                                       static_cast<std::size_t>(steady_start->states.size())),
                               steady_start->state_names)
                         : system.initial_state();
-  const Vector scales = system.state_scales();
-
-  numerics::DynamicOptions solver_options;
-  solver_options.rtol = options.relative_tolerance;
-  solver_options.atol_components.assign(scales.data(), scales.data() + scales.size());
-  for (auto& tolerance : solver_options.atol_components) {
-    tolerance *= options.absolute_tolerance;
-  }
-  solver_options.max_steps = options.max_steps;
-  solver_options.wall_clock_limit = options.wall_clock_limit;
+  const numerics::DynamicOptions solver_options = dynamic_solver_options(system, options);
 
   SimulationResult result;
   result.times = output_times;
@@ -460,40 +452,24 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
   const auto n_times = static_cast<Eigen::Index>(output_times.size());
   result.states.resize(n_times, static_cast<Eigen::Index>(system.size()));
 
-  // Discontinuities inside the run, in order; the integrator stops at each and restarts after it.
-  std::vector<double> events;
-  for (const auto* unit : system.units()) {
-    for (const double t : unit->discontinuities()) {
-      if (t > 0.0 && t < output_times.back()) {
-        events.push_back(t);
-      }
-    }
-  }
-  std::sort(events.begin(), events.end());
-  events.erase(std::unique(events.begin(), events.end()), events.end());
-
+  // The integrator stops at each discontinuity inside the run and restarts after it.
+  EventStepper stepper(discontinuities_between(system, 0.0, output_times.back()));
   auto span_of = [](Vector& v) { return std::span<double>(v.data(), static_cast<std::size_t>(v.size())); };
   numerics::DynamicSolver solver(
       system, 0.0, std::span<const double>(y0.data(), static_cast<std::size_t>(y0.size())), solver_options);
   Vector y = y0;
-  std::size_t next_event = 0;
-  long restarts = 0;
   for (Eigen::Index k = 0; k < n_times; ++k) {
     const double t = output_times[static_cast<std::size_t>(k)];
-    while (next_event < events.size() && events[next_event] <= t) {
-      if (events[next_event] > solver.time()) {
-        solver.advance_to(events[next_event], span_of(y), true);
-        solver.reinitialize(events[next_event], span_of(y));
-        ++restarts;
-      }
-      ++next_event;
-    }
+    stepper.pass_events_to(t, solver.time(), [&](double event) {
+      solver.advance_to(event, span_of(y), true);
+      solver.reinitialize(event, span_of(y));
+    });
     if (t > solver.time()) {
-      solver.advance_to(t, span_of(y), next_event < events.size());
+      solver.advance_to(t, span_of(y), stepper.events_ahead());
     } else {
       // An output at the start: report the consistent initial state (IDAS solves the algebraic rows first).
       const double t_next = k + 1 < n_times ? output_times[static_cast<std::size_t>(k + 1)] : t + 1.0;
-      solver.current_state(next_event < events.size() ? std::min(t_next, events[next_event]) : t_next,
+      solver.current_state(stepper.events_ahead() ? std::min(t_next, stepper.next_event()) : t_next,
                            span_of(y));
     }
     result.states.row(k) = y.transpose();
@@ -507,7 +483,7 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
   result.statistics.nonlinear_iterations = stats.nonlinear_iterations;
   result.statistics.nonlinear_failures = stats.nonlinear_convergence_failures;
   result.statistics.error_test_failures = stats.error_test_failures;
-  result.statistics.events = restarts;
+  result.statistics.events = stepper.restarts();
 
   // Unit outputs at every output time.
   const auto& units = system.units();

@@ -1,1 +1,1 @@
-set(module_sources flowsheet.cpp results.cpp system.cpp)
+set(module_sources flowsheet.cpp integration.cpp results.cpp system.cpp)

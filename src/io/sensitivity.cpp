@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "hydromet/core/error.hpp"
+#include "hydromet/flowsheet/integration.hpp"
 #include "hydromet/flowsheet/system.hpp"
 #include "hydromet/io/flowsheet_loader.hpp"
 #include "hydromet/io/parameters.hpp"
@@ -249,25 +250,9 @@ DynamicSensitivity dynamic_sensitivities(const std::string& yaml_text,
   };
 
   const Vector scales = system->state_scales();
-  numerics::DynamicOptions options;  // the tolerances simulate() uses
-  options.rtol = flowsheet.run.options.relative_tolerance;
-  options.atol_components.assign(scales.data(), scales.data() + scales.size());
-  for (auto& tolerance : options.atol_components) {
-    tolerance *= flowsheet.run.options.absolute_tolerance;
-  }
-  options.max_steps = flowsheet.run.options.max_steps;
-  options.wall_clock_limit = flowsheet.run.options.wall_clock_limit;
-
-  std::vector<double> events;
-  for (const auto* unit : system->units()) {
-    for (const double t : unit->discontinuities()) {
-      if (t > 0.0 && t < times.back()) {
-        events.push_back(t);
-      }
-    }
-  }
-  std::sort(events.begin(), events.end());
-  events.erase(std::unique(events.begin(), events.end()), events.end());
+  const numerics::DynamicOptions options =
+      dynamic_solver_options(*system, flowsheet.run.options);  // the tolerances simulate() uses
+  EventStepper stepper(discontinuities_between(*system, 0.0, times.back()));
 
   DynamicSensitivity result;
   result.outputs = outputs;
@@ -283,21 +268,17 @@ DynamicSensitivity dynamic_sensitivities(const std::string& yaml_text,
                                             magnitudes, options);
   Vector y = y0;
   Vector s = s0;
-  std::size_t next_event = 0;
   for (std::size_t k = 0; k < times.size(); ++k) {
     const double t = times[k];
-    while (next_event < events.size() && events[next_event] <= t) {
-      if (events[next_event] > solver.time()) {
-        solver.advance_to(events[next_event], span_of(y), span_of(s), true);
-        solver.reinitialize(events[next_event], const_span(y), const_span(s));
-      }
-      ++next_event;
-    }
+    stepper.pass_events_to(t, solver.time(), [&](double event) {
+      solver.advance_to(event, span_of(y), span_of(s), true);
+      solver.reinitialize(event, const_span(y), const_span(s));
+    });
     if (t > solver.time()) {
-      solver.advance_to(t, span_of(y), span_of(s), next_event < events.size());
+      solver.advance_to(t, span_of(y), span_of(s), stepper.events_ahead());
     } else {
       const double t_next = k + 1 < times.size() ? times[k + 1] : t + 1.0;
-      solver.current_state(next_event < events.size() ? std::min(t_next, events[next_event]) : t_next,
+      solver.current_state(stepper.events_ahead() ? std::min(t_next, stepper.next_event()) : t_next,
                            span_of(y), span_of(s));
     }
     const Vector g = pick(outputs_at(flowsheet, *system, y, t, true), outputs);
