@@ -574,14 +574,15 @@ SteadyStateResult Flowsheet::solve_steady(const SteadyStateOptions& options) {
   if (system.size() == 0) {
     throw InputError("steady state: the flowsheet has no unit with inventory, nothing to solve");
   }
-  // Starting guess: the units' initial states, then Gauss-Seidel passes of successive substitution in flow
-  // order in which every unit that can is filled from its inlets (a tank at its own steady state for what
-  // flows in). Through a recycle this converges linearly; a guess within a few per cent is all Newton needs.
+  // Starting guess: the units' initial states, then Gauss-Seidel passes of successive substitution, along the
+  // flow order and against it in turn, in which every unit that can is filled from its inlets (a tank at its
+  // own steady state for what flows in). Through a recycle this converges linearly; a guess within a few per
+  // cent is all Newton needs.
   Vector y0 = system.initial_state();
   for (int pass = 0; pass < 50; ++pass) {
     const Vector before = y0;
-    const bool filled =
-        system.substitution_pass(0.0, std::span<double>(y0.data(), static_cast<std::size_t>(y0.size())));
+    const bool filled = system.substitution_pass(
+        0.0, std::span<double>(y0.data(), static_cast<std::size_t>(y0.size())), pass % 2 == 1);
     if (!filled || (y0 - before).cwiseAbs().maxCoeff() <= 1e-6 * std::max(y0.cwiseAbs().maxCoeff(), 1e-300)) {
       break;
     }

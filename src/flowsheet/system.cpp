@@ -89,15 +89,16 @@ System::System(std::vector<const UnitOperation*> units, Wiring wiring, const Com
   }
 }
 
-bool System::substitution_pass(double t, std::span<double> y) {
-  return flow_order_pass(t, y, &UnitOperation::fill_from_inlets);
+bool System::substitution_pass(double t, std::span<double> y, bool reverse) {
+  return flow_order_pass(t, y, &UnitOperation::fill_from_inlets, reverse);
 }
 
 bool System::flow_order_pass(double t, std::span<double> y,
-                             bool (UnitOperation::*fill)(double, std::span<const Stream>, MutableSpan)
-                                 const) {
+                             bool (UnitOperation::*fill)(double, std::span<const Stream>, MutableSpan) const,
+                             bool reverse) {
   bool filled = false;
-  for (const std::size_t u : flow_order_) {
+  for (std::size_t k = 0; k < flow_order_.size(); ++k) {
+    const std::size_t u = flow_order_[reverse ? flow_order_.size() - 1 - k : k];
     for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
       inlet_buffers_[u][p] = streams_[wiring_.inlets[u][p]];
     }
@@ -401,7 +402,8 @@ Vector System::initial_state() {
   for (std::size_t u = 0; u < units_.size(); ++u) {
     units_[u]->initial_state(std::span<double>(y.data() + offsets_[u], units_[u]->state_size()));
   }
-  (void)flow_order_pass(0.0, std::span<double>(y.data(), size_), &UnitOperation::initial_state_from_inlets);
+  (void)flow_order_pass(0.0, std::span<double>(y.data(), size_), &UnitOperation::initial_state_from_inlets,
+                        false);
   return y;
 }
 
