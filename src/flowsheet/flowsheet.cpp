@@ -517,17 +517,24 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
     std::vector<double> values;
     const double t_k = output_times[static_cast<std::size_t>(k)];
     system.compute_streams(t_k, y_k);
+    values.reserve(result.output_names.size());
     for (std::size_t u = 0; u < units.size(); ++u) {
+      if (k > 0) {  // the names are known: values only
+        units[u]->report_values(t_k, system.block(u, y_k), system.inlets_of(u), values);
+        continue;
+      }
       for (const auto& output : units[u]->report(t_k, system.block(u, y_k), system.inlets_of(u))) {
-        if (k == 0) {
-          result.output_names.push_back(units[u]->name() + "." + output.name);
-          result.output_units.push_back(output.unit);
-        }
+        result.output_names.push_back(units[u]->name() + "." + output.name);
+        result.output_units.push_back(output.unit);
         values.push_back(output.value);
       }
     }
     if (k == 0) {
       result.outputs.resize(n_times, static_cast<Eigen::Index>(values.size()));
+    } else if (values.size() != result.output_names.size()) {
+      throw Error("simulate: the units reported " + std::to_string(values.size()) +
+                  " values at t = " + std::to_string(t_k) + " s but " +
+                  std::to_string(result.output_names.size()) + " at the start");
     }
     result.outputs.row(k) =
         Eigen::Map<const Eigen::RowVectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));

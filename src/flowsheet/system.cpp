@@ -146,12 +146,20 @@ void System::evaluate(double t, std::span<const double> y, std::span<double> f) 
       units_[u]->evaluate(t, block(u, y), inlet_buffers_[u], f.subspan(offsets_[u], n));
     }
     if (accumulator_offsets_[u] != none) {
+      // Element flows through the boundary, summed in place (Stream::element_flows would allocate).
       const auto& ports = units_[u]->boundary() == Boundary::source ? outlet_buffers_[u] : inlet_buffers_[u];
-      Vector flow = Vector::Zero(static_cast<Eigen::Index>(components_->elements().size()));
+      Eigen::Map<Vector> flow(f.data() + accumulator_offsets_[u],
+                              static_cast<Eigen::Index>(components_->elements().size()));
+      flow.setZero();
       for (const auto& stream : ports) {
-        flow += stream.element_flows(*components_);
+        flow.noalias() += components_->aqueous_elements() * stream.aqueous_moles;
+        if (stream.organic_moles.size() > 0) {
+          flow.noalias() += components_->organic_elements() * stream.organic_moles;
+        }
+        for (Eigen::Index k = 0; k < stream.solid_moles.cols(); ++k) {
+          flow.noalias() += components_->solid_elements() * stream.solid_moles.col(k);
+        }
       }
-      std::copy(flow.begin(), flow.end(), f.begin() + static_cast<std::ptrdiff_t>(accumulator_offsets_[u]));
     }
   }
 }
