@@ -290,6 +290,7 @@ void SxCascade::bind(const ComponentList& components) {
   organic_out_.assign(stages_.size(), zero);
   inflow_.assign(stages_.size(), zero);
   returned_ = zero;
+  structure_.reset();
   moles_ = Vector::Zero(to_index(mixer_size()));
   stage_moles_.assign(stages_.size(), moles_);
   stage_phases_.assign(stages_.size(), MixerPhases{});
@@ -780,19 +781,19 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
   entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
 }
 
-std::vector<std::pair<std::size_t, std::size_t>> SxCascade::state_pattern() const {
-  std::vector<std::pair<std::size_t, std::size_t>> entries;
-  StreamCoupling coupling;
-  structure(entries, coupling);
-  return entries;
+const SxCascade::Structure& SxCascade::cached_structure() const {
+  if (!structure_) {
+    structure_.emplace();
+    structure(structure_->entries, structure_->coupling);
+  }
+  return *structure_;
 }
 
-std::optional<StreamCoupling> SxCascade::stream_coupling() const {
-  std::vector<std::pair<std::size_t, std::size_t>> entries;
-  StreamCoupling coupling;
-  structure(entries, coupling);
-  return coupling;
+std::vector<std::pair<std::size_t, std::size_t>> SxCascade::state_pattern() const {
+  return cached_structure().entries;
 }
+
+std::optional<StreamCoupling> SxCascade::stream_coupling() const { return cached_structure().coupling; }
 
 void SxCascade::equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases,
                                     Vector& result) const {

@@ -29,13 +29,11 @@ struct DynamicOptions {
   double stop_time = std::numeric_limits<double>::infinity();  ///< never step past this time [s]
   /// IDAS: steps a finite-difference df/dy may serve before it is recomputed. IDAS asks for a new Newton
   /// matrix whenever c_j moves; the matrix is then rebuilt as c_j M − df/dy from the kept df/dy unless it is
-  /// this old, a Newton iteration has failed since, or no step has been taken yet (CVODES keeps its own
-  /// Jacobian the same way). Only when df/dy costs at least jacobian_reuse_colours evaluations of f; the
-  /// default 0 keeps every df/dy, since even a few colours cost more evaluations of f than a step (SX cascade
-  /// of 50 stages, 12 colours: 34 -> 9 Jacobians, 610 -> 285 evaluations of f, same steps and Newton
-  /// iterations). 0 steps = always recompute.
+  /// this old, a Newton iteration has failed since, or no step has been taken yet. Only when df/dy costs at
+  /// least jacobian_reuse_colours evaluations of f: a cheap one is recomputed at every request, which keeps
+  /// Newton's convergence quadratic. 0 = always recompute. CVODES keeps its own Jacobian age.
   long jacobian_reuse_steps = 20;
-  std::size_t jacobian_reuse_colours = 0;
+  std::size_t jacobian_reuse_colours = 100;
 };
 
 /// Counters of a DynamicSolver, summed over reinitialisations.

@@ -211,6 +211,12 @@ class SxCascade final : public UnitOperation {
   [[nodiscard]] std::pair<StateLists, StateLists> outlet_inputs(std::size_t s) const;
   /// The own-block pattern and the stream coupling together (evaluate, route, compute_outlets).
   void structure(std::vector<std::pair<std::size_t, std::size_t>>& entries, StreamCoupling& coupling) const;
+  struct Structure {
+    std::vector<std::pair<std::size_t, std::size_t>> entries;
+    StreamCoupling coupling;
+  };
+  /// structure(), built once per bind() (state_pattern and stream_coupling both read it).
+  [[nodiscard]] const Structure& cached_structure() const;
 
   SxCascadeParameters parameters_;
   std::vector<Stage> stages_;
@@ -235,6 +241,7 @@ class SxCascade final : public UnitOperation {
   mutable Vector moles_, trial_, equilibrium_values_;
   mutable DistributionState law_state_;
   mutable Stream returned_;
+  mutable std::optional<Structure> structure_;
 };
 
 }  // namespace hydromet
