@@ -291,6 +291,8 @@ void SxCascade::bind(const ComponentList& components) {
   inflow_.assign(stages_.size(), zero);
   returned_ = zero;
   structure_.reset();
+  filled_inlets_.clear();
+  filled_state_.clear();
   moles_ = Vector::Zero(to_index(mixer_size()));
   stage_moles_.assign(stages_.size(), moles_);
   stage_phases_.assign(stages_.size(), MixerPhases{});
@@ -1008,6 +1010,31 @@ void SxCascade::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, 
 
 bool SxCascade::fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const {
   (void)t;
+  // The guess is a function of the inlets alone; a substitution pass that finds them unchanged (the pass
+  // that confirms convergence) takes the last guess instead of sweeping the cascade again.
+  const auto same = [](const Stream& a, const Stream& b) {
+    const auto equal = [](const auto& u, const auto& v) {
+      return u.rows() == v.rows() && u.cols() == v.cols() &&
+             std::equal(u.data(), u.data() + u.size(), v.data());
+    };
+    return a.temperature == b.temperature && a.aqueous_flow == b.aqueous_flow &&
+           a.organic_flow == b.organic_flow && equal(a.aqueous_moles, b.aqueous_moles) &&
+           equal(a.organic_moles, b.organic_moles) && equal(a.solid_moles, b.solid_moles);
+  };
+  if (!filled_state_.empty() && filled_inlets_.size() == inlets.size() &&
+      std::equal(inlets.begin(), inlets.end(), filled_inlets_.begin(), same)) {
+    std::copy(filled_state_.begin(), filled_state_.end(), y.begin());
+    return true;
+  }
+  if (!fill_from(inlets, y)) {
+    return false;
+  }
+  filled_inlets_.assign(inlets.begin(), inlets.end());
+  filled_state_.assign(y.begin(), y.end());
+  return true;
+}
+
+bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
   // Flows first: counter-current sweeps converge in a few passes without entrainment; the closed loop's
   // circulation is solved from its affine dependence on the flow entering the first section.
   std::vector<double> q_aq(stages_.size(), 0.0);

@@ -178,6 +178,8 @@ class SxCascade final : public UnitOperation {
   /// Outlets of stage s whose mixer holds moles n (mixer_moles) at `phases` (mixer_phases of its flows).
   void stage_outlets(std::size_t s, ConstSpan y, const Vector& n, const MixerPhases& phases, Stream& aqueous,
                      Stream& organic) const;
+  /// fill_from_inlets without its memory of the last fill: every state of the block from the inlets.
+  bool fill_from(std::span<const Stream> inlets, MutableSpan y) const;
   /// Steady outlets of a stage whose mixer holds moles n at flows q_aq, q_org (steady-state guess).
   void guess_outlets(const Vector& n, double q_aq, double q_org, Stream& aqueous, Stream& organic) const;
   /// Mixer moles of stage s at its own (Murphree) equilibrium with inflow `in` (steady-state guess).
@@ -242,6 +244,9 @@ class SxCascade final : public UnitOperation {
   mutable DistributionState law_state_;
   mutable Stream returned_;
   mutable std::optional<Structure> structure_;
+  // The inlets and the block of the last fill_from_inlets.
+  mutable std::vector<Stream> filled_inlets_;
+  mutable std::vector<double> filled_state_;
 };
 
 }  // namespace hydromet
