@@ -493,17 +493,24 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
     std::vector<double> values;
     const double t_k = output_times[static_cast<std::size_t>(k)];
     system.compute_streams(t_k, y_k);
+    values.reserve(result.output_names.size());
     for (std::size_t u = 0; u < units.size(); ++u) {
+      if (k > 0) {  // the names are known: values only
+        units[u]->report_values(t_k, system.block(u, y_k), system.inlets_of(u), values);
+        continue;
+      }
       for (const auto& output : units[u]->report(t_k, system.block(u, y_k), system.inlets_of(u))) {
-        if (k == 0) {
-          result.output_names.push_back(units[u]->name() + "." + output.name);
-          result.output_units.push_back(output.unit);
-        }
+        result.output_names.push_back(units[u]->name() + "." + output.name);
+        result.output_units.push_back(output.unit);
         values.push_back(output.value);
       }
     }
     if (k == 0) {
       result.outputs.resize(n_times, static_cast<Eigen::Index>(values.size()));
+    } else if (values.size() != result.output_names.size()) {
+      throw Error("simulate: the units reported " + std::to_string(values.size()) +
+                  " values at t = " + std::to_string(t_k) + " s but " +
+                  std::to_string(result.output_names.size()) + " at the start");
     }
     result.outputs.row(k) =
         Eigen::Map<const Eigen::RowVectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
@@ -550,14 +557,15 @@ SteadyStateResult Flowsheet::solve_steady(const SteadyStateOptions& options) {
   if (system.size() == 0) {
     throw InputError("steady state: the flowsheet has no unit with inventory, nothing to solve");
   }
-  // Starting guess: the units' initial states, then Gauss-Seidel passes of successive substitution in flow
-  // order in which every unit that can is filled from its inlets (a tank at its own steady state for what
-  // flows in). Through a recycle this converges linearly; a guess within a few per cent is all Newton needs.
+  // Starting guess: the units' initial states, then Gauss-Seidel passes of successive substitution, along the
+  // flow order and against it in turn, in which every unit that can is filled from its inlets (a tank at its
+  // own steady state for what flows in). Through a recycle this converges linearly; a guess within a few per
+  // cent is all Newton needs.
   Vector y0 = system.initial_state();
   for (int pass = 0; pass < 50; ++pass) {
     const Vector before = y0;
-    const bool filled =
-        system.substitution_pass(0.0, std::span<double>(y0.data(), static_cast<std::size_t>(y0.size())));
+    const bool filled = system.substitution_pass(
+        0.0, std::span<double>(y0.data(), static_cast<std::size_t>(y0.size())), pass % 2 == 1);
     if (!filled || (y0 - before).cwiseAbs().maxCoeff() <= 1e-6 * std::max(y0.cwiseAbs().maxCoeff(), 1e-300)) {
       break;
     }

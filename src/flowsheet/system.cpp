@@ -89,15 +89,16 @@ System::System(std::vector<const UnitOperation*> units, Wiring wiring, const Com
   }
 }
 
-bool System::substitution_pass(double t, std::span<double> y) {
-  return flow_order_pass(t, y, &UnitOperation::fill_from_inlets);
+bool System::substitution_pass(double t, std::span<double> y, bool reverse) {
+  return flow_order_pass(t, y, &UnitOperation::fill_from_inlets, reverse);
 }
 
 bool System::flow_order_pass(double t, std::span<double> y,
-                             bool (UnitOperation::*fill)(double, std::span<const Stream>, MutableSpan)
-                                 const) {
+                             bool (UnitOperation::*fill)(double, std::span<const Stream>, MutableSpan) const,
+                             bool reverse) {
   bool filled = false;
-  for (const std::size_t u : flow_order_) {
+  for (std::size_t k = 0; k < flow_order_.size(); ++k) {
+    const std::size_t u = flow_order_[reverse ? flow_order_.size() - 1 - k : k];
     for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
       inlet_buffers_[u][p] = streams_[wiring_.inlets[u][p]];
     }
@@ -145,12 +146,20 @@ void System::evaluate(double t, std::span<const double> y, std::span<double> f) 
       units_[u]->evaluate(t, block(u, y), inlet_buffers_[u], f.subspan(offsets_[u], n));
     }
     if (accumulator_offsets_[u] != none) {
+      // Element flows through the boundary, summed in place (Stream::element_flows would allocate).
       const auto& ports = units_[u]->boundary() == Boundary::source ? outlet_buffers_[u] : inlet_buffers_[u];
-      Vector flow = Vector::Zero(static_cast<Eigen::Index>(components_->elements().size()));
+      Eigen::Map<Vector> flow(f.data() + accumulator_offsets_[u],
+                              static_cast<Eigen::Index>(components_->elements().size()));
+      flow.setZero();
       for (const auto& stream : ports) {
-        flow += stream.element_flows(*components_);
+        flow.noalias() += components_->aqueous_elements() * stream.aqueous_moles;
+        if (stream.organic_moles.size() > 0) {
+          flow.noalias() += components_->organic_elements() * stream.organic_moles;
+        }
+        for (Eigen::Index k = 0; k < stream.solid_moles.cols(); ++k) {
+          flow.noalias() += components_->solid_elements() * stream.solid_moles.col(k);
+        }
       }
-      std::copy(flow.begin(), flow.end(), f.begin() + static_cast<std::ptrdiff_t>(accumulator_offsets_[u]));
     }
   }
 }
@@ -401,7 +410,8 @@ Vector System::initial_state() {
   for (std::size_t u = 0; u < units_.size(); ++u) {
     units_[u]->initial_state(std::span<double>(y.data() + offsets_[u], units_[u]->state_size()));
   }
-  (void)flow_order_pass(0.0, std::span<double>(y.data(), size_), &UnitOperation::initial_state_from_inlets);
+  (void)flow_order_pass(0.0, std::span<double>(y.data(), size_), &UnitOperation::initial_state_from_inlets,
+                        false);
   return y;
 }
 

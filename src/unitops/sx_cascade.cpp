@@ -15,21 +15,28 @@ namespace {
 
 Eigen::Index to_index(std::size_t index) { return static_cast<Eigen::Index>(index); }
 
+// Plain loops: the vectors hold a few species, where Eigen's per-expression set-up costs more than the sums.
+void add_scaled(double* into, const double* from, Eigen::Index size, double factor) {
+  for (Eigen::Index i = 0; i < size; ++i) {
+    into[i] += factor * from[i];
+  }
+}
+
 /// into += factor × from, flows only (the cascade runs at one temperature).
 void add_scaled(Stream& into, const Stream& from, double factor) {
   into.aqueous_flow += factor * from.aqueous_flow;
   into.organic_flow += factor * from.organic_flow;
-  into.aqueous_moles += factor * from.aqueous_moles;
-  into.organic_moles += factor * from.organic_moles;
-  into.solid_moles += factor * from.solid_moles;
+  add_scaled(into.aqueous_moles.data(), from.aqueous_moles.data(), into.aqueous_moles.size(), factor);
+  add_scaled(into.organic_moles.data(), from.organic_moles.data(), into.organic_moles.size(), factor);
+  add_scaled(into.solid_moles.data(), from.solid_moles.data(), into.solid_moles.size(), factor);
 }
 
 void clear(Stream& stream) {
   stream.aqueous_flow = 0.0;
   stream.organic_flow = 0.0;
-  stream.aqueous_moles.setZero();
-  stream.organic_moles.setZero();
-  stream.solid_moles.setZero();
+  std::fill_n(stream.aqueous_moles.data(), stream.aqueous_moles.size(), 0.0);
+  std::fill_n(stream.organic_moles.data(), stream.organic_moles.size(), 0.0);
+  std::fill_n(stream.solid_moles.data(), stream.solid_moles.size(), 0.0);
 }
 
 std::string number_text(std::size_t value) { return std::to_string(value); }
@@ -283,7 +290,17 @@ void SxCascade::bind(const ComponentList& components) {
   organic_out_.assign(stages_.size(), zero);
   inflow_.assign(stages_.size(), zero);
   returned_ = zero;
+  structure_.reset();
+  filled_inlets_.clear();
+  filled_state_.clear();
   moles_ = Vector::Zero(to_index(mixer_size()));
+  stage_moles_.assign(stages_.size(), moles_);
+  stage_phases_.assign(stages_.size(), MixerPhases{});
+  std::size_t reactions = 0;
+  for (const auto& section : sections_) {
+    reactions = std::max(reactions, section.bound.size());
+  }
+  equilibrium_values_ = Vector::Zero(to_index(reactions));
 }
 
 void SxCascade::find_moieties(const std::vector<Vector>& organic_columns,
@@ -766,28 +783,28 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
   entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
 }
 
+const SxCascade::Structure& SxCascade::cached_structure() const {
+  if (!structure_) {
+    structure_.emplace();
+    structure(structure_->entries, structure_->coupling);
+  }
+  return *structure_;
+}
+
 std::vector<std::pair<std::size_t, std::size_t>> SxCascade::state_pattern() const {
-  std::vector<std::pair<std::size_t, std::size_t>> entries;
-  StreamCoupling coupling;
-  structure(entries, coupling);
-  return entries;
+  return cached_structure().entries;
 }
 
-std::optional<StreamCoupling> SxCascade::stream_coupling() const {
-  std::vector<std::pair<std::size_t, std::size_t>> entries;
-  StreamCoupling coupling;
-  structure(entries, coupling);
-  return coupling;
-}
+std::optional<StreamCoupling> SxCascade::stream_coupling() const { return cached_structure().coupling; }
 
-Vector SxCascade::equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases) const {
+void SxCascade::equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases,
+                                    Vector& result) const {
   const auto& bound = sections_[stages_[s].section].bound;
-  Vector result(to_index(bound.size()));
+  result.resize(to_index(bound.size()));
   const double hydrogen = acidity(n, phases);
   for (std::size_t j = 0; j < bound.size(); ++j) {
     result[to_index(j)] = reaction_equilibrium(bound[j], n, phases, hydrogen);
   }
-  return result;
 }
 
 double SxCascade::reaction_equilibrium(const Bound& b, const Vector& n, const MixerPhases& phases,
@@ -823,12 +840,11 @@ double SxCascade::acidity(const Vector& n, const MixerPhases& phases) const {
   return hydrogen_ != none ? n[to_index(hydrogen_)] / phases.aqueous_volume : 0.0;
 }
 
-void SxCascade::stage_outlets(std::size_t s, ConstSpan y, Stream& aqueous, Stream& organic) const {
+void SxCascade::stage_outlets(std::size_t s, ConstSpan y, const Vector& n, const MixerPhases& phases,
+                              Stream& aqueous, Stream& organic) const {
   const std::size_t base = s * stage_size();
   const double q_aq = y[base + flow_at()];
   const double q_org = y[base + flow_at() + 1];
-  const MixerPhases phases = mixer_phases(q_aq, q_org);
-  mixer_moles(s, y, moles_);
   const double ea = parameters_.aqueous_in_organic;
   const double eo = parameters_.organic_in_aqueous;
   // Phase outflows of the settler layers (or of the mixer without a settler), then entrainment.
@@ -836,12 +852,12 @@ void SxCascade::stage_outlets(std::size_t s, ConstSpan y, Stream& aqueous, Strea
   const double organic_rate =
       has_settler() ? q_org / parameters_.settler_organic_volume : phases.organic_rate;
   for (std::size_t i = 0; i < aqueous_; ++i) {
-    const double held = has_settler() ? y[base + settler_aqueous_at() + i] : moles_[to_index(i)];
+    const double held = has_settler() ? y[base + settler_aqueous_at() + i] : n[to_index(i)];
     aqueous.aqueous_moles[to_index(i)] = (1.0 - ea) * held * aqueous_rate;
     organic.aqueous_moles[to_index(i)] = ea * held * aqueous_rate;
   }
   for (std::size_t i = 0; i < organic_; ++i) {
-    const double held = has_settler() ? y[base + settler_organic_at() + i] : moles_[to_index(aqueous_ + i)];
+    const double held = has_settler() ? y[base + settler_organic_at() + i] : n[to_index(aqueous_ + i)];
     aqueous.organic_moles[to_index(i)] = eo * held * organic_rate;
     organic.organic_moles[to_index(i)] = (1.0 - eo) * held * organic_rate;
   }
@@ -854,7 +870,7 @@ void SxCascade::stage_outlets(std::size_t s, ConstSpan y, Stream& aqueous, Strea
   for (std::size_t i = 0; i < solids_; ++i) {
     const auto row = to_index(i) / classes;
     const auto column = to_index(i) % classes;
-    aqueous.solid_moles(row, column) = moles_[to_index(aqueous_ + organic_ + i)] * phases.aqueous_rate;
+    aqueous.solid_moles(row, column) = n[to_index(aqueous_ + organic_ + i)] * phases.aqueous_rate;
     organic.solid_moles(row, column) = 0.0;
   }
   aqueous.temperature = organic.temperature = parameters_.temperature;
@@ -862,7 +878,10 @@ void SxCascade::stage_outlets(std::size_t s, ConstSpan y, Stream& aqueous, Strea
 
 void SxCascade::route(ConstSpan y, std::span<const Stream> inlets) const {
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    stage_outlets(s, y, aqueous_out_[s], organic_out_[s]);
+    const std::size_t base = s * stage_size();
+    stage_phases_[s] = mixer_phases(y[base + flow_at()], y[base + flow_at() + 1]);
+    mixer_moles(s, y, stage_moles_[s]);
+    stage_outlets(s, y, stage_moles_[s], stage_phases_[s], aqueous_out_[s], organic_out_[s]);
   }
   const bool closed = parameters_.loop == SxCascadeParameters::Loop::closed;
   returned_ = organic_out_[sections_.back().organic_exit];
@@ -892,13 +911,19 @@ void SxCascade::route(ConstSpan y, std::span<const Stream> inlets) const {
 void SxCascade::compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                                 std::span<Stream> outlets) const {
   (void)t;
-  for (std::size_t s = 0; s < stages_.size(); ++s) {
-    stage_outlets(s, y, aqueous_out_[s], organic_out_[s]);
-  }
+  // Only the stages the outlets leave from; evaluate() routes every stage itself.
+  const auto exit = [&](std::size_t s) {
+    const std::size_t base = s * stage_size();
+    const MixerPhases phases = mixer_phases(y[base + flow_at()], y[base + flow_at() + 1]);
+    mixer_moles(s, y, moles_);
+    stage_outlets(s, y, moles_, phases, aqueous_out_[s], organic_out_[s]);
+  };
   for (const auto& section : sections_) {
+    exit(section.aqueous_exit);
     outlets[section.outlet_port] = aqueous_out_[section.aqueous_exit];
   }
   if (organic_outlet_port_ != none) {
+    exit(sections_.back().organic_exit);
     Stream& out = outlets[organic_outlet_port_];
     out = organic_out_[sections_.back().organic_exit];
     if (parameters_.loop == SxCascadeParameters::Loop::closed) {
@@ -917,9 +942,8 @@ void SxCascade::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, 
     const Stream& in = inflow_[s];
     const double q_aq = y[base + flow_at()];
     const double q_org = y[base + flow_at() + 1];
-    const MixerPhases phases = mixer_phases(q_aq, q_org);
-    mixer_moles(s, y, moles_);
-    const Vector& n = moles_;
+    const MixerPhases& phases = stage_phases_[s];
+    const Vector& n = stage_moles_[s];
     const MutableSpan g = f.subspan(base, stage_size());
     for (std::size_t i = 0; i < aqueous_; ++i) {
       g[i] = in.aqueous_moles[to_index(i)] - n[to_index(i)] * phases.aqueous_rate;
@@ -950,7 +974,8 @@ void SxCascade::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, 
         q_org;
     const auto& bound = sections_[stages_[s].section].bound;
     if (!bound.empty()) {
-      const Vector equilibrium_values = equilibrium_organic(s, n, phases);
+      equilibrium_organic(s, n, phases, equilibrium_values_);
+      const Vector& equilibrium_values = equilibrium_values_;
       for (std::size_t j = 0; j < bound.size(); ++j) {
         const auto& b = bound[j];
         const double complex_in = in.organic_moles[to_index(b.complex - aqueous_)];
@@ -985,6 +1010,31 @@ void SxCascade::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, 
 
 bool SxCascade::fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const {
   (void)t;
+  // The guess is a function of the inlets alone; a substitution pass that finds them unchanged (the pass
+  // that confirms convergence) takes the last guess instead of sweeping the cascade again.
+  const auto same = [](const Stream& a, const Stream& b) {
+    const auto equal = [](const auto& u, const auto& v) {
+      return u.rows() == v.rows() && u.cols() == v.cols() &&
+             std::equal(u.data(), u.data() + u.size(), v.data());
+    };
+    return a.temperature == b.temperature && a.aqueous_flow == b.aqueous_flow &&
+           a.organic_flow == b.organic_flow && equal(a.aqueous_moles, b.aqueous_moles) &&
+           equal(a.organic_moles, b.organic_moles) && equal(a.solid_moles, b.solid_moles);
+  };
+  if (!filled_state_.empty() && filled_inlets_.size() == inlets.size() &&
+      std::equal(inlets.begin(), inlets.end(), filled_inlets_.begin(), same)) {
+    std::copy(filled_state_.begin(), filled_state_.end(), y.begin());
+    return true;
+  }
+  if (!fill_from(inlets, y)) {
+    return false;
+  }
+  filled_inlets_.assign(inlets.begin(), inlets.end());
+  filled_state_.assign(y.begin(), y.end());
+  return true;
+}
+
+bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
   // Flows first: counter-current sweeps converge in a few passes without entrainment; the closed loop's
   // circulation is solved from its affine dependence on the flow entering the first section.
   std::vector<double> q_aq(stages_.size(), 0.0);
@@ -1332,19 +1382,18 @@ Vector SxCascade::element_inventory(ConstSpan y) const {
   return inventory;
 }
 
-std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const Stream> inlets) const {
-  (void)t;
+template <typename Emit>
+void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& emit) const {
   route(y, inlets);
   const auto& c = *components_;
-  std::vector<UnitOutput> result;
   auto phase_concentrations = [&](const std::string& prefix, const Stream& stream) {
     for (std::size_t i = 0; i < aqueous_; ++i) {
-      result.push_back(
-          {prefix + "c[" + c.aqueous(i).name + "]", stream.concentration(to_index(i)), "mol/m3"});
+      emit([&] { return prefix + "c[" + c.aqueous(i).name + "]"; }, stream.concentration(to_index(i)),
+           "mol/m3");
     }
     for (std::size_t i = 0; i < organic_; ++i) {
-      result.push_back(
-          {prefix + "c_org[" + c.organic(i).name + "]", stream.organic_concentration(to_index(i)), "mol/m3"});
+      emit([&] { return prefix + "c_org[" + c.organic(i).name + "]"; },
+           stream.organic_concentration(to_index(i)), "mol/m3");
     }
   };
   // Stage profiles: the mixer's phases (where the phases meet) and the flows.
@@ -1352,36 +1401,34 @@ std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const
     const std::size_t base = s * stage_size();
     const double q_aq = y[base + flow_at()];
     const double q_org = y[base + flow_at() + 1];
-    const MixerPhases phases = mixer_phases(q_aq, q_org);
-    mixer_moles(s, y, moles_);
-    const Vector n = moles_;
+    const MixerPhases& phases = stage_phases_[s];
+    const Vector& n = stage_moles_[s];
     const std::string prefix = stages_[s].name + ".";
-    result.push_back({prefix + "q_aq", q_aq, "m3/s"});
-    result.push_back({prefix + "q_org", q_org, "m3/s"});
+    emit([&] { return prefix + "q_aq"; }, q_aq, "m3/s");
+    emit([&] { return prefix + "q_org"; }, q_org, "m3/s");
     for (std::size_t i = 0; i < aqueous_; ++i) {
-      result.push_back({prefix + "c[" + c.aqueous(i).name + "]",
-                        phases.aqueous_volume > 0.0 ? n[to_index(i)] / phases.aqueous_volume : 0.0,
-                        "mol/m3"});
+      emit([&] { return prefix + "c[" + c.aqueous(i).name + "]"; },
+           phases.aqueous_volume > 0.0 ? n[to_index(i)] / phases.aqueous_volume : 0.0, "mol/m3");
     }
     for (std::size_t i = 0; i < organic_; ++i) {
-      result.push_back({prefix + "c_org[" + c.organic(i).name + "]",
-                        phases.organic_volume > 0.0 ? n[to_index(aqueous_ + i)] / phases.organic_volume : 0.0,
-                        "mol/m3"});
+      emit([&] { return prefix + "c_org[" + c.organic(i).name + "]"; },
+           phases.organic_volume > 0.0 ? n[to_index(aqueous_ + i)] / phases.organic_volume : 0.0, "mol/m3");
     }
     const auto& bound = sections_[stages_[s].section].bound;
-    const Vector eq = equilibrium_organic(s, n, phases);
+    equilibrium_organic(s, n, phases, equilibrium_values_);
+    const Vector& eq = equilibrium_values_;
     for (std::size_t j = 0; j < bound.size(); ++j) {
-      const std::string complex = c.organic(bound[j].complex - aqueous_).name;
+      const std::string& complex = c.organic(bound[j].complex - aqueous_).name;
       const double x =
           phases.aqueous_volume > 0.0 ? n[to_index(bound[j].metal)] / phases.aqueous_volume : 0.0;
       const double yo =
           phases.organic_volume > 0.0 ? n[to_index(bound[j].complex)] / phases.organic_volume : 0.0;
-      result.push_back({prefix + "D[" + complex + "]", x > 0.0 ? yo / x : 0.0, "-"});
-      result.push_back({prefix + "c_eq[" + complex + "]", eq[to_index(j)], "mol/m3"});
+      emit([&] { return prefix + "D[" + complex + "]"; }, x > 0.0 ? yo / x : 0.0, "-");
+      emit([&] { return prefix + "c_eq[" + complex + "]"; }, eq[to_index(j)], "mol/m3");
     }
     if (hydrogen_ != none || parameters_.acidity) {
       const double h = acidity(n, phases) * 1e-3;
-      result.push_back({prefix + "pH", h > 0.0 ? -std::log10(h) : 0.0, "-"});
+      emit([&] { return prefix + "pH"; }, h > 0.0 ? -std::log10(h) : 0.0, "-");
     }
   }
   // Section streams: the organic leaving each section (loaded, scrubbed, stripped) and each aqueous outlet.
@@ -1393,10 +1440,10 @@ std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const
             ? "loaded"
             : (name == "scrub" ? "scrubbed" : (name == "strip" ? "stripped" : name + "_organic"));
     const Stream& organic = organic_out_[section.organic_exit];
-    result.push_back({label + ".q_org", organic.organic_flow, "m3/s"});
+    emit([&] { return label + ".q_org"; }, organic.organic_flow, "m3/s");
     phase_concentrations(label + ".", organic);
     const Stream& aqueous = aqueous_out_[section.aqueous_exit];
-    result.push_back({parameters_.sections[k].aqueous_outlet + ".q_aq", aqueous.aqueous_flow, "m3/s"});
+    emit([&] { return parameters_.sections[k].aqueous_outlet + ".q_aq"; }, aqueous.aqueous_flow, "m3/s");
     phase_concentrations(parameters_.sections[k].aqueous_outlet + ".", aqueous);
   }
   // McCabe–Thiele data per section and reaction: operating points (x, y) of the aqueous and organic that pass
@@ -1421,7 +1468,7 @@ std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const
       add_scaled(aqueous_in, inlets[port], 1.0);
     }
     for (const auto& b : section.bound) {
-      const std::string complex = c.organic(b.complex - aqueous_).name;
+      const std::string& complex = c.organic(b.complex - aqueous_).name;
       const std::string prefix = parameters_.sections[k].prefix + ".mccabe_thiele[" + complex + "].";
       for (std::size_t gap = 0; gap <= count; ++gap) {
         const Stream& aqueous = gap == 0 ? aqueous_in : aqueous_out_[section.first + gap - 1];
@@ -1431,26 +1478,24 @@ std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const
         } else {
           organic = gap == 0 ? &section_organic_in : &organic_out_[section.first + gap - 1];
         }
-        result.push_back({prefix + "operating_x[" + number_text(gap) + "]",
-                          aqueous.concentration(to_index(b.metal)), "mol/m3"});
-        result.push_back({prefix + "operating_y[" + number_text(gap) + "]",
-                          organic->organic_concentration(to_index(b.complex - aqueous_)), "mol/m3"});
+        emit([&] { return prefix + "operating_x[" + number_text(gap) + "]"; },
+             aqueous.concentration(to_index(b.metal)), "mol/m3");
+        emit([&] { return prefix + "operating_y[" + number_text(gap) + "]"; },
+             organic->organic_concentration(to_index(b.complex - aqueous_)), "mol/m3");
       }
       for (std::size_t i = 1; i <= count; ++i) {
         const std::size_t s = section.first + i - 1;
-        const std::size_t base = s * stage_size();
-        const MixerPhases phases = mixer_phases(y[base + flow_at()], y[base + flow_at() + 1]);
-        mixer_moles(s, y, moles_);
-        const Vector n = moles_;
-        const Vector eq = equilibrium_organic(s, n, phases);
+        const MixerPhases& phases = stage_phases_[s];
+        const Vector& n = stage_moles_[s];
+        equilibrium_organic(s, n, phases, equilibrium_values_);
+        const Vector& eq = equilibrium_values_;
         std::size_t j = 0;
         while (section.bound[j].complex != b.complex) {
           ++j;
         }
-        result.push_back({prefix + "equilibrium_x[" + number_text(i) + "]",
-                          phases.aqueous_volume > 0.0 ? n[to_index(b.metal)] / phases.aqueous_volume : 0.0,
-                          "mol/m3"});
-        result.push_back({prefix + "equilibrium_y[" + number_text(i) + "]", eq[to_index(j)], "mol/m3"});
+        emit([&] { return prefix + "equilibrium_x[" + number_text(i) + "]"; },
+             phases.aqueous_volume > 0.0 ? n[to_index(b.metal)] / phases.aqueous_volume : 0.0, "mol/m3");
+        emit([&] { return prefix + "equilibrium_y[" + number_text(i) + "]"; }, eq[to_index(j)], "mol/m3");
       }
       // The equilibrium curve, sampled: the metal from 0 to the largest aqueous concentration of the section,
       // everything else at the section's stage 1 (exact for laws of the metal alone: constant, isotherm).
@@ -1458,29 +1503,41 @@ std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const
       for (std::size_t i = 0; i < count; ++i) {
         x_max = std::max(x_max, aqueous_out_[section.first + i].concentration(to_index(b.metal)));
       }
-      const std::size_t base = section.first * stage_size();
-      const MixerPhases phases = mixer_phases(y[base + flow_at()], y[base + flow_at() + 1]);
-      mixer_moles(section.first, y, moles_);
-      Vector n = moles_;
+      const MixerPhases& phases = stage_phases_[section.first];
+      Vector& n = moles_;
+      n = stage_moles_[section.first];
       constexpr std::size_t samples = 20;
       for (std::size_t i = 0; i <= samples; ++i) {
         const double x = x_max * static_cast<double>(i) / static_cast<double>(samples);
         n[to_index(b.metal)] = x * phases.aqueous_volume;
-        result.push_back({prefix + "curve_x[" + number_text(i) + "]", x, "mol/m3"});
-        result.push_back(
-            {prefix + "curve_y[" + number_text(i) + "]",
+        emit([&] { return prefix + "curve_x[" + number_text(i) + "]"; }, x, "mol/m3");
+        emit([&] { return prefix + "curve_y[" + number_text(i) + "]"; },
              phases.aqueous_volume > 0.0 ? reaction_equilibrium(b, n, phases, acidity(n, phases)) : 0.0,
-             "mol/m3"});
+             "mol/m3");
       }
     }
   }
   if (!conserved_.empty()) {
     for (std::size_t k = 0; k < conserved_.size(); ++k) {
-      result.push_back({"loop_total[" + c.organic(conserved_[k]).name + "]",
-                        y[first_organic_stage_ * stage_size() + aqueous_ + conserved_[k]], "mol"});
+      emit([&] { return "loop_total[" + c.organic(conserved_[k]).name + "]"; },
+           y[first_organic_stage_ * stage_size() + aqueous_ + conserved_[k]], "mol");
     }
   }
+}
+
+std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const Stream> inlets) const {
+  (void)t;
+  std::vector<UnitOutput> result;
+  emit_report(y, inlets, [&](const auto& name, double value, const char* unit) {
+    result.push_back({name(), value, unit});
+  });
   return result;
+}
+
+void SxCascade::report_values(double t, ConstSpan y, std::span<const Stream> inlets,
+                              std::vector<double>& values) const {
+  (void)t;
+  emit_report(y, inlets, [&](const auto&, double value, const char*) { values.push_back(value); });
 }
 
 }  // namespace hydromet

@@ -8,6 +8,13 @@ Vector UnitOperation::element_inventory(ConstSpan y) const {
   return Vector::Zero(components_ ? static_cast<Eigen::Index>(components_->elements().size()) : 0);
 }
 
+void UnitOperation::report_values(double t, ConstSpan y, std::span<const Stream> inlets,
+                                  std::vector<double>& values) const {
+  for (const auto& output : report(t, y, inlets)) {
+    values.push_back(output.value);
+  }
+}
+
 std::vector<std::string> inlet_port_names(std::size_t count) {
   if (count == 1) {
     return {"in"};

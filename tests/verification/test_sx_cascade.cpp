@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -662,6 +663,24 @@ connections:
 namespace {
 
 // Every entry of the unit's Jacobian that finite differences find must be in its declared pattern.
+// A state of `unit` away from any special point: the steady guess from nonzero inlets, then perturbed.
+void state_away_from_special_points(const Flowsheet& flowsheet, const UnitOperation& unit,
+                                    std::vector<Stream>& inlets, std::vector<double>& y) {
+  inlets.assign(unit.inlet_ports().size(), Stream::empty(flowsheet.components()));
+  for (auto& inlet : inlets) {
+    inlet.aqueous_flow = 1.0e-3;
+    inlet.organic_flow = 0.7e-3;
+    inlet.aqueous_moles.setConstant(5.0e-3);
+    inlet.organic_moles.setConstant(3.0e-2);
+  }
+  y.assign(unit.state_size(), 0.0);
+  unit.initial_state(y);
+  REQUIRE(unit.fill_from_inlets(0.0, inlets, y));
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    y[i] *= 1.0 + 0.01 * std::sin(static_cast<double>(i));
+  }
+}
+
 void check_pattern(const std::string& text) {
   auto flowsheet = load_flowsheet_string(text, "pattern.yaml");
   const UnitOperation* unit = flowsheet.find_unit("sx");
@@ -675,20 +694,9 @@ void check_pattern(const std::string& text) {
     REQUIRE(column < n);
     allowed[row * n + column] = true;
   }
-  // A state away from any special point: the steady guess from nonzero inlets, then perturbed.
-  std::vector<Stream> inlets(unit->inlet_ports().size(), Stream::empty(flowsheet.components()));
-  for (auto& inlet : inlets) {
-    inlet.aqueous_flow = 1.0e-3;
-    inlet.organic_flow = 0.7e-3;
-    inlet.aqueous_moles.setConstant(5.0e-3);
-    inlet.organic_moles.setConstant(3.0e-2);
-  }
-  std::vector<double> y(n);
-  unit->initial_state(y);
-  REQUIRE(unit->fill_from_inlets(0.0, inlets, y));
-  for (std::size_t i = 0; i < n; ++i) {
-    y[i] *= 1.0 + 0.01 * std::sin(static_cast<double>(i));
-  }
+  std::vector<Stream> inlets;
+  std::vector<double> y;
+  state_away_from_special_points(flowsheet, *unit, inlets, y);
   std::vector<double> f0(n), f1(n);
   unit->evaluate(0.0, y, inlets, f0);
   std::size_t checked = 0;
@@ -743,4 +751,114 @@ equipment:
                   options + reaction + "    sections: {extraction: {stages: 3}, strip: {stages: 2}}\n" +
                   tail);
   }
+}
+
+TEST_CASE("sx_cascade report_values are report()'s values; its outlets are the exit stages' streams") {
+  // Extraction and strip with settlers, a closed loop with bleed and make-up, mass action: every part of the
+  // report (stage profiles, section streams, McCabe-Thiele data) and every outlet port.
+  const std::string text = R"(
+units: {volume: m3, flow: m3/s, concentration: mol/m3}
+species:
+  - {name: FeA3, formula: Fe(C16H34O4P)3, phase: organic, source: "Fe(III)-D2EHPA complex, test"}
+equipment:
+  feed: {type: feed, flow: 1.0e-3, solution: {Fe+3: 10, H+: 50}}
+  acid: {type: feed, flow: 0.5e-3, solution: {H+: 1500}}
+  makeup: {type: organic_feed, flow: 1.0e-5, composition: {D2EHPA: 200}}
+  raffinate: {type: product}
+  liquor: {type: product}
+  bleed: {type: product}
+  sx:
+    type: sx_cascade
+    mixer_volume: 2.0
+    settler: {aqueous_volume: 1.0, organic_volume: 1.0}
+    extraction:
+      - {metal: Fe+3, complex: FeA3, reactants: {D2EHPA: 3}, products: {H+: 3}, law: {type: mass_action, K: 2.0}}
+    loop: closed
+    bleed: 0.01
+    sections: {extraction: {stages: 3}, strip: {stages: 2}}
+connections:
+  - feed.out -> sx.feed
+  - acid.out -> sx.strip_feed
+  - makeup.out -> sx.makeup
+  - sx.raffinate -> raffinate.in
+  - sx.strip_out -> liquor.in
+  - sx.bleed -> bleed.in
+)";
+  auto flowsheet = load_flowsheet_string(text, "report.yaml");
+  const UnitOperation* unit = flowsheet.find_unit("sx");
+  REQUIRE(unit != nullptr);
+  std::vector<Stream> inlets;
+  std::vector<double> y;
+  state_away_from_special_points(flowsheet, *unit, inlets, y);
+  const auto outputs = unit->report(0.0, y, inlets);
+  std::vector<double> values = {-1.0};  // appended to, not replaced
+  unit->report_values(0.0, y, inlets, values);
+  REQUIRE(values.size() == outputs.size() + 1);
+  CHECK(values[0] == -1.0);
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    INFO(outputs[i].name);
+    CHECK(std::isfinite(outputs[i].value));
+    CHECK(values[i + 1] == outputs[i].value);
+  }
+  const auto reported = [&](const std::string& name) {
+    const auto found =
+        std::find_if(outputs.begin(), outputs.end(), [&](const auto& o) { return o.name == name; });
+    REQUIRE(found != outputs.end());
+    return found->value;
+  };
+  // The outlets, from the exit stages alone, against the section streams the report routes through every
+  // stage.
+  const auto& components = flowsheet.components();
+  const auto iron = static_cast<Eigen::Index>(components.aqueous_index("Fe+3", "test"));
+  const auto complex = static_cast<Eigen::Index>(components.organic_index("FeA3", "test"));
+  std::vector<Stream> outlets(unit->outlet_ports().size(), Stream::empty(components));
+  unit->compute_outlets(0.0, y, inlets, outlets);
+  const auto ports = unit->outlet_ports();
+  const auto port = [&](const std::string& name) {
+    const auto found = std::find(ports.begin(), ports.end(), name);
+    REQUIRE(found != ports.end());
+    return outlets[static_cast<std::size_t>(found - ports.begin())];
+  };
+  for (const std::string name : {"raffinate", "strip_out"}) {
+    INFO(name);
+    CHECK(port(name).aqueous_flow == doctest::Approx(reported(name + ".q_aq")).epsilon(1e-14));
+    CHECK(port(name).concentration(iron) == doctest::Approx(reported(name + ".c[Fe+3]")).epsilon(1e-14));
+  }
+  // The bleed is 1 % of the organic leaving the strip section, at its concentrations.
+  CHECK(port("bleed").organic_flow == doctest::Approx(0.01 * reported("stripped.q_org")).epsilon(1e-14));
+  CHECK(port("bleed").organic_concentration(complex) ==
+        doctest::Approx(reported("stripped.c_org[FeA3]")).epsilon(1e-12));
+}
+
+TEST_CASE("sx_cascade fill_from_inlets sets every state from the inlets alone, again after other inlets") {
+  auto flowsheet = load_flowsheet_string(cascade(6, 2.0, aqueous_flow,
+                                                 "    settler: {aqueous_volume: 0.5, "
+                                                 "organic_volume: 0.5}\n"),
+                                         "fill.yaml");
+  const UnitOperation* unit = flowsheet.find_unit("sx");
+  REQUIRE(unit != nullptr);
+  const std::size_t n = unit->state_size();
+  std::vector<Stream> first(unit->inlet_ports().size(), Stream::empty(flowsheet.components()));
+  for (auto& inlet : first) {
+    inlet.aqueous_flow = 1.0e-3;
+    inlet.organic_flow = 0.5e-3;
+    inlet.aqueous_moles.setConstant(2.0e-2);
+  }
+  std::vector<Stream> second = first;
+  second[0].aqueous_moles *= 3.0;
+  const auto fill = [&](const std::vector<Stream>& inlets) {
+    std::vector<double> y(n, std::numeric_limits<double>::quiet_NaN());
+    REQUIRE(unit->fill_from_inlets(0.0, inlets, y));
+    for (std::size_t i = 0; i < n; ++i) {
+      INFO(unit->state_name(i));
+      REQUIRE(std::isfinite(y[i]));  // written, not left from before
+    }
+    return y;
+  };
+  const auto y_first = fill(first);
+  const auto y_second = fill(second);
+  CHECK(y_second != y_first);
+  CHECK(fill(first) == y_first);
+  CHECK(fill(second) == y_second);
+  CHECK(fill(second) == y_second);  // the same inlets twice running: the remembered guess
 }

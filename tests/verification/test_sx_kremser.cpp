@@ -100,6 +100,28 @@ TEST_CASE("Kremser: E = 5, N = 3 leaves 0.006410 unextracted") { check_kremser(5
 TEST_CASE("Kremser: E = 2, N = 4 leaves 0.032258 unextracted") { check_kremser(2.0, 4, 0.032258); }
 TEST_CASE("Kremser: E = 1, N = 4 leaves 1/(N+1) = 0.2 unextracted") { check_kremser(1.0, 4, 0.2); }
 
+TEST_CASE("Kremser profile of 500 stages at E = 2; Newton converges from the substitution guess") {
+  // The aqueous leaving stage n (from the feed end) of N ideal stages: x_n / x_F = (E^(N−n+1) − 1) /
+  // (E^(N+1) − 1), the Kremser equation applied to stages n..N. The steady guess alternates its substitution
+  // passes along and against the flow order: passes along it alone carried the organic one stage per pass,
+  // so 50 passes left most of this chain without organic and Newton failed from there (200 iterations, then
+  // pseudo-transient continuation).
+  constexpr int stages = 500;
+  constexpr double e = 2.0;
+  const auto result = steady(cascade(stages, e, aqueous_flow));
+  REQUIRE(result.converged);
+  CHECK(result.statistics.method == "newton");
+  CHECK(result.statistics.nonlinear_iterations <= 3);
+  for (int n = 1; n <= 40; ++n) {
+    const double expected = (std::pow(e, stages - n + 1) - 1.0) / (std::pow(e, stages + 1) - 1.0);
+    INFO("stage " << n);
+    CHECK(std::abs(result.output(stage(n) + ".c[WO4-2]") / feed_c / expected - 1.0) < 1e-9);
+  }
+  CHECK(std::abs(result.output("s1.c_org[WO4(org)]") / feed_c -
+                 e * (std::pow(e, stages) - 1.0) / (std::pow(e, stages + 1) - 1.0)) < 1e-12);
+  CHECK(result.balance.closure() < 1e-10);
+}
+
 TEST_CASE("a tabulated isotherm on the line y = 2x gives the constant-D cascade (E = 2, N = 4)") {
   std::string text = cascade(4, 2.0, aqueous_flow);
   for (std::size_t at = text.find("{type: constant, D: 2}"); at != std::string::npos;

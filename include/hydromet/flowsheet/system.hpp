@@ -71,15 +71,18 @@ class System final : public numerics::SemiExplicitSystem {
   [[nodiscard]] const std::vector<const UnitOperation*>& units() const { return units_; }
 
   /// One Gauss-Seidel pass of successive substitution for a steady-state guess: units in flow order (breadth
-  /// first from the sources), each inventory unit filled from its current inlets (fill_from_inlets), each
-  /// unit's outlets recomputed at once. Returns false when no unit could be filled.
-  bool substitution_pass(double t, std::span<double> y);
+  /// first from the sources), or against it with `reverse`, each inventory unit filled from its current
+  /// inlets (fill_from_inlets), each unit's outlets recomputed at once. Alternating the direction carries
+  /// what flows against the flow order (the organic of a counter-current chain of stages) through the whole
+  /// chain in one pass instead of one unit per pass. Returns false when no unit could be filled.
+  bool substitution_pass(double t, std::span<double> y, bool reverse = false);
 
  private:
   /// Fills every inventory unit through `fill` from its current inlets, and computes every unit's outlets,
-  /// unit by unit in flow order. Returns whether any unit was filled.
+  /// unit by unit in flow order (against it with `reverse`). Returns whether any unit was filled.
   bool flow_order_pass(double t, std::span<double> y,
-                       bool (UnitOperation::*fill)(double, std::span<const Stream>, MutableSpan) const);
+                       bool (UnitOperation::*fill)(double, std::span<const Stream>, MutableSpan) const,
+                       bool reverse);
 
   std::vector<const UnitOperation*> units_;
   Wiring wiring_;

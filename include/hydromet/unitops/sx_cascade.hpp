@@ -115,6 +115,9 @@ class SxCascade final : public UnitOperation {
   /// Stage profiles, section streams and McCabe–Thiele data; names in docs/models/solvent_extraction.md.
   [[nodiscard]] std::vector<UnitOutput> report(double t, ConstSpan y,
                                                std::span<const Stream> inlets) const override;
+  /// report()'s values without building their names.
+  void report_values(double t, ConstSpan y, std::span<const Stream> inlets,
+                     std::vector<double>& values) const override;
 
   [[nodiscard]] std::size_t stage_count() const { return stages_.size(); }
   [[nodiscard]] const SxCascadeParameters& parameters() const { return parameters_; }
@@ -172,15 +175,23 @@ class SxCascade final : public UnitOperation {
   void mixer_moles(std::size_t s, ConstSpan y, Vector& n) const;
   /// Moiety of conserved species c in stage s: in the settler's organic layer only, or also in the mixer.
   [[nodiscard]] double stage_moiety(std::size_t s, std::size_t c, ConstSpan y, bool with_mixer) const;
-  void stage_outlets(std::size_t s, ConstSpan y, Stream& aqueous, Stream& organic) const;
+  /// Outlets of stage s whose mixer holds moles n (mixer_moles) at `phases` (mixer_phases of its flows).
+  void stage_outlets(std::size_t s, ConstSpan y, const Vector& n, const MixerPhases& phases, Stream& aqueous,
+                     Stream& organic) const;
+  /// fill_from_inlets without its memory of the last fill: every state of the block from the inlets.
+  bool fill_from(std::span<const Stream> inlets, MutableSpan y) const;
   /// Steady outlets of a stage whose mixer holds moles n at flows q_aq, q_org (steady-state guess).
   void guess_outlets(const Vector& n, double q_aq, double q_org, Stream& aqueous, Stream& organic) const;
   /// Mixer moles of stage s at its own (Murphree) equilibrium with inflow `in` (steady-state guess).
   [[nodiscard]] Vector stage_equilibrium(std::size_t s, const Stream& in, double q_aq, double q_org) const;
-  /// Every stage's outlets and inflow at state y, and the organic returning in a closed loop.
+  /// report()'s outputs in order, each as emit(name, value, unit), where name() builds the output's name.
+  template <typename Emit>
+  void emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& emit) const;
+  /// Every stage's mixer moles and phases (stage_moles_, stage_phases_), outlets and inflow at state y, and
+  /// the organic returning in a closed loop.
   void route(ConstSpan y, std::span<const Stream> inlets) const;
-  /// Law equilibrium organic c_C* [mol/m3] of every reaction of stage s at mixer moles n.
-  [[nodiscard]] Vector equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases) const;
+  /// Law equilibrium organic c_C* [mol/m3] of every reaction of stage s at mixer moles n, into `result`.
+  void equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases, Vector& result) const;
   /// c_C* [mol/m3] of reaction b at mixer moles n, with H+ as the laws see it [mol/m3].
   [[nodiscard]] double reaction_equilibrium(const Bound& b, const Vector& n, const MixerPhases& phases,
                                             double hydrogen) const;
@@ -202,6 +213,12 @@ class SxCascade final : public UnitOperation {
   [[nodiscard]] std::pair<StateLists, StateLists> outlet_inputs(std::size_t s) const;
   /// The own-block pattern and the stream coupling together (evaluate, route, compute_outlets).
   void structure(std::vector<std::pair<std::size_t, std::size_t>>& entries, StreamCoupling& coupling) const;
+  struct Structure {
+    std::vector<std::pair<std::size_t, std::size_t>> entries;
+    StreamCoupling coupling;
+  };
+  /// structure(), built once per bind() (state_pattern and stream_coupling both read it).
+  [[nodiscard]] const Structure& cached_structure() const;
 
   SxCascadeParameters parameters_;
   std::vector<Stage> stages_;
@@ -219,11 +236,17 @@ class SxCascade final : public UnitOperation {
   std::vector<std::size_t> conserved_;
   std::vector<Vector> moiety_weights_;
   std::vector<double> inventory_;
-  // Buffers of route(), reused between evaluations.
+  // Buffers of route(), reused between evaluations: each stage's outlets, inflow, mixer moles and phases.
   mutable std::vector<Stream> aqueous_out_, organic_out_, inflow_;
-  mutable Vector moles_, trial_;
+  mutable std::vector<Vector> stage_moles_;
+  mutable std::vector<MixerPhases> stage_phases_;
+  mutable Vector moles_, trial_, equilibrium_values_;
   mutable DistributionState law_state_;
   mutable Stream returned_;
+  mutable std::optional<Structure> structure_;
+  // The inlets and the block of the last fill_from_inlets.
+  mutable std::vector<Stream> filled_inlets_;
+  mutable std::vector<double> filled_state_;
 };
 
 }  // namespace hydromet

@@ -141,6 +141,11 @@ class UnitOperation {
     (void)inlets;
     return outputs(t, y);
   }
+  /// The values of report(t, y, inlets), in its order, appended to `values`: the flowsheet takes the names
+  /// once and then only the values at every output time. The default calls report(); units with long reports
+  /// override it so as not to build every name again.
+  virtual void report_values(double t, ConstSpan y, std::span<const Stream> inlets,
+                             std::vector<double>& values) const;
   /// Scalars reported at a state (conversions, concentrations, ...).
   [[nodiscard]] virtual std::vector<UnitOutput> outputs(double t, ConstSpan y) const {
     (void)t, (void)y;
