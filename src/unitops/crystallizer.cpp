@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "hydromet/core/error.hpp"
 #include "hydromet/numerics/system.hpp"
@@ -588,7 +589,14 @@ bool Crystallizer::fill_from_inlets(double t, std::span<const Stream> inlets, Mu
     y[solid_state(product_, k)] = 0.0;
   }
   std::fill(y.begin() + static_cast<std::ptrdiff_t>(cell_offset()), y.end(), 0.0);
-  // Formation rates consistent with the empty grid (nucleation alone), when the speciation allows.
+  if (outflow(y) > 0.0 && !fill_msmpr(t, y)) {
+    // No MSMPR estimate (undersaturated feed, or a speciation failure): start from the empty grid.
+    for (std::size_t k = 0; k < size_class_count_; ++k) {
+      y[solid_state(product_, k)] = 0.0;
+    }
+    std::fill(y.begin() + static_cast<std::ptrdiff_t>(cell_offset()), y.end(), 0.0);
+  }
+  // Formation rates consistent with the cells, when the speciation allows.
   try {
     kinetic_rates(t, y);
   } catch (const numerics::RecoverableError&) {
@@ -597,6 +605,79 @@ bool Crystallizer::fill_from_inlets(double t, std::span<const Stream> inlets, Mu
   for (std::size_t b = 0; b < blocks_.size(); ++b) {
     const std::size_t row = formation_offset() + b;
     y[row] = (blocks_[b].chained ? y[row - 1] : 0.0) + block_formation(b);
+  }
+  return true;
+}
+
+bool Crystallizer::fill_msmpr(double t, MutableSpan y) const {
+  // The holdup is the feed. Depleting it by `extent` moles of product gives S, hence G and B0, hence the
+  // crystals an MSMPR holds at that supersaturation, 6 n0 (G τ)^4 ρ k_v V / M with n0 = B0 / G (Randolph
+  // and Larson 1988, ch. 3.3); the steady extent makes the two equal. Size-independent growth and a
+  // crystal-free feed are assumed: it is a starting guess for Newton, which then solves the real model.
+  const double tau = volume() / outflow(y);
+  const double molar_mass = components_->solid_molar_masses()[to_index(product_)];
+  std::vector<double> fed;
+  double available = std::numeric_limits<double>::infinity();
+  for (const auto& [species, nu] : ions_) {
+    fed.push_back(y[aqueous_offset() + species]);
+    if (nu > 0.0) {
+      available = std::min(available, fed.back() / nu);
+    }
+  }
+  if (!(available > 0.0) || !std::isfinite(available)) {
+    return false;
+  }
+  double growth = 0.0;
+  double nucleation = 0.0;
+  const auto excess = [&](double extent) {  // MSMPR crystals at this depletion − extent [mol]
+    for (std::size_t j = 0; j < ions_.size(); ++j) {
+      y[aqueous_offset() + ions_[j].first] = fed[j] - ions_[j].second * extent;
+    }
+    const double temp = process_temperature(t, y);
+    const double s = saturation_ratio(t, y);
+    growth = parameters_.growth.rate(s, temp);
+    nucleation = parameters_.nucleation.rate(s, extent * molar_mass / volume(), temp);
+    if (!(growth > 0.0)) {
+      return -extent;
+    }
+    const double length = growth * tau;
+    const double crystals = 6.0 * nucleation / growth * std::pow(length, 4.0);
+    return parameters_.density * parameters_.shape_factor * volume() * crystals / molar_mass - extent;
+  };
+  try {
+    if (!(excess(0.0) > 0.0)) {
+      return false;
+    }
+    double low = 0.0;
+    double high = available;
+    for (int iteration = 0; iteration < 100 && high - low > 1e-12 * available; ++iteration) {
+      const double middle = 0.5 * (low + high);
+      (excess(middle) > 0.0 ? low : high) = middle;
+    }
+    excess(low);
+  } catch (const numerics::RecoverableError&) {
+    return false;
+  }
+  if (!(growth > 0.0) || !(nucleation > 0.0)) {
+    return false;
+  }
+  // Cell averages of n0 exp(−L / G τ); the closed top cell also holds what lies beyond it.
+  const double length = growth * tau;
+  const double n0 = nucleation / growth;
+  double formed = 0.0;
+  for (std::size_t k = 0; k < size_class_count_; ++k) {
+    y[solid_state(product_, k)] = 0.0;
+  }
+  for (std::size_t i = 0; i < cells(); ++i) {
+    const double upper = i + 1 < cells() ? std::exp(-grid().edge(i + 1) / length) : 0.0;
+    const double crystals = volume() * n0 * length * (std::exp(-grid().edge(i) / length) - upper);
+    y[cell_offset() + i] = crystals;
+    y[solid_state(product_, stream_class_[i])] += moles_per_crystal_[i] * crystals;
+    formed += moles_per_crystal_[i] * crystals;
+  }
+  // The ions lose what the cells hold, so the guess keeps the element balance and n_k = Σ w_i N_i.
+  for (std::size_t j = 0; j < ions_.size(); ++j) {
+    y[aqueous_offset() + ions_[j].first] = fed[j] - ions_[j].second * formed;
   }
   return true;
 }

@@ -125,6 +125,9 @@ class Crystallizer : public StirredTank {
   void kinetic_rates(double t, ConstSpan y) const;
   /// Formation rate of product [mol/s] that block b adds to its chain, from the fluxes of kinetic_rates.
   [[nodiscard]] double block_formation(std::size_t b) const;
+  /// Steady-state guess of a continuous crystalliser whose holdup is its feed: the MSMPR distribution at the
+  /// supersaturation that balances it, the ions depleted accordingly. False (y partly written) without one.
+  bool fill_msmpr(double t, MutableSpan y) const;
   /// Moles of product in the holdup's crystals (Σ_k n_k) [mol].
   [[nodiscard]] double product_moles(ConstSpan y) const;
 
