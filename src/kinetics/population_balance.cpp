@@ -122,24 +122,28 @@ double FiniteVolumeGrowth::face_value(std::span<const double> n, std::size_t fac
   return reconstruct(limiter_, upup, n[up], down);
 }
 
-void FiniteVolumeGrowth::add_growth(std::span<const double> n, std::span<const double> edge_growth,
-                                    double nucleation, std::span<double> dndt) const {
+void FiniteVolumeGrowth::face_fluxes(std::span<const double> n, std::span<const double> edge_growth,
+                                     double nucleation, std::span<double> flux) const {
   const std::size_t cells = grid_.size();
   const double g0 = edge_growth[0];
   const double boundary_density = g0 > 0.0 ? nucleation / g0 : 0.0;
   // Lower edge: nuclei enter; dissolving crystals leave at G n_0.
-  double lower_flux = nucleation + (g0 < 0.0 ? g0 * n[0] : 0.0);
-  for (std::size_t i = 0; i < cells; ++i) {
-    const std::size_t face = i + 1;
+  flux[0] = nucleation + (g0 < 0.0 ? g0 * n[0] : 0.0);
+  for (std::size_t face = 1; face < cells; ++face) {
     const double g = edge_growth[face];
-    double upper_flux = 0.0;
-    if (face < cells) {
-      upper_flux = g != 0.0 ? g * face_value(n, face, g, boundary_density) : 0.0;
-    } else if (upper_ == UpperBoundary::open && g > 0.0) {
-      upper_flux = g * n[i];
-    }
-    dndt[i] += (lower_flux - upper_flux) / grid_.width(i);
-    lower_flux = upper_flux;
+    flux[face] = g != 0.0 ? g * face_value(n, face, g, boundary_density) : 0.0;
+  }
+  const double top = edge_growth[cells];
+  flux[cells] = upper_ == UpperBoundary::open && top > 0.0 ? top * n[cells - 1] : 0.0;
+}
+
+void FiniteVolumeGrowth::add_growth(std::span<const double> n, std::span<const double> edge_growth,
+                                    double nucleation, std::span<double> dndt) const {
+  const std::size_t cells = grid_.size();
+  face_flux_.resize(cells + 1);
+  face_fluxes(n, edge_growth, nucleation, face_flux_);
+  for (std::size_t i = 0; i < cells; ++i) {
+    dndt[i] += (face_flux_[i] - face_flux_[i + 1]) / grid_.width(i);
   }
 }
 

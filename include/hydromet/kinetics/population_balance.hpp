@@ -73,6 +73,11 @@ class FiniteVolumeGrowth {
                   std::span<double> dndt) const;
   /// Same with a size-independent growth rate G [m/s].
   void add_growth(std::span<const double> n, double growth, double nucleation, std::span<double> dndt) const;
+  /// The number fluxes F = G n_f [#/(m3 s)] through every edge (grid().size() + 1 values): the lower edge's
+  /// is B0 (less the crystals that dissolve through it), the upper edge's zero when closed. add_growth adds
+  /// (F_i − F_{i+1}) / ΔL_i to cell i.
+  void face_fluxes(std::span<const double> n, std::span<const double> edge_growth, double nucleation,
+                   std::span<double> flux) const;
 
  private:
   [[nodiscard]] double face_value(std::span<const double> n, std::size_t face, double growth,
@@ -82,6 +87,7 @@ class FiniteVolumeGrowth {
   FluxLimiter limiter_;
   UpperBoundary upper_;
   mutable std::vector<double> face_growth_;  // work array for the size-independent overload
+  mutable std::vector<double> face_flux_;    // work array of add_growth
 };
 
 /// k-th moment μ_k = ∫ L^k n dL [m^(k−3)] of a piecewise-constant density n on the grid.

@@ -68,22 +68,30 @@ struct CrystallizerParameters {
 ///             − N_i q / V + crystals of the product in the inlets (placed in the cell of their size),
 /// every ion of the product's formation loses ν_j Σ_i w_i (dN_i/dt)_kinetic (w_i = ρ k_v ⟨L³⟩_i / M moles
 /// per crystal of cell i, ⟨L³⟩_i the cell average of L³), and the product's moles per stream size class
-/// gain exactly that: dn_k/dt = Σ_{i in k} w_i (dN_i/dt)_kinetic + fed − n_k q / V. Every row is
-/// differential and the element inventory (ions + n_k) is linear in states whose rates cancel term by term,
-/// so BDF keeps dissolved + solid balances to round-off whatever the tolerances; n_k = Σ_{i in k} w_i N_i
-/// holds as an invariant. S = 10^(SI/ν) with SI = log10(IAP/Ksp) from the speciation of the holdup (ν ions
-/// per formula unit), solved once per distinct set of totals; molality = c / 1000 (dilute: 1 m3 of solution
-/// holds 1000 kg of water). S < 1 dissolves crystals (GrowthLaw).
+/// gain exactly that: dn_k/dt = Σ_{i in k} w_i (dN_i/dt)_kinetic + fed − n_k q / V. These sums run over
+/// every cell; they are carried by algebraic states, the formation rates r_b [mol/s] of blocks of a few
+/// cells chained within each stream class, 0 = r_{b−1} + Σ_{i in b} w_i (dN_i/dt)_kinetic − r_b, so that
+/// no row reads every cell: the Jacobian needs a few colours whatever the number of cells (a row that reads
+/// all N cells would need N). The ions and n_k read the last r of each chain. The element inventory (ions +
+/// n_k) is linear in differential states whose rates cancel term by term (both take the same r), so BDF
+/// keeps dissolved + solid balances to round-off whatever the tolerances; n_k = Σ_{i in k} w_i N_i holds to
+/// the solver's tolerance on the algebraic rows. S = 10^(SI/ν) with SI = log10(IAP/Ksp) from the speciation
+/// of the holdup (ν ions per formula unit), solved once per distinct set of totals; molality = c / 1000
+/// (dilute: 1 m3 of solution holds 1000 kg of water). S < 1 dissolves crystals (GrowthLaw).
 class Crystallizer : public StirredTank {
  public:
   Crystallizer(std::string name, CrystallizerParameters parameters);
 
   [[nodiscard]] std::string_view type() const override { return "crystallizer"; }
   void bind(const ComponentList& components) override;
-  [[nodiscard]] std::size_t state_size() const override { return holdup_size() + cells(); }
+  /// Holdup, then N_i of every cell, then the formation rate r_b of every block of cells.
+  [[nodiscard]] std::size_t state_size() const override { return holdup_size() + cells() + blocks_.size(); }
   void initial_state(MutableSpan y) const override;
-  /// Arrowhead: cells couple to two neighbours each way and to the supersaturation; the product's ions and
-  /// moles couple to every cell.
+  /// The holdup's rows, differential cells, algebraic formation rates.
+  [[nodiscard]] std::vector<bool> differential_rows() const override;
+  /// Banded: cells couple to two neighbours each way and to the supersaturation; a block's formation rate
+  /// to its cells, their neighbours and the previous rate of its chain; the product's ions and moles to the
+  /// last rate of each chain.
   [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const override;
   /// The holdup's coupling (species row i reads inlet scalar i; outlets are the holdup over the volume), the
   /// cells reading the product crystals fed in, and the co-precipitation rows every inlet scalar.
@@ -111,14 +119,36 @@ class Crystallizer : public StirredTank {
 
  private:
   [[nodiscard]] std::size_t cell_offset() const { return holdup_size(); }
+  [[nodiscard]] std::size_t formation_offset() const { return holdup_size() + cells(); }
+  /// Fills work_flux_ with the number fluxes through the edges and work_dn_ with the kinetic rates
+  /// (dN_i/dt)_kinetic [#/s] of every cell at (t, y).
+  void kinetic_rates(double t, ConstSpan y) const;
+  /// Formation rate of product [mol/s] that block b adds to its chain, from the fluxes of kinetic_rates.
+  [[nodiscard]] double block_formation(std::size_t b) const;
+  /// Steady-state guess of a continuous crystalliser whose holdup is its feed: the MSMPR distribution at the
+  /// supersaturation that balances it, the ions depleted accordingly. False (y partly written) without one.
+  bool fill_msmpr(double t, MutableSpan y) const;
+  /// Moles of product in the holdup's crystals (Σ_k n_k) [mol].
+  [[nodiscard]] double product_moles(ConstSpan y) const;
 
   CrystallizerParameters parameters_;
   FiniteVolumeGrowth transport_;
-  std::size_t product_ = 0;                           // solid index of the product
-  std::vector<double> moles_per_crystal_;             // w_i [mol]
-  std::vector<double> cell_volume_;                   // V ΔL_i [m4]: crystals per unit number density
-  std::vector<std::size_t> stream_class_;             // stream size class of each cell
-  std::vector<std::size_t> inlet_cell_;               // cell receiving product crystals of each stream class
+  std::size_t product_ = 0;                // solid index of the product
+  std::vector<double> moles_per_crystal_;  // w_i [mol]
+  std::vector<double> cell_volume_;        // V ΔL_i [m4]: crystals per unit number density
+  std::vector<std::size_t> stream_class_;  // stream size class of each cell
+  std::vector<std::size_t> inlet_cell_;    // cell receiving product crystals of each stream class
+  // A block of cells [first, last) with one formation rate; `chained` adds the previous block's rate, and the
+  // rate of a `chain_end` block is the formation rate of its whole chain (a run of cells of stream class
+  // `stream_class`).
+  struct FormationBlock {
+    std::size_t first = 0;
+    std::size_t last = 0;
+    std::size_t stream_class = 0;
+    bool chained = false;
+    bool chain_end = false;
+  };
+  std::vector<FormationBlock> blocks_;
   std::vector<std::ptrdiff_t> component_species_;     // chemistry component -> aqueous index (-1: absent)
   std::vector<std::pair<std::size_t, double>> ions_;  // (aqueous index, ν) consumed per mole of product
   double ion_count_ = 1.0;                            // ν
@@ -143,6 +173,8 @@ class Crystallizer : public StirredTank {
   mutable std::vector<double> work_n_;
   mutable std::vector<double> work_dn_;
   mutable std::vector<double> work_g_;
+  mutable std::vector<double> work_flux_;
+  std::vector<double> edge_weight_;  // weight of each edge's flux in its block's formation rate [mol]
 };
 
 }  // namespace hydromet
