@@ -508,6 +508,7 @@ void ContinuousLeachTank::bind(const ComponentList& components) {
     mineral.plan = lumped() ? std::vector<ReconstructionClass>{} : reconstruction_plan(mineral);
   }
   reacted_.assign(bound_.size(), 0.0);
+  pattern_ = build_state_pattern();
 }
 
 std::size_t ContinuousLeachTank::state_size() const {

@@ -25,7 +25,7 @@ void merge(Classes& into, const Classes& from) {
 
 }  // namespace
 
-std::vector<std::pair<std::size_t, std::size_t>> ContinuousLeachTank::state_pattern() const {
+std::vector<std::pair<std::size_t, std::size_t>> ContinuousLeachTank::build_state_pattern() const {
   const std::size_t q_aq = flow_offset();
   const std::size_t q_org = flow_offset() + 1;
   const std::size_t t_state = flow_offset() + 2;  // a state when temperature_is_state()

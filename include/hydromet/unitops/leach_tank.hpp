@@ -202,7 +202,10 @@ class ContinuousLeachTank final : public StirredTank {
   /// consumed[reagent] [mol/s] by the reactions.
   [[nodiscard]] std::vector<UnitOutput> report(double t, ConstSpan y,
                                                std::span<const Stream> inlets) const override;
-  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const override;
+  /// The structural Jacobian, built at bind (build_state_pattern).
+  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const override {
+    return pattern_;
+  }
   [[nodiscard]] std::optional<StreamCoupling> stream_coupling() const override;
 
   [[nodiscard]] const ContinuousLeachTankParameters& leach_parameters() const { return leach_; }
@@ -296,6 +299,9 @@ class ContinuousLeachTank final : public StirredTank {
     std::size_t reagent = 0;
     std::vector<std::pair<bool, std::size_t>> targets;
   };
+  /// Which states each row reads (leach_tank_pattern.cpp): flow terms, the reconstruction's stencils and
+  /// what each rate law reads.
+  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> build_state_pattern() const;
   [[nodiscard]] std::size_t basis_offset() const { return holdup_size(); }
   [[nodiscard]] bool lumped() const { return leach_.model == ContinuousLeachTankParameters::Model::lumped; }
   /// Adds the reaction terms to f and returns the moles of mineral reacted by each reaction [mol/s] (valid
@@ -321,6 +327,7 @@ class ContinuousLeachTank final : public StirredTank {
   std::vector<Mineral> minerals_;
   std::vector<BoundReaction> bound_;
   std::unique_ptr<detail::LeachKinetics> kinetics_;
+  std::vector<std::pair<std::size_t, std::size_t>> pattern_;
   mutable std::vector<double> reacted_;  // add_reactions' result
   mutable Vector concentrations_;        // prepare_kinetics' scratch [mol/m3]
 };
