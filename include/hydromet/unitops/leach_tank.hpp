@@ -255,10 +255,18 @@ class ContinuousLeachTank final : public StirredTank {
     double falling_bound = 0.0;     // a slope s < 0 to −falling_bound ψ̄⁺
     SlopeStencil stencil;
   };
+  /// What the limiter reads besides the plan: it runs over every class of a mineral at once (vectorised).
+  struct LimiterArrays {
+    Eigen::ArrayXd positivity_width_squared;
+    std::vector<std::size_t> unsloped;  // classes without a stencil: slope 0 whatever the limiter gives
+  };
   /// Linear number density ψ = mean + slope (x − centre) in each class [1/m, 1/m2].
   struct Reconstruction {
-    std::vector<double> mean;
-    std::vector<double> slope;
+    Eigen::ArrayXd mean;
+    Eigen::ArrayXd slope;
+    Eigen::ArrayXd raw_slope;    // scratch: the stencil's slope before the limiter
+    Eigen::ArrayXd coefficient;  // scratch: the bound's coefficient on the raw slope's side
+    Eigen::ArrayXd bound;        // scratch: the limiter's bound
   };
   struct Mineral {
     std::size_t solid = 0;
@@ -273,6 +281,7 @@ class ContinuousLeachTank final : public StirredTank {
     double whole_moles = 0.0;  // m₀ [mol per particle]
     /// The reconstruction's constants per class of the scheme in use (core or age classes).
     std::vector<ReconstructionClass> plan;
+    LimiterArrays limiter;
     mutable Reconstruction psi;  // the last reconstruction (storage reused by every evaluation)
   };
   /// Slope stencil of class k among classes with these centres and widths: the parabola through the first
