@@ -482,8 +482,10 @@ void ContinuousLeachTank::bind(const ComponentList& components) {
     for (const auto& term : reaction.terms) {
       if (auto aqueous = components.find_aqueous(term.species)) {
         bound.targets.emplace_back(true, *aqueous);
+        bound.solution_terms.emplace_back(*aqueous, term.coefficient);
       } else {
         bound.targets.emplace_back(false, components.solid_index(term.species, context));
+        bound.solid_terms.emplace_back(bound.targets.back().second, term.coefficient);
       }
     }
     bound_.push_back(std::move(bound));
@@ -865,11 +867,15 @@ const std::vector<double>& ContinuousLeachTank::add_reactions(double t, ConstSpa
   std::vector<double>& reacted = reacted_;
   std::fill(reacted.begin(), reacted.end(), 0.0);
   prepare_kinetics(t, y);
-  const auto release = [&](const BoundReaction& bound, std::size_t size_class, double moles) {
-    for (std::size_t j = 0; j < bound.targets.size(); ++j) {
-      const auto [aqueous, target] = bound.targets[j];
-      const std::size_t row = aqueous ? aqueous_offset() + target : solid_state(target, size_class);
-      f[row] += bound.reaction->terms[j].coefficient * moles;
+  // Solid products form in the class that reacted; the solution takes each reaction's total at once.
+  const auto release_solids = [&](const BoundReaction& bound, std::size_t size_class, double moles) {
+    for (const auto& [solid, coefficient] : bound.solid_terms) {
+      f[solid_state(solid, size_class)] += coefficient * moles;
+    }
+  };
+  const auto release_solution = [&](const BoundReaction& bound, double moles) {
+    for (const auto& [aqueous, coefficient] : bound.solution_terms) {
+      f[aqueous_offset() + aqueous] += coefficient * moles;
     }
   };
   for (std::size_t b = 0; b < bound_.size(); ++b) {
@@ -888,11 +894,14 @@ const std::vector<double>& ContinuousLeachTank::add_reactions(double t, ConstSpa
       // n° dX/dt at the mean conversion X̄ = 1 − n/n°.
       const double rate = basis * kinetics_->conversion_rate(b, 1.0 - std::min(unreacted / basis, 1.0),
                                                              radius, mineral.molar_density);
+      double taken = 0.0;
       for (std::size_t k = 0; k < size_class_count_; ++k) {
         const double share = rate * std::max(y[solid_state(mineral.solid, k)], 0.0) / unreacted;
         f[solid_state(mineral.solid, k)] -= share;
-        release(bound, k, share);
+        release_solids(bound, k, share);
+        taken += share;
       }
+      release_solution(bound, taken);
       reacted[b] = rate;
       continue;
     }
@@ -921,9 +930,10 @@ const std::vector<double>& ContinuousLeachTank::add_reactions(double t, ConstSpa
           consumed = exponent * k * std::pow(a.lower, exponent - 1.0) * y[row];
         }
         f[row] -= consumed;
-        release(bound, j, consumed);
+        release_solids(bound, j, consumed);
         reacted[b] += consumed;
       }
+      release_solution(bound, reacted[b]);
       continue;
     }
     // A speed that does not depend on the core radius (reaction control) is taken once for all classes.
@@ -941,7 +951,7 @@ const std::vector<double>& ContinuousLeachTank::add_reactions(double t, ConstSpa
             cell.node_weights[i] * density * (uniform_speed ? *uniform_speed : speed(b, cell.nodes[i]));
       }
       f[solid_state(mineral.solid, k)] -= consumed;
-      release(bound, k, consumed);
+      release_solids(bound, k, consumed);
       reacted[b] += consumed;
       // Particles crossing the lower edge into the next class, each carrying m(bottom).
       if (k + 1 < mineral.classes.size()) {
@@ -952,6 +962,7 @@ const std::vector<double>& ContinuousLeachTank::add_reactions(double t, ConstSpa
         f[solid_state(mineral.solid, k + 1)] += passed;
       }
     }
+    release_solution(bound, reacted[b]);
   }
   return reacted;
 }

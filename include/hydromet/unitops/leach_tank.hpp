@@ -307,6 +307,8 @@ class ContinuousLeachTank final : public StirredTank {
     std::size_t mineral = 0;  // index in minerals_
     std::size_t reagent = 0;
     std::vector<std::pair<bool, std::size_t>> targets;
+    std::vector<std::pair<std::size_t, double>> solution_terms;  // (aqueous index, coefficient)
+    std::vector<std::pair<std::size_t, double>> solid_terms;     // (solid index, coefficient): in the class
   };
   /// Which states each row reads (leach_tank_pattern.cpp): flow terms, the reconstruction's stencils and
   /// what each rate law reads.
