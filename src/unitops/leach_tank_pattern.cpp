@@ -182,6 +182,7 @@ std::vector<std::pair<std::size_t, std::size_t>> ContinuousLeachTank::build_stat
       continue;
     }
     const auto psi = reconstruction_inputs(mineral.plan);
+    std::vector<std::size_t> reaction_columns;
     const auto states_of = [&](const Classes& ks) {
       std::vector<std::size_t> columns = rate_inputs[b];
       for (const auto k : ks) {
@@ -195,15 +196,24 @@ std::vector<std::pair<std::size_t, std::size_t>> ContinuousLeachTank::build_stat
       }
       const auto columns = states_of(psi[k]);
       add(solid_state(mineral.solid, k), columns);  // reacting in the class and crossing its lower edge
-      for (const auto row : released(bound, k)) {
-        add(row, columns);
+      for (const auto& [solid, coefficient] : bound.solid_terms) {
+        add(solid_state(solid, k), columns);  // solid products form in the class
       }
       if (k + 1 < psi.size()) {
         add(solid_state(mineral.solid, k + 1), columns);  // particles arriving from class k
       }
-      if (heats) {
-        heat_inputs.insert(heat_inputs.end(), columns.begin(), columns.end());
-      }
+      reaction_columns.insert(reaction_columns.end(), columns.begin(), columns.end());
+    }
+    // The solution and the heat of reaction take the reaction's total: what any class reads (merged once,
+    // not row by row for every class).
+    std::sort(reaction_columns.begin(), reaction_columns.end());
+    reaction_columns.erase(std::unique(reaction_columns.begin(), reaction_columns.end()),
+                           reaction_columns.end());
+    for (const auto& [aqueous, coefficient] : bound.solution_terms) {
+      add(aqueous_offset() + aqueous, reaction_columns);
+    }
+    if (heats) {
+      heat_inputs.insert(heat_inputs.end(), reaction_columns.begin(), reaction_columns.end());
     }
   }
   if (leach_.energy_balance) {
