@@ -51,6 +51,7 @@ ShrinkingCoreConditions shrinking_core_conditions(const ShrinkingCoreParameters&
     // k_s (φ C_s)^n = (k_s φ^n) C_s^n: the activity ratio scales the rate constant.
     conditions.surface_rate_constant = p.surface_rate_constant * p.surface_temperature.factor(temperature) *
                                        (activity_ratio == 1.0 ? 1.0 : std::pow(activity_ratio, n));
+    conditions.reaction_resistance = 1.0 / conditions.surface_rate_constant;
     conditions.reaction_flux = conditions.surface_rate_constant *
                                (n == 1.0 ? conditions.concentration : std::pow(conditions.concentration, n));
   }
@@ -73,7 +74,7 @@ double shrinking_core_flux(const ShrinkingCoreParameters& p, const ShrinkingCore
   const double n = p.reaction_order;
   const double ks = conditions.surface_rate_constant;
   if (n == 1.0) {
-    return c / (transport + 1.0 / ks);
+    return c / (transport + conditions.reaction_resistance);
   }
   // Surface concentration cs in (0, c]: ks cs^n = (c - cs) / transport. The left side rises and the
   // right side falls with cs, so bisection on the bracket always converges; 200 halvings reach eps.

@@ -200,6 +200,18 @@ double LeachKinetics::conversion_rate(std::size_t b, double conversion, double r
   return 0.0;
 }
 
+std::optional<double> LeachKinetics::uniform_core_speed(std::size_t b, double molar_density) const {
+  const Bound& bound = bound_[b];
+  const LeachReaction& reaction = *bound.reaction;
+  if (reaction.form != LeachRateForm::shrinking_core ||
+      reaction.kinetics.control != ShrinkingCoreControl::reaction) {
+    return std::nullopt;
+  }
+  // shrinking_core_flux without transport resistances: 0 without reagent, else the surface reaction flux.
+  const double flux = bound.conditions.concentration == 0.0 ? 0.0 : bound.conditions.reaction_flux;
+  return flux / (reaction.kinetics.reagent_stoichiometry * molar_density);
+}
+
 double LeachKinetics::core_speed(std::size_t b, double radius, double core, double molar_density) const {
   const Bound& bound = bound_[b];
   const LeachReaction& reaction = *bound.reaction;

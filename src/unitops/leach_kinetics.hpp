@@ -49,6 +49,11 @@ class LeachKinetics {
   /// J / (a ρ) for the shrinking core (as shrinking_core_flux), R³ (dX/dt) / (3 r²) otherwise, X = 1 −
   /// (r/R)³.
   [[nodiscard]] double core_speed(std::size_t b, double radius, double core, double molar_density) const;
+  /// The core recession speed of reaction b [m/s] when it is the same at every core radius r > 0 (shrinking
+  /// core under reaction control: J = k_s C^n), as core_speed gives it; nothing otherwise.
+  [[nodiscard]] std::optional<double> uniform_core_speed(std::size_t b, double molar_density) const;
+  /// Whether a rate law reads the bulk `solids` or `phi` (a rate expression).
+  [[nodiscard]] bool reads_solids() const { return has_expression_; }
   /// Avrami rate constant k(T) [1/s] of reaction b at the prepared temperature.
   [[nodiscard]] double avrami_rate_constant(std::size_t b) const;
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <optional>
 
 #include "hydromet/core/error.hpp"
 #include "unitops/leach_kinetics.hpp"
@@ -38,15 +39,22 @@ double avrami_hazard(double age, double rate_constant, double exponent) {
 // and off as the classes fill puts kinks in the right-hand side, and a dynamic run then crawls (error-test
 // failures, a new Jacobian at almost every step).
 
-// Positive part of x smoothed over a width w > 0: ½ (x + √(x² + w²)) > 0, within w/2 of max(x, 0).
-double smooth_positive_part(double x, double w) { return 0.5 * (x + std::sqrt(x * x + w * w)); }
+// Positive part of x smoothed over a width w > 0: ½ (x + √(x² + w²)) > 0, within w/2 of max(x, 0). On arrays
+// (every class at once: Eigen's packet square root and division vectorise, and round as the scalar ones).
+template <typename X, typename W>
+auto smooth_positive_part(const Eigen::ArrayBase<X>& x, const Eigen::ArrayBase<W>& w_squared) {
+  return 0.5 * (x + (x.square() + w_squared).sqrt());
+}
 
 // Slope s limited to |s| < b, b > 0 the bound on s's side: s b / √(b² + s²) = s (1 − s²/(2b²) + …), so the
 // O(h) slopes of a smooth profile (|s| / b = O(h)) change by a relative O(h²) and the scheme stays second
 // order. Analytic in s and b; at s = 0, where b switches sides, value, first and second derivatives agree.
 // (A limiter that is the identity up to b/2 and then saturates keeps smooth profiles exactly but took 30 %
 // more steps on a start-up and was erratic in the order on a 4-tank train.)
-double smooth_slope_limit(double s, double b) { return s * b / std::sqrt(b * b + s * s); }
+template <typename S, typename B>
+auto smooth_slope_limit(const Eigen::ArrayBase<S>& s, const Eigen::ArrayBase<B>& b) {
+  return s * b / (b.square() + s.square()).sqrt();
+}
 
 void check_energy_balance(const LeachEnergyBalance& energy, const std::vector<LeachReaction>& reactions,
                           const std::string& where) {
@@ -474,8 +482,10 @@ void ContinuousLeachTank::bind(const ComponentList& components) {
     for (const auto& term : reaction.terms) {
       if (auto aqueous = components.find_aqueous(term.species)) {
         bound.targets.emplace_back(true, *aqueous);
+        bound.solution_terms.emplace_back(*aqueous, term.coefficient);
       } else {
         bound.targets.emplace_back(false, components.solid_index(term.species, context));
+        bound.solid_terms.emplace_back(bound.targets.back().second, term.coefficient);
       }
     }
     bound_.push_back(std::move(bound));
@@ -503,6 +513,22 @@ void ContinuousLeachTank::bind(const ComponentList& components) {
       mineral.whole_moles = particle_moles(mineral.radius, mineral.molar_density);
     }
   }
+  for (Mineral& mineral : minerals_) {
+    mineral.plan = lumped() ? std::vector<ReconstructionClass>{} : reconstruction_plan(mineral);
+    const auto count = static_cast<Eigen::Index>(mineral.plan.size());
+    LimiterArrays& limiter = mineral.limiter;
+    limiter.positivity_width_squared.resize(count);
+    limiter.unsloped.clear();
+    for (Eigen::Index k = 0; k < count; ++k) {
+      const ReconstructionClass& c = mineral.plan[static_cast<std::size_t>(k)];
+      limiter.positivity_width_squared[k] = c.positivity_width * c.positivity_width;
+      if (c.stencil.terms == 0) {  // (an empty class would give 0/0)
+        limiter.unsloped.push_back(static_cast<std::size_t>(k));
+      }
+    }
+  }
+  reacted_.assign(bound_.size(), 0.0);
+  pattern_ = build_state_pattern();
 }
 
 std::size_t ContinuousLeachTank::state_size() const {
@@ -529,16 +555,24 @@ std::vector<bool> ContinuousLeachTank::differential_rows() const {
 void ContinuousLeachTank::prepare_kinetics(double t, ConstSpan y) const {
   const double liquid = volume();
   double solids_volume = 0.0;
-  const Vector solids = solid_totals(y);
   double solids_mass = 0.0;
-  for (std::size_t s = 0; s < solid_count_; ++s) {
-    const Species& species = components_->solid(s);
-    const double mass = std::max(solids[static_cast<Eigen::Index>(s)], 0.0) * species.molar_mass();
-    solids_mass += mass;
-    solids_volume += species.density > 0.0 ? mass / species.density : 0.0;
+  if (kinetics_->reads_solids()) {  // only rate expressions read `solids` and `phi`
+    const Vector solids = solid_totals(y);
+    for (std::size_t s = 0; s < solid_count_; ++s) {
+      const Species& species = components_->solid(s);
+      const double mass = std::max(solids[static_cast<Eigen::Index>(s)], 0.0) * species.molar_mass();
+      solids_mass += mass;
+      solids_volume += species.density > 0.0 ? mass / species.density : 0.0;
+    }
   }
-  kinetics_->prepare(aqueous_concentrations(y), {temperature(y), t, solids_mass / (liquid + solids_volume),
-                                                 solids_volume / (liquid + solids_volume)});
+  // As StirredTank::aqueous_concentrations, into storage kept between calls.
+  const double aqueous = aqueous_volume(y);
+  concentrations_.resize(static_cast<Eigen::Index>(aqueous_count_));
+  for (std::size_t i = 0; i < aqueous_count_; ++i) {
+    concentrations_[static_cast<Eigen::Index>(i)] = aqueous > 0.0 ? y[aqueous_offset() + i] / aqueous : 0.0;
+  }
+  kinetics_->prepare(concentrations_, {temperature(y), t, solids_mass / (liquid + solids_volume),
+                                       solids_volume / (liquid + solids_volume)});
 }
 
 double ContinuousLeachTank::speed(std::size_t b, double core) const {
@@ -622,78 +656,13 @@ std::vector<ContinuousLeachTank::CoreClass> ContinuousLeachTank::core_classes(co
         4.0 / 3.0 * std::numbers::pi * molar_density * power(5) / 5.0 - c.centre * c.mass_integral;
     c.bottom_moles = particle_moles(c.bottom, molar_density);
     c.nodes = {c.centre + node * c.width, c.centre - node * c.width};
+    for (std::size_t i = 0; i < c.nodes.size(); ++i) {
+      c.node_offsets[i] = c.nodes[i] - c.centre;
+      c.node_weights[i] = 0.5 * c.width * 4.0 * std::numbers::pi * molar_density * c.nodes[i] * c.nodes[i];
+    }
     classes.push_back(c);
   }
   return classes;
-}
-
-ContinuousLeachTank::Reconstruction ContinuousLeachTank::reconstruct(const Mineral& mineral,
-                                                                     ConstSpan y) const {
-  const auto& classes = mineral.classes;
-  const std::size_t count = classes.size();
-  Reconstruction psi;
-  psi.mean.assign(count, 0.0);
-  psi.slope.assign(count, 0.0);
-  // Means of a piecewise-constant ψ first, ψ̄ = M / ∫ m dr. The means stay linear in the class masses (a
-  // class that dips below 0 by rounding then reacts and passes on negative amounts, which restores it); only
-  // the slope bounds use their smooth positive part, of width positivity_width × the class's state scale.
-  std::vector<double> width_in_density(count, 0.0);
-  for (std::size_t k = 0; k < count; ++k) {
-    if (classes[k].width > 0.0) {
-      width_in_density[k] =
-          positivity_width * state_scale(solid_state(mineral.solid, k)) / classes[k].mass_integral;
-      psi.mean[k] = y[solid_state(mineral.solid, k)] / classes[k].mass_integral;
-    }
-  }
-  // Slopes dψ/dr: central differences of the class means; in the top class the derivative of the parabola
-  // through the first three means (a one-sided difference would cost the boundary an order); one-sided in
-  // the bottom class, whose mass is O(h⁴) of the total. TVD limiters would clip the smooth maximum of ψ in
-  // the second and later tanks of a train and spoil the order, so the slopes are limited only to keep ψ
-  // non-negative at the points where it is used (the lower edge and the quadrature nodes), and smoothly:
-  // a switching bound puts kinks in the right-hand side that cost a dynamic run its step size.
-  const auto slopes = [&] {
-    for (std::size_t k = 0; k < count; ++k) {
-      const auto& c = classes[k];
-      double slope = 0.0;
-      if (count == 1 || !(c.width > 0.0)) {
-        slope = 0.0;
-      } else if (k == 0 && count >= 3 && classes[2].width > 0.0) {
-        const double x0 = c.centre;
-        const double x1 = classes[1].centre;
-        const double x2 = classes[2].centre;
-        slope = psi.mean[0] * (2.0 * x0 - x1 - x2) / ((x0 - x1) * (x0 - x2)) +
-                psi.mean[1] * (x0 - x2) / ((x1 - x0) * (x1 - x2)) +
-                psi.mean[2] * (x0 - x1) / ((x2 - x0) * (x2 - x1));
-      } else if (k == 0) {
-        slope = (psi.mean[0] - psi.mean[1]) / (c.centre - classes[1].centre);
-      } else if (k + 1 == count || !(classes[k + 1].width > 0.0)) {
-        slope = (psi.mean[k - 1] - psi.mean[k]) / (classes[k - 1].centre - c.centre);
-      } else {
-        slope = (psi.mean[k - 1] - psi.mean[k + 1]) / (classes[k - 1].centre - classes[k + 1].centre);
-      }
-      // ψ > 0 at the nodes (|r − centre| = width / (2√3)) needs |s| < 2√3 ψ̄ / width; above the bottom
-      // class the lower edge, which carries the flux to the next class, also needs s < 2 ψ̄ / width; and
-      // the second pass's mean stays positive if s < ψ̄ ∫ m dr / ∫ (r − c) m dr (binding in the bottom
-      // class only). Each bound is a fixed multiple of ψ̄, so their minimum is taken on the coefficients.
-      const double width = std::max(c.width, 1e-300);
-      const double positive_mean = smooth_positive_part(psi.mean[k], width_in_density[k]);
-      const double node_bound = 2.0 * std::numbers::sqrt3 * positive_mean / width;
-      const double upper =
-          positive_mean * std::min(k + 1 < count ? 2.0 / width : 2.0 * std::numbers::sqrt3 / width,
-                                   c.mass_moment > 0.0 ? c.mass_integral / c.mass_moment : HUGE_VAL);
-      psi.slope[k] = smooth_slope_limit(slope, slope > 0.0 ? upper : node_bound);
-    }
-  };
-  slopes();
-  // Second pass: the means of the linear ψ that hold the class masses, ψ̄ = (M − s ∫(r − c) m dr) / ∫ m dr.
-  for (std::size_t k = 0; k < count; ++k) {
-    if (classes[k].width > 0.0) {
-      psi.mean[k] = (y[solid_state(mineral.solid, k)] - psi.slope[k] * classes[k].mass_moment) /
-                    classes[k].mass_integral;
-    }
-  }
-  slopes();
-  return psi;
 }
 
 std::vector<ContinuousLeachTank::AgeClass> ContinuousLeachTank::age_classes(
@@ -731,53 +700,150 @@ std::vector<ContinuousLeachTank::AgeClass> ContinuousLeachTank::age_classes(
   return ages;
 }
 
-ContinuousLeachTank::Reconstruction ContinuousLeachTank::reconstruct_by_age(const Mineral& mineral,
+ContinuousLeachTank::SlopeStencil ContinuousLeachTank::slope_stencil(std::size_t k,
+                                                                     std::span<const double> centres,
+                                                                     std::span<const double> widths) {
+  // Slopes dψ/dx from the class means: in the top class the derivative of the parabola through the first
+  // three means (a one-sided difference would cost the boundary an order); one-sided in the bottom class
+  // (core scheme: its mass is O(h⁴) of the total) and above an empty class; central elsewhere.
+  const std::size_t count = widths.size();
+  SlopeStencil stencil;
+  const auto two_point = [&](std::size_t upper, std::size_t lower) {
+    const double inverse = 1.0 / (centres[upper] - centres[lower]);
+    stencil.classes = {upper, lower, 0};
+    stencil.weights = {inverse, -inverse, 0.0};
+    stencil.terms = 2;
+  };
+  if (count == 1 || !(widths[k] > 0.0)) {
+    return stencil;
+  }
+  if (k == 0 && count >= 3 && widths[2] > 0.0) {
+    const double x0 = centres[0];
+    const double x1 = centres[1];
+    const double x2 = centres[2];
+    stencil.classes = {0, 1, 2};
+    stencil.weights = {(2.0 * x0 - x1 - x2) / ((x0 - x1) * (x0 - x2)), (x0 - x2) / ((x1 - x0) * (x1 - x2)),
+                       (x0 - x1) / ((x2 - x0) * (x2 - x1))};
+    stencil.terms = 3;
+  } else if (k == 0) {
+    two_point(0, 1);
+  } else if (k + 1 == count || !(widths[k + 1] > 0.0)) {
+    two_point(k - 1, k);
+  } else {
+    two_point(k - 1, k + 1);
+  }
+  return stencil;
+}
+
+std::vector<ContinuousLeachTank::ReconstructionClass> ContinuousLeachTank::reconstruction_plan(
+    const Mineral& mineral) const {
+  // The positivity guards: ψ ≥ 0 where it is used, each bound a fixed multiple of the smooth positive part
+  // ψ̄⁺ of the mean (width positivity_width × the class's state scale, of the order of the integrator's
+  // absolute tolerance, so that it is invisible in the results).
+  std::vector<double> centres;
+  std::vector<double> widths;
+  std::vector<ReconstructionClass> plan;
+  const auto scale = [&](std::size_t k) { return state_scale(solid_state(mineral.solid, k)); };
+  if (mineral.age_reaction) {
+    // Over age, ψ ≥ 0 over each whole finite class: |s| < 2 ψ̄⁺/h; for s < 0 the corrected mean
+    // (ψ̄ = (M/m₀ − s ∫(θ − c) e^(−θⁿ)) / ∫ e^(−θⁿ), ∫(θ − c) e^(−θⁿ) < 0) stays positive too. The last
+    // class [θ_a, ∞) has slope 0.
+    const std::size_t finite = mineral.ages.size() - 1;
+    for (std::size_t k = 0; k < finite; ++k) {
+      centres.push_back(mineral.ages[k].centre);
+      widths.push_back(mineral.ages[k].width);
+    }
+    for (std::size_t k = 0; k < mineral.ages.size(); ++k) {
+      const AgeClass& a = mineral.ages[k];
+      ReconstructionClass c;
+      c.integral = mineral.whole_moles * a.mass_integral;
+      c.inverse_integral = 1.0 / c.integral;
+      c.positivity_width = positivity_width * scale(k) / c.integral;
+      if (k < finite) {
+        c.moment = mineral.whole_moles * a.mass_moment;
+        c.rising_bound = 2.0 / a.width;
+        c.falling_bound =
+            a.mass_moment < 0.0 ? std::min(c.rising_bound, a.mass_integral / -a.mass_moment) : c.rising_bound;
+        c.stencil = slope_stencil(k, centres, widths);
+      }
+      plan.push_back(c);
+    }
+    return plan;
+  }
+  // Core radius: ψ > 0 at the nodes (|r − centre| = width / (2√3)) needs |s| < 2√3 ψ̄ / width; above the
+  // bottom class the lower edge, which carries the flux to the next class, also needs s < 2 ψ̄ / width; and
+  // the second pass's mean stays positive if s < ψ̄ ∫ m dr / ∫ (r − c) m dr (binding in the bottom class).
+  const auto& classes = mineral.classes;
+  for (const CoreClass& c : classes) {
+    centres.push_back(c.centre);
+    widths.push_back(c.width);
+  }
+  for (std::size_t k = 0; k < classes.size(); ++k) {
+    const CoreClass& cell = classes[k];
+    ReconstructionClass c;
+    if (cell.width > 0.0) {
+      c.integral = cell.mass_integral;
+      c.inverse_integral = 1.0 / c.integral;
+      c.moment = cell.mass_moment;
+      c.positivity_width = positivity_width * scale(k) / c.integral;
+      c.falling_bound = 2.0 * std::numbers::sqrt3 / cell.width;
+      c.rising_bound = std::min(k + 1 < classes.size() ? 2.0 / cell.width : c.falling_bound,
+                                cell.mass_moment > 0.0 ? cell.mass_integral / cell.mass_moment : HUGE_VAL);
+      c.stencil = slope_stencil(k, centres, widths);
+    }
+    plan.push_back(c);
+  }
+  return plan;
+}
+
+const ContinuousLeachTank::Reconstruction& ContinuousLeachTank::reconstruct(const Mineral& mineral,
                                                                             ConstSpan y) const {
-  // The core scheme's reconstruction in the age coordinate: particles move to larger θ at the uniform
-  // speed k, so ψ(θ) is as smooth as the residence-time density and a linear reconstruction is second order.
-  // Slopes: parabola through the first three means in the first class, central differences, one-sided in
-  // the last finite class; ψ is kept non-negative over each whole class (|s| < 2 ψ̄⁺/h, and for s < 0 the
-  // corrected mean positive) by the smooth limiter.
-  const auto& ages = mineral.ages;
-  const std::size_t finite = ages.size() - 1;
-  Reconstruction psi;
-  psi.mean.assign(ages.size(), 0.0);
-  psi.slope.assign(ages.size(), 0.0);
-  std::vector<double> width_in_density(ages.size(), 0.0);
-  for (std::size_t k = 0; k < ages.size(); ++k) {
-    const double integral = mineral.whole_moles * ages[k].mass_integral;
-    width_in_density[k] = positivity_width * state_scale(solid_state(mineral.solid, k)) / integral;
-    psi.mean[k] = y[solid_state(mineral.solid, k)] / integral;
+  // Means of a piecewise-constant ψ first, ψ̄ = M / ∫ m dx. The means stay linear in the class masses (a
+  // class that dips below 0 by rounding then reacts and passes on negative amounts, which restores it); only
+  // the slope bounds use their smooth positive part. TVD limiters would clip the smooth maximum of ψ in the
+  // second and later tanks of a train and spoil the order, so the slopes are limited only to keep ψ
+  // non-negative where it is used, and smoothly: a switching bound puts kinks in the right-hand side that
+  // cost a dynamic run its step size.
+  const auto& plan = mineral.plan;
+  const std::size_t count = plan.size();
+  const LimiterArrays& limiter = mineral.limiter;
+  Reconstruction& psi = mineral.psi;
+  const auto size = static_cast<Eigen::Index>(count);
+  psi.mean.resize(size);
+  psi.slope.resize(size);
+  psi.raw_slope.resize(size);
+  psi.coefficient.resize(size);
+  psi.bound.resize(size);
+  const auto at = [](std::size_t k) { return static_cast<Eigen::Index>(k); };
+  for (std::size_t k = 0; k < count; ++k) {
+    psi.mean[at(k)] =
+        plan[k].integral > 0.0 ? y[solid_state(mineral.solid, k)] * plan[k].inverse_integral : 0.0;
   }
   const auto slopes = [&] {
-    for (std::size_t k = 0; k < finite; ++k) {
-      const AgeClass& a = ages[k];
+    for (std::size_t k = 0; k < count; ++k) {
+      const SlopeStencil& stencil = plan[k].stencil;
       double slope = 0.0;
-      if (k == 0 && finite >= 3) {
-        const double x0 = a.centre;
-        const double x1 = ages[1].centre;
-        const double x2 = ages[2].centre;
-        slope = psi.mean[0] * (2.0 * x0 - x1 - x2) / ((x0 - x1) * (x0 - x2)) +
-                psi.mean[1] * (x0 - x2) / ((x1 - x0) * (x1 - x2)) +
-                psi.mean[2] * (x0 - x1) / ((x2 - x0) * (x2 - x1));
-      } else if (k == 0) {
-        slope = (psi.mean[1] - psi.mean[0]) / (ages[1].centre - a.centre);
-      } else if (k + 1 == finite) {
-        slope = (psi.mean[k] - psi.mean[k - 1]) / (a.centre - ages[k - 1].centre);
-      } else {
-        slope = (psi.mean[k + 1] - psi.mean[k - 1]) / (ages[k + 1].centre - ages[k - 1].centre);
+      for (std::size_t i = 0; i < stencil.terms; ++i) {
+        slope += stencil.weights[i] * psi.mean[at(stencil.classes[i])];
       }
-      const double positive_mean = smooth_positive_part(psi.mean[k], width_in_density[k]);
-      const double bound = 2.0 * positive_mean / a.width;
-      // ψ̄ = (M/m₀ − s ∫(θ − c) e^(−θⁿ)) / ∫ e^(−θⁿ) with ∫(θ − c) e^(−θⁿ) < 0: s < 0 lowers the mean.
-      const double mean_bound =
-          a.mass_moment < 0.0 ? positive_mean * a.mass_integral / -a.mass_moment : HUGE_VAL;
-      psi.slope[k] = smooth_slope_limit(slope, slope > 0.0 ? bound : std::min(bound, mean_bound));
+      psi.raw_slope[at(k)] = slope;
+      psi.coefficient[at(k)] = slope > 0.0 ? plan[k].rising_bound : plan[k].falling_bound;
+    }
+    // The smooth guards, over all classes at once: the bound on the slope's side is a multiple of the
+    // smooth positive part of the mean.
+    psi.bound = smooth_positive_part(psi.mean, limiter.positivity_width_squared) * psi.coefficient;
+    psi.slope = smooth_slope_limit(psi.raw_slope, psi.bound);
+    for (const std::size_t k : limiter.unsloped) {
+      psi.slope[at(k)] = 0.0;
     }
   };
   slopes();
-  for (std::size_t k = 0; k < finite; ++k) {
-    psi.mean[k] -= psi.slope[k] * ages[k].mass_moment / ages[k].mass_integral;
+  // Second pass: the means of the linear ψ that hold the class masses, ψ̄ = (M − s ∫(x − c) m dx) / ∫ m dx.
+  for (std::size_t k = 0; k < count; ++k) {
+    if (plan[k].integral > 0.0) {
+      psi.mean[at(k)] =
+          (y[solid_state(mineral.solid, k)] - psi.slope[at(k)] * plan[k].moment) * plan[k].inverse_integral;
+    }
   }
   slopes();
   return psi;
@@ -797,14 +863,19 @@ double ContinuousLeachTank::basis_inflow(const Mineral& mineral, std::span<const
   return basis;
 }
 
-std::vector<double> ContinuousLeachTank::add_reactions(double t, ConstSpan y, MutableSpan f) const {
-  std::vector<double> reacted(bound_.size(), 0.0);
+const std::vector<double>& ContinuousLeachTank::add_reactions(double t, ConstSpan y, MutableSpan f) const {
+  std::vector<double>& reacted = reacted_;
+  std::fill(reacted.begin(), reacted.end(), 0.0);
   prepare_kinetics(t, y);
-  const auto release = [&](const BoundReaction& bound, std::size_t size_class, double moles) {
-    for (std::size_t j = 0; j < bound.targets.size(); ++j) {
-      const auto [aqueous, target] = bound.targets[j];
-      const std::size_t row = aqueous ? aqueous_offset() + target : solid_state(target, size_class);
-      f[row] += bound.reaction->terms[j].coefficient * moles;
+  // Solid products form in the class that reacted; the solution takes each reaction's total at once.
+  const auto release_solids = [&](const BoundReaction& bound, std::size_t size_class, double moles) {
+    for (const auto& [solid, coefficient] : bound.solid_terms) {
+      f[solid_state(solid, size_class)] += coefficient * moles;
+    }
+  };
+  const auto release_solution = [&](const BoundReaction& bound, double moles) {
+    for (const auto& [aqueous, coefficient] : bound.solution_terms) {
+      f[aqueous_offset() + aqueous] += coefficient * moles;
     }
   };
   for (std::size_t b = 0; b < bound_.size(); ++b) {
@@ -823,14 +894,18 @@ std::vector<double> ContinuousLeachTank::add_reactions(double t, ConstSpan y, Mu
       // n° dX/dt at the mean conversion X̄ = 1 − n/n°.
       const double rate = basis * kinetics_->conversion_rate(b, 1.0 - std::min(unreacted / basis, 1.0),
                                                              radius, mineral.molar_density);
+      double taken = 0.0;
       for (std::size_t k = 0; k < size_class_count_; ++k) {
         const double share = rate * std::max(y[solid_state(mineral.solid, k)], 0.0) / unreacted;
         f[solid_state(mineral.solid, k)] -= share;
-        release(bound, k, share);
+        release_solids(bound, k, share);
+        taken += share;
       }
+      release_solution(bound, taken);
       reacted[b] = rate;
       continue;
     }
+    const Reconstruction& psi = reconstruct(mineral, y);
     if (mineral.age_reaction == b) {
       // Over kinetic age: particles cross the upper edge of class k at k ψ(θ_b⁻), each holding m₀ e^(−θ_bⁿ),
       // and the class reacts k m₀ ∫ ψ n θ^(n−1) e^(−θⁿ) dθ = k m₀ (ψ̄ W + s V) with W = e^(−θ_aⁿ) − e^(−θ_bⁿ),
@@ -838,7 +913,6 @@ std::vector<double> ContinuousLeachTank::add_reactions(double t, ConstSpan y, Mu
       // class [θ_a, ∞) reacts at the hazard of its entry age, n k θ_a^(n−1) M.
       const double k = kinetics_->avrami_rate_constant(b);
       const double exponent = bound.reaction->avrami.exponent;
-      const Reconstruction psi = reconstruct_by_age(mineral, y);
       const std::size_t finite = mineral.ages.size() - 1;
       for (std::size_t j = 0; j < mineral.ages.size(); ++j) {
         const AgeClass& a = mineral.ages[j];
@@ -856,13 +930,14 @@ std::vector<double> ContinuousLeachTank::add_reactions(double t, ConstSpan y, Mu
           consumed = exponent * k * std::pow(a.lower, exponent - 1.0) * y[row];
         }
         f[row] -= consumed;
-        release(bound, j, consumed);
+        release_solids(bound, j, consumed);
         reacted[b] += consumed;
       }
+      release_solution(bound, reacted[b]);
       continue;
     }
-    const Reconstruction psi = reconstruct(mineral, y);
-    const double area_moles = 4.0 * std::numbers::pi * mineral.molar_density;  // m'(r) = area_moles r²
+    // A speed that does not depend on the core radius (reaction control) is taken once for all classes.
+    const std::optional<double> uniform_speed = kinetics_->uniform_core_speed(b, mineral.molar_density);
     for (std::size_t k = 0; k < mineral.classes.size(); ++k) {
       const CoreClass& cell = mineral.classes[k];
       if (!(cell.width > 0.0)) {
@@ -870,21 +945,24 @@ std::vector<double> ContinuousLeachTank::add_reactions(double t, ConstSpan y, Mu
       }
       // Reacting inside the class: ∫ ψ v m' dr by two-point Gauss–Legendre.
       double consumed = 0.0;
-      for (const double r : cell.nodes) {
-        const double density = psi.mean[k] + psi.slope[k] * (r - cell.centre);
-        consumed += 0.5 * cell.width * density * speed(b, r) * area_moles * r * r;
+      for (std::size_t i = 0; i < cell.nodes.size(); ++i) {
+        const double density = psi.mean[k] + psi.slope[k] * cell.node_offsets[i];
+        consumed +=
+            cell.node_weights[i] * density * (uniform_speed ? *uniform_speed : speed(b, cell.nodes[i]));
       }
       f[solid_state(mineral.solid, k)] -= consumed;
-      release(bound, k, consumed);
+      release_solids(bound, k, consumed);
       reacted[b] += consumed;
       // Particles crossing the lower edge into the next class, each carrying m(bottom).
       if (k + 1 < mineral.classes.size()) {
         const double edge_density = psi.mean[k] - 0.5 * psi.slope[k] * cell.width;
-        const double passed = speed(b, cell.bottom) * edge_density * cell.bottom_moles;
+        const double edge_speed = uniform_speed ? *uniform_speed : speed(b, cell.bottom);
+        const double passed = edge_speed * edge_density * cell.bottom_moles;
         f[solid_state(mineral.solid, k)] -= passed;
         f[solid_state(mineral.solid, k + 1)] += passed;
       }
     }
+    release_solution(bound, reacted[b]);
   }
   return reacted;
 }
@@ -892,7 +970,7 @@ std::vector<double> ContinuousLeachTank::add_reactions(double t, ConstSpan y, Mu
 void ContinuousLeachTank::evaluate(double t, ConstSpan y, std::span<const Stream> inlets,
                                    MutableSpan f) const {
   add_flow_terms(y, inlets, f);
-  const auto reacted = add_reactions(t, y, f);
+  const auto& reacted = add_reactions(t, y, f);
   if (leach_.energy_balance) {
     f[flow_offset() + 2] =
         heat_rate(y, inlets, reacted) / (slurry_mass(y) * leach_.energy_balance->heat_capacity);

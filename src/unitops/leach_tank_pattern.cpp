@@ -23,61 +23,9 @@ void merge(Classes& into, const Classes& from) {
   into.erase(std::unique(into.begin(), into.end()), into.end());
 }
 
-/// Which class masses the slope of class k reads, given which class masses each class mean reads; the same
-/// branches as ContinuousLeachTank::reconstruct (a parabola through the first three means in the top class,
-/// one-sided at the bottom and above an empty class, central elsewhere; the positivity bounds read the
-/// class's own mean).
-Classes slope_inputs(std::size_t k, const std::vector<double>& widths, const std::vector<Classes>& means) {
-  const std::size_t count = widths.size();
-  Classes inputs = means[k];
-  if (count == 1 || !(widths[k] > 0.0)) {
-    return inputs;
-  }
-  if (k == 0) {
-    merge(inputs, means[1]);
-    if (count >= 3 && widths[2] > 0.0) {
-      merge(inputs, means[2]);
-    }
-  } else if (k + 1 == count || !(widths[k + 1] > 0.0)) {
-    merge(inputs, means[k - 1]);
-  } else {
-    merge(inputs, means[k - 1]);
-    merge(inputs, means[k + 1]);
-  }
-  return inputs;
-}
-
-/// For each class of a mineral: the class masses its reconstructed ψ (mean and slope after both passes)
-/// reads. Empty for a class of zero width (nothing reacts there).
-std::vector<Classes> reconstruction_inputs(const std::vector<double>& widths) {
-  const std::size_t count = widths.size();
-  std::vector<Classes> means(count);
-  for (std::size_t k = 0; k < count; ++k) {
-    means[k] = {k};
-  }
-  std::vector<Classes> slopes(count);
-  for (std::size_t k = 0; k < count; ++k) {
-    slopes[k] = slope_inputs(k, widths, means);
-  }
-  std::vector<Classes> second_means = means;  // ψ̄ = (M − s ∫(r − c) m dr) / ∫ m dr
-  for (std::size_t k = 0; k < count; ++k) {
-    if (widths[k] > 0.0) {
-      merge(second_means[k], slopes[k]);
-    }
-  }
-  std::vector<Classes> psi(count);
-  for (std::size_t k = 0; k < count; ++k) {
-    if (widths[k] > 0.0) {
-      psi[k] = slope_inputs(k, widths, second_means);
-      merge(psi[k], second_means[k]);
-    }
-  }
-  return psi;
-}
-
 }  // namespace
 
-std::vector<std::pair<std::size_t, std::size_t>> ContinuousLeachTank::state_pattern() const {
+std::vector<std::pair<std::size_t, std::size_t>> ContinuousLeachTank::build_state_pattern() const {
   const std::size_t q_aq = flow_offset();
   const std::size_t q_org = flow_offset() + 1;
   const std::size_t t_state = flow_offset() + 2;  // a state when temperature_is_state()
@@ -170,6 +118,43 @@ std::vector<std::pair<std::size_t, std::size_t>> ContinuousLeachTank::state_patt
     }
     return rows;
   };
+  /// For each class of a mineral: the class masses its reconstructed ψ (mean and slope after both passes)
+  /// reads, from the stencils and empty classes of its reconstruction plan (as
+  /// ContinuousLeachTank::reconstruct uses them; the positivity bounds read the class's own mean). Empty for
+  /// an empty class (nothing reacts there).
+  const auto reconstruction_inputs = [](const std::vector<ReconstructionClass>& plan) {
+    const std::size_t count = plan.size();
+    const auto slope_inputs = [&](std::size_t k, const std::vector<Classes>& means) {
+      Classes inputs = means[k];
+      for (std::size_t i = 0; i < plan[k].stencil.terms; ++i) {
+        merge(inputs, means[plan[k].stencil.classes[i]]);
+      }
+      return inputs;
+    };
+    std::vector<Classes> means(count);
+    for (std::size_t k = 0; k < count; ++k) {
+      means[k] = {k};
+    }
+    std::vector<Classes> slopes(count);
+    for (std::size_t k = 0; k < count; ++k) {
+      slopes[k] = slope_inputs(k, means);
+    }
+    std::vector<Classes> second_means = means;  // ψ̄ = (M − s ∫(x − c) m dx) / ∫ m dx
+    for (std::size_t k = 0; k < count; ++k) {
+      if (plan[k].integral > 0.0) {
+        merge(second_means[k], slopes[k]);
+      }
+    }
+    std::vector<Classes> psi(count);
+    for (std::size_t k = 0; k < count; ++k) {
+      if (plan[k].integral > 0.0) {
+        psi[k] = slope_inputs(k, second_means);
+        merge(psi[k], second_means[k]);
+      }
+    }
+    return psi;
+  };
+
   std::vector<std::size_t> heat_inputs;  // what the reacted amounts in the energy balance read
   for (std::size_t b = 0; b < bound_.size(); ++b) {
     const BoundReaction& bound = bound_[b];
@@ -196,11 +181,8 @@ std::vector<std::pair<std::size_t, std::size_t>> ContinuousLeachTank::state_patt
       }
       continue;
     }
-    std::vector<double> widths;
-    for (const auto& cell : mineral.classes) {
-      widths.push_back(cell.width);
-    }
-    const auto psi = reconstruction_inputs(widths);
+    const auto psi = reconstruction_inputs(mineral.plan);
+    std::vector<std::size_t> reaction_columns;
     const auto states_of = [&](const Classes& ks) {
       std::vector<std::size_t> columns = rate_inputs[b];
       for (const auto k : ks) {
@@ -208,21 +190,30 @@ std::vector<std::pair<std::size_t, std::size_t>> ContinuousLeachTank::state_patt
       }
       return columns;
     };
-    for (std::size_t k = 0; k < mineral.classes.size(); ++k) {
+    for (std::size_t k = 0; k < psi.size(); ++k) {
       if (psi[k].empty()) {
         continue;  // an empty class (above the particle size): nothing reacts or leaves it
       }
       const auto columns = states_of(psi[k]);
       add(solid_state(mineral.solid, k), columns);  // reacting in the class and crossing its lower edge
-      for (const auto row : released(bound, k)) {
-        add(row, columns);
+      for (const auto& [solid, coefficient] : bound.solid_terms) {
+        add(solid_state(solid, k), columns);  // solid products form in the class
       }
-      if (k + 1 < mineral.classes.size()) {
+      if (k + 1 < psi.size()) {
         add(solid_state(mineral.solid, k + 1), columns);  // particles arriving from class k
       }
-      if (heats) {
-        heat_inputs.insert(heat_inputs.end(), columns.begin(), columns.end());
-      }
+      reaction_columns.insert(reaction_columns.end(), columns.begin(), columns.end());
+    }
+    // The solution and the heat of reaction take the reaction's total: what any class reads (merged once,
+    // not row by row for every class).
+    std::sort(reaction_columns.begin(), reaction_columns.end());
+    reaction_columns.erase(std::unique(reaction_columns.begin(), reaction_columns.end()),
+                           reaction_columns.end());
+    for (const auto& [aqueous, coefficient] : bound.solution_terms) {
+      add(aqueous_offset() + aqueous, reaction_columns);
+    }
+    if (heats) {
+      heat_inputs.insert(heat_inputs.end(), reaction_columns.begin(), reaction_columns.end());
     }
   }
   if (leach_.energy_balance) {

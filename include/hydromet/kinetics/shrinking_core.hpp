@@ -46,6 +46,7 @@ struct ShrinkingCoreConditions {
   double concentration = 0.0;          ///< C [mol/m3], negative taken as zero
   double surface_rate_constant = 0.0;  ///< k_s(T) φ^n
   double reaction_flux = 0.0;          ///< k_s(T) (φ C)^n, the flux with no transport resistance
+  double reaction_resistance = 0.0;    ///< 1 / (k_s(T) φ^n), in series with transport for n = 1
   double diffusivity = 0.0;            ///< D_e(T) [m2/s]
 };
 [[nodiscard]] ShrinkingCoreConditions shrinking_core_conditions(const ShrinkingCoreParameters& parameters,

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -201,7 +202,10 @@ class ContinuousLeachTank final : public StirredTank {
   /// consumed[reagent] [mol/s] by the reactions.
   [[nodiscard]] std::vector<UnitOutput> report(double t, ConstSpan y,
                                                std::span<const Stream> inlets) const override;
-  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const override;
+  /// The structural Jacobian, built at bind (build_state_pattern).
+  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const override {
+    return pattern_;
+  }
   [[nodiscard]] std::optional<StreamCoupling> stream_coupling() const override;
 
   [[nodiscard]] const ContinuousLeachTankParameters& leach_parameters() const { return leach_; }
@@ -209,14 +213,16 @@ class ContinuousLeachTank final : public StirredTank {
  private:
   /// One class of the unreacted-core radius: [bottom, top] with the integrals the reconstruction needs.
   struct CoreClass {
-    double top = 0.0;               // [m]
-    double bottom = 0.0;            // [m]
-    double centre = 0.0;            // [m]
-    double width = 0.0;             // [m]
-    double mass_integral = 0.0;     // ∫ m dr [mol m]
-    double mass_moment = 0.0;       // ∫ (r − centre) m dr [mol m2]
-    double bottom_moles = 0.0;      // m(bottom) [mol per particle]
-    std::array<double, 2> nodes{};  // Gauss–Legendre radii [m]
+    double top = 0.0;                      // [m]
+    double bottom = 0.0;                   // [m]
+    double centre = 0.0;                   // [m]
+    double width = 0.0;                    // [m]
+    double mass_integral = 0.0;            // ∫ m dr [mol m]
+    double mass_moment = 0.0;              // ∫ (r − centre) m dr [mol m2]
+    double bottom_moles = 0.0;             // m(bottom) [mol per particle]
+    std::array<double, 2> nodes{};         // Gauss–Legendre radii [m]
+    std::array<double, 2> node_offsets{};  // node − centre [m]
+    std::array<double, 2> node_weights{};  // ½ width m'(node) [mol/m]: ∫ ψ v m' dr ≈ Σ weight ψ(node) v(node)
   };
   /// A class of kinetic age θ = ∫ k dt, for a mineral leached by a single Avrami reaction with n ≠ 1: core
   /// class k read as the conversion class X = 1 − (r/R)³, i.e. θ = (3 ln(R/r))^(1/n); a particle of age θ
@@ -231,6 +237,37 @@ class ContinuousLeachTank final : public StirredTank {
     double lower_fraction = 0.0;  // e^(−lowerⁿ)
     double upper_fraction = 0.0;  // e^(−upperⁿ)
   };
+  /// The slope of a class's linear reconstruction as weights on the class means: the one stencil rule of
+  /// both schemes and of the Jacobian pattern (slope_stencil).
+  struct SlopeStencil {
+    std::array<std::size_t, 3> classes{};
+    std::array<double, 3> weights{};
+    std::size_t terms = 0;  // 0: slope 0
+  };
+  /// What the reconstruction of one class needs, fixed at bind (both schemes: x is the core radius or the
+  /// kinetic age, m the moles of a particle at x).
+  struct ReconstructionClass {
+    double integral = 0.0;          // ∫ m dx over the class; 0 for an empty class (mean and slope 0)
+    double inverse_integral = 0.0;  // 1 / integral
+    double moment = 0.0;            // ∫ (x − centre) m dx
+    double positivity_width = 0.0;  // width of the smooth positive part of the mean [1/(unit of x)]
+    double rising_bound = 0.0;      // a slope s > 0 is limited to rising_bound ψ̄⁺
+    double falling_bound = 0.0;     // a slope s < 0 to −falling_bound ψ̄⁺
+    SlopeStencil stencil;
+  };
+  /// What the limiter reads besides the plan: it runs over every class of a mineral at once (vectorised).
+  struct LimiterArrays {
+    Eigen::ArrayXd positivity_width_squared;
+    std::vector<std::size_t> unsloped;  // classes without a stencil: slope 0 whatever the limiter gives
+  };
+  /// Linear number density ψ = mean + slope (x − centre) in each class [1/m, 1/m2].
+  struct Reconstruction {
+    Eigen::ArrayXd mean;
+    Eigen::ArrayXd slope;
+    Eigen::ArrayXd raw_slope;    // scratch: the stencil's slope before the limiter
+    Eigen::ArrayXd coefficient;  // scratch: the bound's coefficient on the raw slope's side
+    Eigen::ArrayXd bound;        // scratch: the limiter's bound
+  };
   struct Mineral {
     std::size_t solid = 0;
     double molar_density = 0.0;              // [mol/m3]
@@ -242,13 +279,21 @@ class ContinuousLeachTank final : public StirredTank {
     std::optional<std::size_t> age_reaction;
     std::vector<AgeClass> ages;
     double whole_moles = 0.0;  // m₀ [mol per particle]
+    /// The reconstruction's constants per class of the scheme in use (core or age classes).
+    std::vector<ReconstructionClass> plan;
+    LimiterArrays limiter;
+    mutable Reconstruction psi;  // the last reconstruction (storage reused by every evaluation)
   };
-  /// Linear number density ψ = mean + slope (r − centre) in each class [1/m, 1/m2].
-  struct Reconstruction {
-    std::vector<double> mean;
-    std::vector<double> slope;
-  };
-  [[nodiscard]] Reconstruction reconstruct(const Mineral& mineral, ConstSpan y) const;
+  /// Slope stencil of class k among classes with these centres and widths: the parabola through the first
+  /// three means in the top class, one-sided at the bottom and above an empty class, central elsewhere;
+  /// none in a class of zero width or when there is a single class.
+  [[nodiscard]] static SlopeStencil slope_stencil(std::size_t k, std::span<const double> centres,
+                                                  std::span<const double> widths);
+  /// The reconstruction's constants of a mineral's core classes or, with age_reaction, its age classes.
+  [[nodiscard]] std::vector<ReconstructionClass> reconstruction_plan(const Mineral& mineral) const;
+  /// Linear ψ over the mineral's classes from the class masses in y (into mineral.psi): means of a
+  /// piecewise-constant ψ, slopes, the means of the linear ψ that hold the class masses, slopes again.
+  const Reconstruction& reconstruct(const Mineral& mineral, ConstSpan y) const;
   /// Width of the smooth positive part of the class means, as a fraction of the class's state scale (of
   /// the order of the integrator's absolute tolerance, so that it is invisible in the results).
   static constexpr double positivity_width = 1e-10;
@@ -257,18 +302,22 @@ class ContinuousLeachTank final : public StirredTank {
   /// The age classes of a mineral's core classes for Avrami exponent n.
   [[nodiscard]] static std::vector<AgeClass> age_classes(const std::vector<CoreClass>& classes, double radius,
                                                          double exponent);
-  /// Linear number density over age in the finite age classes (the last class has slope 0).
-  [[nodiscard]] Reconstruction reconstruct_by_age(const Mineral& mineral, ConstSpan y) const;
   struct BoundReaction {
     const LeachReaction* reaction = nullptr;
     std::size_t mineral = 0;  // index in minerals_
     std::size_t reagent = 0;
     std::vector<std::pair<bool, std::size_t>> targets;
+    std::vector<std::pair<std::size_t, double>> solution_terms;  // (aqueous index, coefficient)
+    std::vector<std::pair<std::size_t, double>> solid_terms;     // (solid index, coefficient): in the class
   };
+  /// Which states each row reads (leach_tank_pattern.cpp): flow terms, the reconstruction's stencils and
+  /// what each rate law reads.
+  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> build_state_pattern() const;
   [[nodiscard]] std::size_t basis_offset() const { return holdup_size(); }
   [[nodiscard]] bool lumped() const { return leach_.model == ContinuousLeachTankParameters::Model::lumped; }
-  /// Adds the reaction terms to f and returns the moles of mineral reacted by each reaction [mol/s].
-  std::vector<double> add_reactions(double t, ConstSpan y, MutableSpan f) const;
+  /// Adds the reaction terms to f and returns the moles of mineral reacted by each reaction [mol/s] (valid
+  /// until the next call).
+  const std::vector<double>& add_reactions(double t, ConstSpan y, MutableSpan f) const;
   /// Prepares the kinetics at the tank's state.
   void prepare_kinetics(double t, ConstSpan y) const;
   /// Core recession speed of reaction b at core radius r [m/s].
@@ -289,6 +338,9 @@ class ContinuousLeachTank final : public StirredTank {
   std::vector<Mineral> minerals_;
   std::vector<BoundReaction> bound_;
   std::unique_ptr<detail::LeachKinetics> kinetics_;
+  std::vector<std::pair<std::size_t, std::size_t>> pattern_;
+  mutable std::vector<double> reacted_;  // add_reactions' result
+  mutable Vector concentrations_;        // prepare_kinetics' scratch [mol/m3]
 };
 
 }  // namespace hydromet

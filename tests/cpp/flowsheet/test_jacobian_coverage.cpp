@@ -281,6 +281,14 @@ TEST_CASE("leach tanks: the declared pattern covers the Jacobian (Avrami, expres
     auto lumped = load_flowsheet_string(leach_train("    model: lumped\n", avrami), "leach.yaml");
     check_flowsheet(lumped, "Avrami, lumped, mixed T");
   }
+  SUBCASE("Avrami with n != 1: scheelite resolved over kinetic age (the age classes' own stencils)") {
+    for (const std::string exponent : {"2", "0.5"}) {
+      const std::string avrami = "{control: avrami, rate_constant: 2.0e-4, exponent: " + exponent +
+                                 ", activation_energy: 40, reference_temperature: 90}";
+      auto segregated = load_flowsheet_string(leach_train("    temperature: 90\n", avrami), "leach.yaml");
+      check_flowsheet(segregated, "Avrami over age, n = " + exponent);
+    }
+  }
   SUBCASE("rate expression reading concentrations, pH, T and the solids") {
     const std::string expression =
         "{control: expression, rate: "
