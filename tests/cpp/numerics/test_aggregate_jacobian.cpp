@@ -16,7 +16,8 @@ namespace {
 
 // y of size n; intermediates z_k = y_k² (k < n) and w_k = y_k·exp(a1/s) (k < n, reading a1);
 //   a1 = Σ_k c_k z_k,  a2 = Σ_k d_k w_k,  c_k = 1 + k/10,  d_k = 1/(k + 1);
-//   f_i = sin(y_i) + y_i·y_{i+1}  + a1²·y_i/2 (i < 20)  + a2/(i + 1) (10 <= i <= 20),   f_{n−1} += a2 (a sum row).
+//   f_i = sin(y_i) + y_i·y_{i+1}  + a1²·y_i/2 (i < 20)  + a2/(i + 1) (10 <= i <= 20),   f_{n−1} += a2 (a sum
+//   row).
 class TwoSums : public SemiExplicitSystem {
  public:
   static constexpr std::size_t n = 40;
