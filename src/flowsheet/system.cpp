@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "hydromet/core/error.hpp"
+#include "hydromet/numerics/sparsity.hpp"
 
 namespace hydromet {
 namespace {
@@ -87,6 +88,89 @@ System::System(std::vector<const UnitOperation*> units, Wiring wiring, const Com
       }
     }
   }
+  collect_aggregates(accumulators);
+}
+
+void System::collect_aggregates(bool accumulators) {
+  for (const auto* unit : units_) {
+    couplings_.push_back(unit->stream_coupling());
+  }
+  const StreamLayout layout(*components_);
+  const std::size_t width = layout.size();
+  std::vector<std::size_t> stream_target(wiring_.stream_count, none);
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    for (const auto s : wiring_.inlets[u]) {
+      stream_target[s] = u;
+    }
+  }
+  // One intermediate per inlet scalar that any aggregate reads, read when its unit's inlets are computed.
+  std::vector<std::size_t> index_of(wiring_.stream_count * width, none);
+  intermediates_of_unit_.assign(units_.size(), {});
+  const auto intermediate = [&](std::size_t stream, std::size_t component) {
+    std::size_t& index = index_of[stream * width + component];
+    if (index == none) {
+      index = intermediates_.size();
+      intermediates_.emplace_back(stream, component);
+      intermediates_of_unit_[stream_target[stream]].push_back(index);
+    }
+    return index;
+  };
+  first_aggregate_.assign(units_.size(), 0);
+  for (const std::size_t u : wiring_.order) {
+    first_aggregate_[u] = aggregates_.size();
+    if (!couplings_[u] || couplings_[u]->aggregates.empty()) {
+      continue;
+    }
+    if (units_[u]->state_size() > 0) {
+      throw Error("unit `" + units_[u]->name() + "` declares aggregates but has states (only units without " +
+                  "inventory compute outlets from their inlets)");
+    }
+    for (const auto& declared : couplings_[u]->aggregates) {
+      FlowsheetAggregate aggregate{{}, declared.scale, none};
+      for (const auto& term : declared.terms) {
+        if (term.port >= wiring_.inlets[u].size() || term.component >= width) {
+          throw Error("unit `" + units_[u]->name() + "` declares an aggregate term outside its inlets");
+        }
+        aggregate.terms.emplace_back(intermediate(wiring_.inlets[u][term.port], term.component),
+                                     term.coefficient);
+      }
+      aggregates_.push_back(std::move(aggregate));
+    }
+  }
+  unit_aggregates_ = aggregates_.size();
+  // A sink's accumulator row for element e is its inlets' flow of e: Σ over the species carrying e (every
+  // size class of a solid) of the element count times the flow.
+  for (std::size_t u = 0; accumulators && u < units_.size(); ++u) {
+    if (accumulator_offsets_[u] == none || units_[u]->boundary() != Boundary::sink) {
+      continue;
+    }
+    for (std::size_t e = 0; e < components_->elements().size(); ++e) {
+      FlowsheetAggregate aggregate{{}, 1.0, accumulator_offsets_[u] + e};
+      const auto add = [&](const Matrix& composition, std::size_t species, std::size_t stream,
+                           std::size_t component) {
+        const double count = composition(static_cast<Eigen::Index>(e), static_cast<Eigen::Index>(species));
+        if (count != 0.0) {
+          aggregate.terms.emplace_back(intermediate(stream, component), count);
+        }
+      };
+      for (const auto stream : wiring_.inlets[u]) {
+        for (std::size_t i = 0; i < components_->aqueous_count(); ++i) {
+          add(components_->aqueous_elements(), i, stream, layout.aqueous(i));
+        }
+        for (std::size_t i = 0; i < components_->organic_count(); ++i) {
+          add(components_->organic_elements(), i, stream, layout.organic(i));
+        }
+        for (std::size_t solid = 0; solid < components_->solid_count(); ++solid) {
+          for (std::size_t k = 0; k < components_->size_class_count(); ++k) {
+            add(components_->solid_elements(), solid, stream, layout.solid(solid, k));
+          }
+        }
+      }
+      aggregates_.push_back(std::move(aggregate));
+    }
+  }
+  intermediate_values_.resize(intermediates_.size());
+  aggregate_values_.resize(aggregates_.size());
 }
 
 bool System::substitution_pass(double t, std::span<double> y, bool reverse) {
@@ -117,15 +201,78 @@ std::span<const double> System::block(std::size_t unit, std::span<const double> 
   return y.subspan(offsets_[unit], units_[unit]->state_size());
 }
 
+namespace {
+
+/// Scalar `component` (a StreamLayout position) of `stream`.
+double scalar_value(const Stream& stream, const ComponentList& components, std::size_t component) {
+  switch (component) {
+    case StreamLayout::temperature:
+      return stream.temperature;
+    case StreamLayout::aqueous_flow:
+      return stream.aqueous_flow;
+    case StreamLayout::organic_flow:
+      return stream.organic_flow;
+    default:
+      break;
+  }
+  std::size_t index = component - StreamLayout::holdup_offset;
+  if (index < components.aqueous_count()) {
+    return stream.aqueous_moles[static_cast<Eigen::Index>(index)];
+  }
+  index -= components.aqueous_count();
+  if (index < components.organic_count()) {
+    return stream.organic_moles[static_cast<Eigen::Index>(index)];
+  }
+  index -= components.organic_count();
+  const std::size_t classes = components.size_class_count();
+  return stream.solid_moles(static_cast<Eigen::Index>(index / classes),
+                            static_cast<Eigen::Index>(index % classes));
+}
+
+}  // namespace
+
 void System::compute_streams(double t, std::span<const double> y) {
+  compute_streams(t, y, {}, intermediate_values_, aggregate_values_);
+}
+
+void System::compute_streams(double t, std::span<const double> y, std::span<const double> held,
+                             std::span<double> intermediates, std::span<double> aggregates) {
+  // Same order of operations as the units' own sums, so an aggregate computed here equals theirs bit for bit.
+  const auto aggregate_value = [&](std::size_t g) {
+    if (!held.empty()) {
+      return held[g];
+    }
+    double value = 0.0;
+    for (const auto& [k, coefficient] : aggregates_[g].terms) {
+      value += coefficient * intermediates[k];
+    }
+    return value;
+  };
   for (const std::size_t u : wiring_.order) {
     for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
       inlet_buffers_[u][p] = streams_[wiring_.inlets[u][p]];
     }
-    units_[u]->compute_outlets(t, block(u, y), inlet_buffers_[u], outlet_buffers_[u]);
+    for (const std::size_t k : intermediates_of_unit_[u]) {
+      intermediates[k] =
+          scalar_value(streams_[intermediates_[k].first], *components_, intermediates_[k].second);
+    }
+    const std::size_t count = couplings_[u] ? couplings_[u]->aggregates.size() : 0;
+    if (count > 0) {
+      const std::size_t first = first_aggregate_[u];
+      for (std::size_t g = first; g < first + count; ++g) {
+        aggregates[g] = aggregate_value(g);
+      }
+      units_[u]->compute_outlets_aggregated(t, block(u, y), inlet_buffers_[u],
+                                            aggregates.subspan(first, count), outlet_buffers_[u]);
+    } else {
+      units_[u]->compute_outlets(t, block(u, y), inlet_buffers_[u], outlet_buffers_[u]);
+    }
     for (std::size_t p = 0; p < wiring_.outlets[u].size(); ++p) {
       streams_[wiring_.outlets[u][p]] = outlet_buffers_[u][p];
     }
+  }
+  for (std::size_t g = unit_aggregates_; g < aggregates_.size(); ++g) {
+    aggregates[g] = aggregate_value(g);
   }
   // Inventory units were evaluated before their upstream units; refresh what they see. The others were
   // evaluated after everything that feeds them (topological order), so their inlets are current.
@@ -140,18 +287,28 @@ void System::compute_streams(double t, std::span<const double> y) {
 }
 
 void System::evaluate(double t, std::span<const double> y, std::span<double> f) {
-  compute_streams(t, y);
+  evaluate_aggregated(t, y, {}, f, intermediate_values_, aggregate_values_);
+}
+
+void System::evaluate_aggregated(double t, std::span<const double> y, std::span<const double> held,
+                                 std::span<double> f, std::span<double> intermediates,
+                                 std::span<double> aggregates) {
+  if (y.size() != size_ || f.size() != size_ || intermediates.size() != intermediates_.size() ||
+      aggregates.size() != aggregates_.size() || (!held.empty() && held.size() != aggregates_.size())) {
+    throw Error("System::evaluate_aggregated: sizes do not match the system");
+  }
+  compute_streams(t, y, held, intermediates, aggregates);
   for (std::size_t u = 0; u < units_.size(); ++u) {
     if (const std::size_t n = units_[u]->state_size(); n > 0) {
       units_[u]->evaluate(t, block(u, y), inlet_buffers_[u], f.subspan(offsets_[u], n));
     }
-    if (accumulator_offsets_[u] != none) {
-      // Element flows through the boundary, summed in place (Stream::element_flows would allocate).
-      const auto& ports = units_[u]->boundary() == Boundary::source ? outlet_buffers_[u] : inlet_buffers_[u];
+    if (accumulator_offsets_[u] != none && units_[u]->boundary() == Boundary::source) {
+      // A source's element flows out, summed in place (Stream::element_flows would allocate); a sink's
+      // accumulator row is its element-flow aggregate, written below.
       Eigen::Map<Vector> flow(f.data() + accumulator_offsets_[u],
                               static_cast<Eigen::Index>(components_->elements().size()));
       flow.setZero();
-      for (const auto& stream : ports) {
+      for (const auto& stream : outlet_buffers_[u]) {
         flow.noalias() += components_->aqueous_elements() * stream.aqueous_moles;
         if (stream.organic_moles.size() > 0) {
           flow.noalias() += components_->organic_elements() * stream.organic_moles;
@@ -161,6 +318,9 @@ void System::evaluate(double t, std::span<const double> y, std::span<double> f) 
         }
       }
     }
+  }
+  for (std::size_t g = unit_aggregates_; g < aggregates_.size(); ++g) {
+    f[aggregates_[g].accumulator_row] = aggregates[g];  // a sink's element flow in
   }
 }
 
@@ -206,55 +366,20 @@ std::pair<std::size_t, std::size_t> port_range(std::size_t port, std::size_t cou
              : std::pair<std::size_t, std::size_t>{port, std::min(port + 1, count)};
 }
 
-/// Appends (row, column) for every column in `bits`.
-void add_row(std::size_t row, const std::uint64_t* bits, std::size_t words,
-             std::vector<std::pair<std::size_t, std::size_t>>& entries) {
-  for (std::size_t w = 0; w < words; ++w) {
-    for (std::uint64_t word = bits[w]; word != 0; word &= word - 1) {
-      entries.emplace_back(row, w * 64 + static_cast<std::size_t>(std::countr_zero(word)));
-    }
-  }
-}
-
-/// For each element, the stream scalars (StreamLayout positions) whose species contain it.
-std::vector<std::vector<std::size_t>> scalars_by_element(const ComponentList& components,
-                                                         const StreamLayout& layout) {
-  std::vector<std::vector<std::size_t>> scalars(components.elements().size());
-  const auto contains = [](const Matrix& composition, std::size_t element, std::size_t species) {
-    return composition(static_cast<Eigen::Index>(element), static_cast<Eigen::Index>(species)) != 0.0;
-  };
-  for (std::size_t e = 0; e < scalars.size(); ++e) {
-    for (std::size_t i = 0; i < components.aqueous_count(); ++i) {
-      if (contains(components.aqueous_elements(), e, i)) {
-        scalars[e].push_back(layout.aqueous(i));
-      }
-    }
-    for (std::size_t i = 0; i < components.organic_count(); ++i) {
-      if (contains(components.organic_elements(), e, i)) {
-        scalars[e].push_back(layout.organic(i));
-      }
-    }
-    for (std::size_t s = 0; s < components.solid_count(); ++s) {
-      if (contains(components.solid_elements(), e, s)) {
-        for (std::size_t k = 0; k < components.size_class_count(); ++k) {
-          scalars[e].push_back(layout.solid(s, k));
-        }
-      }
-    }
-  }
-  return scalars;
-}
-
 }  // namespace
 
-numerics::SparsityPattern System::jacobian_pattern() const {
-  // Each stream scalar depends on a set of inventory-unit states: the outlets of an inventory unit on its own
-  // states, the outlets of a unit without inventory on its inlet scalars (in wiring order, so inlets are
-  // known first). A unit's row then depends on its own states and on what the inlet scalars it reads
-  // depend on. Units say which (stream_coupling); those that do not are taken as dense.
+numerics::SparsityPattern System::jacobian_pattern() const { return jacobian_structure().full(); }
+
+numerics::JacobianStructure System::jacobian_structure() const {
+  // Each stream scalar depends on a set of inventory-unit states and unit aggregates (bit unit_states_ + g):
+  // the outlets of an inventory unit on its own states, the outlets of a unit without inventory on its inlet
+  // scalars and the aggregates it declares (in wiring order, so inlets are known first). A unit's row then
+  // depends on its own states and on what the inlet scalars it reads depend on. Units say which
+  // (stream_coupling); those that do not are taken as dense. With the aggregates held, this is the sparse
+  // part of df/dy.
   const StreamLayout layout(*components_);
   const std::size_t width = layout.size();
-  ColumnSets stream_columns(streams_.size() * width, unit_states_);
+  ColumnSets stream_columns(streams_.size() * width, unit_states_ + unit_aggregates_);
   const std::size_t words = stream_columns.words();
   const auto scalar = [width](std::size_t stream, std::size_t component) {
     return stream * width + component;
@@ -269,16 +394,11 @@ numerics::SparsityPattern System::jacobian_pattern() const {
     }
   };
 
-  std::vector<std::optional<StreamCoupling>> couplings;
-  couplings.reserve(units_.size());
-  for (const auto* unit : units_) {
-    couplings.push_back(unit->stream_coupling());
-  }
   for (const std::size_t u : wiring_.order) {
     const auto& outlets = wiring_.outlets[u];
     const auto& inlets = wiring_.inlets[u];
     const std::size_t n = units_[u]->state_size();
-    if (!couplings[u]) {
+    if (!couplings_[u]) {
       std::vector<std::uint64_t> columns(words, 0);
       if (n > 0) {
         for (std::size_t j = 0; j < n; ++j) {
@@ -296,13 +416,13 @@ numerics::SparsityPattern System::jacobian_pattern() const {
       }
       continue;
     }
-    for (const auto& entry : couplings[u]->outlet_states) {
+    for (const auto& entry : couplings_[u]->outlet_states) {
       const auto [first, last] = port_range(entry.port, outlets.size());
       for (std::size_t p = first; p < last; ++p) {
         stream_columns.insert(scalar(outlets[p], entry.component), offsets_[u] + entry.state);
       }
     }
-    for (const auto& entry : couplings[u]->outlet_inlets) {
+    for (const auto& entry : couplings_[u]->outlet_inlets) {
       const auto [first, last] = port_range(entry.port, outlets.size());
       const auto [first_in, last_in] = port_range(entry.inlet_port, inlets.size());
       for (std::size_t p = first; p < last; ++p) {
@@ -312,67 +432,104 @@ numerics::SparsityPattern System::jacobian_pattern() const {
         }
       }
     }
-  }
-
-  std::vector<std::pair<std::size_t, std::size_t>> entries;
-  std::vector<std::uint64_t> row_columns(words);
-  const auto element_scalars = scalars_by_element(*components_, layout);
-  for (std::size_t u = 0; u < units_.size(); ++u) {
-    const std::size_t n = units_[u]->state_size();
-    if (n > 0) {
-      const auto own = units_[u]->state_pattern();
-      if (own.empty()) {
-        for (std::size_t i = 0; i < n; ++i) {
-          for (std::size_t j = 0; j < n; ++j) {
-            entries.emplace_back(offsets_[u] + i, offsets_[u] + j);
-          }
-        }
-      } else {
-        for (const auto& [row, column] : own) {
-          entries.emplace_back(offsets_[u] + row, offsets_[u] + column);
-        }
-      }
-      if (!couplings[u]) {
-        union_of_inlets(u);
-        for (std::size_t i = 0; i < n; ++i) {
-          add_row(offsets_[u] + i, all_inlets.data(), words, entries);
-        }
-      } else {
-        std::vector<std::vector<StreamCoupling::RowOnInlet>> by_row(n);
-        for (const auto& entry : couplings[u]->rows) {
-          by_row.at(entry.row).push_back(entry);
-        }
-        const auto& inlets = wiring_.inlets[u];
-        for (std::size_t i = 0; i < n; ++i) {
-          std::fill(row_columns.begin(), row_columns.end(), 0);
-          for (const auto& entry : by_row[i]) {
-            const auto [first, last] = port_range(entry.port, inlets.size());
-            for (std::size_t q = first; q < last; ++q) {
-              stream_columns.merge_into(row_columns.data(), scalar(inlets[q], entry.component));
-            }
-          }
-          add_row(offsets_[u] + i, row_columns.data(), words, entries);
+    for (std::size_t a = 0; a < couplings_[u]->aggregates.size(); ++a) {
+      for (const auto& [port, component] : couplings_[u]->aggregates[a].readers) {
+        const auto [first, last] = port_range(port, outlets.size());
+        for (std::size_t p = first; p < last; ++p) {
+          stream_columns.insert(scalar(outlets[p], component), unit_states_ + first_aggregate_[u] + a);
         }
       }
     }
-    if (accumulator_offsets_[u] != none && units_[u]->boundary() == Boundary::sink) {
-      // A sink integrates its inlets' element flows: element e reads only the scalars that carry e.
+  }
+
+  numerics::JacobianStructure structure;
+  structure.aggregates.resize(aggregates_.size());
+  std::vector<std::pair<std::size_t, std::size_t>> entries;
+  // Appends row `row`'s entries for every bit in `bits`: state columns, or the aggregates it reads.
+  const auto add_row = [&](std::size_t row, const std::uint64_t* bits) {
+    for (std::size_t w = 0; w < words; ++w) {
+      for (std::uint64_t word = bits[w]; word != 0; word &= word - 1) {
+        const std::size_t column = w * 64 + static_cast<std::size_t>(std::countr_zero(word));
+        if (column < unit_states_) {
+          entries.emplace_back(row, column);
+        } else {
+          structure.aggregates[column - unit_states_].rows.push_back(row);
+        }
+      }
+    }
+  };
+  std::vector<std::uint64_t> row_columns(words);
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    const std::size_t n = units_[u]->state_size();
+    if (n == 0) {
+      continue;
+    }
+    const auto own = units_[u]->state_pattern();
+    if (own.empty()) {
+      for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j < n; ++j) {
+          entries.emplace_back(offsets_[u] + i, offsets_[u] + j);
+        }
+      }
+    } else {
+      for (const auto& [row, column] : own) {
+        entries.emplace_back(offsets_[u] + row, offsets_[u] + column);
+      }
+    }
+    if (!couplings_[u]) {
+      union_of_inlets(u);
+      for (std::size_t i = 0; i < n; ++i) {
+        add_row(offsets_[u] + i, all_inlets.data());
+      }
+    } else {
+      std::vector<std::vector<StreamCoupling::RowOnInlet>> by_row(n);
+      for (const auto& entry : couplings_[u]->rows) {
+        by_row.at(entry.row).push_back(entry);
+      }
       const auto& inlets = wiring_.inlets[u];
-      for (std::size_t e = 0; e < element_scalars.size(); ++e) {
+      for (std::size_t i = 0; i < n; ++i) {
         std::fill(row_columns.begin(), row_columns.end(), 0);
-        for (const auto s : inlets) {
-          for (const auto c : element_scalars[e]) {
-            stream_columns.merge_into(row_columns.data(), scalar(s, c));
+        for (const auto& entry : by_row[i]) {
+          const auto [first, last] = port_range(entry.port, inlets.size());
+          for (std::size_t q = first; q < last; ++q) {
+            stream_columns.merge_into(row_columns.data(), scalar(inlets[q], entry.component));
           }
         }
-        add_row(accumulator_offsets_[u] + e, row_columns.data(), words, entries);
+        add_row(offsets_[u] + i, row_columns.data());
       }
     }
   }
   for (std::size_t i = unit_states_; i < size_; ++i) {
     entries.emplace_back(i, i);  // keeps the Newton matrix's diagonal structurally present
   }
-  return numerics::SparsityPattern::from_entries(size_, entries);
+  structure.direct = numerics::SparsityPattern::from_entries(size_, entries);
+
+  // A sink's accumulator row is its aggregate (f = a); each intermediate reads what its stream scalar reads.
+  for (std::size_t g = 0; g < aggregates_.size(); ++g) {
+    auto& aggregate = structure.aggregates[g];
+    if (aggregates_[g].accumulator_row != none) {
+      aggregate.rows.push_back(aggregates_[g].accumulator_row);
+    }
+    std::sort(aggregate.rows.begin(), aggregate.rows.end());
+    aggregate.rows.erase(std::unique(aggregate.rows.begin(), aggregate.rows.end()), aggregate.rows.end());
+    aggregate.terms = aggregates_[g].terms;
+    aggregate.scale = aggregates_[g].scale;
+  }
+  structure.intermediates.resize(intermediates_.size());
+  for (std::size_t k = 0; k < intermediates_.size(); ++k) {
+    const std::uint64_t* bits = stream_columns.set(scalar(intermediates_[k].first, intermediates_[k].second));
+    for (std::size_t w = 0; w < words; ++w) {
+      for (std::uint64_t word = bits[w]; word != 0; word &= word - 1) {
+        const std::size_t column = w * 64 + static_cast<std::size_t>(std::countr_zero(word));
+        if (column < unit_states_) {
+          structure.intermediates[k].columns.push_back(column);
+        } else {
+          structure.intermediates[k].aggregates.push_back(column - unit_states_);
+        }
+      }
+    }
+  }
+  return structure;
 }
 
 std::string System::component_name(std::size_t index) const {

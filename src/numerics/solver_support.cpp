@@ -37,7 +37,7 @@ void CallbackGuard::note_recoverable(const char* message) noexcept {
 }
 
 JacobianAssembler::JacobianAssembler(SemiExplicitSystem& system)
-    : system_(system), pattern_(), fd_(system.jacobian_pattern()) {
+    : system_(system), pattern_(), fd_(system.jacobian_structure()) {
   const SparsityPattern& system_pattern = fd_.pattern();
   if (system_pattern.size() != system.size()) {
     throw Error("jacobian_pattern() is " + std::to_string(system_pattern.size()) + "x" +

@@ -151,6 +151,59 @@ SparsityPattern SparsityPattern::union_with(const SparsityPattern& other) const 
 
 SparsityPattern SparsityPattern::with_diagonal() const { return union_with(diagonal(n_)); }
 
+std::vector<std::vector<std::size_t>> JacobianStructure::aggregate_columns() const {
+  const std::size_t n = direct.size();
+  std::vector<std::vector<std::size_t>> columns(aggregates.size());
+  std::vector<std::size_t> seen(n, SparsityPattern::npos);  // seen[j] == g: column j already in columns[g]
+  const auto add = [&](std::size_t g, std::size_t j) {
+    if (j >= n) {
+      throw Error("Jacobian structure: intermediate column " + std::to_string(j) +
+                  " is outside a system of size " + std::to_string(n));
+    }
+    if (seen[j] != g) {
+      seen[j] = g;
+      columns[g].push_back(j);
+    }
+  };
+  for (std::size_t g = 0; g < aggregates.size(); ++g) {
+    for (const auto& [k, coefficient] : aggregates[g].terms) {
+      (void)coefficient;
+      if (k >= intermediates.size()) {
+        throw Error("Jacobian structure: aggregate " + std::to_string(g) + " names intermediate " +
+                    std::to_string(k) + " of " + std::to_string(intermediates.size()));
+      }
+      for (const std::size_t j : intermediates[k].columns) {
+        add(g, j);
+      }
+      for (const std::size_t h : intermediates[k].aggregates) {
+        if (h >= g) {
+          throw Error("Jacobian structure: aggregate " + std::to_string(g) + " reads aggregate " +
+                      std::to_string(h) + ", which is not earlier");
+        }
+        for (const std::size_t j : columns[h]) {
+          add(g, j);
+        }
+      }
+    }
+    std::sort(columns[g].begin(), columns[g].end());
+  }
+  return columns;
+}
+
+SparsityPattern JacobianStructure::full() const {
+  const std::size_t n = direct.size();
+  auto entries = direct.entries();
+  const auto columns = aggregate_columns();
+  for (std::size_t g = 0; g < aggregates.size(); ++g) {
+    for (const std::size_t i : aggregates[g].rows) {
+      for (const std::size_t j : columns[g]) {
+        entries.emplace_back(i, j);
+      }
+    }
+  }
+  return SparsityPattern::from_entries(n, entries);
+}
+
 std::vector<std::vector<std::size_t>> ColumnColouring::columns_by_colour() const {
   std::vector<std::vector<std::size_t>> groups(colours);
   for (std::size_t j = 0; j < colour_of_column.size(); ++j) {

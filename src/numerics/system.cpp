@@ -7,6 +7,15 @@ std::vector<bool> SemiExplicitSystem::differential_rows() const { return std::ve
 
 SparsityPattern SemiExplicitSystem::jacobian_pattern() const { return SparsityPattern::dense(size()); }
 
+JacobianStructure SemiExplicitSystem::jacobian_structure() const { return {jacobian_pattern(), {}, {}}; }
+
+void SemiExplicitSystem::evaluate_aggregated(double /*t*/, std::span<const double> /*y*/,
+                                             std::span<const double> /*held*/, std::span<double> /*f*/,
+                                             std::span<double> /*intermediates*/,
+                                             std::span<double> /*aggregates*/) {
+  throw Error("evaluate_aggregated: this system declares no aggregates");
+}
+
 bool SemiExplicitSystem::jacobian(double /*t*/, std::span<const double> /*y*/, std::span<double> /*values*/) {
   return false;
 }

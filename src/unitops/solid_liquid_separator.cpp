@@ -30,7 +30,26 @@ std::vector<std::string> SolidLiquidSeparator::inlet_ports() const {
   return parameters_.wash ? std::vector<std::string>{"feed", "wash"} : std::vector<std::string>{"feed"};
 }
 
-SolidLiquidSeparator::Split SolidLiquidSeparator::split(std::span<const Stream> inlets,
+bool SolidLiquidSeparator::aggregated() const {
+  return parameters_.cake_moisture > 0.0 && parameters_.solids_recovery > 0.0;
+}
+
+double SolidLiquidSeparator::cake_solids_mass(std::span<const Stream> inlets) const {
+  // Σ over inlets, solids and size classes of r M_s n_sk, in the order stream_coupling() declares the terms.
+  const auto& molar_masses = components_->solid_molar_masses();
+  double mass = 0.0;
+  for (const auto& inlet : inlets) {
+    for (Eigen::Index s = 0; s < inlet.solid_moles.rows(); ++s) {
+      const double coefficient = parameters_.solids_recovery * molar_masses[s];
+      for (Eigen::Index k = 0; k < inlet.solid_moles.cols(); ++k) {
+        mass += coefficient * inlet.solid_moles(s, k);
+      }
+    }
+  }
+  return mass;
+}
+
+SolidLiquidSeparator::Split SolidLiquidSeparator::split(std::span<const Stream> inlets, double solids_mass,
                                                         std::span<Stream> outlets) const {
   const Stream& feed = inlets[0];
   Stream total = feed;
@@ -44,7 +63,6 @@ SolidLiquidSeparator::Split SolidLiquidSeparator::split(std::span<const Stream> 
   cake.temperature = total.temperature;
   cake.solid_moles = parameters_.solids_recovery * total.solid_moles;
 
-  const double solids_mass = components_->solid_molar_masses().dot(cake.solid_totals());
   const double w = parameters_.cake_moisture;
   Split result;
   result.entrained =
@@ -69,13 +87,20 @@ SolidLiquidSeparator::Split SolidLiquidSeparator::split(std::span<const Stream> 
 void SolidLiquidSeparator::compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                                            std::span<Stream> outlets) const {
   (void)t, (void)y;
-  (void)split(inlets, outlets);
+  (void)split(inlets, cake_solids_mass(inlets), outlets);
+}
+
+void SolidLiquidSeparator::compute_outlets_aggregated(double t, ConstSpan y, std::span<const Stream> inlets,
+                                                      std::span<const double> aggregates,
+                                                      std::span<Stream> outlets) const {
+  (void)t, (void)y;
+  (void)split(inlets, aggregates.empty() ? cake_solids_mass(inlets) : aggregates[0], outlets);
 }
 
 std::vector<UnitOutput> SolidLiquidSeparator::stream_outputs(double t, std::span<const Stream> inlets) const {
   (void)t;
   std::vector<Stream> outlets(2, Stream::empty(*components_));
-  const Split result = split(inlets, outlets);
+  const Split result = split(inlets, cake_solids_mass(inlets), outlets);
   const double solids = outlets[0].solid_mass_flow(*components_);
   const double liquor = result.entrained * parameters_.liquor_density.value();
   std::vector<UnitOutput> outputs;
@@ -89,20 +114,37 @@ std::vector<UnitOutput> SolidLiquidSeparator::stream_outputs(double t, std::span
 }
 
 std::optional<StreamCoupling> SolidLiquidSeparator::stream_coupling() const {
-  // The entrained liquor follows the cake's solids mass and the feed and wash flows; it carries every solute.
+  // The entrained liquor follows the feed and wash flows and the cake's solids mass; it carries every solute.
+  // The solids mass is a sum over every solid and size class: declared as an aggregate, so that the
+  // flowsheet's Jacobian holds it as one rank-one term rather than a dense block of every class column.
   auto coupling = mixing_coupling(*components_);
   const StreamLayout layout(*components_);
-  std::vector<std::size_t> liquor_drivers{StreamLayout::aqueous_flow};
-  for (std::size_t c = layout.solids_begin(); c < layout.size(); ++c) {
-    liquor_drivers.push_back(c);
-  }
   const std::size_t any = StreamCoupling::every_port;
-  for (const auto driver : liquor_drivers) {
-    coupling.outlet_inlets.push_back({any, StreamLayout::aqueous_flow, any, driver});
-    for (std::size_t i = 0; i < components_->aqueous_count(); ++i) {
-      coupling.outlet_inlets.push_back({any, layout.aqueous(i), any, driver});
+  coupling.outlet_inlets.push_back({any, StreamLayout::aqueous_flow, any, StreamLayout::aqueous_flow});
+  for (std::size_t i = 0; i < components_->aqueous_count(); ++i) {
+    coupling.outlet_inlets.push_back({any, layout.aqueous(i), any, StreamLayout::aqueous_flow});
+  }
+  if (!aggregated()) {
+    return coupling;  // no entrained liquor, or no solids in the cake: the liquor does not follow the solids
+  }
+  StreamCoupling::Aggregate solids_mass;
+  const auto& molar_masses = components_->solid_molar_masses();
+  for (std::size_t port = 0; port < inlet_ports().size(); ++port) {
+    for (std::size_t s = 0; s < components_->solid_count(); ++s) {
+      const double coefficient = parameters_.solids_recovery * molar_masses[static_cast<Eigen::Index>(s)];
+      for (std::size_t k = 0; k < components_->size_class_count(); ++k) {
+        solids_mass.terms.push_back({port, layout.solid(s, k), coefficient});
+      }
     }
   }
+  for (std::size_t port = 0; port < 2; ++port) {
+    solids_mass.readers.emplace_back(port, StreamLayout::aqueous_flow);
+    for (std::size_t i = 0; i < components_->aqueous_count(); ++i) {
+      solids_mass.readers.emplace_back(port, layout.aqueous(i));
+    }
+  }
+  solids_mass.scale = 1.0;  // kg/s: only the floor of its difference step; the liquor is linear in it
+  coupling.aggregates.push_back(std::move(solids_mass));
   return coupling;
 }
 

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hydromet/core/types.hpp"
@@ -36,7 +38,16 @@ class System final : public numerics::SemiExplicitSystem {
   [[nodiscard]] std::size_t size() const override { return size_; }
   void evaluate(double t, std::span<const double> y, std::span<double> f) override;
   [[nodiscard]] std::vector<bool> differential_rows() const override;
+  /// The full pattern of df/dy (jacobian_structure().full()).
   [[nodiscard]] numerics::SparsityPattern jacobian_pattern() const override;
+  /// df/dy's sparse part with the aggregates held, and the aggregates: those units declare
+  /// (StreamCoupling::aggregates, e.g. a filter's cake solids mass) and, with accumulators, each sink's
+  /// element flows (sums over every species and size class of its inlets). Their intermediates are inlet
+  /// scalars.
+  [[nodiscard]] numerics::JacobianStructure jacobian_structure() const override;
+  void evaluate_aggregated(double t, std::span<const double> y, std::span<const double> held,
+                           std::span<double> f, std::span<double> intermediates,
+                           std::span<double> aggregates) override;
   [[nodiscard]] std::string component_name(std::size_t index) const override;
   /// Every component's name, in order (one pass; component_name() searches the blocks).
   [[nodiscard]] std::vector<std::string> component_names() const;
@@ -83,6 +94,20 @@ class System final : public numerics::SemiExplicitSystem {
   bool flow_order_pass(double t, std::span<double> y,
                        bool (UnitOperation::*fill)(double, std::span<const Stream>, MutableSpan) const,
                        bool reverse);
+  /// Every stream at (t, y), with the aggregates held at `held` (empty: computed from the intermediates),
+  /// recording the intermediates and aggregates used.
+  void compute_streams(double t, std::span<const double> y, std::span<const double> held,
+                       std::span<double> intermediates, std::span<double> aggregates);
+  /// Collects the units' aggregates and the sinks' element-flow aggregates with their intermediates.
+  void collect_aggregates(bool accumulators);
+
+  /// An aggregate a = Σ coefficient · intermediate: a unit's (passed to its compute_outlets_aggregated) or a
+  /// sink's element flow (its accumulator row, f = a).
+  struct FlowsheetAggregate {
+    std::vector<std::pair<std::size_t, double>> terms;  // (intermediate, coefficient)
+    double scale = 1.0;
+    std::size_t accumulator_row;  // npos for a unit's aggregate
+  };
 
   std::vector<const UnitOperation*> units_;
   Wiring wiring_;
@@ -95,6 +120,14 @@ class System final : public numerics::SemiExplicitSystem {
   std::vector<std::vector<Stream>> inlet_buffers_;
   std::vector<std::vector<Stream>> outlet_buffers_;
   std::vector<std::size_t> flow_order_;  // breadth first from the sources, for substitution passes
+  std::vector<std::optional<StreamCoupling>> couplings_;            // each unit's stream_coupling()
+  std::vector<std::pair<std::size_t, std::size_t>> intermediates_;  // (stream, StreamLayout component)
+  std::vector<std::vector<std::size_t>> intermediates_of_unit_;     // read once unit u's inlets are computed
+  std::vector<FlowsheetAggregate> aggregates_;  // the units' (in evaluation order), then the sinks'
+  std::vector<std::size_t> first_aggregate_;    // per unit, its first aggregate
+  std::size_t unit_aggregates_ = 0;
+  std::vector<double> intermediate_values_;
+  std::vector<double> aggregate_values_;
 };
 
 }  // namespace hydromet

@@ -39,11 +39,23 @@ struct DifferenceScaling {
 /// solution does not care about), KINSOL-style steady solves κ = √u with 1/w_j a typical size.
 /// δ_j is applied upwards (non-negative states stay non-negative), and the quotient divides by
 /// the increment actually represented, (y_j + δ_j) − y_j.
+///
+/// With aggregates (JacobianStructure), the colouring covers an extended matrix: the columns of y and one
+/// column per aggregate (held at a + δ_a, δ_a = ρ·max(|a|, scale), ρ the median of δ_j/|y_j| and at least
+/// √u, so that a moves as much, relatively, as the states do), the rows of f and one row per
+/// intermediate. Each evaluation then gives the direct entries, ∂f/∂a and the intermediates' derivatives
+/// at once; da/dy follows from the intermediates by the chain rule with the declared coefficients, and
+/// df/dy = direct + Σ_g (∂f/∂a_g)(da_g/dy) on the full pattern. f(t, y) is always evaluated here then
+/// (the intermediates at y are needed), so `f0` is not used.
 class FiniteDifferenceJacobian {
  public:
   explicit FiniteDifferenceJacobian(SparsityPattern pattern);
+  explicit FiniteDifferenceJacobian(JacobianStructure structure);
 
+  /// The pattern of df/dy that compute() fills (the structure's full pattern).
   [[nodiscard]] const SparsityPattern& pattern() const { return pattern_; }
+  /// The colouring of the columns differenced: those of y, then one per aggregate; colours counts the
+  /// evaluations made for them (with aggregates, columns without entries are not evaluated).
   [[nodiscard]] const ColumnColouring& colouring() const { return colouring_; }
   [[nodiscard]] std::size_t colours() const { return colouring_.colours; }
 
@@ -54,13 +66,31 @@ class FiniteDifferenceJacobian {
                       std::span<const double> f0, const DifferenceScaling& scaling, std::span<double> values);
 
  private:
+  void compute_increments(std::span<const double> y, const DifferenceScaling& scaling);
+  std::size_t compute_aggregated(SemiExplicitSystem& system, double t, std::span<const double> y,
+                                 std::span<double> values);
+
+  JacobianStructure structure_;
   SparsityPattern pattern_;
+  // With aggregates: the extended pattern coloured (square, n + aggregates + intermediates: columns n..n+G−1
+  // are the aggregates, rows n+G.. the intermediates; the rest is empty padding), where each of its entries
+  // goes in pattern_ (npos: not a direct entry), and for each aggregate its columns and the positions in
+  // pattern_ of (row, column) for its rows times its columns, row by row.
+  SparsityPattern extended_;
+  std::vector<std::size_t> extended_to_full_;
+  std::vector<std::vector<std::size_t>> aggregate_columns_;
+  std::vector<std::vector<std::size_t>> update_positions_;
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> intermediate_entries_;  // (position, column)
   ColumnColouring colouring_;
   std::vector<std::vector<std::size_t>> groups_;
   std::vector<double> y_work_;
   std::vector<double> f0_work_;
   std::vector<double> f_work_;
   std::vector<double> delta_;
+  std::vector<double> extended_values_;
+  std::vector<double> z0_, z_work_, a0_, a_work_, held_;
+  std::vector<double> aggregate_gradients_;  // da_g/dy, n per aggregate
+  std::vector<double> relative_steps_;
 };
 
 }  // namespace hydromet::numerics

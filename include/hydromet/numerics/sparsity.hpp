@@ -62,6 +62,35 @@ class SparsityPattern {
   std::vector<std::size_t> row_indices_;
 };
 
+/// The structure of df/dy for a system whose rows read some scalars ("aggregates") that are fixed linear
+/// combinations of intermediate quantities, a_g = Σ_k c_gk z_k(y, a_<g), each z_k reading few columns: a
+/// filter's cake solids mass summed over every size class, a sink's element flow summed over every species.
+/// With the aggregates held at their values, df/dy is `direct`, sparse; the aggregates add one rank-one term
+/// each,
+///   df/dy = direct + Σ_g (∂f/∂a_g) (da_g/dy),   da_g/dy = Σ_k c_gk (∂z_k/∂y + Σ_h ∂z_k/∂a_h da_h/dy),
+/// so the finite differences colour only the sparse parts and the dense coupling costs no colours.
+struct JacobianStructure {
+  struct Intermediate {
+    std::vector<std::size_t> columns;     ///< columns of y that z reads (sorted), aggregates held
+    std::vector<std::size_t> aggregates;  ///< aggregates that z reads (each before every aggregate using z)
+  };
+  struct Aggregate {
+    std::vector<std::pair<std::size_t, double>> terms;  ///< (intermediate k, coefficient c_k)
+    std::vector<std::size_t> rows;                      ///< rows of f that read a_g (sorted)
+    double scale = 1.0;                                 ///< typical size of a_g (sets its difference step)
+  };
+  SparsityPattern direct;  ///< df/dy with every aggregate held
+  std::vector<Intermediate> intermediates;
+  std::vector<Aggregate> aggregates;
+
+  /// The pattern of the whole df/dy: `direct` plus, for each aggregate, its rows times every column it
+  /// reaches through its intermediates and the aggregates they read. Throws hydromet::Error on indices out of
+  /// range or an intermediate reading an aggregate that is not earlier than every aggregate using it.
+  [[nodiscard]] SparsityPattern full() const;
+  /// For each aggregate, the sorted columns of y that it reaches (what full() multiplies its rows by).
+  [[nodiscard]] std::vector<std::vector<std::size_t>> aggregate_columns() const;
+};
+
 /// A partition of the columns into groups ("colours") of structurally orthogonal columns:
 /// two columns of one colour never have an entry in the same row, so one evaluation of f with
 /// all of a colour's columns perturbed at once gives every one of those columns.

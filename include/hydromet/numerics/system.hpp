@@ -42,6 +42,19 @@ class SemiExplicitSystem {
   /// finite-difference Jacobian, so the pattern must cover every dependence.
   [[nodiscard]] virtual SparsityPattern jacobian_pattern() const;
 
+  /// df/dy's structure with aggregates (see JacobianStructure). Default: jacobian_pattern() and no
+  /// aggregates. A system that declares aggregates must implement evaluate_aggregated, and its
+  /// jacobian_pattern() must be the structure's full() pattern.
+  [[nodiscard]] virtual JacobianStructure jacobian_structure() const;
+
+  /// f(t, y) as evaluate() computes it, also writing the intermediates z (size: the structure's
+  /// intermediates) and the aggregates a (size: its aggregates) used. With `held` non-empty, the aggregates
+  /// are held at those values instead of being computed from z (for finite differences of the parts of
+  /// df/dy). Default: throws hydromet::Error (no aggregates declared).
+  virtual void evaluate_aggregated(double t, std::span<const double> y, std::span<const double> held,
+                                   std::span<double> f, std::span<double> intermediates,
+                                   std::span<double> aggregates);
+
   /// Analytic df/dy at (t, y) into `values` (pattern order of jacobian_pattern(), zeroed by the
   /// caller). Return false when not provided (the default): the solvers then use coloured finite
   /// differences and do not ask again.

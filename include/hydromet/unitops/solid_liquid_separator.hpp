@@ -44,6 +44,10 @@ class SolidLiquidSeparator final : public StreamReportingUnit {
   void bind(const ComponentList& components) override { components_ = &components; }
   void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                        std::span<Stream> outlets) const override;
+  /// compute_outlets with the cake solids mass M_s·S_c [kg/s] given (the one declared aggregate).
+  void compute_outlets_aggregated(double t, ConstSpan y, std::span<const Stream> inlets,
+                                  std::span<const double> aggregates,
+                                  std::span<Stream> outlets) const override;
   /// cake_solids [kg/s], cake_liquor [m3/s], cake_moisture [-] (actual), displaced [m3/s], then the cake and
   /// filtrate streams as report_stream gives them, prefixed `cake.` and `filtrate.`.
   [[nodiscard]] std::optional<StreamCoupling> stream_coupling() const override;
@@ -57,7 +61,11 @@ class SolidLiquidSeparator final : public StreamReportingUnit {
     double entrained = 0.0;  // Q_e [m3/s]
     double displaced = 0.0;  // Q_d [m3/s]
   };
-  Split split(std::span<const Stream> inlets, std::span<Stream> outlets) const;
+  /// Whether the entrained liquor follows the cake solids (declared as an aggregate).
+  [[nodiscard]] bool aggregated() const;
+  /// M_s·S_c summed over the inlets' solids and size classes [kg/s], term by term as declared.
+  [[nodiscard]] double cake_solids_mass(std::span<const Stream> inlets) const;
+  Split split(std::span<const Stream> inlets, double solids_mass, std::span<Stream> outlets) const;
 
   SolidLiquidSeparatorParameters parameters_;
 };

@@ -43,9 +43,24 @@ struct StreamCoupling {
     std::size_t inlet_port;
     std::size_t inlet_component;
   };
+  /// A scalar the unit computes as a fixed linear combination of inlet scalars, a = Σ coefficient · inlet
+  /// scalar, and that outlet scalars read (e.g. a filter's cake solids mass over every size class). The
+  /// flowsheet computes a itself, in the order of `terms`, and passes it to compute_outlets_aggregated; its
+  /// Jacobian keeps the coupling as one rank-one term instead of a dense block (numerics::JacobianStructure).
+  struct Aggregate {
+    struct Term {
+      std::size_t port;  ///< inlet port (not every_port)
+      std::size_t component;
+      double coefficient;
+    };
+    std::vector<Term> terms;
+    std::vector<std::pair<std::size_t, std::size_t>> readers;  ///< outlet (port, component) reading a
+    double scale = 1.0;                                        ///< typical size of a
+  };
   std::vector<RowOnInlet> rows;
   std::vector<OutletOnState> outlet_states;
   std::vector<OutletOnInlet> outlet_inlets;
+  std::vector<Aggregate> aggregates;
 
   /// Outlet scalar `component` of every outlet port depends on the same scalar of every inlet port.
   void pass_through(std::size_t component) {
@@ -126,6 +141,16 @@ class UnitOperation {
   virtual void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                                std::span<Stream> outlets) const {
     (void)t, (void)y, (void)inlets, (void)outlets;
+  }
+  /// Outlets when the unit declares aggregates (StreamCoupling::aggregates): `aggregates` holds their values
+  /// in declaration order, computed by the flowsheet from the declared terms or held fixed by it while it
+  /// differences the Jacobian. Must equal compute_outlets when the values are the declared sums. Default:
+  /// compute_outlets.
+  virtual void compute_outlets_aggregated(double t, ConstSpan y, std::span<const Stream> inlets,
+                                          std::span<const double> aggregates,
+                                          std::span<Stream> outlets) const {
+    (void)aggregates;
+    compute_outlets(t, y, inlets, outlets);
   }
   /// f for the unit's block.
   virtual void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
