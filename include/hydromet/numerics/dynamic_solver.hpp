@@ -33,7 +33,7 @@ struct DynamicOptions {
   /// least jacobian_reuse_colours evaluations of f: a cheap one is recomputed at every request, which keeps
   /// Newton's convergence quadratic. 0 = always recompute. CVODES keeps its own Jacobian age.
   long jacobian_reuse_steps = 20;
-  std::size_t jacobian_reuse_colours = 100;
+  std::size_t jacobian_reuse_colours = 50;
 };
 
 /// Counters of a DynamicSolver, summed over reinitialisations.
