@@ -257,6 +257,13 @@ def _most_negative_solute(result):
     return min((float(result.output(n).min()), n) for n in names)
 
 
+def _assert_closed_and_non_negative(run):
+    """The plant's element balance over the run closes, and no concentration or solid holdup goes negative."""
+    assert run.balance.closure() < 1e-9
+    value, name = _most_negative_solute(run)
+    assert value >= -1e-9, name
+
+
 @pytest.fixture(scope="module")
 def wolframite_step():
     return _dynamic_scenario("w_wolframite_to_apt.yaml")
@@ -265,9 +272,7 @@ def wolframite_step():
 def test_wolframite_dynamic_scenario_closes_its_balance_and_stays_non_negative(wolframite_step):
     run = wolframite_step["run"]
     assert run.times[-1] == pytest.approx(48 * 3600.0)
-    assert run.balance.closure() < 1e-9
-    value, name = _most_negative_solute(run)
-    assert value >= -1e-9, name
+    _assert_closed_and_non_negative(run)
 
 
 def test_wolframite_leach_and_purification_settle_on_the_steady_states_either_side_of_the_step(wolframite_step):
@@ -351,21 +356,18 @@ def _start_up(name, hours):
 def test_wolframite_start_up_with_a_charged_amine_loop_reaches_the_steady_plant_in_a_day():
     # The mixer-settlers start holding conditioned amine (0.205 M (R3NH)2SO4) at their steady O/A
     # (initial_organic), the strip stages full of their 4 M ammonia, the autoclaves full of NaOH. Nothing is fitted
-    # to the steady state: the loop's amine inventory follows from the O/A fractions rounded to two digits and
-    # relaxes to the steady one only through the 0.2 % bleed (hundreds of hours); measured 3 % above it at 23 h.
+    # to the steady state: the loop's amine inventory is what the stages were charged with, and it relaxes to the
+    # steady one only through the 0.2 % bleed, the make-up and the entrained organic (hundreds of hours);
+    # measured 3 % above it at 23 h.
     run, steady = _start_up("w_wolframite_to_apt.yaml", 23)
-    assert run.balance.closure() < 1e-9
-    value, name = _most_negative_solute(run)
-    assert value >= -1e-9, name
+    _assert_closed_and_non_negative(run)
     # From t = 0 the extraction works: the raffinate never carries more than 2x its steady W.
     raffinate = run.output("raffinate.c[WO4-2]")
     assert raffinate.max() < 2.0 * steady.output("raffinate.c[WO4-2]")
     assert run.output("apt.solids[APT]")[-1] == pytest.approx(steady.output("apt.solids[APT]"), rel=5e-3)
-    lean = run.output("E3.c_org[(R3NH)2SO4]")[-1]
-    assert lean == pytest.approx(steady.output("E3.c_org[(R3NH)2SO4]"), rel=0.05)
-    # A loop holding more amine than the steady one extracts more: the raffinate is at or below its steady W.
-    if lean > steady.output("E3.c_org[(R3NH)2SO4]"):
-        assert raffinate[-1] < steady.output("raffinate.c[WO4-2]")
+    assert run.output("E3.c_org[(R3NH)2SO4]")[-1] == pytest.approx(steady.output("E3.c_org[(R3NH)2SO4]"), rel=0.05)
+    # The raffinate, which hangs on the lean stage's loading, within 30 % of its steady W (measured 15 % below).
+    assert raffinate[-1] == pytest.approx(steady.output("raffinate.c[WO4-2]"), rel=0.3)
 
 
 def test_nbta_start_up_with_a_charged_tbp_loop_keeps_free_tbp_positive():
@@ -373,9 +375,7 @@ def test_nbta_start_up_with_a_charged_tbp_loop_keeps_free_tbp_positive():
     # TBP went to -859 mol/m3. Charged with fresh 1.83 M TBP at O/A 1 (initial_organic, mixer_phase_ratio) it
     # falls from 1830 toward its steady value as the digesters fill (measured minimum 864 in 48 h).
     run, steady = _start_up("nbta_hf_sx.yaml", 23)
-    assert run.balance.closure() < 1e-9
-    value, name = _most_negative_solute(run)
-    assert value >= -1e-9, name
+    _assert_closed_and_non_negative(run)
     free_tbp = run.output("sx.E1.c_org[TBP]")
     assert free_tbp[0] == pytest.approx(1830.0, rel=1e-9)
     assert free_tbp.min() > 0.5 * steady.output("sx.E1.c_org[TBP]")
