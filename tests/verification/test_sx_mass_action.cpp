@@ -52,28 +52,34 @@ double single_stage(double oa) {
   return 0.5 * (low + high);
 }
 
-void check_single_stage(const std::string& law) {
-  std::string stage_reaction = reaction;
-  stage_reaction.replace(stage_reaction.find("law: "), std::string::npos, "law: " + law + "\n");
-  for (const double oa : {0.5, 1.0, 2.0}) {
-    const std::string organic_flow = oa == 0.5 ? "0.5e-3" : (oa == 1.0 ? "1.0e-3" : "2.0e-3");
-    const std::string text = header + R"(equipment:
+// One stage fed 1e-3 m3/s of aqueous and `organic_flow` of fresh organic; `stage_keys` go after its
+// temperature (the extraction block, initial holdups).
+std::string single_stage_flowsheet(const std::string& organic_flow, const std::string& stage_keys) {
+  return header + R"(equipment:
   feed: {type: feed, flow: 1.0e-3, solution: {Fe+3: 10, H+: 50}}
   solvent: {type: organic_feed, flow: )" +
-                             organic_flow +
-                             R"(, composition: {D2EHPA: 200}}
+         organic_flow + R"(, composition: {D2EHPA: 200}}
   raffinate: {type: product}
   loaded: {type: product}
   stage:
     type: mixer_settler
     volume: 2.0
     temperature: 298.15
-)" + stage_reaction + R"(connections:
+)" + stage_keys +
+         R"(connections:
   - feed.out -> stage.aqueous_in
   - solvent.out -> stage.organic_in
   - stage.aqueous_out -> raffinate.in
   - stage.organic_out -> loaded.in
 )";
+}
+
+void check_single_stage(const std::string& law) {
+  std::string stage_reaction = reaction;
+  stage_reaction.replace(stage_reaction.find("law: "), std::string::npos, "law: " + law + "\n");
+  for (const double oa : {0.5, 1.0, 2.0}) {
+    const std::string organic_flow = oa == 0.5 ? "0.5e-3" : (oa == 1.0 ? "1.0e-3" : "2.0e-3");
+    const std::string text = single_stage_flowsheet(organic_flow, stage_reaction);
     auto flowsheet = load_flowsheet_string(text, "sx.yaml");
     SteadyStateOptions options;
     options.tolerance = 1e-13;
@@ -176,28 +182,12 @@ TEST_CASE("a mixer-settler started full of its steady phases (initial_organic) s
     text << value;
     return text.str();
   };
-  const std::string stage = header + R"(equipment:
-  feed: {type: feed, flow: 1.0e-3, solution: {Fe+3: 10, H+: 50}}
-  solvent: {type: organic_feed, flow: 1.0e-3, composition: {D2EHPA: 200}}
-  raffinate: {type: product}
-  loaded: {type: product}
-  stage:
-    type: mixer_settler
-    volume: 2.0
-    temperature: 298.15
-)" + reaction + R"(connections:
-  - feed.out -> stage.aqueous_in
-  - solvent.out -> stage.organic_in
-  - stage.aqueous_out -> raffinate.in
-  - stage.organic_out -> loaded.in
-)";
-  std::string filled = stage;
-  filled.replace(filled.find("    temperature: 298.15\n"), 24,
-                 "    temperature: 298.15\n    initial_solution: {Fe+3: " + number(fe_feed - y) +
-                     ", H+: " + number(acid_feed + 3.0 * y) +
-                     "}\n    initial_organic: {fraction: 0.5, solution: "
-                     "{FeA3: " +
-                     number(y) + ", D2EHPA: " + number(extractant - 3.0 * y) + "}}\n");
+  const std::string stage = single_stage_flowsheet("1.0e-3", reaction);
+  const std::string filled = single_stage_flowsheet(
+      "1.0e-3", "    initial_solution: {Fe+3: " + number(fe_feed - y) +
+                    ", H+: " + number(acid_feed + 3.0 * y) +
+                    "}\n    initial_organic: {fraction: 0.5, solution: {FeA3: " + number(y) +
+                    ", D2EHPA: " + number(extractant - 3.0 * y) + "}}\n" + reaction);
   auto flowsheet = load_flowsheet_string(filled, "filled.yaml");
   SimulationOptions options;
   options.relative_tolerance = 1e-10;
