@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -167,16 +168,13 @@ void reference_step(benchmark::State& state, const std::string& name) {
     for (auto _ : state) {
       const auto start = std::chrono::steady_clock::now();
       auto system = flowsheet.dynamic_system();
-      std::vector<double> steps;
-      for (const auto* unit : system->units()) {
-        const auto times = unit->discontinuities();
-        steps.insert(steps.end(), times.begin(), times.end());
-      }
+      const auto steps =
+          hydromet::discontinuities_between(*system, 0.0, std::numeric_limits<double>::infinity());
       if (steps.empty()) {
         state.SkipWithError("the flowsheet has no feed step");
         return;
       }
-      step_time = *std::min_element(steps.begin(), steps.end());
+      step_time = steps.front();  // ascending
       const hydromet::Vector y = system->initial_state_from(
           std::span<const double>(steady.states.data(), static_cast<std::size_t>(steady.states.size())),
           steady.state_names);
