@@ -80,6 +80,8 @@ double flux_limiter(FluxLimiter limiter, double r) {
       return std::max(0.0, std::min(1.0, r));
     case FluxLimiter::van_leer:
       return (r + std::abs(r)) / (1.0 + std::abs(r));
+    case FluxLimiter::van_albada:
+      return (r * r + r) / (r * r + 1.0);
     case FluxLimiter::koren:
       return std::max(0.0, std::min({2.0 * r, (1.0 + 2.0 * r) / 3.0, 2.0}));
   }
@@ -95,6 +97,13 @@ namespace {
 // the limit of φ(r) (n_down − n_up) for bounded φ.
 double reconstruct(FluxLimiter limiter, double upup, double up, double down) {
   const double jump = down - up;
+  if (limiter == FluxLimiter::van_albada) {
+    // φ(r) (n_down − n_up) with a = n_up − n_upup, b = n_down − n_up: a b (a + b) / (a² + b²), a smooth
+    // function of the three values (r = a/b never formed, so no clamp or branch at b = 0).
+    const double behind = up - upup;
+    const double norm = behind * behind + jump * jump;
+    return norm > 0.0 ? up + 0.5 * behind * jump * (behind + jump) / norm : up;
+  }
   if (jump == 0.0) {
     return up;
   }

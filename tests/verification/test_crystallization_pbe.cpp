@@ -6,6 +6,7 @@
 // Batch growth without nucleation (same book, ch. 3.1): n(L, t) = n(L - G t, 0), moments binomial in G t.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -95,6 +96,19 @@ MsmprError msmpr_finite_volume(std::size_t cells, FluxLimiter limiter) {
 
 double order(double coarse, double fine) { return std::log2(coarse / fine); }
 
+const char* limiter_name(FluxLimiter limiter) {
+  switch (limiter) {
+    case FluxLimiter::koren:
+      return "koren";
+    case FluxLimiter::van_leer:
+      return "van_leer";
+    case FluxLimiter::van_albada:
+      return "van_albada";
+    default:
+      return "other";
+  }
+}
+
 }  // namespace
 
 TEST_CASE("MSMPR analytic references: the issue's numbers") {
@@ -139,15 +153,15 @@ TEST_CASE("batch growth: moments follow the binomial shift exactly") {
 }
 
 TEST_CASE("finite-volume MSMPR converges to n0 exp(-L/(G tau)) with a measured order") {
-  for (const FluxLimiter limiter : {FluxLimiter::koren, FluxLimiter::van_leer}) {
+  for (const FluxLimiter limiter : {FluxLimiter::koren, FluxLimiter::van_leer, FluxLimiter::van_albada}) {
     std::vector<MsmprError> errors;
     for (const std::size_t cells : {200, 400, 800, 1600}) {
       errors.push_back(msmpr_finite_volume(cells, limiter));
     }
     const double observed = order(errors[2].l1, errors[3].l1);
     std::printf("MSMPR %s: L1 errors %.3e %.3e %.3e %.3e, order %.3f; max rel (L<10 G tau) at 1600: %.2e\n",
-                limiter == FluxLimiter::koren ? "koren" : "van_leer", errors[0].l1, errors[1].l1,
-                errors[2].l1, errors[3].l1, observed, errors[3].max_rel);
+                limiter_name(limiter), errors[0].l1, errors[1].l1, errors[2].l1, errors[3].l1, observed,
+                errors[3].max_rel);
     CHECK(observed > 1.9);  // second order where smooth; the limiters are inactive on n0 exp(-L/G tau)
     CHECK(errors[3].max_rel < 0.01);
     const SizeStatistics& s = errors[3].stats;
@@ -177,39 +191,67 @@ TEST_CASE("finite-volume batch growth shifts the distribution by G t") {
   constexpr double centre = 100e-6;
   constexpr double spread = 15e-6;
   constexpr double time = 1e4;  // G t = 100 um
-  std::vector<double> errors;
-  for (const std::size_t cells : {250, 500, 1000, 2000}) {
-    const SizeGrid grid = SizeGrid::uniform(0.0, 500e-6, cells);
-    const FiniteVolumeGrowth fv(grid, FluxLimiter::koren);
-    std::vector<double> n(cells);
-    for (std::size_t i = 0; i < cells; ++i)
-      n[i] = 1e12 * gauss_average(grid.edge(i), grid.edge(i + 1), centre, spread);
-    const double mu0 = distribution_moment(grid, n, 0);
-    const double l10 = distribution_moment(grid, n, 1) / mu0;
-    const Rhs rhs = [&](const std::vector<double>& y, std::vector<double>& dydt) {
-      std::fill(dydt.begin(), dydt.end(), 0.0);
-      fv.add_growth(y, growth, 0.0, dydt);
-    };
-    const double dt_max = 0.5 * grid.width(0) / growth;
-    const auto steps = static_cast<std::size_t>(std::ceil(time / dt_max));
-    ssp_rk3(rhs, n, time / static_cast<double>(steps), steps);
-    double l1 = 0.0;
-    for (std::size_t i = 0; i < cells; ++i) {
-      const double exact =
-          1e12 * gauss_average(grid.edge(i), grid.edge(i + 1), centre + growth * time, spread);
-      l1 += std::abs(n[i] - exact) * grid.width(i) / 1e12;
+  for (const FluxLimiter limiter : {FluxLimiter::koren, FluxLimiter::van_albada}) {
+    std::vector<double> errors;
+    for (const std::size_t cells : {250, 500, 1000, 2000}) {
+      const SizeGrid grid = SizeGrid::uniform(0.0, 500e-6, cells);
+      const FiniteVolumeGrowth fv(grid, limiter);
+      std::vector<double> n(cells);
+      for (std::size_t i = 0; i < cells; ++i)
+        n[i] = 1e12 * gauss_average(grid.edge(i), grid.edge(i + 1), centre, spread);
+      const double mu0 = distribution_moment(grid, n, 0);
+      const double l10 = distribution_moment(grid, n, 1) / mu0;
+      const Rhs rhs = [&](const std::vector<double>& y, std::vector<double>& dydt) {
+        std::fill(dydt.begin(), dydt.end(), 0.0);
+        fv.add_growth(y, growth, 0.0, dydt);
+      };
+      const double dt_max = 0.5 * grid.width(0) / growth;
+      const auto steps = static_cast<std::size_t>(std::ceil(time / dt_max));
+      ssp_rk3(rhs, n, time / static_cast<double>(steps), steps);
+      double l1 = 0.0;
+      for (std::size_t i = 0; i < cells; ++i) {
+        const double exact =
+            1e12 * gauss_average(grid.edge(i), grid.edge(i + 1), centre + growth * time, spread);
+        l1 += std::abs(n[i] - exact) * grid.width(i) / 1e12;
+      }
+      errors.push_back(l1);
+      // Conservative scheme, closed boundary, nothing near the edges: crystal number is exact.
+      CHECK(distribution_moment(grid, n, 0) == doctest::Approx(mu0).epsilon(1e-12));
+      if (cells == 2000) {
+        CHECK(std::abs((distribution_moment(grid, n, 1) / mu0 - l10) / (growth * time) - 1.0) < 1e-4);
+      }
     }
-    errors.push_back(l1);
-    // Conservative scheme, closed boundary, nothing near the edges: crystal number is exact.
-    CHECK(distribution_moment(grid, n, 0) == doctest::Approx(mu0).epsilon(1e-12));
-    if (cells == 2000) {
-      CHECK(std::abs((distribution_moment(grid, n, 1) / mu0 - l10) / (growth * time) - 1.0) < 1e-4);
-    }
+    const double observed = order(errors[2], errors[3]);
+    std::printf("batch shift %s: L1 errors %.3e %.3e %.3e %.3e, order %.3f\n", limiter_name(limiter),
+                errors[0], errors[1], errors[2], errors[3], observed);
+    CHECK(observed > 1.9);
   }
-  const double observed = order(errors[2], errors[3]);
-  std::printf("batch shift koren: L1 errors %.3e %.3e %.3e %.3e, order %.3f\n", errors[0], errors[1],
-              errors[2], errors[3], observed);
-  CHECK(observed > 1.9);
+}
+
+TEST_CASE("van Albada face values: n_up + phi(r)/2 (n_down - n_up), continuous where n_down = n_up") {
+  // Four cells, growth upward, no nucleation (ghost value 0): face 2 has upwind cell 1, its upstream cell 0
+  // and downstream cell 2.
+  const SizeGrid grid = SizeGrid::uniform(0.0, 4e-6, 4);
+  const FiniteVolumeGrowth fv(grid, FluxLimiter::van_albada);
+  const auto face2 = [&](double n0, double n1, double n2) {
+    std::vector<double> flux(5);
+    fv.face_fluxes(std::vector<double>{n0, n1, n2, 0.0}, std::vector<double>(5, growth), 0.0, flux);
+    return flux[2] / growth;
+  };
+  // Monotone rise, a maximum (r < 0: the face value may exceed n_up, by at most 0.104 of the drop) and a
+  // minimum, each against the r-form of the limiter.
+  for (const auto& [n0, n1, n2] : {std::array<double, 3>{1.0, 2.0, 5.0}, std::array<double, 3>{1.0, 3.0, 0.5},
+                                   std::array<double, 3>{4.0, 1.0, 2.0}}) {
+    const double r = (n1 - n0) / (n2 - n1);
+    CHECK(face2(n0, n1, n2) ==
+          doctest::Approx(n1 + 0.5 * flux_limiter(FluxLimiter::van_albada, r) * (n2 - n1)));
+  }
+  // n_down = n_up (r infinite): the face value is n_up, and it is approached continuously from either side.
+  CHECK(face2(1.0, 2.0, 2.0) == doctest::Approx(2.0).epsilon(1e-15));
+  CHECK(std::abs(face2(1.0, 2.0, 2.0 + 1e-9) - 2.0) < 1e-9);
+  CHECK(std::abs(face2(1.0, 2.0, 2.0 - 1e-9) - 2.0) < 1e-9);
+  // Flat data: no correction.
+  CHECK(face2(3.0, 3.0, 3.0) == doctest::Approx(3.0).epsilon(1e-15));
 }
 
 TEST_CASE("nucleation and growth laws") {
@@ -245,6 +287,16 @@ TEST_CASE("nucleation and growth laws") {
 
   CHECK(flux_limiter(FluxLimiter::koren, 1.0) == doctest::Approx(1.0));
   CHECK(flux_limiter(FluxLimiter::van_leer, 1.0) == doctest::Approx(1.0));
+  // van Albada: second-order consistent (φ(1) = 1), symmetric (φ(1/r) = φ(r)/r), zero at r = 0 and −1, its
+  // least value (1 − √2)/2 at r = 1 − √2 (the only departure from TVD), tending to 1 as |r| grows.
+  CHECK(flux_limiter(FluxLimiter::van_albada, 1.0) == doctest::Approx(1.0));
+  CHECK(flux_limiter(FluxLimiter::van_albada, 0.25) ==
+        doctest::Approx(flux_limiter(FluxLimiter::van_albada, 4.0) / 4.0));
+  CHECK(flux_limiter(FluxLimiter::van_albada, 0.0) == 0.0);
+  CHECK(flux_limiter(FluxLimiter::van_albada, -1.0) == 0.0);
+  CHECK(flux_limiter(FluxLimiter::van_albada, 1.0 - std::sqrt(2.0)) ==
+        doctest::Approx((1.0 - std::sqrt(2.0)) / 2.0));
+  CHECK(flux_limiter(FluxLimiter::van_albada, 1e8) == doctest::Approx(1.0));
   CHECK(flux_limiter(FluxLimiter::koren, -1.0) == 0.0);
   CHECK(flux_limiter(FluxLimiter::koren, 10.0) == 2.0);
 }

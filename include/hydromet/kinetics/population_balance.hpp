@@ -36,12 +36,17 @@ class SizeGrid {
 
 /// Flux limiters φ(r) of the upwind-biased face reconstruction n_f = n_up + φ(r)/2 (n_down − n_up),
 /// r = (n_up − n_upup)/(n_down − n_up) (Sweby, SIAM J. Numer. Anal. 21 (1984) 995; Koren, in Numerical
-/// Methods for Advection-Diffusion Problems, Vieweg 1993, 117; van Leer, J. Comput. Phys. 14 (1974) 361).
+/// Methods for Advection-Diffusion Problems, Vieweg 1993, 117; van Leer, J. Comput. Phys. 14 (1974) 361;
+/// van Albada, van Leer and Roberts, Astron. Astrophys. 108 (1982) 76).
 enum class FluxLimiter {
   upwind,    ///< φ = 0: first order
   minmod,    ///< φ = max(0, min(1, r))
   van_leer,  ///< φ = (r + |r|) / (1 + |r|)
   koren,     ///< φ = max(0, min(2r, (1 + 2r)/3, 2)): third-order κ = 1/3 reconstruction where smooth
+  /// φ = (r² + r) / (r² + 1): differentiable everywhere (minmod, van Leer and Koren have a kink at r = 0, at
+  /// every extremum of n), which implicit integrators need; TVD where n is monotone (r > 0), slightly outside
+  /// at extrema (φ ≥ (1 − √2)/2 for r < 0).
+  van_albada,
 };
 
 /// φ(r) of the limiter.

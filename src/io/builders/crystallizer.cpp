@@ -117,10 +117,11 @@ std::unique_ptr<UnitOperation> build_crystallizer(const BuildContext& context, c
     static const std::map<std::string, FluxLimiter> limiters{{"upwind", FluxLimiter::upwind},
                                                              {"minmod", FluxLimiter::minmod},
                                                              {"van_leer", FluxLimiter::van_leer},
-                                                             {"koren", FluxLimiter::koren}};
+                                                             {"koren", FluxLimiter::koren},
+                                                             {"van_albada", FluxLimiter::van_albada}};
     const std::string text = context.text(limiter, "limiter");
     if (!limiters.contains(text)) {
-      context.fail(limiter, where + ": limiter must be upwind, minmod, van_leer or koren");
+      context.fail(limiter, where + ": limiter must be upwind, minmod, van_leer, koren or van_albada");
     }
     parameters.limiter = limiters.at(text);
   }
