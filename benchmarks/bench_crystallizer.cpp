@@ -1,8 +1,11 @@
 // Crystalliser benchmarks: synthetic scheelite (CaWO4) from CaCl2 + Na2WO4 with a population balance of
 // 100 and 1000 size classes, as a batch (supersaturated holdup, no feed) and as a continuous MSMPR
 // (1 m3/h through 1 m3), each simulated for 4 h at the default tolerances. Counters: solver statistics and
-// the plant balance closure. The van Albada limiter: differentiable, so the integrator's steps do not follow
-// the extremum of n from cell to cell as with van Leer's kink at r = 0 (docs/models/crystallization.md).
+// the plant balance closure. The batch runs the van Albada limiter: differentiable, so the integrator's steps
+// do not follow the maximum of n at the nucleation front from cell to cell as with van Leer's kink at r = 0.
+// The MSMPR cases keep van Leer: their start-up from an empty vessel with van Albada hits a KLU
+// refactorisation with stale pivots (IDA_CONV_FAIL at some tolerances) until the numerics re-pivot after a
+// Newton failure (docs/models/crystallization.md).
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -28,10 +31,10 @@ equipment:
     temperature: 25
     product: scheelite
     components: [Ca+2, WO4-2, Na+, Cl-, H+]
-    limiter: van_albada
     nucleation: {primary_rate_constant: 1.0e8, primary_order: 2}
     growth: {rate_constant: 1.0e-8 m/s, order: 1}
 )";
+  yaml += continuous ? "    limiter: van_leer\n" : "    limiter: van_albada\n";
   yaml += "    grid: {min: 0, max: 200, classes: " + std::to_string(classes) + "}\n";
   if (!continuous) {
     yaml += "    initial_solution: {Ca+2: 2, WO4-2: 2, Na+: 4, Cl-: 4}\n";
