@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <utility>
 
 #include "hydromet/flowsheet/flowsheet.hpp"
 #include "hydromet/unitops/crystallizer.hpp"
@@ -154,10 +155,13 @@ TEST_CASE("the crystalliser's declared Jacobian pattern holds every dependence")
   // Entries left out of the pattern are taken as zero by the finite-difference Jacobian, so perturbing any
   // state must leave f unchanged (bitwise) in every row the pattern omits for that column. Checked while
   // growing (with secondary nucleation, whose suspension density couples the first cells to all) and while
-  // dissolving.
-  for (const double ion_scale : {1.0, 0.01}) {
+  // dissolving, with either smooth limiter.
+  for (const auto& [ion_scale, limiter] :
+       {std::pair{1.0, FluxLimiter::van_leer}, std::pair{0.01, FluxLimiter::van_leer},
+        std::pair{1.0, FluxLimiter::van_albada}, std::pair{0.01, FluxLimiter::van_albada}}) {
     CAPTURE(ion_scale);
-    auto parameters = scheelite_crystallizer(1.0, {2.0, 2.0, 4.0, 4.0});
+    CAPTURE(static_cast<int>(limiter));
+    auto parameters = scheelite_crystallizer(1.0, {2.0, 2.0, 4.0, 4.0}, limiter);
     parameters.grid = SizeGrid::uniform(0.0, 200e-6, 12);
     parameters.nucleation.secondary_rate_constant = 1e7;
     parameters.nucleation.secondary_order = 2.0;
