@@ -171,6 +171,8 @@ void System::collect_aggregates(bool accumulators) {
   }
   intermediate_values_.resize(intermediates_.size());
   aggregate_values_.resize(aggregates_.size());
+  source_flow_time_.assign(units_.size(), std::numeric_limits<double>::quiet_NaN());
+  source_flows_.assign(units_.size() * components_->elements().size(), 0.0);
 }
 
 bool System::substitution_pass(double t, std::span<double> y, bool reverse) {
@@ -305,8 +307,14 @@ void System::evaluate_aggregated(double t, std::span<const double> y, std::span<
     if (accumulator_offsets_[u] != none && units_[u]->boundary() == Boundary::source) {
       // A source's element flows out, summed in place (Stream::element_flows would allocate); a sink's
       // accumulator row is its element-flow aggregate, written below.
-      Eigen::Map<Vector> flow(f.data() + accumulator_offsets_[u],
-                              static_cast<Eigen::Index>(components_->elements().size()));
+      const auto elements = static_cast<Eigen::Index>(components_->elements().size());
+      Eigen::Map<Vector> flow(f.data() + accumulator_offsets_[u], elements);
+      Eigen::Map<Vector> kept(source_flows_.data() + u * static_cast<std::size_t>(elements), elements);
+      const bool of_time_alone = units_[u]->state_size() == 0 && wiring_.inlets[u].empty();
+      if (of_time_alone && source_flow_time_[u] == t) {
+        flow = kept;
+        continue;
+      }
       flow.setZero();
       for (const auto& stream : outlet_buffers_[u]) {
         flow.noalias() += components_->aqueous_elements() * stream.aqueous_moles;
@@ -316,6 +324,10 @@ void System::evaluate_aggregated(double t, std::span<const double> y, std::span<
         for (Eigen::Index k = 0; k < stream.solid_moles.cols(); ++k) {
           flow.noalias() += components_->solid_elements() * stream.solid_moles.col(k);
         }
+      }
+      if (of_time_alone) {
+        kept = flow;
+        source_flow_time_[u] = t;
       }
     }
   }
