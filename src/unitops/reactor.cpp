@@ -90,7 +90,7 @@ void take(double& moles, double change) {
 
 }  // namespace
 
-std::vector<double> Reactor::react(std::span<const Stream> inlets, Stream& out) const {
+void Reactor::react(std::span<const Stream> inlets, Stream& out, std::vector<double>* extents) const {
   out = inlets.front();
   for (std::size_t p = 1; p < inlets.size(); ++p) {
     mix_into(out, inlets[p]);
@@ -109,8 +109,6 @@ std::vector<double> Reactor::react(std::span<const Stream> inlets, Stream& out) 
     }
     return out.solid_moles.row(term.index).sum();
   };
-  std::vector<double> extents;
-  extents.reserve(bound_.size());
   for (const auto& reaction : bound_) {
     double cap = std::numeric_limits<double>::infinity();
     for (const auto& term : reaction.terms) {
@@ -145,21 +143,23 @@ std::vector<double> Reactor::react(std::span<const Stream> inlets, Stream& out) 
         }
       }
     }
-    extents.push_back(extent);
+    if (extents != nullptr) {
+      extents->push_back(extent);
+    }
   }
-  return extents;
 }
 
 void Reactor::compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                               std::span<Stream> outlets) const {
   (void)t, (void)y;
-  (void)react(inlets, outlets[0]);
+  react(inlets, outlets[0], nullptr);
 }
 
 std::vector<UnitOutput> Reactor::stream_outputs(double t, std::span<const Stream> inlets) const {
   (void)t;
   Stream out = Stream::empty(*components_);
-  const auto extents = react(inlets, out);
+  std::vector<double> extents;
+  react(inlets, out, &extents);
   std::vector<UnitOutput> result;
   for (std::size_t j = 0; j < extents.size(); ++j) {
     result.push_back({"extent[" + std::to_string(j + 1) + "]", extents[j], "mol/s"});
