@@ -220,6 +220,13 @@ double check_aggregated_jacobian(System& system, const std::string& label, std::
                 << " against " << plain_values[worst_entry] << ")");
   CHECK(aggregated.colours() <= plain.colours());
   CHECK(nonzero_entries > 0);
+  // What sets the colours: no colouring needs fewer than the longest row of the matrix it colours.
+  const auto lengths = system.jacobian_structure().coloured_row_lengths();
+  const auto densest =
+      static_cast<std::size_t>(std::max_element(lengths.begin(), lengths.end()) - lengths.begin());
+  MESSAGE(label << ": " << aggregated.colours() << " colours; densest coloured row "
+                << system.component_name(densest) << " (" << lengths[densest] << ")");
+  CHECK(aggregated.colours() >= lengths[densest]);
   return worst;
 }
 
