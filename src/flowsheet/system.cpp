@@ -171,6 +171,8 @@ void System::collect_aggregates(bool accumulators) {
   }
   intermediate_values_.resize(intermediates_.size());
   aggregate_values_.resize(aggregates_.size());
+  source_flow_time_.assign(units_.size(), std::numeric_limits<double>::quiet_NaN());
+  source_flows_.assign(units_.size() * components_->elements().size(), 0.0);
 }
 
 bool System::substitution_pass(double t, std::span<double> y, bool reverse) {
@@ -249,7 +251,9 @@ void System::compute_streams(double t, std::span<const double> y, std::span<cons
     return value;
   };
   for (const std::size_t u : wiring_.order) {
-    for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
+    // An inventory unit's outlets come from its states alone; its inlets are copied once, below, when they
+    // are current.
+    for (std::size_t p = 0; units_[u]->state_size() == 0 && p < wiring_.inlets[u].size(); ++p) {
       inlet_buffers_[u][p] = streams_[wiring_.inlets[u][p]];
     }
     for (const std::size_t k : intermediates_of_unit_[u]) {
@@ -305,8 +309,14 @@ void System::evaluate_aggregated(double t, std::span<const double> y, std::span<
     if (accumulator_offsets_[u] != none && units_[u]->boundary() == Boundary::source) {
       // A source's element flows out, summed in place (Stream::element_flows would allocate); a sink's
       // accumulator row is its element-flow aggregate, written below.
-      Eigen::Map<Vector> flow(f.data() + accumulator_offsets_[u],
-                              static_cast<Eigen::Index>(components_->elements().size()));
+      const auto elements = static_cast<Eigen::Index>(components_->elements().size());
+      Eigen::Map<Vector> flow(f.data() + accumulator_offsets_[u], elements);
+      Eigen::Map<Vector> kept(source_flows_.data() + u * static_cast<std::size_t>(elements), elements);
+      const bool of_time_alone = units_[u]->state_size() == 0 && wiring_.inlets[u].empty();
+      if (of_time_alone && source_flow_time_[u] == t) {
+        flow = kept;
+        continue;
+      }
       flow.setZero();
       for (const auto& stream : outlet_buffers_[u]) {
         flow.noalias() += components_->aqueous_elements() * stream.aqueous_moles;
@@ -316,6 +326,10 @@ void System::evaluate_aggregated(double t, std::span<const double> y, std::span<
         for (Eigen::Index k = 0; k < stream.solid_moles.cols(); ++k) {
           flow.noalias() += components_->solid_elements() * stream.solid_moles.col(k);
         }
+      }
+      if (of_time_alone) {
+        kept = flow;
+        source_flow_time_[u] = t;
       }
     }
   }

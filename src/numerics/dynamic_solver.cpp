@@ -13,6 +13,7 @@
 #include <string>
 
 #include "hydromet/core/error.hpp"
+#include "numerics/serial_kernels.hpp"
 #include "numerics/solver_support.hpp"
 #include "numerics/sundials_compat.hpp"
 #include "numerics/sundials_wrappers.hpp"
@@ -223,6 +224,8 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
 
   const SUNContext ctx = context_.get();
   y_ = sundials::SerialVector(y0, ctx);
+  // The integrators clone their vectors from y0, so the compiled kernels serve all of their vector work.
+  detail::use_compiled_kernels(y_.get());
   scratch_a_ = sundials::SerialVector(n_, ctx);
   scratch_b_ = sundials::SerialVector(n_, ctx);
   const bool dense = detail::use_dense(options_.linear_solver, n_, options_.dense_limit);
@@ -231,6 +234,7 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
                          : sundials::LinearSolver::klu(y_.get(), matrix_.get(), ctx);
   if (!options_.atol_components.empty()) {
     atol_ = sundials::SerialVector(options_.atol_components, ctx);
+    detail::use_compiled_kernels(atol_.get());
   }
 
   memory_ = sundials::SolverMemory(package_, ctx);
@@ -255,8 +259,10 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
     }
   } else {
     yp_ = sundials::SerialVector(n_, ctx);
+    detail::use_compiled_kernels(yp_.get());
     initial_derivative(t0, y0);
     id_ = sundials::SerialVector(mass_, ctx);
+    detail::use_compiled_kernels(id_.get());
     check(IDAInit(mem, idas_residual, t0, y_.get(), yp_.get()), "IDAInit");
     check(atol_.get() ? IDASVtolerances(mem, rtol, atol_.get()) : IDASStolerances(mem, rtol, options_.atol),
           "IDASVtolerances");

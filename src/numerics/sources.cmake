@@ -3,6 +3,7 @@ set(module_sources
     system.cpp
     jacobian.cpp
     sundials_wrappers.cpp
+    serial_kernels.cpp
     solver_support.cpp
     dynamic_solver.cpp
     dynamic_sensitivity.cpp

@@ -151,6 +151,19 @@ SparsityPattern SparsityPattern::union_with(const SparsityPattern& other) const 
 
 SparsityPattern SparsityPattern::with_diagonal() const { return union_with(diagonal(n_)); }
 
+std::vector<std::size_t> JacobianStructure::coloured_row_lengths() const {
+  std::vector<std::size_t> lengths(direct.size(), 0);
+  for (const std::size_t i : direct.row_indices()) {
+    ++lengths[i];
+  }
+  for (const auto& aggregate : aggregates) {
+    for (const std::size_t i : aggregate.rows) {
+      ++lengths.at(i);
+    }
+  }
+  return lengths;
+}
+
 std::vector<std::vector<std::size_t>> JacobianStructure::aggregate_columns() const {
   const std::size_t n = direct.size();
   std::vector<std::vector<std::size_t>> columns(aggregates.size());

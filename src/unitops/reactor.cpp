@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "hydromet/core/error.hpp"
 #include "unitops/stream_report.hpp"
@@ -89,7 +90,7 @@ void take(double& moles, double change) {
 
 }  // namespace
 
-std::vector<double> Reactor::react(std::span<const Stream> inlets, Stream& out) const {
+void Reactor::react(std::span<const Stream> inlets, Stream& out, std::vector<double>* extents) const {
   out = inlets.front();
   for (std::size_t p = 1; p < inlets.size(); ++p) {
     mix_into(out, inlets[p]);
@@ -108,8 +109,6 @@ std::vector<double> Reactor::react(std::span<const Stream> inlets, Stream& out) 
     }
     return out.solid_moles.row(term.index).sum();
   };
-  std::vector<double> extents;
-  extents.reserve(bound_.size());
   for (const auto& reaction : bound_) {
     double cap = std::numeric_limits<double>::infinity();
     for (const auto& term : reaction.terms) {
@@ -144,21 +143,23 @@ std::vector<double> Reactor::react(std::span<const Stream> inlets, Stream& out) 
         }
       }
     }
-    extents.push_back(extent);
+    if (extents != nullptr) {
+      extents->push_back(extent);
+    }
   }
-  return extents;
 }
 
 void Reactor::compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                               std::span<Stream> outlets) const {
   (void)t, (void)y;
-  (void)react(inlets, outlets[0]);
+  react(inlets, outlets[0], nullptr);
 }
 
 std::vector<UnitOutput> Reactor::stream_outputs(double t, std::span<const Stream> inlets) const {
   (void)t;
   Stream out = Stream::empty(*components_);
-  const auto extents = react(inlets, out);
+  std::vector<double> extents;
+  react(inlets, out, &extents);
   std::vector<UnitOutput> result;
   for (std::size_t j = 0; j < extents.size(); ++j) {
     result.push_back({"extent[" + std::to_string(j + 1) + "]", extents[j], "mol/s"});
@@ -168,33 +169,74 @@ std::vector<UnitOutput> Reactor::stream_outputs(double t, std::span<const Stream
 }
 
 std::optional<StreamCoupling> Reactor::stream_coupling() const {
-  // The extents read every participant's flow (limiting reactant, reactions in series), and change them all.
+  // Follows react(): each outlet scalar starts as the mixed inlet scalar; reaction j's extent reads what its
+  // reactants (not the solvent) and its key hold after the reactions before it, and changes every term it
+  // names. Products do not feed an extent unless a later reaction consumes them, and a solid product enters
+  // the finest class alone (the other classes pass through), so a precipitate's size classes do not make
+  // every participant read every class.
   auto coupling = mixing_coupling(*components_);
   const StreamLayout layout(*components_);
-  std::vector<std::size_t> participants;
+  const std::size_t width = layout.size();
+  // reads[c]: the inlet scalars outlet scalar c depends on (beyond itself, which mixing declares), sorted.
+  std::vector<std::vector<std::size_t>> reads(width);
+  const auto scalars_of = [&](const BoundTerm& term) {
+    const auto index = static_cast<std::size_t>(term.index);
+    std::vector<std::size_t> scalars;
+    switch (term.where) {
+      case Where::aqueous:
+        scalars.push_back(layout.aqueous(index));
+        break;
+      case Where::organic:
+        scalars.push_back(layout.organic(index));
+        break;
+      case Where::solid:
+        for (std::size_t k = 0; k < components_->size_class_count(); ++k) {
+          scalars.push_back(layout.solid(index, k));
+        }
+        break;
+    }
+    return scalars;
+  };
+  const auto merge = [](std::vector<std::size_t>& into, const std::vector<std::size_t>& from) {
+    into.insert(into.end(), from.begin(), from.end());
+    std::sort(into.begin(), into.end());
+    into.erase(std::unique(into.begin(), into.end()), into.end());
+  };
   for (const auto& reaction : bound_) {
+    std::vector<std::size_t> extent_reads;  // inlet scalars the extent depends on
+    for (std::size_t t = 0; t < reaction.terms.size(); ++t) {
+      const auto& term = reaction.terms[t];
+      const bool limits = term.coefficient < 0.0 && !term.solvent;
+      if (limits || (reaction.key && *reaction.key == t)) {
+        for (const auto c : scalars_of(term)) {
+          merge(extent_reads, {c});
+          merge(extent_reads, reads[c]);
+        }
+      }
+    }
     for (const auto& term : reaction.terms) {
-      const auto index = static_cast<std::size_t>(term.index);
-      switch (term.where) {
-        case Where::aqueous:
-          participants.push_back(layout.aqueous(index));
-          break;
-        case Where::organic:
-          participants.push_back(layout.organic(index));
-          break;
-        case Where::solid:
-          for (std::size_t k = 0; k < components_->size_class_count(); ++k) {
-            participants.push_back(layout.solid(index, k));
-          }
-          break;
+      const auto scalars = scalars_of(term);
+      if (term.where != Where::solid) {
+        merge(reads[scalars.front()], extent_reads);
+        continue;
+      }
+      // A solid product is added to the finest class; a solid reactant scales every class by what is kept of
+      // the total, which reads every class (a zero change takes the product branch: the finest class, again).
+      merge(
+          reads[layout.solid(static_cast<std::size_t>(term.index), static_cast<std::size_t>(finest_class_))],
+          extent_reads);
+      if (term.coefficient < 0.0) {
+        for (const auto c : scalars) {
+          merge(reads[c], extent_reads);
+        }
       }
     }
   }
-  std::sort(participants.begin(), participants.end());
-  participants.erase(std::unique(participants.begin(), participants.end()), participants.end());
-  for (const auto to : participants) {
-    for (const auto from : participants) {
-      coupling.outlet_inlets.push_back({StreamCoupling::every_port, to, StreamCoupling::every_port, from});
+  for (std::size_t to = 0; to < width; ++to) {
+    for (const auto from : reads[to]) {
+      if (from != to) {
+        coupling.outlet_inlets.push_back({StreamCoupling::every_port, to, StreamCoupling::every_port, from});
+      }
     }
   }
   return coupling;

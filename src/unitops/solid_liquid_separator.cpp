@@ -51,16 +51,20 @@ double SolidLiquidSeparator::cake_solids_mass(std::span<const Stream> inlets) co
 
 SolidLiquidSeparator::Split SolidLiquidSeparator::split(std::span<const Stream> inlets, double solids_mass,
                                                         std::span<Stream> outlets) const {
+  // The outlets are written in place (no temporary streams): the flowsheet calls this at every evaluation.
   const Stream& feed = inlets[0];
-  Stream total = feed;
   const Stream* wash = parameters_.wash ? &inlets[1] : nullptr;
+  Stream& cake = outlets[0];
+  Stream& filtrate = outlets[1];
+  Stream& total = filtrate;  // the mixed inlets, from which the cake is taken below
+  total = feed;
   if (wash != nullptr) {
     mix_into(total, *wash);
   }
-  Stream& cake = outlets[0];
-  Stream& filtrate = outlets[1];
-  cake = Stream::empty(*components_);
   cake.temperature = total.temperature;
+  cake.organic_flow = 0.0;
+  cake.organic_moles.setZero(static_cast<Eigen::Index>(components_->organic_count()));
+  cake.aqueous_moles.setZero(static_cast<Eigen::Index>(components_->aqueous_count()));
   cake.solid_moles = parameters_.solids_recovery * total.solid_moles;
 
   const double w = parameters_.cake_moisture;
@@ -77,7 +81,6 @@ SolidLiquidSeparator::Split SolidLiquidSeparator::split(std::span<const Stream> 
     cake.aqueous_moles += wash->aqueous_moles * (result.displaced / wash_flow);
   }
   // The filtrate is the total minus the cake: conservation by construction.
-  filtrate = total;
   filtrate.aqueous_flow = std::max(total.aqueous_flow - cake.aqueous_flow, 0.0);
   filtrate.aqueous_moles -= cake.aqueous_moles;
   filtrate.solid_moles -= cake.solid_moles;

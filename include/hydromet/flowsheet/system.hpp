@@ -128,6 +128,10 @@ class System final : public numerics::SemiExplicitSystem {
   std::size_t unit_aggregates_ = 0;
   std::vector<double> intermediate_values_;
   std::vector<double> aggregate_values_;
+  // A source without inlets or states: its element flow depends on t alone, kept for the last t it was
+  // computed at (a finite-difference Jacobian evaluates f over and over at one t).
+  std::vector<double> source_flow_time_;  // per unit; NaN when not computed
+  std::vector<double> source_flows_;      // per unit, elements() entries (at accumulator_offsets_ order)
 };
 
 }  // namespace hydromet

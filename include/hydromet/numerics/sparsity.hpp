@@ -89,6 +89,10 @@ struct JacobianStructure {
   [[nodiscard]] SparsityPattern full() const;
   /// For each aggregate, the sorted columns of y that it reaches (what full() multiplies its rows by).
   [[nodiscard]] std::vector<std::vector<std::size_t>> aggregate_columns() const;
+  /// For each row of f, its entries in the matrix the finite differences colour: those of `direct` plus one
+  /// per aggregate it reads. A colouring needs at least as many colours as the longest, so the rows near it
+  /// are what to thin when the colours are many.
+  [[nodiscard]] std::vector<std::size_t> coloured_row_lengths() const;
 };
 
 /// A partition of the columns into groups ("colours") of structurally orthogonal columns:

@@ -64,8 +64,9 @@ class Reactor final : public StreamReportingUnit {
     double conversion = 1.0;
   };
 
-  /// Mixes the inlets and runs every reaction; returns the extents [mol/s].
-  std::vector<double> react(std::span<const Stream> inlets, Stream& out) const;
+  /// Mixes the inlets and runs every reaction; appends the extents [mol/s] to `extents` unless it is null
+  /// (the flowsheet's evaluations do not allocate for them).
+  void react(std::span<const Stream> inlets, Stream& out, std::vector<double>* extents) const;
 
   ReactorParameters parameters_;
   std::vector<BoundReaction> bound_;

@@ -153,6 +153,16 @@ TEST_CASE("aggregated finite differences match the analytic Jacobian in a handfu
   // bidiagonal part, a1 (which every w_k reads) and a2.
   CHECK(plain.colours() == TwoSums::n);
   CHECK(aggregated.colours() <= 4);
+  // Rows in the coloured matrix: the bidiagonal entries and one per sum read (a1 by rows 0..19, a2 by rows
+  // 10..20 and the last), so rows 10..19 take 4 and no colouring can do with fewer.
+  const auto lengths = system.jacobian_structure().coloured_row_lengths();
+  REQUIRE(lengths.size() == TwoSums::n);
+  CHECK(lengths[0] == 3);
+  CHECK(lengths[15] == 4);
+  CHECK(lengths[20] == 3);
+  CHECK(lengths[30] == 2);
+  CHECK(lengths[TwoSums::n - 1] == 2);
+  CHECK(aggregated.colours() == *std::max_element(lengths.begin(), lengths.end()));
 
   std::vector<double> values(aggregated.pattern().nonzeros());
   system.evaluations = 0;
