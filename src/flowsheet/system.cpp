@@ -169,8 +169,42 @@ void System::collect_aggregates(bool accumulators) {
       aggregates_.push_back(std::move(aggregate));
     }
   }
-  intermediate_values_.resize(intermediates_.size());
-  aggregate_values_.resize(aggregates_.size());
+  intermediate_count_ = intermediates_.size();
+  aggregate_count_ = aggregates_.size();
+  state_aggregates_of_unit_.assign(units_.size(), none);
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    StateAggregates declared = units_[u]->state_aggregates();
+    if (declared.aggregates.empty()) {
+      continue;
+    }
+    const std::size_t n = units_[u]->state_size();
+    for (const auto& columns : declared.intermediates) {
+      if (!columns.empty() && columns.back() >= n) {
+        throw Error("unit `" + units_[u]->name() +
+                    "` declares an intermediate reading a state outside its block");
+      }
+    }
+    for (const auto& aggregate : declared.aggregates) {
+      for (const auto& [k, coefficient] : aggregate.terms) {
+        (void)coefficient;
+        if (k >= declared.intermediates.size()) {
+          throw Error("unit `" + units_[u]->name() +
+                      "` declares an aggregate term outside its intermediates");
+        }
+      }
+      if (!aggregate.rows.empty() && aggregate.rows.back() >= n) {
+        throw Error("unit `" + units_[u]->name() + "` declares an aggregate read by a row outside its block");
+      }
+    }
+    state_aggregates_of_unit_[u] = state_aggregates_.size();
+    const std::size_t intermediates = declared.intermediates.size();
+    const std::size_t aggregates = declared.aggregates.size();
+    state_aggregates_.push_back({u, std::move(declared), intermediate_count_, aggregate_count_});
+    intermediate_count_ += intermediates;
+    aggregate_count_ += aggregates;
+  }
+  intermediate_values_.resize(intermediate_count_);
+  aggregate_values_.resize(aggregate_count_);
   source_flow_time_.assign(units_.size(), std::numeric_limits<double>::quiet_NaN());
   source_flows_.assign(units_.size() * components_->elements().size(), 0.0);
 }
@@ -297,14 +331,24 @@ void System::evaluate(double t, std::span<const double> y, std::span<double> f) 
 void System::evaluate_aggregated(double t, std::span<const double> y, std::span<const double> held,
                                  std::span<double> f, std::span<double> intermediates,
                                  std::span<double> aggregates) {
-  if (y.size() != size_ || f.size() != size_ || intermediates.size() != intermediates_.size() ||
-      aggregates.size() != aggregates_.size() || (!held.empty() && held.size() != aggregates_.size())) {
+  if (y.size() != size_ || f.size() != size_ || intermediates.size() != intermediate_count_ ||
+      aggregates.size() != aggregate_count_ || (!held.empty() && held.size() != aggregate_count_)) {
     throw Error("System::evaluate_aggregated: sizes do not match the system");
   }
   compute_streams(t, y, held, intermediates, aggregates);
   for (std::size_t u = 0; u < units_.size(); ++u) {
     if (const std::size_t n = units_[u]->state_size(); n > 0) {
-      units_[u]->evaluate(t, block(u, y), inlet_buffers_[u], f.subspan(offsets_[u], n));
+      if (const std::size_t a = state_aggregates_of_unit_[u]; a != none) {
+        const UnitStateAggregates& own = state_aggregates_[a];
+        const std::size_t count = own.declared.aggregates.size();
+        units_[u]->evaluate_aggregated(
+            t, block(u, y), inlet_buffers_[u], held.empty() ? held : held.subspan(own.first_aggregate, count),
+            f.subspan(offsets_[u], n),
+            intermediates.subspan(own.first_intermediate, own.declared.intermediates.size()),
+            aggregates.subspan(own.first_aggregate, count));
+      } else {
+        units_[u]->evaluate(t, block(u, y), inlet_buffers_[u], f.subspan(offsets_[u], n));
+      }
     }
     if (accumulator_offsets_[u] != none && units_[u]->boundary() == Boundary::source) {
       // A source's element flows out, summed in place (Stream::element_flows would allocate); a sink's
@@ -457,7 +501,7 @@ numerics::JacobianStructure System::jacobian_structure() const {
   }
 
   numerics::JacobianStructure structure;
-  structure.aggregates.resize(aggregates_.size());
+  structure.aggregates.resize(aggregate_count_);
   std::vector<std::pair<std::size_t, std::size_t>> entries;
   // Appends row `row`'s entries for every bit in `bits`: state columns, or the aggregates it reads.
   const auto add_row = [&](std::size_t row, const std::uint64_t* bits) {
@@ -529,7 +573,28 @@ numerics::JacobianStructure System::jacobian_structure() const {
     aggregate.terms = aggregates_[g].terms;
     aggregate.scale = aggregates_[g].scale;
   }
-  structure.intermediates.resize(intermediates_.size());
+  structure.intermediates.resize(intermediate_count_);
+  // The units' own aggregates: their intermediates read the unit's states, their rows are the unit's.
+  for (const UnitStateAggregates& own : state_aggregates_) {
+    const std::size_t offset = offsets_[own.unit];
+    for (std::size_t k = 0; k < own.declared.intermediates.size(); ++k) {
+      auto& columns = structure.intermediates[own.first_intermediate + k].columns;
+      for (const std::size_t column : own.declared.intermediates[k]) {
+        columns.push_back(offset + column);
+      }
+    }
+    for (std::size_t g = 0; g < own.declared.aggregates.size(); ++g) {
+      const auto& declared = own.declared.aggregates[g];
+      auto& aggregate = structure.aggregates[own.first_aggregate + g];
+      for (const auto& [k, coefficient] : declared.terms) {
+        aggregate.terms.emplace_back(own.first_intermediate + k, coefficient);
+      }
+      for (const std::size_t row : declared.rows) {
+        aggregate.rows.push_back(offset + row);
+      }
+      aggregate.scale = declared.scale;
+    }
+  }
   for (std::size_t k = 0; k < intermediates_.size(); ++k) {
     const std::uint64_t* bits = stream_columns.set(scalar(intermediates_[k].first, intermediates_[k].second));
     for (std::size_t w = 0; w < words; ++w) {

@@ -5,6 +5,8 @@
 #include <cvodes/cvodes_ls.h>
 #include <idas/idas.h>
 #include <idas/idas_ls.h>
+#include <sunlinsol/sunlinsol_klu.h>
+#include <sunmatrix/sunmatrix_sparse.h>
 
 #include <algorithm>
 #include <cmath>
@@ -159,10 +161,12 @@ int DynamicSolver::Impl::idas_jacobian(Real t, Real cj, N_Vector y, N_Vector, N_
     impl.check(IDAGetNumSteps(mem, &steps), "IDAGetNumSteps");
     impl.check(IDAGetNumNonlinSolvConvFails(mem, &failures), "IDAGetNumNonlinSolvConvFails");
     // A kept df/dy serves while it is young and Newton converges with it; the initial-condition solve and
-    // the first step always get a fresh one.
-    const bool expensive = impl.jacobian_.colours() >= impl.options_.jacobian_reuse_colours;
-    const bool refresh = !expensive || impl.df_dy_stale_ || steps == 0 ||
-                         failures > impl.failures_at_df_dy_ ||
+    // the first step always get a fresh one. Whether to keep one at all depends on how wide df/dy is (its
+    // plain colouring), not on how cheaply the aggregates evaluate it, so that a model integrates the same
+    // way whichever colouring computes its Jacobian.
+    const bool expensive = impl.jacobian_.plain_colours() >= impl.options_.jacobian_reuse_colours;
+    const bool failed_since = failures > impl.failures_at_df_dy_;
+    const bool refresh = !expensive || impl.df_dy_stale_ || steps == 0 || failed_since ||
                          steps - impl.steps_at_df_dy_ >= impl.options_.jacobian_reuse_steps;
     if (refresh) {
       impl.check(IDAGetErrWeights(mem, weights), "IDAGetErrWeights");
@@ -183,6 +187,11 @@ int DynamicSolver::Impl::idas_jacobian(Real t, Real cj, N_Vector y, N_Vector, N_
       values[diagonal[j]] += cj * impl.mass_[j];
     }
     sundials::store_matrix(impl.jacobian_.pattern(), values, matrix);
+    // SUNLinSol_KLU refactorises with the pivots of its last full factorisation and never pivots again when
+    // that fails: after a Newton failure, pivot afresh (entries that were pivots may have become zero).
+    if (failed_since && impl.linear_solver_.name() == "KLU") {
+      SUNLinSol_KLUReInit(impl.linear_solver_.get(), matrix, SM_NNZ_S(matrix), SUNKLU_REINIT_PARTIAL);
+    }
   });
 }
 

@@ -52,6 +52,7 @@ FiniteDifferenceJacobian::FiniteDifferenceJacobian(JacobianStructure structure)
     pattern_ = structure_.direct;
     colouring_ = colour_columns(pattern_);
     groups_ = colouring_.columns_by_colour();
+    plain_colours_ = colouring_.colours;
     delta_.resize(n);
     return;
   }
@@ -62,6 +63,7 @@ FiniteDifferenceJacobian::FiniteDifferenceJacobian(JacobianStructure structure)
     }
   }
   pattern_ = structure_.full();
+  plain_colours_ = colour_columns(pattern_).colours;
   aggregate_columns_ = structure_.aggregate_columns();
   // An aggregate no row reads, directly or through a later aggregate, adds nothing to df/dy: leave it and the
   // intermediates only it uses out of the colouring (a filter whose filtrate goes straight to a product).

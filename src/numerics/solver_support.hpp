@@ -81,6 +81,7 @@ class JacobianAssembler {
   [[nodiscard]] std::span<const std::size_t> diagonal() const { return diagonal_; }
   /// Colours of the finite-difference Jacobian.
   [[nodiscard]] std::size_t colours() const { return fd_.colours(); }
+  [[nodiscard]] std::size_t plain_colours() const { return fd_.plain_colours(); }
   /// Whether the system's analytic Jacobian is in use (known after the first compute()).
   [[nodiscard]] bool analytic() const { return analytic_; }
 

@@ -528,7 +528,7 @@ void ContinuousLeachTank::bind(const ComponentList& components) {
     }
   }
   reacted_.assign(bound_.size(), 0.0);
-  pattern_ = build_state_pattern();
+  build_state_pattern();
 }
 
 std::size_t ContinuousLeachTank::state_size() const {
@@ -863,7 +863,9 @@ double ContinuousLeachTank::basis_inflow(const Mineral& mineral, std::span<const
   return basis;
 }
 
-const std::vector<double>& ContinuousLeachTank::add_reactions(double t, ConstSpan y, MutableSpan f) const {
+const std::vector<double>& ContinuousLeachTank::add_reactions(double t, ConstSpan y, MutableSpan f,
+                                                              MutableSpan rates,
+                                                              std::span<const double> held) const {
   std::vector<double>& reacted = reacted_;
   std::fill(reacted.begin(), reacted.end(), 0.0);
   prepare_kinetics(t, y);
@@ -873,9 +875,18 @@ const std::vector<double>& ContinuousLeachTank::add_reactions(double t, ConstSpa
       f[solid_state(solid, size_class)] += coefficient * moles;
     }
   };
-  const auto release_solution = [&](const BoundReaction& bound, double moles) {
-    for (const auto& [aqueous, coefficient] : bound.solution_terms) {
-      f[aqueous_offset() + aqueous] += coefficient * moles;
+  // The solution takes the reaction's total, or the total held by the finite-difference Jacobian.
+  const auto release_solution = [&](std::size_t b) {
+    if (!held.empty()) {
+      reacted[b] = held[b];
+    }
+    for (const auto& [aqueous, coefficient] : bound_[b].solution_terms) {
+      f[aqueous_offset() + aqueous] += coefficient * reacted[b];
+    }
+  };
+  const auto record = [&](std::size_t b, std::size_t size_class, double moles) {
+    if (!rates.empty()) {
+      rates[rate_intermediates_[b][size_class]] = moles;
     }
   };
   for (std::size_t b = 0; b < bound_.size(); ++b) {
@@ -901,7 +912,9 @@ const std::vector<double>& ContinuousLeachTank::add_reactions(double t, ConstSpa
         release_solids(bound, k, share);
         taken += share;
       }
-      release_solution(bound, taken);
+      for (const auto& [aqueous, coefficient] : bound.solution_terms) {
+        f[aqueous_offset() + aqueous] += coefficient * taken;
+      }
       reacted[b] = rate;
       continue;
     }
@@ -931,9 +944,10 @@ const std::vector<double>& ContinuousLeachTank::add_reactions(double t, ConstSpa
         }
         f[row] -= consumed;
         release_solids(bound, j, consumed);
+        record(b, j, consumed);
         reacted[b] += consumed;
       }
-      release_solution(bound, reacted[b]);
+      release_solution(b);
       continue;
     }
     // A speed that does not depend on the core radius (reaction control) is taken once for all classes.
@@ -952,6 +966,7 @@ const std::vector<double>& ContinuousLeachTank::add_reactions(double t, ConstSpa
       }
       f[solid_state(mineral.solid, k)] -= consumed;
       release_solids(bound, k, consumed);
+      record(b, k, consumed);
       reacted[b] += consumed;
       // Particles crossing the lower edge into the next class, each carrying m(bottom).
       if (k + 1 < mineral.classes.size()) {
@@ -962,15 +977,22 @@ const std::vector<double>& ContinuousLeachTank::add_reactions(double t, ConstSpa
         f[solid_state(mineral.solid, k + 1)] += passed;
       }
     }
-    release_solution(bound, reacted[b]);
+    release_solution(b);
   }
   return reacted;
 }
 
 void ContinuousLeachTank::evaluate(double t, ConstSpan y, std::span<const Stream> inlets,
                                    MutableSpan f) const {
+  evaluate_aggregated(t, y, inlets, {}, f, {}, {});
+}
+
+void ContinuousLeachTank::evaluate_aggregated(double t, ConstSpan y, std::span<const Stream> inlets,
+                                              std::span<const double> held, MutableSpan f,
+                                              MutableSpan intermediates, MutableSpan aggregates) const {
   add_flow_terms(y, inlets, f);
-  const auto& reacted = add_reactions(t, y, f);
+  const auto& reacted = add_reactions(t, y, f, intermediates, held);
+  std::copy_n(reacted.begin(), aggregates.size(), aggregates.begin());
   if (leach_.energy_balance) {
     f[flow_offset() + 2] =
         heat_rate(y, inlets, reacted) / (slurry_mass(y) * leach_.energy_balance->heat_capacity);

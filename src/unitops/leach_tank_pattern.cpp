@@ -4,6 +4,7 @@
 // the kinetics, and the coverage test (tests/cpp/flowsheet/test_jacobian_coverage.cpp) checks it.
 #include <algorithm>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -25,7 +26,7 @@ void merge(Classes& into, const Classes& from) {
 
 }  // namespace
 
-std::vector<std::pair<std::size_t, std::size_t>> ContinuousLeachTank::build_state_pattern() const {
+void ContinuousLeachTank::build_state_pattern() {
   const std::size_t q_aq = flow_offset();
   const std::size_t q_org = flow_offset() + 1;
   const std::size_t t_state = flow_offset() + 2;  // a state when temperature_is_state()
@@ -156,6 +157,10 @@ std::vector<std::pair<std::size_t, std::size_t>> ContinuousLeachTank::build_stat
   };
 
   std::vector<std::size_t> heat_inputs;  // what the reacted amounts in the energy balance read
+  // Segregated model: the reaction totals are aggregates over the amounts reacted in each class.
+  constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+  reaction_totals_ = {};
+  rate_intermediates_.assign(bound_.size(), std::vector<std::size_t>(size_class_count_, none));
   for (std::size_t b = 0; b < bound_.size(); ++b) {
     const BoundReaction& bound = bound_[b];
     const Mineral& mineral = minerals_[bound.mineral];
@@ -182,7 +187,6 @@ std::vector<std::pair<std::size_t, std::size_t>> ContinuousLeachTank::build_stat
       continue;
     }
     const auto psi = reconstruction_inputs(mineral.plan);
-    std::vector<std::size_t> reaction_columns;
     const auto states_of = [&](const Classes& ks) {
       std::vector<std::size_t> columns = rate_inputs[b];
       for (const auto k : ks) {
@@ -190,11 +194,18 @@ std::vector<std::pair<std::size_t, std::size_t>> ContinuousLeachTank::build_stat
       }
       return columns;
     };
+    StateAggregates::Aggregate total;
+    rate_intermediates_[b].assign(psi.size(), none);
     for (std::size_t k = 0; k < psi.size(); ++k) {
       if (psi[k].empty()) {
         continue;  // an empty class (above the particle size): nothing reacts or leaves it
       }
-      const auto columns = states_of(psi[k]);
+      auto columns = states_of(psi[k]);
+      std::sort(columns.begin(), columns.end());
+      columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+      rate_intermediates_[b][k] = reaction_totals_.intermediates.size();
+      total.terms.emplace_back(reaction_totals_.intermediates.size(), 1.0);
+      reaction_totals_.intermediates.push_back(columns);
       add(solid_state(mineral.solid, k), columns);  // reacting in the class and crossing its lower edge
       for (const auto& [solid, coefficient] : bound.solid_terms) {
         add(solid_state(solid, k), columns);  // solid products form in the class
@@ -202,19 +213,20 @@ std::vector<std::pair<std::size_t, std::size_t>> ContinuousLeachTank::build_stat
       if (k + 1 < psi.size()) {
         add(solid_state(mineral.solid, k + 1), columns);  // particles arriving from class k
       }
-      reaction_columns.insert(reaction_columns.end(), columns.begin(), columns.end());
     }
-    // The solution and the heat of reaction take the reaction's total: what any class reads (merged once,
-    // not row by row for every class).
-    std::sort(reaction_columns.begin(), reaction_columns.end());
-    reaction_columns.erase(std::unique(reaction_columns.begin(), reaction_columns.end()),
-                           reaction_columns.end());
+    // The solution and the heat of reaction take the reaction's total, whose derivative the aggregate gives
+    // (what any class reads): with it held, they read none of the classes.
     for (const auto& [aqueous, coefficient] : bound.solution_terms) {
-      add(aqueous_offset() + aqueous, reaction_columns);
+      total.rows.push_back(aqueous_offset() + aqueous);
     }
     if (heats) {
-      heat_inputs.insert(heat_inputs.end(), reaction_columns.begin(), reaction_columns.end());
+      total.rows.push_back(t_state);
     }
+    std::sort(total.rows.begin(), total.rows.end());
+    total.rows.erase(std::unique(total.rows.begin(), total.rows.end()), total.rows.end());
+    // Difference step: a reaction turning the reagent's typical holdup over in an hour.
+    total.scale = holdup_scale(aqueous_offset() + bound.reagent) / 3600.0;
+    reaction_totals_.aggregates.push_back(std::move(total));
   }
   if (leach_.energy_balance) {
     // m c_p dT/dt: the slurry mass reads every solid, the heat of reaction the reacted amounts.
@@ -224,7 +236,7 @@ std::vector<std::pair<std::size_t, std::size_t>> ContinuousLeachTank::build_stat
   }
   std::sort(entries.begin(), entries.end());
   entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
-  return entries;
+  pattern_ = std::move(entries);
 }
 
 std::optional<StreamCoupling> ContinuousLeachTank::stream_coupling() const {

@@ -42,8 +42,9 @@ class System final : public numerics::SemiExplicitSystem {
   [[nodiscard]] numerics::SparsityPattern jacobian_pattern() const override;
   /// df/dy's sparse part with the aggregates held, and the aggregates: those units declare
   /// (StreamCoupling::aggregates, e.g. a filter's cake solids mass) and, with accumulators, each sink's
-  /// element flows (sums over every species and size class of its inlets). Their intermediates are inlet
-  /// scalars.
+  /// element flows (sums over every species and size class of its inlets), whose intermediates are inlet
+  /// scalars; then the aggregates units with inventory declare over their own intermediates
+  /// (UnitOperation::state_aggregates, e.g. a leach tank's reaction totals).
   [[nodiscard]] numerics::JacobianStructure jacobian_structure() const override;
   void evaluate_aggregated(double t, std::span<const double> y, std::span<const double> held,
                            std::span<double> f, std::span<double> intermediates,
@@ -126,6 +127,18 @@ class System final : public numerics::SemiExplicitSystem {
   std::vector<FlowsheetAggregate> aggregates_;  // the units' (in evaluation order), then the sinks'
   std::vector<std::size_t> first_aggregate_;    // per unit, its first aggregate
   std::size_t unit_aggregates_ = 0;
+  // Units with inventory that declare aggregates over their own intermediates (state_aggregates): they come
+  // after the stream intermediates and all of aggregates_, unit by unit.
+  struct UnitStateAggregates {
+    std::size_t unit;
+    StateAggregates declared;
+    std::size_t first_intermediate;
+    std::size_t first_aggregate;
+  };
+  std::vector<UnitStateAggregates> state_aggregates_;
+  std::vector<std::size_t> state_aggregates_of_unit_;  // per unit, its index in state_aggregates_ or npos
+  std::size_t intermediate_count_ = 0;                 // stream and unit intermediates
+  std::size_t aggregate_count_ = 0;                    // aggregates_ and the units' state aggregates
   std::vector<double> intermediate_values_;
   std::vector<double> aggregate_values_;
   // A source without inlets or states: its element flow depends on t alone, kept for the last t it was

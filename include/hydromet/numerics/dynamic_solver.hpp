@@ -29,9 +29,10 @@ struct DynamicOptions {
   double stop_time = std::numeric_limits<double>::infinity();  ///< never step past this time [s]
   /// IDAS: steps a finite-difference df/dy may serve before it is recomputed. IDAS asks for a new Newton
   /// matrix whenever c_j moves; the matrix is then rebuilt as c_j M − df/dy from the kept df/dy unless it is
-  /// this old, a Newton iteration has failed since, or no step has been taken yet. Only when df/dy costs at
-  /// least jacobian_reuse_colours evaluations of f: a cheap one is recomputed at every request, which keeps
-  /// Newton's convergence quadratic. 0 = always recompute. CVODES keeps its own Jacobian age.
+  /// this old, a Newton iteration has failed since, or no step has been taken yet. Only when df/dy is wide,
+  /// its plain colouring (FiniteDifferenceJacobian::plain_colours, aggregates not counted as savings) taking
+  /// at least jacobian_reuse_colours colours: a narrow one is recomputed at every request, which keeps
+  /// Newton's convergence quadratic. 0 = always keep. CVODES keeps its own Jacobian age.
   long jacobian_reuse_steps = 20;
   std::size_t jacobian_reuse_colours = 50;
 };

@@ -58,6 +58,9 @@ class FiniteDifferenceJacobian {
   /// evaluations made for them (with aggregates, columns without entries are not evaluated).
   [[nodiscard]] const ColumnColouring& colouring() const { return colouring_; }
   [[nodiscard]] std::size_t colours() const { return colouring_.colours; }
+  /// Colours a plain colouring of the full pattern would take (= colours() without aggregates): how wide
+  /// df/dy is, a property of the model, whatever colouring evaluates it.
+  [[nodiscard]] std::size_t plain_colours() const { return plain_colours_; }
 
   /// Fills `values` (pattern order, size nonzeros()) with df/dy at (t, y). `f0` is f(t, y) when
   /// the caller has it (else empty and it is evaluated here). Exceptions from the system pass
@@ -82,6 +85,7 @@ class FiniteDifferenceJacobian {
   std::vector<std::vector<std::size_t>> update_positions_;
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> intermediate_entries_;  // (position, column)
   ColumnColouring colouring_;
+  std::size_t plain_colours_ = 0;
   std::vector<std::vector<std::size_t>> groups_;
   std::vector<double> y_work_;
   std::vector<double> f0_work_;

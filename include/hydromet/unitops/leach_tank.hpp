@@ -190,6 +190,11 @@ class ContinuousLeachTank final : public StirredTank {
   [[nodiscard]] std::string state_name(std::size_t index) const override;
   [[nodiscard]] double state_scale(std::size_t index) const override;
   void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const override;
+  /// evaluate() with each reaction's total Σ_k r_k over the classes as an aggregate (state_aggregates): the
+  /// per-class amounts reacted are the intermediates, the totals are held at `held` when it is not empty.
+  void evaluate_aggregated(double t, ConstSpan y, std::span<const Stream> inlets,
+                           std::span<const double> held, MutableSpan f, MutableSpan intermediates,
+                           MutableSpan aggregates) const override;
   bool fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const override;
   /// With `initial_fill: feed`: the tank full of the slurry flowing in at t = 0, unreacted (solution and
   /// every solid size class at inflow × V/q, outflow = inflow; the temperature stays the initial one).
@@ -202,10 +207,16 @@ class ContinuousLeachTank final : public StirredTank {
   /// consumed[reagent] [mol/s] by the reactions.
   [[nodiscard]] std::vector<UnitOutput> report(double t, ConstSpan y,
                                                std::span<const Stream> inlets) const override;
-  /// The structural Jacobian, built at bind (build_state_pattern).
+  /// The structural Jacobian with the reaction totals held, built at bind (build_state_pattern).
   [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const override {
     return pattern_;
   }
+  /// Segregated model: one aggregate per reaction, its total Σ_k r_k [mol/s] over the classes, read by the
+  /// solution rows it changes (and the energy balance); the intermediates are the amounts reacted in each
+  /// class, each reading the class's reconstruction stencil and what the rate law reads. So the solution
+  /// rows, which read every class, cost the finite-difference Jacobian one colour per reaction. None for the
+  /// lumped model (its class rows read every class anyway).
+  [[nodiscard]] StateAggregates state_aggregates() const override { return reaction_totals_; }
   [[nodiscard]] std::optional<StreamCoupling> stream_coupling() const override;
 
   [[nodiscard]] const ContinuousLeachTankParameters& leach_parameters() const { return leach_; }
@@ -310,14 +321,18 @@ class ContinuousLeachTank final : public StirredTank {
     std::vector<std::pair<std::size_t, double>> solution_terms;  // (aqueous index, coefficient)
     std::vector<std::pair<std::size_t, double>> solid_terms;     // (solid index, coefficient): in the class
   };
-  /// Which states each row reads (leach_tank_pattern.cpp): flow terms, the reconstruction's stencils and
-  /// what each rate law reads.
-  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> build_state_pattern() const;
+  /// Which states each row reads with the reaction totals held (leach_tank_pattern.cpp): flow terms, the
+  /// reconstruction's stencils and what each rate law reads; and the reaction totals as aggregates over the
+  /// per-class amounts reacted (segregated model). Sets pattern_, reaction_totals_ and rate_intermediates_.
+  void build_state_pattern();
   [[nodiscard]] std::size_t basis_offset() const { return holdup_size(); }
   [[nodiscard]] bool lumped() const { return leach_.model == ContinuousLeachTankParameters::Model::lumped; }
   /// Adds the reaction terms to f and returns the moles of mineral reacted by each reaction [mol/s] (valid
-  /// until the next call).
-  const std::vector<double>& add_reactions(double t, ConstSpan y, MutableSpan f) const;
+  /// until the next call). With `rates` non-empty (segregated model), the amount reacted in each class goes
+  /// to rates[rate_intermediates_[b][k]]; with `held` non-empty, the solution (and the result) take the
+  /// totals held there instead of the sums over the classes.
+  const std::vector<double>& add_reactions(double t, ConstSpan y, MutableSpan f, MutableSpan rates = {},
+                                           std::span<const double> held = {}) const;
   /// Prepares the kinetics at the tank's state.
   void prepare_kinetics(double t, ConstSpan y) const;
   /// Core recession speed of reaction b at core radius r [m/s].
@@ -339,8 +354,10 @@ class ContinuousLeachTank final : public StirredTank {
   std::vector<BoundReaction> bound_;
   std::unique_ptr<detail::LeachKinetics> kinetics_;
   std::vector<std::pair<std::size_t, std::size_t>> pattern_;
-  mutable std::vector<double> reacted_;  // add_reactions' result
-  mutable Vector concentrations_;        // prepare_kinetics' scratch [mol/m3]
+  StateAggregates reaction_totals_;                           // empty for the lumped model
+  std::vector<std::vector<std::size_t>> rate_intermediates_;  // [reaction][class]: intermediate, or npos
+  mutable std::vector<double> reacted_;                       // add_reactions' result
+  mutable Vector concentrations_;                             // prepare_kinetics' scratch [mol/m3]
 };
 
 }  // namespace hydromet

@@ -68,6 +68,23 @@ struct StreamCoupling {
   }
 };
 
+/// Sums a unit with inventory takes over many quantities it computes from its own states, that some of its
+/// rows read: a leach tank's reaction total Σ_k r_k over its size classes, read by its solution rows. Each
+/// aggregate a_g = Σ_k c_gk z_k is a fixed linear combination of intermediates z_k, each reading few of the
+/// unit's states; the flowsheet hands them to numerics::JacobianStructure, so that the rows reading a_g cost
+/// one colour instead of one per state the sum reads. state_pattern() is then df/dy with every aggregate
+/// held.
+struct StateAggregates {
+  struct Aggregate {
+    std::vector<std::pair<std::size_t, double>> terms;  ///< (intermediate k, coefficient c_k)
+    std::vector<std::size_t> rows;                      ///< the unit's rows that read a_g (sorted)
+    double scale = 1.0;                                 ///< typical size of a_g (sets its difference step)
+  };
+  std::vector<std::vector<std::size_t>>
+      intermediates;  ///< per intermediate: the unit's states it reads (sorted)
+  std::vector<Aggregate> aggregates;
+};
+
 /// How a unit exchanges material with the outside of the flowsheet: sources bring it in (feeds), sinks take
 /// it out (products). The flowsheet integrates their element flows for the plant balance.
 enum class Boundary { none, source, sink };
@@ -115,6 +132,10 @@ class UnitOperation {
   /// empty (the default) means dense. Dependences on inlet streams are declared by stream_coupling().
   [[nodiscard]] virtual std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const { return {}; }
 
+  /// Aggregates over the unit's own intermediates (StateAggregates); none by default. A unit that declares
+  /// some implements evaluate_aggregated.
+  [[nodiscard]] virtual StateAggregates state_aggregates() const { return {}; }
+
   /// Which inlet-stream scalars each of the unit's rows reads, and what each outlet-stream scalar is computed
   /// from (positions as in StreamLayout). The flowsheet chains these through the streams into its Jacobian
   /// pattern. std::nullopt (the default) means dense: every row reads every inlet scalar, and every outlet
@@ -155,6 +176,16 @@ class UnitOperation {
   /// f for the unit's block.
   virtual void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
     (void)t, (void)y, (void)inlets, (void)f;
+  }
+
+  /// f for the unit's block as evaluate() computes it, also writing the declared intermediates and the
+  /// aggregates used (state_aggregates()); with `held` non-empty the aggregates are held at those values
+  /// instead of their sums. Must equal evaluate() when `held` is empty. Default: evaluate().
+  virtual void evaluate_aggregated(double t, ConstSpan y, std::span<const Stream> inlets,
+                                   std::span<const double> held, MutableSpan f, MutableSpan intermediates,
+                                   MutableSpan aggregates) const {
+    (void)held, (void)intermediates, (void)aggregates;
+    evaluate(t, y, inlets, f);
   }
 
   /// Amount of each element held in the unit [mol], ordered as ComponentList::elements().
