@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "hydromet/core/error.hpp"
 
@@ -294,8 +295,95 @@ bool MixerSettler::fill_from_inlets(double t, std::span<const Stream> inlets, Mu
   if (!StirredTank::fill_from_inlets(t, inlets, y)) {
     return false;
   }
+  if (equilibrium()) {
+    equilibrate(inlets, y);
+  }
   moles_to_states(y);
   return true;
+}
+
+void MixerSettler::equilibrate(std::span<const Stream> inlets, MutableSpan n) const {
+  const ConstSpan held(n.data(), n.size());
+  if (bound_.empty() || !(aqueous_volume(held) > 0.0) || !(organic_volume(held) > 0.0)) {
+    return;
+  }
+  // Extent ξ_j [mol] of each reaction from the unreacted holdup: n = n0 + ν_j ξ_j (complex +1), with ξ_j
+  // bracketed by every participant staying >= 0. gap_j(ξ) = V_org c_target,j(n) − n_C,j falls as ξ grows (the
+  // complex forms, the metal and the reactants go), so its root is found by Illinois (regula falsi) on the
+  // bracket; several reactions sharing reactants take turns until no extent moves.
+  const double organic_volume_now = organic_volume(held);
+  Vector base(static_cast<Eigen::Index>(n.size()));
+  const int rounds = bound_.size() > 1 ? 100 : 1;
+  for (int round = 0; round < rounds; ++round) {
+    double moved = 0.0;
+    double amount = 0.0;
+    for (std::size_t j = 0; j < bound_.size(); ++j) {
+      const auto& b = bound_[j];
+      double low = -n[b.complex];
+      double high = std::numeric_limits<double>::infinity();
+      amount = std::max(amount, std::abs(n[b.complex]));
+      for (const auto& [at, nu] : b.stoichiometry) {
+        amount = std::max(amount, std::abs(n[at]));
+        if (nu < 0.0) {
+          high = std::min(high, n[at] / -nu);
+        } else {
+          low = std::max(low, -n[at] / nu);
+        }
+      }
+      if (!(high > low)) {
+        continue;
+      }
+      base = Eigen::Map<const Vector>(n.data(), static_cast<Eigen::Index>(n.size()));
+      auto shift = [&](double extent) {
+        n[b.complex] = std::max(base[to_index(b.complex)] + extent, 0.0);
+        for (const auto& [at, nu] : b.stoichiometry) {
+          n[at] = std::max(base[to_index(at)] + nu * extent, 0.0);
+        }
+      };
+      auto gap = [&](double extent) {
+        shift(extent);
+        return organic_volume_now * targets(held, inlets)[to_index(j)] - n[b.complex];
+      };
+      double g_low = gap(low);
+      double g_high = gap(high);
+      double extent = 0.0;
+      if (g_low <= 0.0) {
+        extent = low;
+      } else if (g_high >= 0.0) {
+        extent = high;
+      } else {
+        int side = 0;
+        extent = low;
+        for (int i = 0; i < 200 && high - low > 1e-14 * (std::abs(high) + std::abs(low)); ++i) {
+          const double trial = (low * g_high - high * g_low) / (g_high - g_low);
+          if (trial == extent) {
+            break;
+          }
+          extent = trial;
+          const double g_trial = gap(extent);
+          if (g_trial == 0.0) {
+            break;
+          }
+          if (g_trial > 0.0) {  // the root lies above
+            low = extent;
+            g_low = g_trial;
+            g_high *= side == 1 ? 0.5 : 1.0;  // Illinois: halve the end that stays twice
+            side = 1;
+          } else {
+            high = extent;
+            g_high = g_trial;
+            g_low *= side == -1 ? 0.5 : 1.0;
+            side = -1;
+          }
+        }
+      }
+      shift(extent);
+      moved = std::max(moved, std::abs(extent));
+    }
+    if (moved <= 1e-13 * amount) {
+      break;
+    }
+  }
 }
 
 Vector MixerSettler::element_inventory(ConstSpan y) const {
