@@ -609,6 +609,57 @@ Vector packed_sizes(const Vector& a, const Vector& b, std::size_t stream_count) 
   return sizes;
 }
 
+// Anderson mixing of a fixed-point map x -> G(x) (Walker and Ni, SIAM J. Numer. Anal. 49 (2011) 1715, type
+// II): from the last `depth` differences of residuals f = G(x) - x and of results G(x), the next x is G(x_k)
+// - ΔG γ with γ minimising |W (f_k - ΔF γ)|, W a diagonal weight. A residual that grows more than twofold
+// restarts it from plain substitution.
+class AndersonMixer {
+ public:
+  explicit AndersonMixer(Eigen::Index depth) : depth_(depth) {}
+
+  void reset(Eigen::Index size) {
+    delta_f_.resize(size, depth_);
+    delta_g_.resize(size, depth_);
+    stored_ = 0;
+    next_ = 0;
+    last_f_.resize(0);
+    last_norm_ = std::numeric_limits<double>::infinity();
+  }
+
+  /// The next iterate after x with f = G(x) - x, g = G(x), weights w.
+  Vector next(const Vector& f, const Vector& g, const Vector& w) {
+    const double norm = f.cwiseProduct(w).norm();
+    if (norm > 2.0 * last_norm_) {
+      stored_ = 0;
+      next_ = 0;
+    } else if (last_f_.size() == f.size()) {
+      delta_f_.col(next_) = f - last_f_;
+      delta_g_.col(next_) = g - last_g_;
+      next_ = (next_ + 1) % depth_;
+      stored_ = std::min(stored_ + 1, depth_);
+    }
+    last_norm_ = norm;
+    last_f_ = f;
+    last_g_ = g;
+    if (stored_ == 0) {
+      return g;
+    }
+    const Matrix weighted = w.asDiagonal() * delta_f_.leftCols(stored_);
+    const Vector gamma = weighted.colPivHouseholderQr().solve(w.cwiseProduct(f));
+    return g - delta_g_.leftCols(stored_) * gamma;
+  }
+
+ private:
+  Eigen::Index depth_;
+  Matrix delta_f_;  // differences of successive residuals, in a ring
+  Matrix delta_g_;  // and of the results
+  Eigen::Index stored_ = 0;
+  Eigen::Index next_ = 0;
+  Vector last_f_;
+  Vector last_g_;
+  double last_norm_ = std::numeric_limits<double>::infinity();
+};
+
 }  // namespace
 
 Vector Flowsheet::steady_guess(System& system, SteadyGuessStatistics* statistics) {
@@ -622,6 +673,8 @@ Vector Flowsheet::steady_guess(System& system, SteadyGuessStatistics* statistics
   // phase flows go first, alone: they hardly depend on compositions, so their map is linear, while the
   // chemistry of a stage run at a wrong phase ratio (a loop at 100 x its flow) is far from it.
   constexpr int max_steps = 100;
+  constexpr std::size_t min_steps = 25;     // of the second phase before a stall ends the guess
+  constexpr std::size_t stall_window = 10;  // steps in which the best change must halve
   constexpr Eigen::Index depth = 5;
   constexpr double tolerance = 1e-8;  // on max |G(T)_i - T_i| / size_i
   Vector y = system.initial_state();
@@ -642,15 +695,11 @@ Vector Flowsheet::steady_guess(System& system, SteadyGuessStatistics* statistics
   }
   bool flows_only = true;
   const std::vector<Eigen::Index>* rows = &flow_rows;
-  Matrix delta_f(n, depth);  // differences of successive residuals G(T) - T, in a ring
-  Matrix delta_g(n, depth);  // and of the results G(T)
-  Eigen::Index stored = 0;
-  Eigen::Index next = 0;
-  Vector last_f;
-  Vector last_g;
-  double last_norm = std::numeric_limits<double>::infinity();
+  AndersonMixer mixer(depth);
+  mixer.reset(static_cast<Eigen::Index>(rows->size()));
   int step = 0;
   double change = 0.0;
+  std::vector<double> best;  // the least change up to each step
   while (step < max_steps) {
     unpack_streams(system, torn, tears);
     const bool along = system.substitution_pass(0.0, state, false);
@@ -668,7 +717,13 @@ Vector Flowsheet::steady_guess(System& system, SteadyGuessStatistics* statistics
     for (const auto i : *rows) {
       rows_change = std::max(rows_change, std::abs(scaled[i]));
     }
+    best.push_back(std::min(change, best.empty() ? change : best.back()));
     if (change <= tolerance) {
+      break;
+    }
+    // A guess that stalls (a front crossing a long counter-current chain a few stages per step) is left to
+    // Newton after as many passes as plain substitution had: its linear part is Newton's easy part.
+    if (!flows_only && best.size() > min_steps && best.back() > 0.5 * best[best.size() - 1 - stall_window]) {
       break;
     }
     // The flows settled to 1e-4 (they may depend a little on compositions, e.g. a filter cake's liquor on
@@ -676,10 +731,8 @@ Vector Flowsheet::steady_guess(System& system, SteadyGuessStatistics* statistics
     if (flows_only && rows_change <= 1e-4) {
       flows_only = false;
       rows = &all_rows;
-      stored = 0;
-      next = 0;
-      last_f.resize(0);
-      last_norm = std::numeric_limits<double>::infinity();
+      mixer.reset(static_cast<Eigen::Index>(rows->size()));
+      best.clear();  // the stall test looks at this phase only
     }
     const auto m = static_cast<Eigen::Index>(rows->size());
     Vector f_rows(m);
@@ -691,25 +744,7 @@ Vector Flowsheet::steady_guess(System& system, SteadyGuessStatistics* statistics
       g_rows[r] = g[i];
       w_rows[r] = weights[i];
     }
-    const double norm = f_rows.cwiseProduct(w_rows).norm();
-    if (norm > 2.0 * last_norm) {  // the combination made things worse: start again from plain substitution
-      stored = 0;
-      next = 0;
-    } else if (last_f.size() == m) {
-      delta_f.col(next).head(m) = f_rows - last_f;
-      delta_g.col(next).head(m) = g_rows - last_g;
-      next = (next + 1) % depth;
-      stored = std::min(stored + 1, depth);
-    }
-    last_norm = norm;
-    last_f = f_rows;
-    last_g = g_rows;
-    Vector accelerated = g_rows;
-    if (stored > 0) {
-      const Matrix weighted = w_rows.asDiagonal() * delta_f.topLeftCorner(m, stored);
-      const Vector gamma = weighted.colPivHouseholderQr().solve(w_rows.cwiseProduct(f_rows));
-      accelerated -= delta_g.topLeftCorner(m, stored) * gamma;
-    }
+    const Vector accelerated = mixer.next(f_rows, g_rows, w_rows);
     tears = g;
     for (Eigen::Index r = 0; r < m; ++r) {
       // Flows and amounts stay positive: none falls below a tenth of what plain substitution gives.

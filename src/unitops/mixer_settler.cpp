@@ -304,26 +304,54 @@ bool MixerSettler::fill_from_inlets(double t, std::span<const Stream> inlets, Mu
 
 void MixerSettler::equilibrate(std::span<const Stream> inlets, MutableSpan n) const {
   const ConstSpan held(n.data(), n.size());
-  if (bound_.empty() || !(aqueous_volume(held) > 0.0) || !(organic_volume(held) > 0.0)) {
+  const double aqueous_volume_now = aqueous_volume(held);
+  const double organic_volume_now = organic_volume(held);
+  if (bound_.empty() || !(aqueous_volume_now > 0.0) || !(organic_volume_now > 0.0)) {
     return;
   }
   // Extent ξ_j [mol] of each reaction from the unreacted holdup: n = n0 + ν_j ξ_j (complex +1), with ξ_j
   // bracketed by every participant staying >= 0. gap_j(ξ) = V_org c_target,j(n) − n_C,j falls as ξ grows (the
   // complex forms, the metal and the reactants go), so its root is found by Illinois (regula falsi) on the
-  // bracket; several reactions sharing reactants take turns until no extent moves.
-  const double organic_volume_now = organic_volume(held);
-  Vector base(static_cast<Eigen::Index>(n.size()));
+  // bracket; several reactions sharing reactants take turns until no extent moves. The phase volumes stay.
+  const auto concentration = [&](std::size_t at) {
+    return at < organic_offset() ? n[at] / aqueous_volume_now : n[at] / organic_volume_now;
+  };
+  double organic_in = 0.0;
+  for (const auto& inlet : inlets) {
+    organic_in += inlet.organic_flow;
+  }
+  DistributionState state;
+  state.temperature = temperature(held);
+  const auto target = [&](const Bound& b, double complex_in) {
+    state.metal = concentration(b.metal);
+    state.hydrogen = has_hydrogen_ ? concentration(hydrogen_) : 0.0;
+    state.extractant = b.has_extractant ? concentration(b.extractant) : 0.0;
+    state.participants.clear();
+    for (const auto& [at, nu] : b.stoichiometry) {
+      if (at != b.metal) {
+        state.participants.push_back({concentration(at), -nu});
+      }
+    }
+    const double c_in = organic_in > 0.0 ? complex_in / organic_in : 0.0;
+    return c_in + settler_.efficiency * (b.law->equilibrium_organic(state) - c_in);
+  };
+  std::vector<double> base;
   const int rounds = bound_.size() > 1 ? 100 : 1;
   for (int round = 0; round < rounds; ++round) {
     double moved = 0.0;
     double amount = 0.0;
-    for (std::size_t j = 0; j < bound_.size(); ++j) {
-      const auto& b = bound_[j];
+    for (const auto& b : bound_) {
+      double complex_in = 0.0;
+      for (const auto& inlet : inlets) {
+        complex_in += inlet.organic_moles[to_index(b.complex - organic_offset())];
+      }
       double low = -n[b.complex];
       double high = std::numeric_limits<double>::infinity();
       amount = std::max(amount, std::abs(n[b.complex]));
+      base.assign({n[b.complex]});
       for (const auto& [at, nu] : b.stoichiometry) {
         amount = std::max(amount, std::abs(n[at]));
+        base.push_back(n[at]);
         if (nu < 0.0) {
           high = std::min(high, n[at] / -nu);
         } else {
@@ -333,16 +361,16 @@ void MixerSettler::equilibrate(std::span<const Stream> inlets, MutableSpan n) co
       if (!(high > low)) {
         continue;
       }
-      base = Eigen::Map<const Vector>(n.data(), static_cast<Eigen::Index>(n.size()));
-      auto shift = [&](double extent) {
-        n[b.complex] = std::max(base[to_index(b.complex)] + extent, 0.0);
-        for (const auto& [at, nu] : b.stoichiometry) {
-          n[at] = std::max(base[to_index(at)] + nu * extent, 0.0);
+      const auto shift = [&](double extent) {
+        n[b.complex] = std::max(base[0] + extent, 0.0);
+        for (std::size_t k = 0; k < b.stoichiometry.size(); ++k) {
+          const auto& [at, nu] = b.stoichiometry[k];
+          n[at] = std::max(base[k + 1] + nu * extent, 0.0);
         }
       };
-      auto gap = [&](double extent) {
+      const auto gap = [&](double extent) {
         shift(extent);
-        return organic_volume_now * targets(held, inlets)[to_index(j)] - n[b.complex];
+        return organic_volume_now * target(b, complex_in) - n[b.complex];
       };
       double g_low = gap(low);
       double g_high = gap(high);
