@@ -1,8 +1,10 @@
 // Flowsheet graph, validation and dynamic simulation.
 #include "hydromet/flowsheet/flowsheet.hpp"
 
+#include <Eigen/QR>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -551,25 +553,232 @@ std::vector<Kpi> Flowsheet::kpis_at(System& system, double t, std::span<const do
   return snapshot(system, t, y, rates, cumulative).kpis;
 }
 
+namespace {
+
+// The scalars of streams `indices` of `system`, one after the other: temperature, the two phase flows, the
+// aqueous and organic species, the solids by size class.
+Vector pack_streams(const System& system, const std::vector<std::size_t>& indices) {
+  std::vector<double> values;
+  for (const std::size_t s : indices) {
+    const Stream& stream = system.streams()[s];
+    values.push_back(stream.temperature);
+    values.push_back(stream.aqueous_flow);
+    values.push_back(stream.organic_flow);
+    values.insert(values.end(), stream.aqueous_moles.data(),
+                  stream.aqueous_moles.data() + stream.aqueous_moles.size());
+    values.insert(values.end(), stream.organic_moles.data(),
+                  stream.organic_moles.data() + stream.organic_moles.size());
+    values.insert(values.end(), stream.solid_moles.data(),
+                  stream.solid_moles.data() + stream.solid_moles.size());
+  }
+  return Eigen::Map<const Vector>(values.data(), static_cast<Eigen::Index>(values.size()));
+}
+
+// The inverse of pack_streams: writes `values` into streams `indices` of `system`.
+void unpack_streams(System& system, const std::vector<std::size_t>& indices, const Vector& values) {
+  Eigen::Index at = 0;
+  for (const std::size_t s : indices) {
+    Stream stream = system.streams()[s];
+    stream.temperature = values[at++];
+    stream.aqueous_flow = values[at++];
+    stream.organic_flow = values[at++];
+    for (auto* block : {&stream.aqueous_moles, &stream.organic_moles}) {
+      block->operator=(values.segment(at, block->size()));
+      at += block->size();
+    }
+    stream.solid_moles =
+        Eigen::Map<const Matrix>(values.data() + at, stream.solid_moles.rows(), stream.solid_moles.cols());
+    at += stream.solid_moles.size();
+    system.set_stream(s, stream);
+  }
+}
+
+// Size of each packed scalar against which its change is measured: its own size, but at least 1e-6 of the
+// largest of its kind (flows; amounts) in its stream, so that traces do not count; temperatures as they are.
+Vector packed_sizes(const Vector& a, const Vector& b, std::size_t stream_count) {
+  Vector sizes = a.cwiseAbs().cwiseMax(b.cwiseAbs());
+  const Eigen::Index width = stream_count > 0 ? a.size() / static_cast<Eigen::Index>(stream_count) : 0;
+  for (std::size_t s = 0; s < stream_count; ++s) {
+    auto stream = sizes.segment(static_cast<Eigen::Index>(s) * width, width);
+    const double flow_floor = std::max(1e-6 * stream.segment(1, 2).maxCoeff(), 1e-300);
+    const double amount_floor = std::max(1e-6 * stream.tail(width - 3).maxCoeff(), 1e-300);
+    stream[0] = std::max(stream[0], 1.0);
+    stream.segment(1, 2) = stream.segment(1, 2).cwiseMax(flow_floor);
+    stream.tail(width - 3) = stream.tail(width - 3).cwiseMax(amount_floor);
+  }
+  return sizes;
+}
+
+// Anderson mixing of a fixed-point map x -> G(x) (Walker and Ni, SIAM J. Numer. Anal. 49 (2011) 1715, type
+// II): from the last `depth` differences of residuals f = G(x) - x and of results G(x), the next x is G(x_k)
+// - ΔG γ with γ minimising |W (f_k - ΔF γ)|, W a diagonal weight. A residual that grows more than twofold
+// restarts it from plain substitution.
+class AndersonMixer {
+ public:
+  explicit AndersonMixer(Eigen::Index depth) : depth_(depth) {}
+
+  void reset(Eigen::Index size) {
+    delta_f_.resize(size, depth_);
+    delta_g_.resize(size, depth_);
+    stored_ = 0;
+    next_ = 0;
+    last_f_.resize(0);
+    last_norm_ = std::numeric_limits<double>::infinity();
+  }
+
+  /// The next iterate after x with f = G(x) - x, g = G(x), weights w.
+  Vector next(const Vector& f, const Vector& g, const Vector& w) {
+    const double norm = f.cwiseProduct(w).norm();
+    if (norm > 2.0 * last_norm_) {
+      stored_ = 0;
+      next_ = 0;
+    } else if (last_f_.size() == f.size()) {
+      delta_f_.col(next_) = f - last_f_;
+      delta_g_.col(next_) = g - last_g_;
+      next_ = (next_ + 1) % depth_;
+      stored_ = std::min(stored_ + 1, depth_);
+    }
+    last_norm_ = norm;
+    last_f_ = f;
+    last_g_ = g;
+    if (stored_ == 0) {
+      return g;
+    }
+    const Matrix weighted = w.asDiagonal() * delta_f_.leftCols(stored_);
+    const Vector gamma = weighted.colPivHouseholderQr().solve(w.cwiseProduct(f));
+    return g - delta_g_.leftCols(stored_) * gamma;
+  }
+
+ private:
+  Eigen::Index depth_;
+  Matrix delta_f_;  // differences of successive residuals, in a ring
+  Matrix delta_g_;  // and of the results
+  Eigen::Index stored_ = 0;
+  Eigen::Index next_ = 0;
+  Vector last_f_;
+  Vector last_g_;
+  double last_norm_ = std::numeric_limits<double>::infinity();
+};
+
+}  // namespace
+
+Vector Flowsheet::steady_guess(System& system, SteadyGuessStatistics* statistics) {
+  // Successive substitution: G passes the flowsheet along its flow order and back, each unit filled from its
+  // inlets (at its own steady state for what flows in). Through a recycle it converges like r^k, r the
+  // fraction that returns per round: a closed organic loop with a 0.2 % bleed keeps 0.998 of its error per
+  // step. The map is iterated on the torn streams T (those the pass reads before computing them) and
+  // accelerated by Anderson's method (Walker and Ni, SIAM J. Numer. Anal. 49 (2011) 1715, type II, depth m):
+  // the next T is the combination of the last m + 1 results G(T_j) whose residuals G(T_j) - T_j combine to
+  // the least (relative) residual, which removes the slow modes of a near-linear map in a few steps. The
+  // phase flows go first, alone: they hardly depend on compositions, so their map is linear, while the
+  // chemistry of a stage run at a wrong phase ratio (a loop at 100 x its flow) is far from it.
+  constexpr int max_steps = 100;
+  constexpr std::size_t min_steps = 25;     // of the second phase before a stall ends the guess
+  constexpr std::size_t stall_window = 10;  // steps in which the best change must halve
+  constexpr Eigen::Index depth = 5;
+  constexpr double tolerance = 1e-8;  // on max |G(T)_i - T_i| / size_i
+  Vector y = system.initial_state();
+  const std::span<double> state(y.data(), static_cast<std::size_t>(y.size()));
+  const std::vector<std::size_t> torn = system.torn_streams();
+  Vector tears = pack_streams(system, torn);
+  const Eigen::Index n = tears.size();
+  const Eigen::Index width = torn.empty() ? 0 : n / static_cast<Eigen::Index>(torn.size());
+  const Eigen::Index organic_count = torn.empty() ? 0 : system.streams()[torn.front()].organic_moles.size();
+  const Eigen::Index solid_count = torn.empty() ? 0 : system.streams()[torn.front()].solid_moles.size();
+  std::vector<Eigen::Index> flow_rows;
+  std::vector<Eigen::Index> all_rows;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    all_rows.push_back(i);
+    if (i % width == 1 || i % width == 2) {
+      flow_rows.push_back(i);
+    }
+  }
+  bool flows_only = true;
+  const std::vector<Eigen::Index>* rows = &flow_rows;
+  AndersonMixer mixer(depth);
+  mixer.reset(static_cast<Eigen::Index>(rows->size()));
+  int step = 0;
+  double change = 0.0;
+  std::vector<double> best;  // the least change up to each step
+  while (step < max_steps) {
+    unpack_streams(system, torn, tears);
+    const bool along = system.substitution_pass(0.0, state, false);
+    const bool against = system.substitution_pass(0.0, state, true);
+    ++step;
+    if (!along && !against) {
+      break;
+    }
+    const Vector g = pack_streams(system, torn);
+    const Vector f = g - tears;
+    const Vector weights = packed_sizes(g, tears, torn.size()).cwiseInverse();
+    const Vector scaled = f.cwiseProduct(weights);
+    change = n > 0 ? scaled.cwiseAbs().maxCoeff() : 0.0;
+    double rows_change = 0.0;
+    for (const auto i : *rows) {
+      rows_change = std::max(rows_change, std::abs(scaled[i]));
+    }
+    best.push_back(std::min(change, best.empty() ? change : best.back()));
+    if (change <= tolerance) {
+      break;
+    }
+    // A guess that stalls (a front crossing a long counter-current chain a few stages per step) is left to
+    // Newton after as many passes as plain substitution had: its linear part is Newton's easy part.
+    if (!flows_only && best.size() > min_steps && best.back() > 0.5 * best[best.size() - 1 - stall_window]) {
+      break;
+    }
+    // The flows settled to 1e-4 (they may depend a little on compositions, e.g. a filter cake's liquor on
+    // its solids): now everything.
+    if (flows_only && rows_change <= 1e-4) {
+      flows_only = false;
+      rows = &all_rows;
+      mixer.reset(static_cast<Eigen::Index>(rows->size()));
+      best.clear();  // the stall test looks at this phase only
+    }
+    const auto m = static_cast<Eigen::Index>(rows->size());
+    Vector f_rows(m);
+    Vector g_rows(m);
+    Vector w_rows(m);
+    for (Eigen::Index r = 0; r < m; ++r) {
+      const auto i = (*rows)[static_cast<std::size_t>(r)];
+      f_rows[r] = f[i];
+      g_rows[r] = g[i];
+      w_rows[r] = weights[i];
+    }
+    const Vector accelerated = mixer.next(f_rows, g_rows, w_rows);
+    tears = g;
+    for (Eigen::Index r = 0; r < m; ++r) {
+      // Flows and amounts stay positive: none falls below a tenth of what plain substitution gives.
+      tears[(*rows)[static_cast<std::size_t>(r)]] = std::max(accelerated[r], 0.1 * g_rows[r]);
+    }
+    if (flows_only) {
+      // A phase whose flow is corrected keeps its composition: its species' flows scale with it.
+      const Eigen::Index aqueous = width - 3 - organic_count - solid_count;
+      for (Eigen::Index at = 0; at < n; at += width) {
+        if (g[at + 1] > 0.0) {
+          const double ratio = tears[at + 1] / g[at + 1];
+          tears.segment(at + 3, aqueous) *= ratio;
+          tears.segment(at + 3 + aqueous + organic_count, solid_count) *= ratio;
+        }
+        if (g[at + 2] > 0.0) {
+          tears.segment(at + 3 + aqueous, organic_count) *= tears[at + 2] / g[at + 2];
+        }
+      }
+    }
+  }
+  if (statistics != nullptr) {
+    statistics->steps = step;
+    statistics->change = change;
+  }
+  return y;
+}
+
 SteadyStateResult Flowsheet::solve_steady(const SteadyStateOptions& options) {
   auto assembly = assemble(false);
   System& system = *assembly.system;
   if (system.size() == 0) {
     throw InputError("steady state: the flowsheet has no unit with inventory, nothing to solve");
   }
-  // Starting guess: the units' initial states, then Gauss-Seidel passes of successive substitution, along the
-  // flow order and against it in turn, in which every unit that can is filled from its inlets (a tank at its
-  // own steady state for what flows in). Through a recycle this converges linearly; a guess within a few per
-  // cent is all Newton needs.
-  Vector y0 = system.initial_state();
-  for (int pass = 0; pass < 50; ++pass) {
-    const Vector before = y0;
-    const bool filled = system.substitution_pass(
-        0.0, std::span<double>(y0.data(), static_cast<std::size_t>(y0.size())), pass % 2 == 1);
-    if (!filled || (y0 - before).cwiseAbs().maxCoeff() <= 1e-6 * std::max(y0.cwiseAbs().maxCoeff(), 1e-300)) {
-      break;
-    }
-  }
+  const Vector y0 = steady_guess(system);
   const Vector scales = system.state_scales();
 
   numerics::SteadyOptions solver_options;

@@ -213,6 +213,28 @@ bool System::substitution_pass(double t, std::span<double> y, bool reverse) {
   return flow_order_pass(t, y, &UnitOperation::fill_from_inlets, reverse);
 }
 
+std::vector<std::size_t> System::torn_streams() const {
+  std::vector<std::size_t> position(units_.size());
+  for (std::size_t k = 0; k < flow_order_.size(); ++k) {
+    position[flow_order_[k]] = k;
+  }
+  std::vector<std::size_t> source(wiring_.stream_count, none);
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    for (const auto s : wiring_.outlets[u]) {
+      source[s] = u;
+    }
+  }
+  std::vector<std::size_t> torn;
+  for (const std::size_t u : flow_order_) {
+    for (const auto s : wiring_.inlets[u]) {
+      if (source[s] != none && position[source[s]] >= position[u]) {
+        torn.push_back(s);
+      }
+    }
+  }
+  return torn;
+}
+
 bool System::flow_order_pass(double t, std::span<double> y,
                              bool (UnitOperation::*fill)(double, std::span<const Stream>, MutableSpan) const,
                              bool reverse) {

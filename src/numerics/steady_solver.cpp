@@ -373,12 +373,14 @@ void SteadySolver::Impl::measure(std::span<const double> y, SteadyResult& result
 bool SteadySolver::Impl::newton(SteadyResult& result) {
   pseudo_ = false;
   const int flag = run_kinsol();
-  if (flag < 0) {
-    return false;
-  }
   measure(y_.values(), result);
+  // A guess already within ftol (but above the 0.01 ftol KINSOL accepts at once) leaves the line search no
+  // step to take: KINSOL reports a failure at a converged point.
   if (result.scaled_residual_norm <= options_.ftol) {
     return true;
+  }
+  if (flag < 0) {
+    return false;
   }
   // KIN_STEP_LT_STPTOL: stalled short of ftol.
   last_failure_ = sundials::flag_name(Package::kinsol, flag) + ": Newton stalled at scaled residual " +

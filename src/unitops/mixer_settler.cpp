@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "hydromet/core/error.hpp"
 
@@ -294,8 +295,123 @@ bool MixerSettler::fill_from_inlets(double t, std::span<const Stream> inlets, Mu
   if (!StirredTank::fill_from_inlets(t, inlets, y)) {
     return false;
   }
+  if (equilibrium()) {
+    equilibrate(inlets, y);
+  }
   moles_to_states(y);
   return true;
+}
+
+void MixerSettler::equilibrate(std::span<const Stream> inlets, MutableSpan n) const {
+  const ConstSpan held(n.data(), n.size());
+  const double aqueous_volume_now = aqueous_volume(held);
+  const double organic_volume_now = organic_volume(held);
+  if (bound_.empty() || !(aqueous_volume_now > 0.0) || !(organic_volume_now > 0.0)) {
+    return;
+  }
+  // Extent ξ_j [mol] of each reaction from the unreacted holdup: n = n0 + ν_j ξ_j (complex +1), with ξ_j
+  // bracketed by every participant staying >= 0. gap_j(ξ) = V_org c_target,j(n) − n_C,j falls as ξ grows (the
+  // complex forms, the metal and the reactants go), so its root is found by Illinois (regula falsi) on the
+  // bracket; several reactions sharing reactants take turns until no extent moves. The phase volumes stay.
+  const auto concentration = [&](std::size_t at) {
+    return at < organic_offset() ? n[at] / aqueous_volume_now : n[at] / organic_volume_now;
+  };
+  double organic_in = 0.0;
+  for (const auto& inlet : inlets) {
+    organic_in += inlet.organic_flow;
+  }
+  DistributionState state;
+  state.temperature = temperature(held);
+  const auto target = [&](const Bound& b, double complex_in) {
+    state.metal = concentration(b.metal);
+    state.hydrogen = has_hydrogen_ ? concentration(hydrogen_) : 0.0;
+    state.extractant = b.has_extractant ? concentration(b.extractant) : 0.0;
+    state.participants.clear();
+    for (const auto& [at, nu] : b.stoichiometry) {
+      if (at != b.metal) {
+        state.participants.push_back({concentration(at), -nu});
+      }
+    }
+    const double c_in = organic_in > 0.0 ? complex_in / organic_in : 0.0;
+    return c_in + settler_.efficiency * (b.law->equilibrium_organic(state) - c_in);
+  };
+  std::vector<double> base;
+  const int rounds = bound_.size() > 1 ? 100 : 1;
+  for (int round = 0; round < rounds; ++round) {
+    double moved = 0.0;
+    double amount = 0.0;
+    for (const auto& b : bound_) {
+      double complex_in = 0.0;
+      for (const auto& inlet : inlets) {
+        complex_in += inlet.organic_moles[to_index(b.complex - organic_offset())];
+      }
+      double low = -n[b.complex];
+      double high = std::numeric_limits<double>::infinity();
+      amount = std::max(amount, std::abs(n[b.complex]));
+      base.assign({n[b.complex]});
+      for (const auto& [at, nu] : b.stoichiometry) {
+        amount = std::max(amount, std::abs(n[at]));
+        base.push_back(n[at]);
+        if (nu < 0.0) {
+          high = std::min(high, n[at] / -nu);
+        } else {
+          low = std::max(low, -n[at] / nu);
+        }
+      }
+      if (!(high > low)) {
+        continue;
+      }
+      const auto shift = [&](double extent) {
+        n[b.complex] = std::max(base[0] + extent, 0.0);
+        for (std::size_t k = 0; k < b.stoichiometry.size(); ++k) {
+          const auto& [at, nu] = b.stoichiometry[k];
+          n[at] = std::max(base[k + 1] + nu * extent, 0.0);
+        }
+      };
+      const auto gap = [&](double extent) {
+        shift(extent);
+        return organic_volume_now * target(b, complex_in) - n[b.complex];
+      };
+      double g_low = gap(low);
+      double g_high = gap(high);
+      double extent = 0.0;
+      if (g_low <= 0.0) {
+        extent = low;
+      } else if (g_high >= 0.0) {
+        extent = high;
+      } else {
+        int side = 0;
+        extent = low;
+        for (int i = 0; i < 200 && high - low > 1e-14 * (std::abs(high) + std::abs(low)); ++i) {
+          const double trial = (low * g_high - high * g_low) / (g_high - g_low);
+          if (trial == extent) {
+            break;
+          }
+          extent = trial;
+          const double g_trial = gap(extent);
+          if (g_trial == 0.0) {
+            break;
+          }
+          if (g_trial > 0.0) {  // the root lies above
+            low = extent;
+            g_low = g_trial;
+            g_high *= side == 1 ? 0.5 : 1.0;  // Illinois: halve the end that stays twice
+            side = 1;
+          } else {
+            high = extent;
+            g_high = g_trial;
+            g_low *= side == -1 ? 0.5 : 1.0;
+            side = -1;
+          }
+        }
+      }
+      shift(extent);
+      moved = std::max(moved, std::abs(extent));
+    }
+    if (moved <= 1e-13 * amount) {
+      break;
+    }
+  }
 }
 
 Vector MixerSettler::element_inventory(ConstSpan y) const {

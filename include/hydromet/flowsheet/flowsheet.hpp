@@ -51,6 +51,12 @@ struct SteadyStateOptions {
   double wall_clock_limit = 600.0;      ///< [s]
 };
 
+/// How the starting guess of a steady solve was reached (Flowsheet::steady_guess).
+struct SteadyGuessStatistics {
+  int steps = 0;  ///< accelerated substitution steps (each a pass along the flow order and one against it)
+  double change = 0.0;  ///< last max_i |G(y)_i - y_i| / max(|G(y)_i|, scale_i) [-]
+};
+
 /// A KPI declared in the flowsheet file.
 struct KpiDefinition {
   enum class Kind {
@@ -137,6 +143,10 @@ class Flowsheet {
   [[nodiscard]] std::vector<Kpi> kpis_at(System& system, double t, std::span<const double> y,
                                          bool cumulative) const;
   [[nodiscard]] SteadyStateResult solve_steady() { return solve_steady(steady); }
+  /// The starting guess solve_steady() gives Newton, for `system` (steady_system()): the units' initial
+  /// states, then successive substitution (each unit filled from its inlets, in flow order and against it)
+  /// with Anderson acceleration, until no state changes by more than 1e-8 of its size or 100 steps.
+  [[nodiscard]] static Vector steady_guess(System& system, SteadyGuessStatistics* statistics = nullptr);
 
  private:
   struct Assembly;

@@ -88,6 +88,10 @@ class System final : public numerics::SemiExplicitSystem {
   /// what flows against the flow order (the organic of a counter-current chain of stages) through the whole
   /// chain in one pass instead of one unit per pass. Returns false when no unit could be filled.
   bool substitution_pass(double t, std::span<double> y, bool reverse = false);
+  /// Streams a pass along the flow order reads before it computes them: the tears of its recycles.
+  [[nodiscard]] std::vector<std::size_t> torn_streams() const;
+  /// Replaces stream `index` until it is next computed (a steady guess's accelerated tear).
+  void set_stream(std::size_t index, const Stream& stream) { streams_.at(index) = stream; }
 
  private:
   /// Fills every inventory unit through `fill` from its current inlets, and computes every unit's outlets,

@@ -70,6 +70,8 @@ class MixerSettler final : public StirredTank {
                        std::span<Stream> outlets) const override;
   void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const override;
   void initial_state(MutableSpan y) const override;
+  /// The tank's fill (the holdup at its own steady state for these inlets without reaction), then in
+  /// equilibrium mode every reaction at its Murphree equilibrium, as the steady state of the stage has it.
   bool fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const override;
   [[nodiscard]] Vector element_inventory(ConstSpan y) const override;
   /// The tank's outputs (c[...] aqueous and c_org[...] organic holdup concentrations: the stage profile and
@@ -83,6 +85,9 @@ class MixerSettler final : public StirredTank {
  private:
   /// Holdup moles to the unit's states, in place (equilibrium mode: reaction invariants).
   void moles_to_states(MutableSpan y) const;
+  /// Reacts holdup moles n (flows set) to the Murphree equilibrium of every reaction for these inlets, the
+  /// extents bracketed by every participant staying >= 0 (the steady guess's fill).
+  void equilibrate(std::span<const Stream> inlets, MutableSpan n) const;
   struct Bound {
     std::size_t complex = 0;  ///< holdup position of the complex
     std::size_t metal = 0;    ///< holdup position of the metal
