@@ -364,6 +364,7 @@ void SxCascade::bind(const ComponentList& components) {
   // ode: the flows are linear in the inlets' flows; their response to each port's flows, once.
   flow_response_.clear();
   stage_flows_.assign(stages_.size(), {0.0, 0.0});
+  flows_known_ = phases_known_ = false;
   if (ode()) {
     flow_response_.assign(stages_.size(), {});
     std::vector<std::pair<double, double>> port_flows(inlet_ports_.size(), {0.0, 0.0});
@@ -390,7 +391,23 @@ std::pair<double, double> SxCascade::flows_of(std::size_t s, ConstSpan y) const 
   return {y[q], y[q + 1]};
 }
 
-void SxCascade::update_flows(std::span<const Stream> inlets) const {
+bool SxCascade::update_flows(std::span<const Stream> inlets) const {
+  // The inlets' flows rarely change between evaluations (only states move): keep the last stage flows.
+  bool same = flows_known_ && known_port_flows_.size() == 2 * inlets.size();
+  for (std::size_t port = 0; same && port < inlets.size(); ++port) {
+    same = known_port_flows_[2 * port] == inlets[port].aqueous_flow &&
+           known_port_flows_[2 * port + 1] == inlets[port].organic_flow;
+  }
+  if (same) {
+    return false;
+  }
+  known_port_flows_.clear();
+  for (const auto& inlet : inlets) {
+    known_port_flows_.push_back(inlet.aqueous_flow);
+    known_port_flows_.push_back(inlet.organic_flow);
+  }
+  flows_known_ = true;
+  phases_known_ = false;
   for (std::size_t s = 0; s < stages_.size(); ++s) {
     double q_aq = 0.0;
     double q_org = 0.0;
@@ -403,6 +420,7 @@ void SxCascade::update_flows(std::span<const Stream> inlets) const {
     }
     stage_flows_[s] = {q_aq, q_org};
   }
+  return true;
 }
 
 std::vector<std::size_t> SxCascade::flow_states(std::size_t s) const {
@@ -1070,12 +1088,14 @@ void SxCascade::stage_outlets(std::size_t s, ConstSpan y, const Vector& n, const
 }
 
 void SxCascade::route(ConstSpan y, std::span<const Stream> inlets) const {
-  if (ode()) {
-    update_flows(inlets);
-  }
+  // ode: the phases follow the inlets' flows, recomputed when these change.
+  const bool phases_change = !ode() || update_flows(inlets) || !phases_known_;
+  phases_known_ = ode();
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    const auto [q_aq, q_org] = flows_of(s, y);
-    stage_phases_[s] = mixer_phases(q_aq, q_org);
+    if (phases_change) {
+      const auto [q_aq, q_org] = flows_of(s, y);
+      stage_phases_[s] = mixer_phases(q_aq, q_org);
+    }
     mixer_moles(s, y, stage_phases_[s], stage_moles_[s]);
     stage_outlets(s, y, stage_moles_[s], stage_phases_[s], aqueous_out_[s], organic_out_[s]);
   }
@@ -1640,6 +1660,7 @@ template <typename Emit>
 void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& emit) const {
   route(y, inlets);
   const auto& c = *components_;
+  report_equilibrium_.resize(stages_.size());
   auto phase_concentrations = [&](const std::string& prefix, const Stream& stream) {
     for (std::size_t i = 0; i < aqueous_; ++i) {
       emit([&] { return prefix + "c[" + c.aqueous(i).name + "]"; }, stream.concentration(to_index(i)),
@@ -1669,6 +1690,7 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
     const auto& bound = sections_[stages_[s].section].bound;
     equilibrium_organic(s, n, phases, equilibrium_values_);
     const Vector& eq = equilibrium_values_;
+    report_equilibrium_[s].assign(eq.data(), eq.data() + eq.size());  // again for McCabe–Thiele below
     for (std::size_t j = 0; j < bound.size(); ++j) {
       const std::string& complex = c.organic(bound[j].complex - aqueous_).name;
       const double x =
@@ -1739,15 +1761,14 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
         const std::size_t s = section.first + i - 1;
         const MixerPhases& phases = stage_phases_[s];
         const Vector& n = stage_moles_[s];
-        equilibrium_organic(s, n, phases, equilibrium_values_);
-        const Vector& eq = equilibrium_values_;
+        const std::vector<double>& eq = report_equilibrium_[s];
         std::size_t j = 0;
         while (section.bound[j].complex != b.complex) {
           ++j;
         }
         emit([&] { return prefix + "equilibrium_x[" + number_text(i) + "]"; },
              phases.aqueous_volume > 0.0 ? n[to_index(b.metal)] / phases.aqueous_volume : 0.0, "mol/m3");
-        emit([&] { return prefix + "equilibrium_y[" + number_text(i) + "]"; }, eq[to_index(j)], "mol/m3");
+        emit([&] { return prefix + "equilibrium_y[" + number_text(i) + "]"; }, eq[j], "mol/m3");
       }
       // The equilibrium curve, sampled: the metal from 0 to the largest aqueous concentration of the section,
       // everything else at the section's stage 1 (exact for laws of the metal alone: constant, isotherm).

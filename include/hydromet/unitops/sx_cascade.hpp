@@ -184,8 +184,9 @@ class SxCascade final : public UnitOperation {
   [[nodiscard]] std::size_t sums_offset() const { return stage_offset_.back(); }
   /// Stage s's flows (q_aq, q_org) [m3/s]: its states (dae) or stage_flows_ (ode, set by update_flows).
   [[nodiscard]] std::pair<double, double> flows_of(std::size_t s, ConstSpan y) const;
-  /// ode: every stage's flows from the inlets' flows (flow_response_), into stage_flows_.
-  void update_flows(std::span<const Stream> inlets) const;
+  /// ode: every stage's flows from the inlets' flows (flow_response_), into stage_flows_; false when the
+  /// inlets' flows are those of the last call (nothing recomputed).
+  bool update_flows(std::span<const Stream> inlets) const;
   /// Steady flows of every stage for inlet ports carrying `port_flows` (aqueous, organic per port) [m3/s].
   void sweep_flows(const std::vector<std::pair<double, double>>& port_flows, std::vector<double>& q_aq,
                    std::vector<double>& q_org) const;
@@ -262,8 +263,11 @@ class SxCascade final : public UnitOperation {
   /// inlet port, port-major): the flows are linear in the inlets' flows.
   std::vector<std::vector<std::pair<double, double>>> flow_response_;
   mutable std::vector<std::pair<double, double>> stage_flows_;  ///< ode: (q_aq, q_org) of every stage
-  std::size_t hydrogen_ = none;                                 ///< aqueous position of H+
-  Vector initial_aqueous_, initial_organic_;                    ///< [mol/m3]
+  mutable std::vector<double> known_port_flows_;  ///< ode: the inlets' flows stage_flows_ belong to
+  mutable bool flows_known_ = false;              ///< ode: stage_flows_ holds known_port_flows_'
+  mutable bool phases_known_ = false;             ///< ode: stage_phases_ holds the phases of stage_flows_
+  std::size_t hydrogen_ = none;                   ///< aqueous position of H+
+  Vector initial_aqueous_, initial_organic_;      ///< [mol/m3]
   // Sealed loop: the first organic stage, the conserved organic species (not complexes), the weight of each
   // organic species in their moiety, and the specified inventories X_k [mol].
   std::size_t first_organic_stage_ = 0;
@@ -275,6 +279,7 @@ class SxCascade final : public UnitOperation {
   mutable std::vector<Vector> stage_moles_;
   mutable std::vector<MixerPhases> stage_phases_;
   mutable Vector moles_, trial_, equilibrium_values_;
+  mutable std::vector<std::vector<double>> report_equilibrium_;  ///< each stage's c_C* in emit_report
   mutable std::vector<double> position_rates_;  ///< ode: one stage's rows in the dae block's positions
   mutable DistributionState law_state_;
   mutable Stream returned_;
