@@ -274,3 +274,24 @@ TEST_CASE(
              "  - sx.raffinate -> split.in\n  - split.out -> raffinate.in\n  - split.back -> join.in2\n");
   fails(recycle, "use `formulation: dae` in a recycle");
 }
+
+TEST_CASE("sx_cascade ode: a feed schedule (a step and a ramp of the flow) as the dae form") {
+  // The stage flows follow the inlets' flows as they change: a step at 6 h, a ramp over 12-14 h.
+  const auto scheduled = [](const std::string& formulation) {
+    std::string text = open_cascade(4, formulation);
+    const std::string from = "solution: {WO4-2: 20}}";
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(),
+                 "solution: {WO4-2: 20}, schedule: [{at: 21600, flow: 2.0e-3, solution: {WO4-2: 12}}, "
+                 "{at: 43200, ramp: 7200, flow: 0.5e-3}]}");
+    return text;
+  };
+  const auto ode = run_24h(scheduled("ode"), 1e-10);
+  const auto dae = run_24h(scheduled("dae"), 1e-10);
+  CHECK(ode.statistics.method == "CVODES");
+  check_same_outputs(ode, dae, 1e-6, 1e-3);
+  CHECK(std::abs(ode.output("sx.E1.q_aq")[6] - 2.0e-3) < 1e-15);
+  CHECK(std::abs(ode.output("sx.E4.q_aq")[24] - 0.5e-3) < 1e-15);
+  CHECK(ode.balance.closure() < 1e-10);
+}
