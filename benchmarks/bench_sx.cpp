@@ -38,7 +38,9 @@ equipment:
   return text.str();
 }
 
-std::string composite(long stages) {
+// The open counter-current cascade (constant D = 2, O/A = 1) as one sx_cascade, in `formulation` (ode: one
+// state per stage, CVODES; dae: four, IDAS).
+std::string composite(long stages, const std::string& formulation = "dae") {
   std::ostringstream text;
   text << R"(
 units: {volume: m3, flow: m3/s, concentration: mol/m3}
@@ -54,6 +56,7 @@ equipment:
     mixer_volume: 1.0
     extraction: [{metal: WO4-2, complex: WO4(org), law: {type: constant, D: 2}}]
 )";
+  text << "    formulation: " << formulation << "\n";
   text << "    sections: {extraction: {stages: " << stages << "}}\n";
   text << R"(connections:
   - feed.out -> sx.feed
@@ -125,11 +128,12 @@ void compared_outputs(benchmark::State& state, const Output& output, const std::
   state.counters["out_raffinate" + suffix] = output("sx.raffinate.c[WO4-2]");
 }
 
-// Steady state of the open counter-current cascade (constant D = 2, O/A = 1), with the compared outputs; the
-// YAML is loaded once, outside the timed loop (the baselines have no input to parse; their solver set-up is
-// timed, as hydromet's is inside solve_steady / simulate).
+// Steady state of the open counter-current cascade (constant D = 2, O/A = 1, `formulation: ode`, as a user
+// would write it for constant D), with the compared outputs; the YAML is loaded once, outside the timed loop
+// (the baselines have no input to parse; their solver set-up is timed, as hydromet's is inside solve_steady /
+// simulate).
 void sx_compare_steady(benchmark::State& state) {
-  auto flowsheet = hydromet::load_flowsheet_string(composite(state.range(0)), "bench_sx.yaml");
+  auto flowsheet = hydromet::load_flowsheet_string(composite(state.range(0), "ode"), "bench_sx.yaml");
   hydromet::SteadyStateResult result;
   for (auto _ : state) {
     result = flowsheet.solve_steady();
@@ -140,9 +144,9 @@ void sx_compare_steady(benchmark::State& state) {
 }
 
 // 24 h of the same cascade from stages full of barren aqueous and barren organic, feed and solvent flowing
-// from t = 0; rung range(1) of the tolerance ladder; outputs every hour.
-void sx_compare_dynamic(benchmark::State& state) {
-  auto flowsheet = hydromet::load_flowsheet_string(composite(state.range(0)), "bench_sx.yaml");
+// from t = 0; rung range(1) of the tolerance ladder; outputs every hour. `formulation` as the YAML key.
+void dynamic_cascade(benchmark::State& state, const std::string& formulation) {
+  auto flowsheet = hydromet::load_flowsheet_string(composite(state.range(0), formulation), "bench_sx.yaml");
   const auto times = hydromet::bench::hourly_times(24);
   const auto options = hydromet::bench::ladder_options(state.range(1));
   hydromet::SimulationResult result;
@@ -157,6 +161,10 @@ void sx_compare_dynamic(benchmark::State& state) {
       state, [&](const std::string& name) { return result.output(name)[24]; }, "_24h");
 }
 
+void sx_compare_dynamic(benchmark::State& state) { dynamic_cascade(state, "ode"); }
+// The same run as the index-1 DAE (the form of mass-action cascades), for the comparison of the two forms.
+void sx_cascade_dynamic_dae(benchmark::State& state) { dynamic_cascade(state, "dae"); }
+
 void sx_cascade_steady(benchmark::State& state) { solve(state, composite(state.range(0))); }
 void mixer_settler_chain_steady(benchmark::State& state) { solve(state, cascade(state.range(0))); }
 void sx_closed_loop_steady(benchmark::State& state) { solve(state, closed_loop(state.range(0))); }
@@ -170,3 +178,4 @@ BENCHMARK(sx_compare_steady)->Arg(5)->Arg(50)->Arg(500)->Unit(benchmark::kMillis
 BENCHMARK(sx_compare_dynamic)
     ->ArgsProduct({{5, 50, 500}, {3, 4, 5, 6, 7, 8, 9, 10}})
     ->Unit(benchmark::kMillisecond);
+BENCHMARK(sx_cascade_dynamic_dae)->ArgsProduct({{5, 50, 500}, {5, 6}})->Unit(benchmark::kMillisecond);

@@ -242,16 +242,23 @@ Flowsheet::Assembly Flowsheet::assemble(bool accumulators) {
     assembly.stream_names.push_back(port_text(connection.from) + " -> " + port_text(connection.to));
   }
   // Evaluation order: inventory units first (their outlets depend on states only), then Kahn's algorithm on
-  // the units without inventory. A cycle left over is a recycle with no inventory to break it.
+  // the units without inventory and on inventory units whose outlets also read their inlets (declared as
+  // StreamCoupling::outlet_inlets, e.g. an sx_cascade that takes its flows from its inlets). A cycle left
+  // over is a recycle with no inventory to break it.
+  std::vector<bool> through(units.size());
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    const auto coupling = units[u]->state_size() > 0 ? units[u]->stream_coupling() : std::nullopt;
+    through[u] = units[u]->state_size() == 0 || (coupling && !coupling->outlet_inlets.empty());
+  }
   std::vector<std::size_t> pending(units.size(), 0);
   for (std::size_t s = 0; s < connections_.size(); ++s) {
-    if (units[stream_source[s]]->state_size() == 0 && units[stream_target[s]]->state_size() == 0) {
+    if (through[stream_source[s]] && through[stream_target[s]]) {
       ++pending[stream_target[s]];
     }
   }
   std::vector<std::size_t> ready;
   for (std::size_t u = 0; u < units.size(); ++u) {
-    if (units[u]->state_size() > 0) {
+    if (!through[u]) {
       wiring.order.push_back(u);
     } else if (pending[u] == 0) {
       ready.push_back(u);
@@ -264,7 +271,7 @@ Flowsheet::Assembly Flowsheet::assemble(bool accumulators) {
     wiring.order.push_back(u);
     for (const auto s : wiring.outlets[u]) {
       const std::size_t target = stream_target[s];
-      if (units[target]->state_size() == 0 && --pending[target] == 0) {
+      if (through[target] && --pending[target] == 0) {
         ready.push_back(target);
       }
     }
@@ -276,7 +283,18 @@ Flowsheet::Assembly Flowsheet::assemble(bool accumulators) {
         loop.push_back(units[u]->name());
       }
     }
-    throw InputError("recycle loop through " + list_text(loop) + " contains no unit that holds inventory",
+    std::string reason = " contains no unit that holds inventory";
+    for (const auto& looped : loop) {
+      if (units[unit_index.at(looped)]->state_size() > 0) {
+        reason = ": `";
+        reason += looped;
+        reason +=
+            "` holds inventory but its outlets read its inlets (sx_cascade with `formulation: ode` takes "
+            "its flows from them; use `formulation: dae` in a recycle)";
+        break;
+      }
+    }
+    throw InputError("recycle loop through " + list_text(loop) + reason,
                      units_[unit_index.at(loop.front())].location);
   }
   assembly.system = std::make_unique<System>(units, std::move(wiring), components_, accumulators);

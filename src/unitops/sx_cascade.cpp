@@ -170,6 +170,38 @@ SxCascade::SxCascade(std::string name, SxCascadeParameters parameters)
     }
   }
   first_organic_stage_ = sections_.front().organic_entry;
+  if (ode()) {
+    const auto needs = [&](const std::string& what) {
+      throw InputError(where + ": `formulation: ode` needs " + what + "; use `formulation: dae`");
+    };
+    if (p.mode != MixerSettlerParameters::Mode::equilibrium) {
+      needs("equilibrium mode");
+    }
+    if (p.efficiency != 1.0) {
+      needs("a Murphree efficiency of 1 (the split then depends on the stage alone)");
+    }
+    if (sealed()) {
+      needs("an open loop or a closed one with bleed (a sealed loop keeps its inventory rows)");
+    }
+    for (const auto& section : p.sections) {
+      for (const auto& reaction : section.reactions) {
+        if (dynamic_cast<const ConstantDistribution*>(reaction.law.get()) == nullptr) {
+          needs("constant distribution laws (section `" + section.name + "`, `" + reaction.metal +
+                "`: " + reaction.law->describe() + ")");
+        }
+        for (const auto& other : section.reactions) {
+          const auto takes_part = [&](const auto& list) {
+            return std::any_of(list.begin(), list.end(),
+                               [&](const auto& entry) { return entry.first == reaction.metal; });
+          };
+          if (takes_part(other.reactants) || takes_part(other.products)) {
+            needs("each metal to be extracted only (section `" + section.name + "`: `" + reaction.metal +
+                  "` also takes part in the extraction of `" + other.metal + "`)");
+          }
+        }
+      }
+    }
+  }
 }
 
 bool SxCascade::sealed() const {
@@ -301,6 +333,102 @@ void SxCascade::bind(const ComponentList& components) {
     reactions = std::max(reactions, section.bound.size());
   }
   equilibrium_values_ = Vector::Zero(to_index(reactions));
+  // Block layout: every position holds a state, except, in ode, the complexes and the flows.
+  for (auto& section : sections_) {
+    section.slot.assign(stage_size(), none);
+    std::vector<bool> held(stage_size(), true);
+    if (ode()) {
+      for (const auto& b : section.bound) {
+        held[b.complex] = false;
+      }
+      held[flow_at()] = held[flow_at() + 1] = false;
+    }
+    section.block_size = 0;
+    for (std::size_t at = 0; at < stage_size(); ++at) {
+      if (held[at]) {
+        section.slot[at] = section.block_size++;
+      }
+    }
+    section.ratio.clear();
+    for (const auto& b : section.bound) {
+      DistributionState unit_metal;  // c* = D c_M: D is c* at 1 mol/m3 of metal
+      unit_metal.temperature = parameters_.temperature;
+      unit_metal.metal = 1.0;
+      section.ratio.push_back(b.law->equilibrium_organic(unit_metal));
+    }
+  }
+  stage_offset_.assign(1, 0);
+  for (const auto& stage : stages_) {
+    stage_offset_.push_back(stage_offset_.back() + sections_[stage.section].block_size);
+  }
+  // ode: the flows are linear in the inlets' flows; their response to each port's flows, once.
+  flow_response_.clear();
+  stage_flows_.assign(stages_.size(), {0.0, 0.0});
+  flows_known_ = phases_known_ = false;
+  if (ode()) {
+    flow_response_.assign(stages_.size(), {});
+    std::vector<std::pair<double, double>> port_flows(inlet_ports_.size(), {0.0, 0.0});
+    std::vector<double> q_aq;
+    std::vector<double> q_org;
+    for (std::size_t port = 0; port < inlet_ports_.size(); ++port) {
+      for (int phase = 0; phase < 2; ++phase) {
+        port_flows[port] = phase == 0 ? std::pair{1.0, 0.0} : std::pair{0.0, 1.0};
+        sweep_flows(port_flows, q_aq, q_org);
+        for (std::size_t s = 0; s < stages_.size(); ++s) {
+          flow_response_[s].emplace_back(q_aq[s], q_org[s]);
+        }
+      }
+      port_flows[port] = {0.0, 0.0};
+    }
+  }
+}
+
+std::pair<double, double> SxCascade::flows_of(std::size_t s, ConstSpan y) const {
+  if (ode()) {
+    return stage_flows_[s];
+  }
+  const std::size_t q = stage_offset_[s] + sections_[stages_[s].section].slot[flow_at()];
+  return {y[q], y[q + 1]};
+}
+
+bool SxCascade::update_flows(std::span<const Stream> inlets) const {
+  // The inlets' flows rarely change between evaluations (only states move): keep the last stage flows.
+  bool same = flows_known_ && known_port_flows_.size() == 2 * inlets.size();
+  for (std::size_t port = 0; same && port < inlets.size(); ++port) {
+    same = known_port_flows_[2 * port] == inlets[port].aqueous_flow &&
+           known_port_flows_[2 * port + 1] == inlets[port].organic_flow;
+  }
+  if (same) {
+    return false;
+  }
+  known_port_flows_.clear();
+  for (const auto& inlet : inlets) {
+    known_port_flows_.push_back(inlet.aqueous_flow);
+    known_port_flows_.push_back(inlet.organic_flow);
+  }
+  flows_known_ = true;
+  phases_known_ = false;
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    double q_aq = 0.0;
+    double q_org = 0.0;
+    const auto& response = flow_response_[s];
+    for (std::size_t port = 0; port < inlets.size(); ++port) {
+      const auto& [aq_per_aq, org_per_aq] = response[2 * port];
+      const auto& [aq_per_org, org_per_org] = response[2 * port + 1];
+      q_aq += aq_per_aq * inlets[port].aqueous_flow + aq_per_org * inlets[port].organic_flow;
+      q_org += org_per_aq * inlets[port].aqueous_flow + org_per_org * inlets[port].organic_flow;
+    }
+    stage_flows_[s] = {q_aq, q_org};
+  }
+  return true;
+}
+
+std::vector<std::size_t> SxCascade::flow_states(std::size_t s) const {
+  if (ode()) {
+    return {};
+  }
+  const std::size_t q = state_of(s, flow_at());
+  return {q, q + 1};
 }
 
 void SxCascade::find_moieties(const std::vector<Vector>& organic_columns,
@@ -371,7 +499,7 @@ double SxCascade::loop_organic_volume() const {
 }
 
 std::size_t SxCascade::state_size() const {
-  return stages_.size() * stage_size() + conserved_.size() * stages_.size();
+  return stage_offset_.empty() ? 0 : sums_offset() + conserved_.size() * stages_.size();
 }
 
 SxCascade::MixerPhases SxCascade::mixer_phases(double q_aq, double q_org) const {
@@ -400,16 +528,16 @@ SxCascade::MixerPhases SxCascade::mixer_phases(double q_aq, double q_org) const 
 }
 
 double SxCascade::stage_moiety(std::size_t s, std::size_t c, ConstSpan y, bool with_mixer) const {
-  const std::size_t base = s * stage_size();
+  const std::size_t settler = has_settler() ? state_of(s, settler_organic_at()) : none;
   const Vector& w = moiety_weights_[c];
   double total = 0.0;
   if (has_settler()) {
     for (std::size_t i = 0; i < organic_; ++i) {
-      total += w[to_index(i)] * y[base + settler_organic_at() + i];
+      total += w[to_index(i)] * y[settler + i];
     }
   }
   if (with_mixer) {
-    mixer_moles(s, y, moles_);
+    mixer_moles(s, y, MixerPhases{}, moles_);  // a sealed loop is dae: the phases are not read
     for (std::size_t i = 0; i < organic_; ++i) {
       total += w[to_index(i)] * moles_[to_index(aqueous_ + i)];
     }
@@ -417,8 +545,33 @@ double SxCascade::stage_moiety(std::size_t s, std::size_t c, ConstSpan y, bool w
   return total;
 }
 
-void SxCascade::mixer_moles(std::size_t s, ConstSpan y, Vector& n) const {
-  const std::size_t base = s * stage_size();
+void SxCascade::mixer_moles(std::size_t s, ConstSpan y, const MixerPhases& phases, Vector& n) const {
+  const std::size_t base = stage_offset_[s];
+  const auto& section = sections_[stages_[s].section];
+  if (ode()) {
+    // Closed form of the linear split: every complex C_j of metal M holds D_j V_org c_M, with
+    // c_M = x_M / (V_aq + Σ_j D_j V_org) over the reactions of M; then n_k = x_k + Σ_j ν_kj n_Cj.
+    for (std::size_t i = 0; i < mixer_size(); ++i) {
+      const std::size_t slot = section.slot[i];
+      n[to_index(i)] = slot == none ? 0.0 : y[base + slot];
+    }
+    for (std::size_t j = 0; j < section.bound.size(); ++j) {
+      const auto& b = section.bound[j];
+      double capacity = phases.aqueous_volume;
+      for (std::size_t k = 0; k < section.bound.size(); ++k) {
+        if (section.bound[k].metal == b.metal) {
+          capacity += section.ratio[k] * phases.organic_volume;
+        }
+      }
+      n[to_index(b.complex)] = section.ratio[j] * phases.organic_volume * n[to_index(b.metal)] / capacity;
+    }
+    for (const auto& b : section.bound) {
+      for (const auto& [at, nu] : b.stoichiometry) {
+        n[to_index(at)] += nu * n[to_index(b.complex)];
+      }
+    }
+    return;
+  }
   for (std::size_t i = 0; i < mixer_size(); ++i) {
     n[to_index(i)] = y[base + i];
   }
@@ -457,53 +610,77 @@ void SxCascade::initial_state(MutableSpan y) const {
   const double r = parameters_.mixer_phase_ratio > 0.0 ? parameters_.mixer_phase_ratio : 1.0;
   const double v_aq = parameters_.mixer_volume / (1.0 + r);
   const double v_org = parameters_.mixer_volume * r / (1.0 + r);
+  // In equilibrium mode the participants' slots hold invariants x_k = n_k − Σ_j ν_kj n_Cj: a complex in the
+  // initial organic adds to its metal's invariant and its reactants'.
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    const std::size_t base = s * stage_size();
+    const auto set = [&](std::size_t position, double value) {
+      if (const std::size_t at = state_of(s, position); at != none) {
+        y[at] += value;
+      }
+    };
     for (std::size_t i = 0; i < aqueous_; ++i) {
-      y[base + i] = initial_aqueous_[to_index(i)] * v_aq;
+      set(i, initial_aqueous_[to_index(i)] * v_aq);
       if (has_settler()) {
-        y[base + settler_aqueous_at() + i] =
-            initial_aqueous_[to_index(i)] * parameters_.settler_aqueous_volume;
+        set(settler_aqueous_at() + i, initial_aqueous_[to_index(i)] * parameters_.settler_aqueous_volume);
       }
     }
     for (std::size_t i = 0; i < organic_; ++i) {
-      y[base + aqueous_ + i] = initial_organic_[to_index(i)] * v_org;
+      set(aqueous_ + i, initial_organic_[to_index(i)] * v_org);
       if (has_settler()) {
-        y[base + settler_organic_at() + i] =
-            initial_organic_[to_index(i)] * parameters_.settler_organic_volume;
+        set(settler_organic_at() + i, initial_organic_[to_index(i)] * parameters_.settler_organic_volume);
+      }
+    }
+    for (const auto& b : sections_[stages_[s].section].bound) {
+      if (equilibrium()) {
+        const double held = initial_organic_[to_index(b.complex - aqueous_)] * v_org;
+        for (const auto& [at, nu] : b.stoichiometry) {
+          set(at, -nu * held);
+        }
       }
     }
   }
-  // Complexes start at zero, so invariants equal the moles. Sealed loop: totals and running sums.
+  // Sealed loop: totals and running sums.
   for (std::size_t c = 0; c < conserved_.size(); ++c) {
     double running = 0.0;
     for (std::size_t s = 0; s < stages_.size(); ++s) {
       running += stage_moiety(s, c, y, s != first_organic_stage_);
       y[sum_state(c, s)] = running;
     }
-    y[first_organic_stage_ * stage_size() + aqueous_ + conserved_[c]] = inventory_[c];
+    y[state_of(first_organic_stage_, aqueous_ + conserved_[c])] = inventory_[c];
   }
 }
 
 std::vector<bool> SxCascade::differential_rows() const {
   std::vector<bool> rows(state_size(), true);
+  const auto algebraic = [&](std::size_t s, std::size_t position) {
+    if (const std::size_t at = state_of(s, position); at != none) {
+      rows[at] = false;
+    }
+  };
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    const std::size_t base = s * stage_size();
-    rows[base + flow_at()] = false;
-    rows[base + flow_at() + 1] = false;
+    algebraic(s, flow_at());
+    algebraic(s, flow_at() + 1);
     if (equilibrium()) {
       for (const auto& b : sections_[stages_[s].section].bound) {
-        rows[base + b.complex] = false;
+        algebraic(s, b.complex);
       }
     }
   }
   for (std::size_t c = 0; c < conserved_.size(); ++c) {
-    rows[first_organic_stage_ * stage_size() + aqueous_ + conserved_[c]] = false;
+    algebraic(first_organic_stage_, aqueous_ + conserved_[c]);
   }
   for (std::size_t i = sums_offset(); i < state_size(); ++i) {
     rows[i] = false;
   }
   return rows;
+}
+
+std::pair<std::size_t, std::size_t> SxCascade::position_of(std::size_t index) const {
+  const auto after = std::upper_bound(stage_offset_.begin(), stage_offset_.end(), index);
+  const auto s = static_cast<std::size_t>(after - stage_offset_.begin()) - 1;
+  const auto& slot = sections_[stages_[s].section].slot;
+  const auto at = std::find(slot.begin(), slot.end(), index - stage_offset_[s]);
+  return {s, static_cast<std::size_t>(at - slot.begin())};
 }
 
 std::string SxCascade::state_name(std::size_t index) const {
@@ -512,8 +689,7 @@ std::string SxCascade::state_name(std::size_t index) const {
     const std::size_t s = (index - sums_offset()) % stages_.size();
     return "running_sum[" + components_->organic(conserved_[c]).name + "," + stages_[s].name + "]";
   }
-  const std::size_t s = index / stage_size();
-  const std::size_t i = index % stage_size();
+  const auto [s, i] = position_of(index);
   std::string text = stages_[s].name + ".";
   if (i < aqueous_) {
     text += "n[" + components_->aqueous(i).name + "]";
@@ -551,7 +727,7 @@ double SxCascade::state_scale(std::size_t index) const {
   if (index >= sums_offset()) {
     return typical_concentration * volume * static_cast<double>(stages_.size());
   }
-  const std::size_t i = index % stage_size();
+  const std::size_t i = position_of(index).second;
   if (i >= flow_at()) {
     return parameters_.mixer_volume / typical_residence_time;
   }
@@ -559,8 +735,23 @@ double SxCascade::state_scale(std::size_t index) const {
 }
 
 SxCascade::StateLists SxCascade::mixer_inputs(std::size_t s) const {
-  const std::size_t base = s * stage_size();
+  const std::size_t base = stage_offset_[s];
   StateLists inputs(mixer_size());
+  if (ode()) {  // the closed-form split: a complex and every participant read the metal's invariant
+    for (std::size_t p = 0; p < mixer_size(); ++p) {
+      if (const std::size_t at = state_of(s, p); at != none) {
+        inputs[p] = {at};
+      }
+    }
+    for (const auto& b : sections_[stages_[s].section].bound) {
+      const std::size_t metal = state_of(s, b.metal);
+      inputs[b.complex].push_back(metal);
+      for (const auto& entry : b.stoichiometry) {
+        inputs[entry.first].push_back(metal);
+      }
+    }
+    return inputs;
+  }
   for (std::size_t p = 0; p < mixer_size(); ++p) {
     inputs[p] = {base + p};
   }
@@ -594,49 +785,48 @@ SxCascade::StateLists SxCascade::mixer_inputs(std::size_t s) const {
 
 std::pair<SxCascade::StateLists, SxCascade::StateLists> SxCascade::outlet_inputs(std::size_t s) const {
   const StreamLayout layout(*components_);
-  const std::size_t base = s * stage_size();
-  const std::size_t q_aq = base + flow_at();
-  const std::size_t q_org = base + flow_at() + 1;
+  // In ode the flows are no states (every scalar reads the inlets' flows instead, see structure()).
+  const std::vector<std::size_t> flows = flow_states(s);
+  const std::vector<std::size_t> q_aq(flows.begin(), flows.begin() + (flows.empty() ? 0 : 1));
+  const std::vector<std::size_t> q_org(flows.begin() + (flows.empty() ? 0 : 1), flows.end());
   const bool aqueous_entrained = parameters_.aqueous_in_organic > 0.0;
   const bool organic_entrained = parameters_.organic_in_aqueous > 0.0;
   const StateLists mixer = mixer_inputs(s);
   StateLists aqueous(layout.size());
   StateLists organic(layout.size());
   // A phase leaves its settler layer at q_phase / V_layer, or the mixer at a rate of both flows.
-  const auto held = [&](std::size_t position, std::size_t settler_state, std::size_t flow) {
+  const auto held = [&](std::size_t position, std::size_t settler_position,
+                        const std::vector<std::size_t>& flow) {
     std::vector<std::size_t> states =
-        has_settler() ? std::vector<std::size_t>{settler_state} : mixer[position];
-    if (has_settler()) {
-      states.push_back(flow);
-    } else {
-      states.insert(states.end(), {q_aq, q_org});
-    }
+        has_settler() ? std::vector<std::size_t>{state_of(s, settler_position)} : mixer[position];
+    const auto& read = has_settler() ? flow : flows;
+    states.insert(states.end(), read.begin(), read.end());
     return states;
   };
   for (std::size_t i = 0; i < aqueous_; ++i) {
-    aqueous[layout.aqueous(i)] = held(i, base + settler_aqueous_at() + i, q_aq);
+    aqueous[layout.aqueous(i)] = held(i, settler_aqueous_at() + i, q_aq);
     if (aqueous_entrained) {
       organic[layout.aqueous(i)] = aqueous[layout.aqueous(i)];
     }
   }
   for (std::size_t i = 0; i < organic_; ++i) {
-    organic[layout.organic(i)] = held(aqueous_ + i, base + settler_organic_at() + i, q_org);
+    organic[layout.organic(i)] = held(aqueous_ + i, settler_organic_at() + i, q_org);
     if (organic_entrained) {
       aqueous[layout.organic(i)] = organic[layout.organic(i)];
     }
   }
-  aqueous[StreamLayout::aqueous_flow] = {q_aq};
-  organic[StreamLayout::organic_flow] = {q_org};
+  aqueous[StreamLayout::aqueous_flow] = q_aq;
+  organic[StreamLayout::organic_flow] = q_org;
   if (aqueous_entrained) {
-    organic[StreamLayout::aqueous_flow] = {q_aq};
+    organic[StreamLayout::aqueous_flow] = q_aq;
   }
   if (organic_entrained) {
-    aqueous[StreamLayout::organic_flow] = {q_org};
+    aqueous[StreamLayout::organic_flow] = q_org;
   }
   for (std::size_t i = 0; i < solids_; ++i) {  // solids leave the mixer with the aqueous
     auto& states = aqueous[StreamLayout::holdup_offset + aqueous_ + organic_ + i];
     states = mixer[aqueous_ + organic_ + i];
-    states.insert(states.end(), {q_aq, q_org});
+    states.insert(states.end(), flows.begin(), flows.end());
   }
   return {std::move(aqueous), std::move(organic)};
 }
@@ -655,28 +845,28 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
   const auto append = [](std::vector<std::size_t>& into, const std::vector<std::size_t>& from) {
     into.insert(into.end(), from.begin(), from.end());
   };
+  // Rows are built per position (the dae block) and written for the positions that hold a state.
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    const std::size_t base = s * m;
-    const std::size_t q_aq = base + flow_at();
-    const std::size_t q_org = base + flow_at() + 1;
+    const std::vector<std::size_t> flows = flow_states(s);
     const StateLists mixer = mixer_inputs(s);
     StateLists own(m);    // own-stage states each row reads
     StateLists reads(m);  // inflow scalars each row reads
     for (std::size_t p = 0; p < mixer_size(); ++p) {
       own[p] = mixer[p];
-      append(own[p], {q_aq, q_org});
+      append(own[p], flows);
       reads[p] = {scalar(p)};
     }
     if (has_settler()) {
       for (std::size_t i = 0; i < aqueous_ + organic_; ++i) {
         const std::size_t row = settler_aqueous_at() + i;
         own[row] = mixer[i];
-        append(own[row], {q_aq, q_org, base + row});
+        append(own[row], flows);
+        own[row].push_back(state_of(s, row));
       }
     }
-    own[flow_at()] = {q_aq};
+    own[flow_at()] = {flows.empty() ? none : flows[0]};
     reads[flow_at()] = {StreamLayout::aqueous_flow};
-    own[flow_at() + 1] = {q_org};
+    own[flow_at() + 1] = {flows.empty() ? none : flows[1]};
     if (conserved_.empty() || s != first_organic_stage_) {
       reads[flow_at() + 1] = {organic_flow_position};
     }
@@ -697,14 +887,14 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
         append(gap, mixer[hydrogen_]);
       }
       append(gap, mixer[b.complex]);
-      append(gap, {q_aq, q_org});
+      append(gap, flows);
       const std::vector<std::size_t> gap_reads = {scalar(b.complex), organic_flow_position};
       append(own[b.complex], gap);
       append(reads[b.complex], gap_reads);
       for (const auto& entry : b.stoichiometry) {
         if (equilibrium()) {  // the invariant's row takes the complex's flow balance
           append(own[entry.first], mixer[b.complex]);
-          append(own[entry.first], {q_aq, q_org});
+          append(own[entry.first], flows);
           reads[entry.first].push_back(scalar(b.complex));
         } else {
           append(own[entry.first], gap);
@@ -714,30 +904,40 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
     }
     if (s == first_organic_stage_) {
       for (const std::size_t k : conserved_) {  // the loop total's row T_k − X_k
-        own[aqueous_ + k] = {base + aqueous_ + k};
+        own[aqueous_ + k] = {state_of(s, aqueous_ + k)};
         reads[aqueous_ + k].clear();
       }
     }
-    for (std::size_t row = 0; row < m; ++row) {
-      for (const auto column : own[row]) {
-        entries.emplace_back(base + row, column);
+    for (std::size_t position = 0; position < m; ++position) {
+      const std::size_t row = state_of(s, position);
+      if (row == none) {
+        continue;
       }
-      for (const auto component : reads[row]) {
+      for (const auto column : own[position]) {
+        entries.emplace_back(row, column);
+      }
+      for (const auto component : reads[position]) {
         if (stages_[s].aqueous_from != none) {
           for (const auto column : outlets[stages_[s].aqueous_from].first[component]) {
-            entries.emplace_back(base + row, column);
+            entries.emplace_back(row, column);
           }
         }
         if (stages_[s].organic_from != none) {
           for (const auto column : outlets[stages_[s].organic_from].second[component]) {
-            entries.emplace_back(base + row, column);
+            entries.emplace_back(row, column);
           }
         }
         for (const auto port : stages_[s].feed_ports) {
-          coupling.rows.push_back({base + row, port, component});
+          coupling.rows.push_back({row, port, component});
         }
         if (s == first_organic_stage_ && organic_inlet_port_ != none) {
-          coupling.rows.push_back({base + row, organic_inlet_port_, component});
+          coupling.rows.push_back({row, organic_inlet_port_, component});
+        }
+      }
+      if (ode()) {  // the stage flows (phase volumes, outflow rates) are the inlets' flows
+        for (std::size_t port = 0; port < inlet_ports_.size(); ++port) {
+          coupling.rows.push_back({row, port, StreamLayout::aqueous_flow});
+          coupling.rows.push_back({row, port, StreamLayout::organic_flow});
         }
       }
     }
@@ -753,7 +953,7 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
           continue;
         }
         if (has_settler()) {
-          entries.emplace_back(row, base + settler_organic_at() + i);
+          entries.emplace_back(row, state_of(s, settler_organic_at() + i));
         }
         if (s != first_organic_stage_) {
           for (const auto column : mixer[aqueous_ + i]) {
@@ -776,6 +976,17 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
     for (std::size_t component = 0; component < organic.size(); ++component) {
       for (const auto state : organic[component]) {
         coupling.outlet_states.push_back({organic_outlet_port_, component, state});
+      }
+    }
+  }
+  if (ode()) {  // every outlet scalar reads the stage flows, the inlets' flows
+    for (std::size_t port = 0; port < outlet_ports_.size(); ++port) {
+      for (std::size_t component = StreamLayout::aqueous_flow; component < StreamLayout(*components_).size();
+           ++component) {
+        for (std::size_t inlet = 0; inlet < inlet_ports_.size(); ++inlet) {
+          coupling.outlet_inlets.push_back({port, component, inlet, StreamLayout::aqueous_flow});
+          coupling.outlet_inlets.push_back({port, component, inlet, StreamLayout::organic_flow});
+        }
       }
     }
   }
@@ -842,9 +1053,9 @@ double SxCascade::acidity(const Vector& n, const MixerPhases& phases) const {
 
 void SxCascade::stage_outlets(std::size_t s, ConstSpan y, const Vector& n, const MixerPhases& phases,
                               Stream& aqueous, Stream& organic) const {
-  const std::size_t base = s * stage_size();
-  const double q_aq = y[base + flow_at()];
-  const double q_org = y[base + flow_at() + 1];
+  const auto [q_aq, q_org] = flows_of(s, y);
+  const std::size_t settler_aqueous = has_settler() ? state_of(s, settler_aqueous_at()) : none;
+  const std::size_t settler_organic = has_settler() ? state_of(s, settler_organic_at()) : none;
   const double ea = parameters_.aqueous_in_organic;
   const double eo = parameters_.organic_in_aqueous;
   // Phase outflows of the settler layers (or of the mixer without a settler), then entrainment.
@@ -852,12 +1063,12 @@ void SxCascade::stage_outlets(std::size_t s, ConstSpan y, const Vector& n, const
   const double organic_rate =
       has_settler() ? q_org / parameters_.settler_organic_volume : phases.organic_rate;
   for (std::size_t i = 0; i < aqueous_; ++i) {
-    const double held = has_settler() ? y[base + settler_aqueous_at() + i] : n[to_index(i)];
+    const double held = has_settler() ? y[settler_aqueous + i] : n[to_index(i)];
     aqueous.aqueous_moles[to_index(i)] = (1.0 - ea) * held * aqueous_rate;
     organic.aqueous_moles[to_index(i)] = ea * held * aqueous_rate;
   }
   for (std::size_t i = 0; i < organic_; ++i) {
-    const double held = has_settler() ? y[base + settler_organic_at() + i] : n[to_index(aqueous_ + i)];
+    const double held = has_settler() ? y[settler_organic + i] : n[to_index(aqueous_ + i)];
     aqueous.organic_moles[to_index(i)] = eo * held * organic_rate;
     organic.organic_moles[to_index(i)] = (1.0 - eo) * held * organic_rate;
   }
@@ -877,10 +1088,15 @@ void SxCascade::stage_outlets(std::size_t s, ConstSpan y, const Vector& n, const
 }
 
 void SxCascade::route(ConstSpan y, std::span<const Stream> inlets) const {
+  // ode: the phases follow the inlets' flows, recomputed when these change.
+  const bool phases_change = !ode() || update_flows(inlets) || !phases_known_;
+  phases_known_ = ode();
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    const std::size_t base = s * stage_size();
-    stage_phases_[s] = mixer_phases(y[base + flow_at()], y[base + flow_at() + 1]);
-    mixer_moles(s, y, stage_moles_[s]);
+    if (phases_change) {
+      const auto [q_aq, q_org] = flows_of(s, y);
+      stage_phases_[s] = mixer_phases(q_aq, q_org);
+    }
+    mixer_moles(s, y, stage_phases_[s], stage_moles_[s]);
     stage_outlets(s, y, stage_moles_[s], stage_phases_[s], aqueous_out_[s], organic_out_[s]);
   }
   const bool closed = parameters_.loop == SxCascadeParameters::Loop::closed;
@@ -911,11 +1127,14 @@ void SxCascade::route(ConstSpan y, std::span<const Stream> inlets) const {
 void SxCascade::compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                                 std::span<Stream> outlets) const {
   (void)t;
+  if (ode()) {  // the flows are the inlets': the flowsheet computes them before this unit's outlets
+    update_flows(inlets);
+  }
   // Only the stages the outlets leave from; evaluate() routes every stage itself.
   const auto exit = [&](std::size_t s) {
-    const std::size_t base = s * stage_size();
-    const MixerPhases phases = mixer_phases(y[base + flow_at()], y[base + flow_at() + 1]);
-    mixer_moles(s, y, moles_);
+    const auto [q_aq, q_org] = flows_of(s, y);
+    const MixerPhases phases = mixer_phases(q_aq, q_org);
+    mixer_moles(s, y, phases, moles_);
     stage_outlets(s, y, moles_, phases, aqueous_out_[s], organic_out_[s]);
   };
   for (const auto& section : sections_) {
@@ -930,21 +1149,20 @@ void SxCascade::compute_outlets(double t, ConstSpan y, std::span<const Stream> i
       out.scale(parameters_.bleed);
     }
   }
-  (void)inlets;
 }
 
 void SxCascade::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
   (void)t;
   route(y, inlets);
   const double efficiency = parameters_.efficiency;
+  // dae: the rows in place; ode: the dae block's rows into position_rates_, then those that hold a state.
+  position_rates_.resize(stage_size());
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    const std::size_t base = s * stage_size();
     const Stream& in = inflow_[s];
-    const double q_aq = y[base + flow_at()];
-    const double q_org = y[base + flow_at() + 1];
+    const auto [q_aq, q_org] = flows_of(s, y);
     const MixerPhases& phases = stage_phases_[s];
     const Vector& n = stage_moles_[s];
-    const MutableSpan g = f.subspan(base, stage_size());
+    const MutableSpan g = ode() ? MutableSpan(position_rates_) : f.subspan(stage_offset_[s], stage_size());
     for (std::size_t i = 0; i < aqueous_; ++i) {
       g[i] = in.aqueous_moles[to_index(i)] - n[to_index(i)] * phases.aqueous_rate;
     }
@@ -961,19 +1179,31 @@ void SxCascade::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, 
       const double out_org = q_org / parameters_.settler_organic_volume;
       for (std::size_t i = 0; i < aqueous_; ++i) {
         g[settler_aqueous_at() + i] =
-            n[to_index(i)] * phases.aqueous_rate - y[base + settler_aqueous_at() + i] * out_aq;
+            n[to_index(i)] * phases.aqueous_rate - y[state_of(s, settler_aqueous_at()) + i] * out_aq;
       }
       for (std::size_t i = 0; i < organic_; ++i) {
-        g[settler_organic_at() + i] =
-            n[to_index(aqueous_ + i)] * phases.organic_rate - y[base + settler_organic_at() + i] * out_org;
+        g[settler_organic_at() + i] = n[to_index(aqueous_ + i)] * phases.organic_rate -
+                                      y[state_of(s, settler_organic_at()) + i] * out_org;
       }
     }
     g[flow_at()] = in.aqueous_flow - q_aq;
     g[flow_at() + 1] =
         (!conserved_.empty() && s == first_organic_stage_ ? parameters_.circulating_flow : in.organic_flow) -
         q_org;
-    const auto& bound = sections_[stages_[s].section].bound;
-    if (!bound.empty()) {
+    const auto& section = sections_[stages_[s].section];
+    const auto& bound = section.bound;
+    if (ode()) {  // the invariants' rows; the complexes are at equilibrium by construction (mixer_moles)
+      for (const auto& b : bound) {
+        for (const auto& [at, nu] : b.stoichiometry) {
+          g[at] -= nu * g[b.complex];
+        }
+      }
+      for (std::size_t position = 0; position < stage_size(); ++position) {
+        if (const std::size_t slot = section.slot[position]; slot != none) {
+          f[stage_offset_[s] + slot] = g[position];
+        }
+      }
+    } else if (!bound.empty()) {
       equilibrium_organic(s, n, phases, equilibrium_values_);
       const Vector& equilibrium_values = equilibrium_values_;
       for (std::size_t j = 0; j < bound.size(); ++j) {
@@ -999,7 +1229,7 @@ void SxCascade::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, 
   }
   // Sealed loop: inventory constraints and running sums.
   for (std::size_t c = 0; c < conserved_.size(); ++c) {
-    const std::size_t slot = first_organic_stage_ * stage_size() + aqueous_ + conserved_[c];
+    const std::size_t slot = state_of(first_organic_stage_, aqueous_ + conserved_[c]);
     f[slot] = y[slot] - inventory_[c];
     for (std::size_t s = 0; s < stages_.size(); ++s) {
       const double previous = s > 0 ? y[sum_state(c, s - 1)] : 0.0;
@@ -1034,68 +1264,104 @@ bool SxCascade::fill_from_inlets(double t, std::span<const Stream> inlets, Mutab
   return true;
 }
 
-bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
-  // Flows first: counter-current sweeps converge in a few passes without entrainment; the closed loop's
-  // circulation is solved from its affine dependence on the flow entering the first section.
-  std::vector<double> q_aq(stages_.size(), 0.0);
-  std::vector<double> q_org(stages_.size(), 0.0);
+void SxCascade::sweep_flows(const std::vector<std::pair<double, double>>& port_flows,
+                            std::vector<double>& q_aq, std::vector<double>& q_org) const {
+  // Each stage's flows are what flows in: Gauss–Seidel sweeps in both directions, exact in one pass each way
+  // without entrainment. A closed loop's organic into its first stage, C, is circulating_flow (sealed) or
+  // solved from its own balance C = F(C), affine in C: two sweeps give F(0) and F(1).
   const double ea = parameters_.aqueous_in_organic;
   const double eo = parameters_.organic_in_aqueous;
-  const double makeup = organic_inlet_port_ != none ? inlets[organic_inlet_port_].organic_flow : 0.0;
-  const double makeup_aq = organic_inlet_port_ != none ? inlets[organic_inlet_port_].aqueous_flow : 0.0;
   const bool closed = parameters_.loop == SxCascadeParameters::Loop::closed;
-  const bool pumped = !conserved_.empty();
-  // A closed loop's circulation, estimated as the make-up over the fraction lost per round (bleed and the
-  // organic entrained at each stage); Newton corrects it, the flow rows being linear.
-  double circulation = parameters_.circulating_flow;
-  if (closed && !pumped) {
-    const double kept = (1.0 - parameters_.bleed) * std::pow(1.0 - eo, static_cast<double>(stages_.size()));
-    circulation = makeup / (1.0 - kept);
-  }
-  for (int pass = 0; pass < 200; ++pass) {
-    double change = 0.0;
-    double scale = 1e-300;
-    for (int direction = 0; direction < 2; ++direction) {
-      for (std::size_t step = 0; step < stages_.size(); ++step) {
-        const std::size_t s = direction == 0 ? step : stages_.size() - 1 - step;
-        double aq = 0.0;
-        double org = 0.0;
-        if (const auto from = stages_[s].aqueous_from; from != none) {
-          aq += (1.0 - ea) * q_aq[from];
-          org += eo * q_org[from];
+  const double keep = closed ? 1.0 - parameters_.bleed : 0.0;
+  const std::size_t exit = sections_.back().organic_exit;
+  const auto sweep = [&](double circulation) {
+    q_aq.assign(stages_.size(), 0.0);
+    q_org.assign(stages_.size(), 0.0);
+    for (int pass = 0; pass < 200; ++pass) {
+      double change = 0.0;
+      double scale = 1e-300;
+      for (int direction = 0; direction < 2; ++direction) {
+        for (std::size_t step = 0; step < stages_.size(); ++step) {
+          const std::size_t s = direction == 0 ? step : stages_.size() - 1 - step;
+          double aq = 0.0;
+          double org = 0.0;
+          if (const auto from = stages_[s].aqueous_from; from != none) {
+            aq += (1.0 - ea) * q_aq[from];
+            org += eo * q_org[from];
+          }
+          if (s == first_organic_stage_) {
+            aq += keep * ea * q_aq[exit];
+          } else if (const auto from = stages_[s].organic_from; from != none) {
+            aq += ea * q_aq[from];
+            org += (1.0 - eo) * q_org[from];
+          }
+          for (const std::size_t port : stages_[s].feed_ports) {
+            aq += port_flows[port].first;
+            org += port_flows[port].second;
+          }
+          if (s == first_organic_stage_ && organic_inlet_port_ != none) {
+            aq += port_flows[organic_inlet_port_].first;
+            org += port_flows[organic_inlet_port_].second;
+          }
+          if (s == first_organic_stage_ && closed) {
+            org = circulation;
+          }
+          change = std::max({change, std::abs(aq - q_aq[s]), std::abs(org - q_org[s])});
+          scale = std::max({scale, aq, org});
+          q_aq[s] = aq;
+          q_org[s] = org;
         }
-        if (s == first_organic_stage_) {
-          const std::size_t from = sections_.back().organic_exit;
-          const double keep = closed ? 1.0 - parameters_.bleed : 0.0;
-          aq += keep * ea * q_aq[from] + makeup_aq;
-          org = closed ? circulation : makeup;
-        } else if (const auto from = stages_[s].organic_from; from != none) {
-          aq += ea * q_aq[from];
-          org += (1.0 - eo) * q_org[from];
-        }
-        for (const std::size_t port : stages_[s].feed_ports) {
-          aq += inlets[port].aqueous_flow;
-          org += inlets[port].organic_flow;
-        }
-        change = std::max({change, std::abs(aq - q_aq[s]), std::abs(org - q_org[s])});
-        scale = std::max({scale, aq, org});
-        q_aq[s] = aq;
-        q_org[s] = org;
+      }
+      if (change <= 1e-13 * scale) {
+        break;
       }
     }
-    if (change <= 1e-13 * scale) {
-      break;
-    }
+  };
+  if (!closed || sealed()) {
+    sweep(parameters_.circulating_flow);
+    return;
   }
+  // F(C): the organic balance of the first organic stage with C circulating.
+  const auto balance = [&] {
+    const std::size_t s = first_organic_stage_;
+    double org = keep * (1.0 - eo) * q_org[exit];
+    if (const auto from = stages_[s].aqueous_from; from != none) {
+      org += eo * q_org[from];
+    }
+    for (const std::size_t port : stages_[s].feed_ports) {
+      org += port_flows[port].second;
+    }
+    if (organic_inlet_port_ != none) {
+      org += port_flows[organic_inlet_port_].second;
+    }
+    return org;
+  };
+  sweep(0.0);
+  const double at_zero = balance();
+  sweep(1.0);
+  const double slope = balance() - at_zero;
+  sweep(at_zero / (1.0 - slope));
+}
+
+bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
+  std::vector<std::pair<double, double>> port_flows;
+  for (const auto& inlet : inlets) {
+    port_flows.emplace_back(inlet.aqueous_flow, inlet.organic_flow);
+  }
+  std::vector<double> q_aq;
+  std::vector<double> q_org;
+  sweep_flows(port_flows, q_aq, q_org);
+  const bool closed = parameters_.loop == SxCascadeParameters::Loop::closed;
+  const bool pumped = !conserved_.empty();
   if (!(*std::max_element(q_aq.begin(), q_aq.end()) > 0.0)) {
     return false;
   }
   // Then species: Gauss–Seidel sweeps, alternately along the aqueous and against it, each stage brought to
   // its own Murphree equilibrium with what flows in (one bisection per reaction on its extent). The organic
   // starts everywhere at the composition that feeds the loop, so a closed loop's extractant is right at once.
-  for (std::size_t s = 0; s < stages_.size(); ++s) {
-    y[s * stage_size() + flow_at()] = q_aq[s];
-    y[s * stage_size() + flow_at() + 1] = q_org[s];
+  for (std::size_t s = 0; s < stages_.size() && !ode(); ++s) {
+    y[state_of(s, flow_at())] = q_aq[s];
+    y[state_of(s, flow_at()) + 1] = q_org[s];
   }
   Vector seed = Vector::Zero(to_index(organic_));
   if (pumped) {
@@ -1146,7 +1412,6 @@ bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
   }
   // Write the holdups: settler layers at the mixer's concentrations, mixer slots as invariants.
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    const std::size_t base = s * stage_size();
     const MixerPhases phases = mixer_phases(q_aq[s], q_org[s]);
     Vector slots = held[s];
     if (equilibrium()) {
@@ -1157,17 +1422,19 @@ bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
       }
     }
     for (std::size_t i = 0; i < mixer_size(); ++i) {
-      y[base + i] = slots[to_index(i)];
+      if (const std::size_t at = state_of(s, i); at != none) {
+        y[at] = slots[to_index(i)];
+      }
     }
     if (has_settler()) {
       for (std::size_t i = 0; i < aqueous_; ++i) {
-        y[base + settler_aqueous_at() + i] =
+        y[state_of(s, settler_aqueous_at()) + i] =
             phases.aqueous_volume > 0.0
                 ? held[s][to_index(i)] / phases.aqueous_volume * parameters_.settler_aqueous_volume
                 : 0.0;
       }
       for (std::size_t i = 0; i < organic_; ++i) {
-        y[base + settler_organic_at() + i] =
+        y[state_of(s, settler_organic_at()) + i] =
             phases.organic_volume > 0.0
                 ? held[s][to_index(aqueous_ + i)] / phases.organic_volume * parameters_.settler_organic_volume
                 : 0.0;
@@ -1186,7 +1453,7 @@ bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
       }
       y[sum_state(c, s)] = running;
     }
-    y[first_organic_stage_ * stage_size() + aqueous_ + conserved_[c]] = inventory_[c];
+    y[state_of(first_organic_stage_, aqueous_ + conserved_[c])] = inventory_[c];
   }
   return true;
 }
@@ -1339,9 +1606,16 @@ Vector SxCascade::element_inventory(ConstSpan y) const {
     }
   }
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    const std::size_t base = s * stage_size();
-    if (conserved_.empty() || s != first_organic_stage_) {
-      mixer_moles(s, y, moles_);
+    const std::size_t base = stage_offset_[s];
+    if (ode()) {
+      // The reactions balance the elements, so the invariants (complexes at zero) carry the stage's elements
+      // whatever the split; no flows needed.
+      for (std::size_t i = 0; i < mixer_size(); ++i) {
+        const std::size_t at = state_of(s, i);
+        moles_[to_index(i)] = at == none ? 0.0 : y[at];
+      }
+    } else if (conserved_.empty() || s != first_organic_stage_) {
+      mixer_moles(s, y, MixerPhases{}, moles_);  // dae: the phases are not read
     } else {
       // The slots of the conserved species hold the loop totals: only the complexes and others count here.
       for (std::size_t i = 0; i < mixer_size(); ++i) {
@@ -1368,16 +1642,16 @@ Vector SxCascade::element_inventory(ConstSpan y) const {
     }
     if (has_settler()) {
       for (std::size_t i = 0; i < aqueous_; ++i) {
-        inventory += c.aqueous_elements().col(to_index(i)) * y[base + settler_aqueous_at() + i];
+        inventory += c.aqueous_elements().col(to_index(i)) * y[state_of(s, settler_aqueous_at()) + i];
       }
       for (std::size_t i = 0; i < organic_; ++i) {
-        inventory += organic_elements.col(to_index(i)) * y[base + settler_organic_at() + i];
+        inventory += organic_elements.col(to_index(i)) * y[state_of(s, settler_organic_at()) + i];
       }
     }
   }
   for (std::size_t k = 0; k < conserved_.size(); ++k) {
     inventory += c.organic_elements().col(to_index(conserved_[k])) *
-                 y[first_organic_stage_ * stage_size() + aqueous_ + conserved_[k]];
+                 y[state_of(first_organic_stage_, aqueous_ + conserved_[k])];
   }
   return inventory;
 }
@@ -1386,6 +1660,7 @@ template <typename Emit>
 void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& emit) const {
   route(y, inlets);
   const auto& c = *components_;
+  report_equilibrium_.resize(stages_.size());
   auto phase_concentrations = [&](const std::string& prefix, const Stream& stream) {
     for (std::size_t i = 0; i < aqueous_; ++i) {
       emit([&] { return prefix + "c[" + c.aqueous(i).name + "]"; }, stream.concentration(to_index(i)),
@@ -1398,9 +1673,7 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
   };
   // Stage profiles: the mixer's phases (where the phases meet) and the flows.
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    const std::size_t base = s * stage_size();
-    const double q_aq = y[base + flow_at()];
-    const double q_org = y[base + flow_at() + 1];
+    const auto [q_aq, q_org] = flows_of(s, y);
     const MixerPhases& phases = stage_phases_[s];
     const Vector& n = stage_moles_[s];
     const std::string prefix = stages_[s].name + ".";
@@ -1417,6 +1690,7 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
     const auto& bound = sections_[stages_[s].section].bound;
     equilibrium_organic(s, n, phases, equilibrium_values_);
     const Vector& eq = equilibrium_values_;
+    report_equilibrium_[s].assign(eq.data(), eq.data() + eq.size());  // again for McCabe–Thiele below
     for (std::size_t j = 0; j < bound.size(); ++j) {
       const std::string& complex = c.organic(bound[j].complex - aqueous_).name;
       const double x =
@@ -1487,15 +1761,14 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
         const std::size_t s = section.first + i - 1;
         const MixerPhases& phases = stage_phases_[s];
         const Vector& n = stage_moles_[s];
-        equilibrium_organic(s, n, phases, equilibrium_values_);
-        const Vector& eq = equilibrium_values_;
+        const std::vector<double>& eq = report_equilibrium_[s];
         std::size_t j = 0;
         while (section.bound[j].complex != b.complex) {
           ++j;
         }
         emit([&] { return prefix + "equilibrium_x[" + number_text(i) + "]"; },
              phases.aqueous_volume > 0.0 ? n[to_index(b.metal)] / phases.aqueous_volume : 0.0, "mol/m3");
-        emit([&] { return prefix + "equilibrium_y[" + number_text(i) + "]"; }, eq[to_index(j)], "mol/m3");
+        emit([&] { return prefix + "equilibrium_y[" + number_text(i) + "]"; }, eq[j], "mol/m3");
       }
       // The equilibrium curve, sampled: the metal from 0 to the largest aqueous concentration of the section,
       // everything else at the section's stage 1 (exact for laws of the metal alone: constant, isotherm).
@@ -1520,7 +1793,7 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
   if (!conserved_.empty()) {
     for (std::size_t k = 0; k < conserved_.size(); ++k) {
       emit([&] { return "loop_total[" + c.organic(conserved_[k]).name + "]"; },
-           y[first_organic_stage_ * stage_size() + aqueous_ + conserved_[k]], "mol");
+           y[state_of(first_organic_stage_, aqueous_ + conserved_[k])], "mol");
     }
   }
 }

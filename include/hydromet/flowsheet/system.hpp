@@ -21,7 +21,8 @@ struct Wiring {
   std::vector<std::vector<std::size_t>> inlets;
   std::vector<std::vector<std::size_t>> outlets;
   std::size_t stream_count = 0;
-  /// Units in evaluation order: inventory units first, then the others topologically sorted.
+  /// Units in evaluation order: inventory units first, then the others (and inventory units whose outlets
+  /// also read their inlets, StreamCoupling::outlet_inlets) topologically sorted.
   std::vector<std::size_t> order;
 };
 

@@ -34,12 +34,18 @@ struct SxSectionParameters {
 /// Typed parameters of a cascade. Volumes [m3], temperature [K], flows [m3/s], concentrations [mol/m3].
 struct SxCascadeParameters {
   enum class Flow { counter_current, co_current };
+  /// dae: every stage holds its flows and, in equilibrium mode, its complexes as algebraic rows (IDAS).
+  /// ode: for cascades whose laws are all linear (constant D, Murphree efficiency 1, equilibrium mode, not a
+  /// sealed loop): one differential state per reaction invariant, the phase split computed in closed form,
+  /// the stage flows from the inlets' flows; the same model with no algebraic row (CVODES).
+  enum class Formulation { dae, ode };
   enum class Loop {
     open,    ///< fresh organic at port `organic_in`, the organic leaving the last section at `organic_out`
     closed,  ///< the organic leaving the last section returns to the first, with `makeup` in and `bleed` out
   };
   std::vector<SxSectionParameters> sections;  ///< in the organic's order (extraction, scrub, strip)
   Flow flow = Flow::counter_current;
+  Formulation formulation = Formulation::dae;
   Loop loop = Loop::open;
   double bleed = 0.0;  ///< closed loop: fraction of the returning organic sent to port `bleed`, [0, 1)
   /// Closed loop without bleed: the loop's organic composition (free extractant equivalents) [mol/m3]; with
@@ -149,6 +155,11 @@ class SxCascade final : public UnitOperation {
     std::size_t organic_exit = 0;   ///< global stage where the organic leaves
     std::size_t aqueous_exit = 0;   ///< global stage where the aqueous leaves
     std::size_t outlet_port = 0;
+    /// State of each stage position (mixer, settler layers, flows, as laid out below) as an offset in the
+    /// stage's block; none where the formulation keeps no state (ode: complexes and flows).
+    std::vector<std::size_t> slot;
+    std::size_t block_size = 0;  ///< states per stage
+    std::vector<double> ratio;   ///< ode: D of each reaction (bound)
   };
 
   [[nodiscard]] bool equilibrium() const {
@@ -156,7 +167,8 @@ class SxCascade final : public UnitOperation {
   }
   [[nodiscard]] bool sealed() const;
   [[nodiscard]] bool has_settler() const { return parameters_.settler_aqueous_volume > 0.0; }
-  // Layout of one stage block.
+  [[nodiscard]] bool ode() const { return parameters_.formulation == SxCascadeParameters::Formulation::ode; }
+  // Positions of one stage (the dae block: mixer, settler layers, q_aq, q_org); state_of maps them to y.
   [[nodiscard]] std::size_t mixer_size() const { return aqueous_ + organic_ + solids_; }
   [[nodiscard]] std::size_t settler_aqueous_at() const { return mixer_size(); }
   [[nodiscard]] std::size_t settler_organic_at() const { return mixer_size() + aqueous_; }
@@ -164,15 +176,33 @@ class SxCascade final : public UnitOperation {
     return mixer_size() + (has_settler() ? aqueous_ + organic_ : 0);
   }
   [[nodiscard]] std::size_t stage_size() const { return flow_at() + 2; }
-  [[nodiscard]] std::size_t sums_offset() const { return stages_.size() * stage_size(); }
+  /// State index of position p of stage s, or none.
+  [[nodiscard]] std::size_t state_of(std::size_t s, std::size_t p) const {
+    const std::size_t slot = sections_[stages_[s].section].slot[p];
+    return slot == none ? none : stage_offset_[s] + slot;
+  }
+  [[nodiscard]] std::size_t sums_offset() const { return stage_offset_.back(); }
+  /// Stage s's flows (q_aq, q_org) [m3/s]: its states (dae) or stage_flows_ (ode, set by update_flows).
+  [[nodiscard]] std::pair<double, double> flows_of(std::size_t s, ConstSpan y) const;
+  /// ode: every stage's flows from the inlets' flows (flow_response_), into stage_flows_; false when the
+  /// inlets' flows are those of the last call (nothing recomputed).
+  bool update_flows(std::span<const Stream> inlets) const;
+  /// Steady flows of every stage for inlet ports carrying `port_flows` (aqueous, organic per port) [m3/s].
+  void sweep_flows(const std::vector<std::pair<double, double>>& port_flows, std::vector<double>& q_aq,
+                   std::vector<double>& q_org) const;
+  /// (stage, position) of state `index` (below sums_offset()).
+  [[nodiscard]] std::pair<std::size_t, std::size_t> position_of(std::size_t index) const;
+  /// The states a position's value reads through the flows: q_aq, q_org (dae) or none (ode: inlet flows).
+  [[nodiscard]] std::vector<std::size_t> flow_states(std::size_t s) const;
 
   /// Mixer phase volumes [m3] and outflow rates per mole held [1/s] at stage flows q_aq, q_org.
   struct MixerPhases {
     double aqueous_volume = 0.0, organic_volume = 0.0, aqueous_rate = 0.0, organic_rate = 0.0;
   };
   [[nodiscard]] MixerPhases mixer_phases(double q_aq, double q_org) const;
-  /// Mixer moles of stage s into n (invariants undone, the sealed loop's moieties resolved).
-  void mixer_moles(std::size_t s, ConstSpan y, Vector& n) const;
+  /// Mixer moles of stage s at phase volumes `phases` into n (invariants undone: by the complexes' states in
+  /// dae, by the closed-form split in ode; the sealed loop's moieties resolved).
+  void mixer_moles(std::size_t s, ConstSpan y, const MixerPhases& phases, Vector& n) const;
   /// Moiety of conserved species c in stage s: in the settler's organic layer only, or also in the mixer.
   [[nodiscard]] double stage_moiety(std::size_t s, std::size_t c, ConstSpan y, bool with_mixer) const;
   /// Outlets of stage s whose mixer holds moles n (mixer_moles) at `phases` (mixer_phases of its flows).
@@ -228,8 +258,16 @@ class SxCascade final : public UnitOperation {
   std::size_t organic_inlet_port_ = none;   ///< organic_in (open) or makeup (closed)
   std::size_t organic_outlet_port_ = none;  ///< organic_out (open) or bleed (closed with bleed)
   std::size_t aqueous_ = 0, organic_ = 0, solids_ = 0;
-  std::size_t hydrogen_ = none;               ///< aqueous position of H+
-  Vector initial_aqueous_, initial_organic_;  ///< [mol/m3]
+  std::vector<std::size_t> stage_offset_;  ///< first state of each stage, then the end of the stages
+  /// ode: flow_response_[s] = (aqueous, organic flow of stage s per unit aqueous and organic flow of each
+  /// inlet port, port-major): the flows are linear in the inlets' flows.
+  std::vector<std::vector<std::pair<double, double>>> flow_response_;
+  mutable std::vector<std::pair<double, double>> stage_flows_;  ///< ode: (q_aq, q_org) of every stage
+  mutable std::vector<double> known_port_flows_;  ///< ode: the inlets' flows stage_flows_ belong to
+  mutable bool flows_known_ = false;              ///< ode: stage_flows_ holds known_port_flows_'
+  mutable bool phases_known_ = false;             ///< ode: stage_phases_ holds the phases of stage_flows_
+  std::size_t hydrogen_ = none;                   ///< aqueous position of H+
+  Vector initial_aqueous_, initial_organic_;      ///< [mol/m3]
   // Sealed loop: the first organic stage, the conserved organic species (not complexes), the weight of each
   // organic species in their moiety, and the specified inventories X_k [mol].
   std::size_t first_organic_stage_ = 0;
@@ -241,6 +279,8 @@ class SxCascade final : public UnitOperation {
   mutable std::vector<Vector> stage_moles_;
   mutable std::vector<MixerPhases> stage_phases_;
   mutable Vector moles_, trial_, equilibrium_values_;
+  mutable std::vector<std::vector<double>> report_equilibrium_;  ///< each stage's c_C* in emit_report
+  mutable std::vector<double> position_rates_;  ///< ode: one stage's rows in the dae block's positions
   mutable DistributionState law_state_;
   mutable Stream returned_;
   mutable std::optional<Structure> structure_;

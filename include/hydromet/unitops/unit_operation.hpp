@@ -158,7 +158,9 @@ class UnitOperation {
     return false;
   }
 
-  /// Outlet streams at time t [s] from the unit's states (inventory units) or its inlets (the others).
+  /// Outlet streams at time t [s] from the unit's states (inventory units) or its inlets (the others). An
+  /// inventory unit whose outlets also read its inlets declares it (StreamCoupling::outlet_inlets): the
+  /// flowsheet then computes its inlets first.
   virtual void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                                std::span<Stream> outlets) const {
     (void)t, (void)y, (void)inlets, (void)outlets;

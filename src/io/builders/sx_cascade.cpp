@@ -36,12 +36,28 @@ std::unique_ptr<UnitOperation> build_sx_cascade(const BuildContext& context, con
                                                 const YAML::Node& node) {
   const std::string where = "sx_cascade `" + name + "`";
   const auto& units = context.units();
-  context.check_keys(
-      node,
-      {"type", "sections", "flow", "loop", "bleed", "circulating_flow", "loop_organic", "mixer_volume",
-       "mixer_phase_ratio", "settler", "temperature", "mode", "mass_transfer", "efficiency", "entrainment",
-       "extraction", "initial_solution", "initial_organic", "acidity"},
-      where);
+  context.check_keys(node,
+                     {"type",
+                      "sections",
+                      "flow",
+                      "loop",
+                      "bleed",
+                      "circulating_flow",
+                      "loop_organic",
+                      "mixer_volume",
+                      "mixer_phase_ratio",
+                      "settler",
+                      "temperature",
+                      "mode",
+                      "mass_transfer",
+                      "efficiency",
+                      "entrainment",
+                      "extraction",
+                      "initial_solution",
+                      "initial_organic",
+                      "acidity",
+                      "formulation"},
+                     where);
   SxCascadeParameters p;
   p.mixer_volume = context.nonnegative(context.require(node, "mixer_volume", where), dimension::volume,
                                        units.volume, "mixer_volume", true);
@@ -69,6 +85,18 @@ std::unique_ptr<UnitOperation> build_sx_cascade(const BuildContext& context, con
       p.flow = SxCascadeParameters::Flow::co_current;
     } else {
       context.fail(flow, where + ": `flow` is `counter_current` or `co_current`");
+    }
+  }
+  if (const auto formulation = node["formulation"]) {
+    const std::string text = context.text(formulation, "formulation");
+    if (text == "dae") {
+      p.formulation = SxCascadeParameters::Formulation::dae;
+    } else if (text == "ode") {
+      p.formulation = SxCascadeParameters::Formulation::ode;
+    } else {
+      context.fail(formulation, where +
+                                    ": `formulation` is `dae` (flows and complexes as algebraic rows) or "
+                                    "`ode` (constant-D cascades: one differential state per invariant)");
     }
   }
   if (const auto mode = node["mode"]) {

@@ -544,6 +544,16 @@ connections:
     check_flowsheet(equilibrium, "sx_cascade open, equilibrium");
     auto rate = load_flowsheet_string(body + "    mode: rate\n    mass_transfer: 0.05\n" + tail, "sx.yaml");
     check_flowsheet(rate, "sx_cascade open, rate");
+    auto ode = load_flowsheet_string(body + "    formulation: ode\n" + tail, "sx.yaml");
+    check_flowsheet(ode, "sx_cascade open, formulation: ode");
+    // The feed through a tank: the cascade's flows (ode: read from its inlets) then depend on the tank's
+    // states.
+    std::string buffered = body + "    formulation: ode\n" + tail;
+    buffered.replace(buffered.find("  sx:\n"), 0, "  buffer: {type: tank, volume: 0.5}\n");
+    buffered.replace(buffered.find("  - feed.out -> sx.feed"), 23,
+                     "  - feed.out -> buffer.in\n  - buffer.out -> sx.feed");
+    auto through_tank = load_flowsheet_string(buffered, "sx.yaml");
+    check_flowsheet(through_tank, "sx_cascade open, formulation: ode, fed through a tank");
   }
   SUBCASE("mixer_settler stages and a reactor") {
     auto flowsheet = load_flowsheet_string(R"(
