@@ -307,9 +307,12 @@ void System::compute_streams(double t, std::span<const double> y, std::span<cons
     return value;
   };
   for (const std::size_t u : wiring_.order) {
-    // An inventory unit's outlets come from its states alone; its inlets are copied once, below, when they
-    // are current.
-    for (std::size_t p = 0; units_[u]->state_size() == 0 && p < wiring_.inlets[u].size(); ++p) {
+    // An inventory unit's outlets come from its states alone, unless it declares that they read its inlets
+    // (an sx_cascade taking its flows from them; the order puts it after its feeders); the others' inlets are
+    // copied once, below, when they are current.
+    const bool reads_inlets =
+        units_[u]->state_size() == 0 || (couplings_[u] && !couplings_[u]->outlet_inlets.empty());
+    for (std::size_t p = 0; reads_inlets && p < wiring_.inlets[u].size(); ++p) {
       inlet_buffers_[u][p] = streams_[wiring_.inlets[u][p]];
     }
     for (const std::size_t k : intermediates_of_unit_[u]) {
