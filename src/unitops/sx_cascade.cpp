@@ -333,6 +333,7 @@ void SxCascade::bind(const ComponentList& components) {
     reactions = std::max(reactions, section.bound.size());
   }
   equilibrium_values_ = Vector::Zero(to_index(reactions));
+  reactions_ = reactions;
   // Block layout: every position holds a state, except, in ode, the complexes and the flows.
   for (auto& section : sections_) {
     section.slot.assign(stage_size(), none);
@@ -344,8 +345,10 @@ void SxCascade::bind(const ComponentList& components) {
       held[flow_at()] = held[flow_at() + 1] = false;
     }
     section.block_size = 0;
+    section.held.clear();
     for (std::size_t at = 0; at < stage_size(); ++at) {
       if (held[at]) {
+        section.held.emplace_back(at, section.block_size);
         section.slot[at] = section.block_size++;
       }
     }
@@ -366,6 +369,14 @@ void SxCascade::bind(const ComponentList& components) {
   stage_flows_.assign(stages_.size(), {0.0, 0.0});
   flows_known_ = phases_known_ = false;
   if (ode()) {
+    ode_rates_.assign(stages_.size(), OdeRates{});
+    ode_split_.assign(stages_.size() * reactions_, 0.0);
+    ode_fed_stages_.clear();
+    for (std::size_t s = 0; s < stages_.size(); ++s) {
+      if (!stages_[s].feed_ports.empty() || (s == first_organic_stage_ && organic_inlet_port_ != none)) {
+        ode_fed_stages_.push_back(s);
+      }
+    }
     flow_response_.assign(stages_.size(), {});
     std::vector<std::pair<double, double>> port_flows(inlet_ports_.size(), {0.0, 0.0});
     std::vector<double> q_aq;
@@ -1087,12 +1098,228 @@ void SxCascade::stage_outlets(std::size_t s, ConstSpan y, const Vector& n, const
   aqueous.temperature = organic.temperature = parameters_.temperature;
 }
 
+void SxCascade::refresh_phases() const {
+  const double ea = parameters_.aqueous_in_organic;
+  const double eo = parameters_.organic_in_aqueous;
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    const auto [q_aq, q_org] = stage_flows_[s];
+    const MixerPhases phases = mixer_phases(q_aq, q_org);
+    stage_phases_[s] = phases;
+    OdeRates& rates = ode_rates_[s];
+    rates.mixer_aqueous = phases.aqueous_rate;
+    rates.mixer_organic = phases.organic_rate;
+    // Phase outflows of the settler layers (or of the mixer without a settler), as in stage_outlets.
+    const double aqueous_rate =
+        has_settler() ? q_aq / parameters_.settler_aqueous_volume : phases.aqueous_rate;
+    const double organic_rate =
+        has_settler() ? q_org / parameters_.settler_organic_volume : phases.organic_rate;
+    rates.settler_aqueous = aqueous_rate;
+    rates.settler_organic = organic_rate;
+    rates.aqueous_to_aqueous = (1.0 - ea) * aqueous_rate;
+    rates.aqueous_to_organic = ea * aqueous_rate;
+    rates.organic_to_aqueous = eo * organic_rate;
+    rates.organic_to_organic = (1.0 - eo) * organic_rate;
+    // The closed-form split of mixer_moles: n_Cj = D_j V_org x_M / (V_aq + Σ_{k of M} D_k V_org).
+    const auto& section = sections_[stages_[s].section];
+    for (std::size_t j = 0; j < section.bound.size(); ++j) {
+      double capacity = phases.aqueous_volume;
+      for (std::size_t k = 0; k < section.bound.size(); ++k) {
+        if (section.bound[k].metal == section.bound[j].metal) {
+          capacity += section.ratio[k] * phases.organic_volume;
+        }
+      }
+      ode_split_[s * reactions_ + j] = section.ratio[j] * phases.organic_volume / capacity;
+    }
+  }
+  build_ode_matrix();
+  phases_known_ = true;
+}
+
+void SxCascade::ode_stage_moles(std::size_t s, const double* x, double* n, double* aqueous,
+                                double* organic) const {
+  const auto& section = sections_[stages_[s].section];
+  const std::size_t width = mixer_size();
+  const std::size_t species = aqueous_ + organic_;
+  std::fill_n(n, width, 0.0);
+  for (const auto& [at, slot] : section.held) {
+    if (at >= width) {
+      break;
+    }
+    n[at] = x[slot];
+  }
+  const double* split = ode_split_.data() + s * reactions_;
+  for (std::size_t j = 0; j < section.bound.size(); ++j) {
+    n[section.bound[j].complex] = split[j] * n[section.bound[j].metal];
+  }
+  for (const auto& b : section.bound) {
+    for (const auto& [at, nu] : b.stoichiometry) {
+      n[at] += nu * n[b.complex];
+    }
+  }
+  const OdeRates& rates = ode_rates_[s];
+  const double* held_aqueous = has_settler() ? x + section.slot[settler_aqueous_at()] : n;
+  const double* held_organic = has_settler() ? x + section.slot[settler_organic_at()] : n + aqueous_;
+  for (std::size_t i = 0; i < aqueous_; ++i) {
+    aqueous[i] = rates.aqueous_to_aqueous * held_aqueous[i];
+    organic[i] = rates.aqueous_to_organic * held_aqueous[i];
+  }
+  for (std::size_t i = 0; i < organic_; ++i) {
+    aqueous[aqueous_ + i] = rates.organic_to_aqueous * held_organic[i];
+    organic[aqueous_ + i] = rates.organic_to_organic * held_organic[i];
+  }
+  for (std::size_t i = species; i < width; ++i) {  // solids stay in the mixer, leave with the aqueous
+    aqueous[i] = n[i] * rates.mixer_aqueous;
+    organic[i] = 0.0;
+  }
+}
+
+void SxCascade::ode_stage_rows(std::size_t s, const double* inflow, const double* n, const double* x,
+                               double* rows) const {
+  const auto& section = sections_[stages_[s].section];
+  const std::size_t width = mixer_size();
+  const std::size_t species = aqueous_ + organic_;
+  const OdeRates& rates = ode_rates_[s];
+  position_rates_.assign(stage_size(), 0.0);
+  double* g = position_rates_.data();
+  if (inflow != nullptr) {
+    std::copy_n(inflow, width, g);
+  }
+  if (n != nullptr) {
+    for (std::size_t i = 0; i < width; ++i) {
+      g[i] -= n[i] * (i >= aqueous_ && i < species ? rates.mixer_organic : rates.mixer_aqueous);
+    }
+    if (has_settler()) {
+      const double* layer_aqueous = x + section.slot[settler_aqueous_at()];
+      const double* layer_organic = x + section.slot[settler_organic_at()];
+      for (std::size_t i = 0; i < aqueous_; ++i) {
+        g[settler_aqueous_at() + i] = n[i] * rates.mixer_aqueous - layer_aqueous[i] * rates.settler_aqueous;
+      }
+      for (std::size_t i = 0; i < organic_; ++i) {
+        g[settler_organic_at() + i] =
+            n[aqueous_ + i] * rates.mixer_organic - layer_organic[i] * rates.settler_organic;
+      }
+    }
+  }
+  // The invariants' rows; the complexes are at equilibrium by construction (the split).
+  for (const auto& b : section.bound) {
+    for (const auto& [at, nu] : b.stoichiometry) {
+      g[at] -= nu * g[b.complex];
+    }
+  }
+  for (const auto& [at, slot] : section.held) {
+    rows[slot] = g[at];
+  }
+}
+
+void SxCascade::build_ode_matrix() const {
+  const std::size_t width = mixer_size();
+  std::vector<double> n(width), aqueous(width), organic(width), unit, column;
+  ode_blocks_.clear();
+  ode_values_.clear();
+  ode_block_start_.assign(1, 0);
+  const bool closed = parameters_.loop == SxCascadeParameters::Loop::closed;
+  const auto add_block = [&](std::size_t s, std::size_t source, double factor, int kind) {
+    // kind 0: the stage's own states; 1: the source's aqueous outlet; 2: its organic outlet (× factor).
+    const std::size_t rows = sections_[stages_[s].section].block_size;
+    const std::size_t columns = sections_[stages_[source].section].block_size;
+    OdeBlock block{stage_offset_[source], columns, ode_values_.size()};
+    ode_values_.resize(ode_values_.size() + rows * columns, 0.0);
+    unit.assign(columns, 0.0);
+    column.assign(rows, 0.0);
+    for (std::size_t k = 0; k < columns; ++k) {
+      unit[k] = 1.0;
+      ode_stage_moles(source, unit.data(), n.data(), aqueous.data(), organic.data());
+      if (kind == 0) {
+        ode_stage_rows(s, nullptr, n.data(), unit.data(), column.data());
+      } else {
+        std::vector<double>& outlet = kind == 1 ? aqueous : organic;
+        for (double& value : outlet) {
+          value *= factor;
+        }
+        ode_stage_rows(s, outlet.data(), nullptr, nullptr, column.data());
+      }
+      for (std::size_t r = 0; r < rows; ++r) {
+        ode_values_[block.values + r * columns + k] = column[r];
+      }
+      unit[k] = 0.0;
+    }
+    ode_blocks_.push_back(block);
+  };
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    add_block(s, s, 1.0, 0);
+    if (stages_[s].aqueous_from != none) {
+      add_block(s, stages_[s].aqueous_from, 1.0, 1);
+    }
+    if (s == first_organic_stage_) {
+      if (closed) {
+        add_block(s, sections_.back().organic_exit, 1.0 - parameters_.bleed, 2);
+      }
+    } else if (stages_[s].organic_from != none) {
+      add_block(s, stages_[s].organic_from, 1.0, 2);
+    }
+    ode_block_start_.push_back(ode_blocks_.size());
+  }
+}
+
+void SxCascade::evaluate_ode(ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
+  if (update_flows(inlets) || !phases_known_) {
+    refresh_phases();
+  }
+  // At fixed flows the rows are linear in the states: f = A y + (the inlets' part).
+  const double* values = ode_values_.data();
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    const std::size_t rows = sections_[stages_[s].section].block_size;
+    double* out = f.data() + stage_offset_[s];
+    std::fill_n(out, rows, 0.0);
+    for (std::size_t k = ode_block_start_[s]; k < ode_block_start_[s + 1]; ++k) {
+      const OdeBlock& block = ode_blocks_[k];
+      const double* source = y.data() + block.source;
+      const double* a = values + block.values;
+      for (std::size_t r = 0; r < rows; ++r) {
+        double sum = 0.0;
+        for (std::size_t c = 0; c < block.columns; ++c) {
+          sum += a[r * block.columns + c] * source[c];
+        }
+        out[r] += sum;
+      }
+    }
+  }
+  // The inlets enter the stages they feed as inflow.
+  const std::size_t width = mixer_size();
+  const std::size_t species = aqueous_ + organic_;
+  ode_inflow_.resize(width);
+  ode_rows_.resize(stage_size());
+  const auto add_inlet = [&](const Stream& inlet) {
+    add_scaled(ode_inflow_.data(), inlet.aqueous_moles.data(), to_index(aqueous_), 1.0);
+    add_scaled(ode_inflow_.data() + aqueous_, inlet.organic_moles.data(), to_index(organic_), 1.0);
+    const Eigen::Index classes = inlet.solid_moles.cols();
+    for (std::size_t i = 0; i < solids_; ++i) {
+      ode_inflow_[species + i] += inlet.solid_moles(to_index(i) / classes, to_index(i) % classes);
+    }
+  };
+  for (const std::size_t s : ode_fed_stages_) {
+    std::fill(ode_inflow_.begin(), ode_inflow_.end(), 0.0);
+    if (s == first_organic_stage_ && organic_inlet_port_ != none) {
+      add_inlet(inlets[organic_inlet_port_]);
+    }
+    for (const std::size_t port : stages_[s].feed_ports) {
+      add_inlet(inlets[port]);
+    }
+    ode_stage_rows(s, ode_inflow_.data(), nullptr, nullptr, ode_rows_.data());
+    double* out = f.data() + stage_offset_[s];
+    for (std::size_t r = 0; r < sections_[stages_[s].section].block_size; ++r) {
+      out[r] += ode_rows_[r];
+    }
+  }
+}
+
 void SxCascade::route(ConstSpan y, std::span<const Stream> inlets) const {
   // ode: the phases follow the inlets' flows, recomputed when these change.
-  const bool phases_change = !ode() || update_flows(inlets) || !phases_known_;
-  phases_known_ = ode();
+  if (ode() && (update_flows(inlets) || !phases_known_)) {
+    refresh_phases();
+  }
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    if (phases_change) {
+    if (!ode()) {
       const auto [q_aq, q_org] = flows_of(s, y);
       stage_phases_[s] = mixer_phases(q_aq, q_org);
     }
@@ -1153,6 +1380,10 @@ void SxCascade::compute_outlets(double t, ConstSpan y, std::span<const Stream> i
 
 void SxCascade::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
   (void)t;
+  if (ode()) {
+    evaluate_ode(y, inlets, f);
+    return;
+  }
   route(y, inlets);
   const double efficiency = parameters_.efficiency;
   // dae: the rows in place; ode: the dae block's rows into position_rates_, then those that hold a state.

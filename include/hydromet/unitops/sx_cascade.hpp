@@ -160,6 +160,16 @@ class SxCascade final : public UnitOperation {
     std::vector<std::size_t> slot;
     std::size_t block_size = 0;  ///< states per stage
     std::vector<double> ratio;   ///< ode: D of each reaction (bound)
+    /// ode: (position, slot) of every position of the stage block that holds a state, in position order.
+    std::vector<std::pair<std::size_t, std::size_t>> held;
+  };
+  /// ode: one stage's rates at its flows (set with its phases): the mixer's outflow per mole held, the
+  /// settler layers' [1/s], each held phase's share of its outflow into the aqueous and organic outlets
+  /// (entrainment), and the split n_C = split_j x_M of each reaction j (at ode_split_[s × reactions + j]).
+  struct OdeRates {
+    double mixer_aqueous = 0.0, mixer_organic = 0.0, settler_aqueous = 0.0, settler_organic = 0.0;
+    double aqueous_to_aqueous = 0.0, aqueous_to_organic = 0.0, organic_to_aqueous = 0.0,
+           organic_to_organic = 0.0;
   };
 
   [[nodiscard]] bool equilibrium() const {
@@ -190,6 +200,20 @@ class SxCascade final : public UnitOperation {
   /// Steady flows of every stage for inlet ports carrying `port_flows` (aqueous, organic per port) [m3/s].
   void sweep_flows(const std::vector<std::pair<double, double>>& port_flows, std::vector<double>& q_aq,
                    std::vector<double>& q_org) const;
+  /// ode: the phases (stage_phases_), rates (ode_rates_) and splits (ode_split_) of every stage at
+  /// stage_flows_.
+  void refresh_phases() const;
+  /// ode: stage s's mixer moles n and outlet moles (aqueous, organic outlet), all in the mixer's positions,
+  /// from its block states x.
+  void ode_stage_moles(std::size_t s, const double* x, double* n, double* aqueous, double* organic) const;
+  /// ode: stage s's rows (its block) from its inflow moles, mixer moles n and block states x (null: zero;
+  /// x is read only with n).
+  void ode_stage_rows(std::size_t s, const double* inflow, const double* n, const double* x,
+                      double* rows) const;
+  /// ode: the rows' matrix in the states at stage_flows_ (ode_blocks_), by the two functions above.
+  void build_ode_matrix() const;
+  /// evaluate() of the ode formulation: at fixed flows the rows are linear in the states, f = A y + inlets'.
+  void evaluate_ode(ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const;
   /// (stage, position) of state `index` (below sums_offset()).
   [[nodiscard]] std::pair<std::size_t, std::size_t> position_of(std::size_t index) const;
   /// The states a position's value reads through the flows: q_aq, q_org (dae) or none (ode: inlet flows).
@@ -281,6 +305,19 @@ class SxCascade final : public UnitOperation {
   mutable Vector moles_, trial_, equilibrium_values_;
   mutable std::vector<std::vector<double>> report_equilibrium_;  ///< each stage's c_C* in emit_report
   mutable std::vector<double> position_rates_;  ///< ode: one stage's rows in the dae block's positions
+  // ode (evaluate_ode): per stage, its rates and splits (refresh_phases).
+  mutable std::vector<OdeRates> ode_rates_;
+  mutable std::vector<double> ode_split_;
+  /// ode: a dense block of the rows' matrix: stage s's rows (its block) against `columns` states from
+  /// `source`, row-major at ode_values_[values]; stage s's blocks are ode_block_start_[s] .. [s + 1].
+  struct OdeBlock {
+    std::size_t source = 0, columns = 0, values = 0;
+  };
+  mutable std::vector<OdeBlock> ode_blocks_;
+  mutable std::vector<std::size_t> ode_block_start_;
+  mutable std::vector<double> ode_values_, ode_inflow_, ode_rows_;
+  std::vector<std::size_t> ode_fed_stages_;  ///< ode: the stages an inlet port enters
+  std::size_t reactions_ = 0;                ///< the most reactions of any section
   mutable DistributionState law_state_;
   mutable Stream returned_;
   mutable std::optional<Structure> structure_;
