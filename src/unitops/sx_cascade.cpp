@@ -1313,7 +1313,7 @@ void SxCascade::evaluate_ode(ConstSpan y, std::span<const Stream> inlets, Mutabl
   }
 }
 
-void SxCascade::route(ConstSpan y, std::span<const Stream> inlets) const {
+void SxCascade::route(ConstSpan y, std::span<const Stream> inlets, bool inflows) const {
   // ode: the phases follow the inlets' flows, recomputed when these change.
   if (ode() && (update_flows(inlets) || !phases_known_)) {
     refresh_phases();
@@ -1328,7 +1328,7 @@ void SxCascade::route(ConstSpan y, std::span<const Stream> inlets) const {
   }
   const bool closed = parameters_.loop == SxCascadeParameters::Loop::closed;
   returned_ = organic_out_[sections_.back().organic_exit];
-  for (std::size_t s = 0; s < stages_.size(); ++s) {
+  for (std::size_t s = 0; inflows && s < stages_.size(); ++s) {
     Stream& in = inflow_[s];
     clear(in);
     in.temperature = parameters_.temperature;
@@ -1889,7 +1889,7 @@ Vector SxCascade::element_inventory(ConstSpan y) const {
 
 template <typename Emit>
 void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& emit) const {
-  route(y, inlets);
+  route(y, inlets, false);
   const auto& c = *components_;
   report_equilibrium_.resize(stages_.size());
   auto phase_concentrations = [&](const std::string& prefix, const Stream& stream) {
@@ -1958,13 +1958,20 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
     const auto& section = sections_[k];
     const std::size_t count = parameters_.sections[k].stages;
     const bool counter = parameters_.flow == SxCascadeParameters::Flow::counter_current;
+    // The organic entering the section, as route() adds it to the entry stage's inflow.
     const Stream section_organic_in = [&] {
-      Stream in = inflow_[section.organic_entry];
-      if (stages_[section.organic_entry].aqueous_from != none) {
-        add_scaled(in, aqueous_out_[stages_[section.organic_entry].aqueous_from], -1.0);
-      }
-      for (const std::size_t port : stages_[section.organic_entry].feed_ports) {
-        add_scaled(in, inlets[port], -1.0);
+      Stream in = Stream::empty(c);
+      in.temperature = parameters_.temperature;
+      const std::size_t entry = section.organic_entry;
+      if (entry == first_organic_stage_) {
+        if (parameters_.loop == SxCascadeParameters::Loop::closed) {
+          add_scaled(in, returned_, 1.0 - parameters_.bleed);
+        }
+        if (organic_inlet_port_ != none) {
+          add_scaled(in, inlets[organic_inlet_port_], 1.0);
+        }
+      } else if (stages_[entry].organic_from != none) {
+        add_scaled(in, organic_out_[stages_[entry].organic_from], 1.0);
       }
       return in;
     }();

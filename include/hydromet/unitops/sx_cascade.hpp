@@ -241,9 +241,9 @@ class SxCascade final : public UnitOperation {
   /// report()'s outputs in order, each as emit(name, value, unit), where name() builds the output's name.
   template <typename Emit>
   void emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& emit) const;
-  /// Every stage's mixer moles and phases (stage_moles_, stage_phases_), outlets and inflow at state y, and
-  /// the organic returning in a closed loop.
-  void route(ConstSpan y, std::span<const Stream> inlets) const;
+  /// Every stage's mixer moles and phases (stage_moles_, stage_phases_), outlets and (with `inflows`: the
+  /// report reads none) inflow at state y, and the organic returning in a closed loop.
+  void route(ConstSpan y, std::span<const Stream> inlets, bool inflows = true) const;
   /// Law equilibrium organic c_C* [mol/m3] of every reaction of stage s at mixer moles n, into `result`.
   void equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases, Vector& result) const;
   /// c_C* [mol/m3] of reaction b at mixer moles n, with H+ as the laws see it [mol/m3].
