@@ -1179,8 +1179,9 @@ void SxCascade::ode_stage_rows(std::size_t s, const double* inflow, const double
   const std::size_t width = mixer_size();
   const std::size_t species = aqueous_ + organic_;
   const OdeRates& rates = ode_rates_[s];
-  position_rates_.assign(stage_size(), 0.0);
+  position_rates_.resize(stage_size());
   double* g = position_rates_.data();
+  std::fill(position_rates_.begin(), position_rates_.end(), 0.0);
   if (inflow != nullptr) {
     std::copy_n(inflow, width, g);
   }
@@ -1351,11 +1352,57 @@ void SxCascade::route(ConstSpan y, std::span<const Stream> inlets, bool inflows)
   }
 }
 
+void SxCascade::compute_outlets_ode(ConstSpan y, std::span<const Stream> inlets,
+                                    std::span<Stream> outlets) const {
+  // The flows are the inlets': the flowsheet computes them before this unit's outlets.
+  if (update_flows(inlets) || !phases_known_) {
+    refresh_phases();
+  }
+  const std::size_t width = mixer_size();
+  const std::size_t species = aqueous_ + organic_;
+  ode_scratch_.resize(3 * width);
+  double* n = ode_scratch_.data();
+  double* aqueous = n + width;
+  double* organic = aqueous + width;
+  const double ea = parameters_.aqueous_in_organic;
+  const double eo = parameters_.organic_in_aqueous;
+  // Stage s's outlet in the given phase's slot (outlet moles by ode_stage_moles) into `out`.
+  const auto exit = [&](std::size_t s, bool aqueous_outlet, Stream& out) {
+    ode_stage_moles(s, y.data() + stage_offset_[s], n, aqueous, organic);
+    const double* moles = aqueous_outlet ? aqueous : organic;
+    if (out.aqueous_moles.size() != to_index(aqueous_) || out.organic_moles.size() != to_index(organic_) ||
+        out.solid_moles.size() != to_index(solids_)) {
+      out = Stream::empty(*components_);
+    }
+    std::copy_n(moles, aqueous_, out.aqueous_moles.data());
+    std::copy_n(moles + aqueous_, organic_, out.organic_moles.data());
+    const Eigen::Index classes = out.solid_moles.cols();
+    for (std::size_t i = 0; i < solids_; ++i) {
+      out.solid_moles(to_index(i) / classes, to_index(i) % classes) = moles[species + i];
+    }
+    const auto [q_aq, q_org] = stage_flows_[s];
+    out.aqueous_flow = (aqueous_outlet ? 1.0 - ea : ea) * q_aq;
+    out.organic_flow = (aqueous_outlet ? eo : 1.0 - eo) * q_org;
+    out.temperature = parameters_.temperature;
+  };
+  for (const auto& section : sections_) {
+    exit(section.aqueous_exit, true, outlets[section.outlet_port]);
+  }
+  if (organic_outlet_port_ != none) {
+    Stream& out = outlets[organic_outlet_port_];
+    exit(sections_.back().organic_exit, false, out);
+    if (parameters_.loop == SxCascadeParameters::Loop::closed) {
+      out.scale(parameters_.bleed);
+    }
+  }
+}
+
 void SxCascade::compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                                 std::span<Stream> outlets) const {
   (void)t;
-  if (ode()) {  // the flows are the inlets': the flowsheet computes them before this unit's outlets
-    update_flows(inlets);
+  if (ode()) {
+    compute_outlets_ode(y, inlets, outlets);
+    return;
   }
   // Only the stages the outlets leave from; evaluate() routes every stage itself.
   const auto exit = [&](std::size_t s) {

@@ -212,6 +212,8 @@ class SxCascade final : public UnitOperation {
                       double* rows) const;
   /// ode: the rows' matrix in the states at stage_flows_ (ode_blocks_), by the two functions above.
   void build_ode_matrix() const;
+  /// compute_outlets() of the ode formulation (the exit stages' outlets by ode_stage_moles).
+  void compute_outlets_ode(ConstSpan y, std::span<const Stream> inlets, std::span<Stream> outlets) const;
   /// evaluate() of the ode formulation: at fixed flows the rows are linear in the states, f = A y + inlets'.
   void evaluate_ode(ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const;
   /// (stage, position) of state `index` (below sums_offset()).
@@ -315,7 +317,7 @@ class SxCascade final : public UnitOperation {
   };
   mutable std::vector<OdeBlock> ode_blocks_;
   mutable std::vector<std::size_t> ode_block_start_;
-  mutable std::vector<double> ode_values_, ode_inflow_, ode_rows_;
+  mutable std::vector<double> ode_values_, ode_inflow_, ode_rows_, ode_scratch_;
   std::vector<std::size_t> ode_fed_stages_;  ///< ode: the stages an inlet port enters
   std::size_t reactions_ = 0;                ///< the most reactions of any section
   mutable DistributionState law_state_;
