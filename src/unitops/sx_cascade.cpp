@@ -322,7 +322,27 @@ void SxCascade::bind(const ComponentList& components) {
   organic_out_.assign(stages_.size(), zero);
   inflow_.assign(stages_.size(), zero);
   returned_ = zero;
-  structure_.reset();
+  // The structure and the report's names follow from the parameters and the component list: kept while a
+  // rebind (every simulate) brings the same components.
+  std::vector<std::string> bound_components;
+  for (std::size_t i = 0; i < aqueous_; ++i) {
+    bound_components.push_back(components.aqueous(i).name);
+  }
+  bound_components.emplace_back("|");
+  for (std::size_t i = 0; i < organic_; ++i) {
+    bound_components.push_back(components.organic(i).name);
+  }
+  bound_components.emplace_back("|");
+  for (std::size_t i = 0; i < components.solid_count(); ++i) {
+    bound_components.push_back(components.solid(i).name);
+  }
+  bound_components.push_back(number_text(components.size_class_count()));
+  if (bound_components != bound_components_) {
+    bound_components_ = std::move(bound_components);
+    structure_.reset();
+    report_names_.clear();
+    report_units_.clear();
+  }
   filled_inlets_.clear();
   filled_state_.clear();
   moles_ = Vector::Zero(to_index(mixer_size()));
@@ -2086,9 +2106,25 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
 std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const Stream> inlets) const {
   (void)t;
   std::vector<UnitOutput> result;
+  if (!report_names_.empty()) {  // the names of an earlier report at the same components
+    result.reserve(report_names_.size());
+    emit_report(y, inlets, [&](const auto&, double value, const char*) {
+      const std::size_t k = result.size();
+      result.push_back({k < report_names_.size() ? report_names_[k] : std::string(), value,
+                        k < report_units_.size() ? report_units_[k] : std::string()});
+    });
+    if (result.size() != report_names_.size()) {
+      throw Error("sx_cascade `" + name() + "`: the report changed its length between calls");
+    }
+    return result;
+  }
   emit_report(y, inlets, [&](const auto& name, double value, const char* unit) {
     result.push_back({name(), value, unit});
   });
+  for (const auto& output : result) {
+    report_names_.push_back(output.name);
+    report_units_.push_back(output.unit);
+  }
   return result;
 }
 
