@@ -1235,18 +1235,17 @@ void SxCascade::ode_stage_rows(std::size_t s, const double* inflow, const double
 void SxCascade::build_ode_matrix() const {
   const std::size_t width = mixer_size();
   std::vector<double> n(width), aqueous(width), organic(width), unit, column;
-  ode_blocks_.clear();
+  ode_row_start_.assign(1, 0);
+  ode_columns_.clear();
   ode_values_.clear();
-  ode_block_start_.assign(1, 0);
   const bool closed = parameters_.loop == SxCascadeParameters::Loop::closed;
+  std::vector<std::vector<std::pair<std::size_t, double>>> stage_rows;  // (state, coefficient) per row
+  // The columns of stage s's rows for the states of `source`: kind 0, the stage's own states (source = s);
+  // 1, the states behind the source's aqueous outlet; 2, behind its organic outlet (× factor).
   const auto add_block = [&](std::size_t s, std::size_t source, double factor, int kind) {
-    // kind 0: the stage's own states; 1: the source's aqueous outlet; 2: its organic outlet (× factor).
-    const std::size_t rows = sections_[stages_[s].section].block_size;
     const std::size_t columns = sections_[stages_[source].section].block_size;
-    OdeBlock block{stage_offset_[source], columns, ode_values_.size()};
-    ode_values_.resize(ode_values_.size() + rows * columns, 0.0);
     unit.assign(columns, 0.0);
-    column.assign(rows, 0.0);
+    column.assign(stage_rows.size(), 0.0);
     for (std::size_t k = 0; k < columns; ++k) {
       unit[k] = 1.0;
       ode_stage_moles(source, unit.data(), n.data(), aqueous.data(), organic.data());
@@ -1259,14 +1258,16 @@ void SxCascade::build_ode_matrix() const {
         }
         ode_stage_rows(s, outlet.data(), nullptr, nullptr, column.data());
       }
-      for (std::size_t r = 0; r < rows; ++r) {
-        ode_values_[block.values + r * columns + k] = column[r];
+      for (std::size_t r = 0; r < stage_rows.size(); ++r) {
+        if (column[r] != 0.0) {
+          stage_rows[r].emplace_back(stage_offset_[source] + k, column[r]);
+        }
       }
       unit[k] = 0.0;
     }
-    ode_blocks_.push_back(block);
   };
   for (std::size_t s = 0; s < stages_.size(); ++s) {
+    stage_rows.assign(sections_[stages_[s].section].block_size, {});
     add_block(s, s, 1.0, 0);
     if (stages_[s].aqueous_from != none) {
       add_block(s, stages_[s].aqueous_from, 1.0, 1);
@@ -1278,7 +1279,13 @@ void SxCascade::build_ode_matrix() const {
     } else if (stages_[s].organic_from != none) {
       add_block(s, stages_[s].organic_from, 1.0, 2);
     }
-    ode_block_start_.push_back(ode_blocks_.size());
+    for (const auto& entries : stage_rows) {
+      for (const auto& [state, value] : entries) {
+        ode_columns_.push_back(state);
+        ode_values_.push_back(value);
+      }
+      ode_row_start_.push_back(ode_columns_.size());
+    }
   }
 }
 
@@ -1288,22 +1295,13 @@ void SxCascade::evaluate_ode(ConstSpan y, std::span<const Stream> inlets, Mutabl
   }
   // At fixed flows the rows are linear in the states: f = A y + (the inlets' part).
   const double* values = ode_values_.data();
-  for (std::size_t s = 0; s < stages_.size(); ++s) {
-    const std::size_t rows = sections_[stages_[s].section].block_size;
-    double* out = f.data() + stage_offset_[s];
-    std::fill_n(out, rows, 0.0);
-    for (std::size_t k = ode_block_start_[s]; k < ode_block_start_[s + 1]; ++k) {
-      const OdeBlock& block = ode_blocks_[k];
-      const double* source = y.data() + block.source;
-      const double* a = values + block.values;
-      for (std::size_t r = 0; r < rows; ++r) {
-        double sum = 0.0;
-        for (std::size_t c = 0; c < block.columns; ++c) {
-          sum += a[r * block.columns + c] * source[c];
-        }
-        out[r] += sum;
-      }
+  const std::size_t* columns = ode_columns_.data();
+  for (std::size_t row = 0; row + 1 < ode_row_start_.size(); ++row) {
+    double sum = 0.0;
+    for (std::size_t k = ode_row_start_[row]; k < ode_row_start_[row + 1]; ++k) {
+      sum += values[k] * y[columns[k]];
     }
+    f[row] = sum;
   }
   // The inlets enter the stages they feed as inflow.
   const std::size_t width = mixer_size();

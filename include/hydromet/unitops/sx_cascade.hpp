@@ -210,7 +210,7 @@ class SxCascade final : public UnitOperation {
   /// x is read only with n).
   void ode_stage_rows(std::size_t s, const double* inflow, const double* n, const double* x,
                       double* rows) const;
-  /// ode: the rows' matrix in the states at stage_flows_ (ode_blocks_), by the two functions above.
+  /// ode: the rows' matrix in the states at stage_flows_ (ode_row_start_ ..), by the two functions above.
   void build_ode_matrix() const;
   /// compute_outlets() of the ode formulation (the exit stages' outlets by ode_stage_moles).
   void compute_outlets_ode(ConstSpan y, std::span<const Stream> inlets, std::span<Stream> outlets) const;
@@ -310,13 +310,9 @@ class SxCascade final : public UnitOperation {
   // ode (evaluate_ode): per stage, its rates and splits (refresh_phases).
   mutable std::vector<OdeRates> ode_rates_;
   mutable std::vector<double> ode_split_;
-  /// ode: a dense block of the rows' matrix: stage s's rows (its block) against `columns` states from
-  /// `source`, row-major at ode_values_[values]; stage s's blocks are ode_block_start_[s] .. [s + 1].
-  struct OdeBlock {
-    std::size_t source = 0, columns = 0, values = 0;
-  };
-  mutable std::vector<OdeBlock> ode_blocks_;
-  mutable std::vector<std::size_t> ode_block_start_;
+  /// ode: the rows' matrix A in the states (compressed rows: row r's entries are ode_row_start_[r] ..
+  /// ode_row_start_[r + 1] of ode_columns_, ode_values_).
+  mutable std::vector<std::size_t> ode_row_start_, ode_columns_;
   mutable std::vector<double> ode_values_, ode_inflow_, ode_rows_, ode_scratch_;
   std::vector<std::size_t> ode_fed_stages_;  ///< ode: the stages an inlet port enters
   std::size_t reactions_ = 0;                ///< the most reactions of any section
