@@ -1041,8 +1041,17 @@ std::optional<StreamCoupling> SxCascade::stream_coupling() const { return cached
 
 void SxCascade::equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases,
                                     Vector& result) const {
-  const auto& bound = sections_[stages_[s].section].bound;
+  const auto& section = sections_[stages_[s].section];
+  const auto& bound = section.bound;
   result.resize(to_index(bound.size()));
+  if (ode()) {  // constant laws only: c* = D c_M, as ConstantDistribution computes it
+    for (std::size_t j = 0; j < bound.size(); ++j) {
+      const double metal =
+          phases.aqueous_volume > 0.0 ? n[to_index(bound[j].metal)] / phases.aqueous_volume : 0.0;
+      result[to_index(j)] = section.ratio[j] * metal;
+    }
+    return;
+  }
   const double hydrogen = acidity(n, phases);
   for (std::size_t j = 0; j < bound.size(); ++j) {
     result[to_index(j)] = reaction_equilibrium(bound[j], n, phases, hydrogen);
@@ -1337,11 +1346,19 @@ void SxCascade::route(ConstSpan y, std::span<const Stream> inlets, bool inflows)
   if (ode() && (update_flows(inlets) || !phases_known_)) {
     refresh_phases();
   }
+  const std::size_t width = mixer_size();
+  ode_scratch_.resize(3 * width);
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    if (!ode()) {
-      const auto [q_aq, q_org] = flows_of(s, y);
-      stage_phases_[s] = mixer_phases(q_aq, q_org);
+    if (ode()) {  // the flat stage maps, into the buffers the report reads
+      double* n = ode_scratch_.data();
+      ode_stage_moles(s, y.data() + stage_offset_[s], n, n + width, n + 2 * width);
+      std::copy_n(n, width, stage_moles_[s].data());
+      ode_outlet(s, n + width, true, aqueous_out_[s]);
+      ode_outlet(s, n + 2 * width, false, organic_out_[s]);
+      continue;
     }
+    const auto [q_aq, q_org] = flows_of(s, y);
+    stage_phases_[s] = mixer_phases(q_aq, q_org);
     mixer_moles(s, y, stage_phases_[s], stage_moles_[s]);
     stage_outlets(s, y, stage_moles_[s], stage_phases_[s], aqueous_out_[s], organic_out_[s]);
   }
@@ -1370,6 +1387,25 @@ void SxCascade::route(ConstSpan y, std::span<const Stream> inlets, bool inflows)
   }
 }
 
+void SxCascade::ode_outlet(std::size_t s, const double* moles, bool aqueous_outlet, Stream& out) const {
+  if (out.aqueous_moles.size() != to_index(aqueous_) || out.organic_moles.size() != to_index(organic_) ||
+      out.solid_moles.size() != to_index(solids_)) {
+    out = Stream::empty(*components_);
+  }
+  std::copy_n(moles, aqueous_, out.aqueous_moles.data());
+  std::copy_n(moles + aqueous_, organic_, out.organic_moles.data());
+  const Eigen::Index classes = out.solid_moles.cols();
+  for (std::size_t i = 0; i < solids_; ++i) {
+    out.solid_moles(to_index(i) / classes, to_index(i) % classes) = moles[aqueous_ + organic_ + i];
+  }
+  const auto [q_aq, q_org] = stage_flows_[s];
+  const double ea = parameters_.aqueous_in_organic;
+  const double eo = parameters_.organic_in_aqueous;
+  out.aqueous_flow = (aqueous_outlet ? 1.0 - ea : ea) * q_aq;
+  out.organic_flow = (aqueous_outlet ? eo : 1.0 - eo) * q_org;
+  out.temperature = parameters_.temperature;
+}
+
 void SxCascade::compute_outlets_ode(ConstSpan y, std::span<const Stream> inlets,
                                     std::span<Stream> outlets) const {
   // The flows are the inlets': the flowsheet computes them before this unit's outlets.
@@ -1377,31 +1413,13 @@ void SxCascade::compute_outlets_ode(ConstSpan y, std::span<const Stream> inlets,
     refresh_phases();
   }
   const std::size_t width = mixer_size();
-  const std::size_t species = aqueous_ + organic_;
   ode_scratch_.resize(3 * width);
   double* n = ode_scratch_.data();
   double* aqueous = n + width;
   double* organic = aqueous + width;
-  const double ea = parameters_.aqueous_in_organic;
-  const double eo = parameters_.organic_in_aqueous;
-  // Stage s's outlet in the given phase's slot (outlet moles by ode_stage_moles) into `out`.
   const auto exit = [&](std::size_t s, bool aqueous_outlet, Stream& out) {
     ode_stage_moles(s, y.data() + stage_offset_[s], n, aqueous, organic);
-    const double* moles = aqueous_outlet ? aqueous : organic;
-    if (out.aqueous_moles.size() != to_index(aqueous_) || out.organic_moles.size() != to_index(organic_) ||
-        out.solid_moles.size() != to_index(solids_)) {
-      out = Stream::empty(*components_);
-    }
-    std::copy_n(moles, aqueous_, out.aqueous_moles.data());
-    std::copy_n(moles + aqueous_, organic_, out.organic_moles.data());
-    const Eigen::Index classes = out.solid_moles.cols();
-    for (std::size_t i = 0; i < solids_; ++i) {
-      out.solid_moles(to_index(i) / classes, to_index(i) % classes) = moles[species + i];
-    }
-    const auto [q_aq, q_org] = stage_flows_[s];
-    out.aqueous_flow = (aqueous_outlet ? 1.0 - ea : ea) * q_aq;
-    out.organic_flow = (aqueous_outlet ? eo : 1.0 - eo) * q_org;
-    out.temperature = parameters_.temperature;
+    ode_outlet(s, aqueous_outlet ? aqueous : organic, aqueous_outlet, out);
   };
   for (const auto& section : sections_) {
     exit(section.aqueous_exit, true, outlets[section.outlet_port]);

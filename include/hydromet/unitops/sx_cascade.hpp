@@ -212,6 +212,8 @@ class SxCascade final : public UnitOperation {
                       double* rows) const;
   /// ode: the rows' matrix in the states at stage_flows_ (ode_row_start_ ..), by the two functions above.
   void build_ode_matrix() const;
+  /// ode: `out` as stage s's aqueous (aqueous_outlet) or organic outlet carrying `moles` (mixer positions).
+  void ode_outlet(std::size_t s, const double* moles, bool aqueous_outlet, Stream& out) const;
   /// compute_outlets() of the ode formulation (the exit stages' outlets by ode_stage_moles).
   void compute_outlets_ode(ConstSpan y, std::span<const Stream> inlets, std::span<Stream> outlets) const;
   /// evaluate() of the ode formulation: at fixed flows the rows are linear in the states, f = A y + inlets'.
