@@ -1160,7 +1160,8 @@ void SxCascade::refresh_phases() const {
       ode_split_[s * reactions_ + j] = section.ratio[j] * phases.organic_volume / capacity;
     }
   }
-  build_ode_matrix();
+  ode_row_start_.clear();  // the matrix of the old flows; rebuilt by evaluate_ode when the flows stay
+  ode_evaluations_at_flows_ = 0;
   phases_known_ = true;
 }
 
@@ -1298,9 +1299,61 @@ void SxCascade::build_ode_matrix() const {
   }
 }
 
+void SxCascade::add_inlet_moles(const Stream& inlet, double* into) const {
+  add_scaled(into, inlet.aqueous_moles.data(), to_index(aqueous_), 1.0);
+  add_scaled(into + aqueous_, inlet.organic_moles.data(), to_index(organic_), 1.0);
+  const Eigen::Index classes = inlet.solid_moles.cols();
+  for (std::size_t i = 0; i < solids_; ++i) {
+    into[aqueous_ + organic_ + i] += inlet.solid_moles(to_index(i) / classes, to_index(i) % classes);
+  }
+}
+
 void SxCascade::evaluate_ode(ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
   if (update_flows(inlets) || !phases_known_) {
     refresh_phases();
+  }
+  const std::size_t width = mixer_size();
+  ode_inflow_.resize(width);
+  // Flows that change between evaluations (a tank upstream, a ramp) are not worth a matrix: the stage maps
+  // directly. The matrix from the second evaluation at the same flows on.
+  if (++ode_evaluations_at_flows_ < 2) {
+    ode_stage_values_.resize(3 * width * stages_.size());
+    for (std::size_t s = 0; s < stages_.size(); ++s) {
+      double* n = ode_stage_values_.data() + 3 * width * s;
+      ode_stage_moles(s, y.data() + stage_offset_[s], n, n + width, n + 2 * width);
+    }
+    const auto organic_out = [&](std::size_t s) {
+      return ode_stage_values_.data() + 3 * width * s + 2 * width;
+    };
+    for (std::size_t s = 0; s < stages_.size(); ++s) {
+      const Stage& stage = stages_[s];
+      double* inflow = ode_inflow_.data();
+      std::fill_n(inflow, width, 0.0);
+      if (stage.aqueous_from != none) {
+        add_scaled(inflow, ode_stage_values_.data() + 3 * width * stage.aqueous_from + width, to_index(width),
+                   1.0);
+      }
+      if (s == first_organic_stage_) {
+        if (parameters_.loop == SxCascadeParameters::Loop::closed) {
+          add_scaled(inflow, organic_out(sections_.back().organic_exit), to_index(width),
+                     1.0 - parameters_.bleed);
+        }
+        if (organic_inlet_port_ != none) {
+          add_inlet_moles(inlets[organic_inlet_port_], inflow);
+        }
+      } else if (stage.organic_from != none) {
+        add_scaled(inflow, organic_out(stage.organic_from), to_index(width), 1.0);
+      }
+      for (const std::size_t port : stage.feed_ports) {
+        add_inlet_moles(inlets[port], inflow);
+      }
+      ode_stage_rows(s, inflow, ode_stage_values_.data() + 3 * width * s, y.data() + stage_offset_[s],
+                     f.data() + stage_offset_[s]);
+    }
+    return;
+  }
+  if (ode_row_start_.size() != stage_offset_.back() + 1) {
+    build_ode_matrix();
   }
   // At fixed flows the rows are linear in the states: f = A y + (the inlets' part).
   const double* values = ode_values_.data();
@@ -1313,25 +1366,14 @@ void SxCascade::evaluate_ode(ConstSpan y, std::span<const Stream> inlets, Mutabl
     f[row] = sum;
   }
   // The inlets enter the stages they feed as inflow.
-  const std::size_t width = mixer_size();
-  const std::size_t species = aqueous_ + organic_;
-  ode_inflow_.resize(width);
   ode_rows_.resize(stage_size());
-  const auto add_inlet = [&](const Stream& inlet) {
-    add_scaled(ode_inflow_.data(), inlet.aqueous_moles.data(), to_index(aqueous_), 1.0);
-    add_scaled(ode_inflow_.data() + aqueous_, inlet.organic_moles.data(), to_index(organic_), 1.0);
-    const Eigen::Index classes = inlet.solid_moles.cols();
-    for (std::size_t i = 0; i < solids_; ++i) {
-      ode_inflow_[species + i] += inlet.solid_moles(to_index(i) / classes, to_index(i) % classes);
-    }
-  };
   for (const std::size_t s : ode_fed_stages_) {
     std::fill(ode_inflow_.begin(), ode_inflow_.end(), 0.0);
     if (s == first_organic_stage_ && organic_inlet_port_ != none) {
-      add_inlet(inlets[organic_inlet_port_]);
+      add_inlet_moles(inlets[organic_inlet_port_], ode_inflow_.data());
     }
     for (const std::size_t port : stages_[s].feed_ports) {
-      add_inlet(inlets[port]);
+      add_inlet_moles(inlets[port], ode_inflow_.data());
     }
     ode_stage_rows(s, ode_inflow_.data(), nullptr, nullptr, ode_rows_.data());
     double* out = f.data() + stage_offset_[s];

@@ -214,6 +214,8 @@ class SxCascade final : public UnitOperation {
   void build_ode_matrix() const;
   /// ode: `out` as stage s's aqueous (aqueous_outlet) or organic outlet carrying `moles` (mixer positions).
   void ode_outlet(std::size_t s, const double* moles, bool aqueous_outlet, Stream& out) const;
+  /// ode: the inlet's moles added into `into` (mixer positions).
+  void add_inlet_moles(const Stream& inlet, double* into) const;
   /// compute_outlets() of the ode formulation (the exit stages' outlets by ode_stage_moles).
   void compute_outlets_ode(ConstSpan y, std::span<const Stream> inlets, std::span<Stream> outlets) const;
   /// evaluate() of the ode formulation: at fixed flows the rows are linear in the states, f = A y + inlets'.
@@ -316,8 +318,11 @@ class SxCascade final : public UnitOperation {
   /// ode_row_start_[r + 1] of ode_columns_, ode_values_).
   mutable std::vector<std::size_t> ode_row_start_, ode_columns_;
   mutable std::vector<double> ode_values_, ode_inflow_, ode_rows_, ode_scratch_;
-  std::vector<std::size_t> ode_fed_stages_;  ///< ode: the stages an inlet port enters
-  std::size_t reactions_ = 0;                ///< the most reactions of any section
+  /// ode: every stage's mixer moles, aqueous and organic outlet (3 mixer_size() each) for the direct rows.
+  mutable std::vector<double> ode_stage_values_;
+  mutable std::size_t ode_evaluations_at_flows_ = 0;  ///< ode: evaluations since the flows last changed
+  std::vector<std::size_t> ode_fed_stages_;           ///< ode: the stages an inlet port enters
+  std::size_t reactions_ = 0;                         ///< the most reactions of any section
   mutable DistributionState law_state_;
   mutable Stream returned_;
   mutable std::optional<Structure> structure_;
