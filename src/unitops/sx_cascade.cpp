@@ -342,6 +342,7 @@ void SxCascade::bind(const ComponentList& components) {
     structure_.reset();
     report_names_.clear();
     report_units_.clear();
+    reports_at_components_ = 0;
   }
   filled_inlets_.clear();
   filled_state_.clear();
@@ -2179,9 +2180,11 @@ std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const
   emit_report(y, inlets, [&](const auto& name, double value, const char* unit) {
     result.push_back({name(), value, unit});
   });
-  for (const auto& output : result) {
-    report_names_.push_back(output.name);
-    report_units_.push_back(output.unit);
+  if (++reports_at_components_ >= 2) {  // a unit reported again (simulated again): keep its names
+    for (const auto& output : result) {
+      report_names_.push_back(output.name);
+      report_units_.push_back(output.unit);
+    }
   }
   return result;
 }
