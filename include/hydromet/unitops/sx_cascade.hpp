@@ -327,9 +327,8 @@ class SxCascade final : public UnitOperation {
   mutable Stream returned_;
   mutable std::optional<Structure> structure_;
   std::vector<std::string> bound_components_;  ///< names of the components of the last bind(), per phase
-  mutable std::vector<std::string>
-      report_names_;  ///< report()'s names at bound_components_ (from its 2nd call)
-  mutable std::vector<std::string> report_units_;
+  /// report()'s names and units at bound_components_ (kept from its second call on).
+  mutable std::vector<std::string> report_names_, report_units_;
   mutable std::size_t reports_at_components_ = 0;  ///< report() calls at bound_components_
   // The inlets and the block of the last fill_from_inlets.
   mutable std::vector<Stream> filled_inlets_;
