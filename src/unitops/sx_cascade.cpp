@@ -322,7 +322,28 @@ void SxCascade::bind(const ComponentList& components) {
   organic_out_.assign(stages_.size(), zero);
   inflow_.assign(stages_.size(), zero);
   returned_ = zero;
-  structure_.reset();
+  // The structure and the report's names follow from the parameters and the component list: kept while a
+  // rebind (every simulate) brings the same components.
+  std::vector<std::string> bound_components;
+  for (std::size_t i = 0; i < aqueous_; ++i) {
+    bound_components.push_back(components.aqueous(i).name);
+  }
+  bound_components.emplace_back("|");
+  for (std::size_t i = 0; i < organic_; ++i) {
+    bound_components.push_back(components.organic(i).name);
+  }
+  bound_components.emplace_back("|");
+  for (std::size_t i = 0; i < components.solid_count(); ++i) {
+    bound_components.push_back(components.solid(i).name);
+  }
+  bound_components.push_back(number_text(components.size_class_count()));
+  if (bound_components != bound_components_) {
+    bound_components_ = std::move(bound_components);
+    structure_.reset();
+    report_names_.clear();
+    report_units_.clear();
+    reports_at_components_ = 0;
+  }
   filled_inlets_.clear();
   filled_state_.clear();
   moles_ = Vector::Zero(to_index(mixer_size()));
@@ -333,6 +354,7 @@ void SxCascade::bind(const ComponentList& components) {
     reactions = std::max(reactions, section.bound.size());
   }
   equilibrium_values_ = Vector::Zero(to_index(reactions));
+  reactions_ = reactions;
   // Block layout: every position holds a state, except, in ode, the complexes and the flows.
   for (auto& section : sections_) {
     section.slot.assign(stage_size(), none);
@@ -344,8 +366,10 @@ void SxCascade::bind(const ComponentList& components) {
       held[flow_at()] = held[flow_at() + 1] = false;
     }
     section.block_size = 0;
+    section.held.clear();
     for (std::size_t at = 0; at < stage_size(); ++at) {
       if (held[at]) {
+        section.held.emplace_back(at, section.block_size);
         section.slot[at] = section.block_size++;
       }
     }
@@ -366,6 +390,14 @@ void SxCascade::bind(const ComponentList& components) {
   stage_flows_.assign(stages_.size(), {0.0, 0.0});
   flows_known_ = phases_known_ = false;
   if (ode()) {
+    ode_rates_.assign(stages_.size(), OdeRates{});
+    ode_split_.assign(stages_.size() * reactions_, 0.0);
+    ode_fed_stages_.clear();
+    for (std::size_t s = 0; s < stages_.size(); ++s) {
+      if (!stages_[s].feed_ports.empty() || (s == first_organic_stage_ && organic_inlet_port_ != none)) {
+        ode_fed_stages_.push_back(s);
+      }
+    }
     flow_response_.assign(stages_.size(), {});
     std::vector<std::pair<double, double>> port_flows(inlet_ports_.size(), {0.0, 0.0});
     std::vector<double> q_aq;
@@ -1010,8 +1042,17 @@ std::optional<StreamCoupling> SxCascade::stream_coupling() const { return cached
 
 void SxCascade::equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases,
                                     Vector& result) const {
-  const auto& bound = sections_[stages_[s].section].bound;
+  const auto& section = sections_[stages_[s].section];
+  const auto& bound = section.bound;
   result.resize(to_index(bound.size()));
+  if (ode()) {  // constant laws only: c* = D c_M, as ConstantDistribution computes it
+    for (std::size_t j = 0; j < bound.size(); ++j) {
+      const double metal =
+          phases.aqueous_volume > 0.0 ? n[to_index(bound[j].metal)] / phases.aqueous_volume : 0.0;
+      result[to_index(j)] = section.ratio[j] * metal;
+    }
+    return;
+  }
   const double hydrogen = acidity(n, phases);
   for (std::size_t j = 0; j < bound.size(); ++j) {
     result[to_index(j)] = reaction_equilibrium(bound[j], n, phases, hydrogen);
@@ -1087,21 +1128,286 @@ void SxCascade::stage_outlets(std::size_t s, ConstSpan y, const Vector& n, const
   aqueous.temperature = organic.temperature = parameters_.temperature;
 }
 
-void SxCascade::route(ConstSpan y, std::span<const Stream> inlets) const {
-  // ode: the phases follow the inlets' flows, recomputed when these change.
-  const bool phases_change = !ode() || update_flows(inlets) || !phases_known_;
-  phases_known_ = ode();
+void SxCascade::refresh_phases() const {
+  const double ea = parameters_.aqueous_in_organic;
+  const double eo = parameters_.organic_in_aqueous;
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    if (phases_change) {
-      const auto [q_aq, q_org] = flows_of(s, y);
-      stage_phases_[s] = mixer_phases(q_aq, q_org);
+    const auto [q_aq, q_org] = stage_flows_[s];
+    const MixerPhases phases = mixer_phases(q_aq, q_org);
+    stage_phases_[s] = phases;
+    OdeRates& rates = ode_rates_[s];
+    rates.mixer_aqueous = phases.aqueous_rate;
+    rates.mixer_organic = phases.organic_rate;
+    // Phase outflows of the settler layers (or of the mixer without a settler), as in stage_outlets.
+    const double aqueous_rate =
+        has_settler() ? q_aq / parameters_.settler_aqueous_volume : phases.aqueous_rate;
+    const double organic_rate =
+        has_settler() ? q_org / parameters_.settler_organic_volume : phases.organic_rate;
+    rates.settler_aqueous = aqueous_rate;
+    rates.settler_organic = organic_rate;
+    rates.aqueous_to_aqueous = (1.0 - ea) * aqueous_rate;
+    rates.aqueous_to_organic = ea * aqueous_rate;
+    rates.organic_to_aqueous = eo * organic_rate;
+    rates.organic_to_organic = (1.0 - eo) * organic_rate;
+    // The closed-form split of mixer_moles: n_Cj = D_j V_org x_M / (V_aq + Σ_{k of M} D_k V_org).
+    const auto& section = sections_[stages_[s].section];
+    for (std::size_t j = 0; j < section.bound.size(); ++j) {
+      double capacity = phases.aqueous_volume;
+      for (std::size_t k = 0; k < section.bound.size(); ++k) {
+        if (section.bound[k].metal == section.bound[j].metal) {
+          capacity += section.ratio[k] * phases.organic_volume;
+        }
+      }
+      ode_split_[s * reactions_ + j] = section.ratio[j] * phases.organic_volume / capacity;
     }
+  }
+  ode_row_start_.clear();  // the matrix of the old flows; rebuilt by evaluate_ode when the flows stay
+  ode_evaluations_at_flows_ = 0;
+  phases_known_ = true;
+}
+
+void SxCascade::ode_stage_moles(std::size_t s, const double* x, double* n, double* aqueous,
+                                double* organic) const {
+  const auto& section = sections_[stages_[s].section];
+  const std::size_t width = mixer_size();
+  const std::size_t species = aqueous_ + organic_;
+  std::fill_n(n, width, 0.0);
+  for (const auto& [at, slot] : section.held) {
+    if (at >= width) {
+      break;
+    }
+    n[at] = x[slot];
+  }
+  const double* split = ode_split_.data() + s * reactions_;
+  for (std::size_t j = 0; j < section.bound.size(); ++j) {
+    n[section.bound[j].complex] = split[j] * n[section.bound[j].metal];
+  }
+  for (const auto& b : section.bound) {
+    for (const auto& [at, nu] : b.stoichiometry) {
+      n[at] += nu * n[b.complex];
+    }
+  }
+  const OdeRates& rates = ode_rates_[s];
+  const double* held_aqueous = has_settler() ? x + section.slot[settler_aqueous_at()] : n;
+  const double* held_organic = has_settler() ? x + section.slot[settler_organic_at()] : n + aqueous_;
+  for (std::size_t i = 0; i < aqueous_; ++i) {
+    aqueous[i] = rates.aqueous_to_aqueous * held_aqueous[i];
+    organic[i] = rates.aqueous_to_organic * held_aqueous[i];
+  }
+  for (std::size_t i = 0; i < organic_; ++i) {
+    aqueous[aqueous_ + i] = rates.organic_to_aqueous * held_organic[i];
+    organic[aqueous_ + i] = rates.organic_to_organic * held_organic[i];
+  }
+  for (std::size_t i = species; i < width; ++i) {  // solids stay in the mixer, leave with the aqueous
+    aqueous[i] = n[i] * rates.mixer_aqueous;
+    organic[i] = 0.0;
+  }
+}
+
+void SxCascade::ode_stage_rows(std::size_t s, const double* inflow, const double* n, const double* x,
+                               double* rows) const {
+  const auto& section = sections_[stages_[s].section];
+  const std::size_t width = mixer_size();
+  const std::size_t species = aqueous_ + organic_;
+  const OdeRates& rates = ode_rates_[s];
+  position_rates_.resize(stage_size());
+  double* g = position_rates_.data();
+  std::fill(position_rates_.begin(), position_rates_.end(), 0.0);
+  if (inflow != nullptr) {
+    std::copy_n(inflow, width, g);
+  }
+  if (n != nullptr) {
+    for (std::size_t i = 0; i < width; ++i) {
+      g[i] -= n[i] * (i >= aqueous_ && i < species ? rates.mixer_organic : rates.mixer_aqueous);
+    }
+    if (has_settler()) {
+      const double* layer_aqueous = x + section.slot[settler_aqueous_at()];
+      const double* layer_organic = x + section.slot[settler_organic_at()];
+      for (std::size_t i = 0; i < aqueous_; ++i) {
+        g[settler_aqueous_at() + i] = n[i] * rates.mixer_aqueous - layer_aqueous[i] * rates.settler_aqueous;
+      }
+      for (std::size_t i = 0; i < organic_; ++i) {
+        g[settler_organic_at() + i] =
+            n[aqueous_ + i] * rates.mixer_organic - layer_organic[i] * rates.settler_organic;
+      }
+    }
+  }
+  // The invariants' rows; the complexes are at equilibrium by construction (the split).
+  for (const auto& b : section.bound) {
+    for (const auto& [at, nu] : b.stoichiometry) {
+      g[at] -= nu * g[b.complex];
+    }
+  }
+  for (const auto& [at, slot] : section.held) {
+    rows[slot] = g[at];
+  }
+}
+
+void SxCascade::build_ode_matrix() const {
+  const std::size_t width = mixer_size();
+  std::vector<double> n(width), aqueous(width), organic(width), unit, column;
+  ode_row_start_.assign(1, 0);
+  ode_columns_.clear();
+  ode_values_.clear();
+  const bool closed = parameters_.loop == SxCascadeParameters::Loop::closed;
+  std::vector<std::vector<std::pair<std::size_t, double>>> stage_rows;  // (state, coefficient) per row
+  // The columns of stage s's rows for the states of `source`: kind 0, the stage's own states (source = s);
+  // 1, the states behind the source's aqueous outlet; 2, behind its organic outlet (× factor).
+  const auto add_block = [&](std::size_t s, std::size_t source, double factor, int kind) {
+    const std::size_t columns = sections_[stages_[source].section].block_size;
+    unit.assign(columns, 0.0);
+    column.assign(stage_rows.size(), 0.0);
+    for (std::size_t k = 0; k < columns; ++k) {
+      unit[k] = 1.0;
+      ode_stage_moles(source, unit.data(), n.data(), aqueous.data(), organic.data());
+      if (kind == 0) {
+        ode_stage_rows(s, nullptr, n.data(), unit.data(), column.data());
+      } else {
+        std::vector<double>& outlet = kind == 1 ? aqueous : organic;
+        for (double& value : outlet) {
+          value *= factor;
+        }
+        ode_stage_rows(s, outlet.data(), nullptr, nullptr, column.data());
+      }
+      for (std::size_t r = 0; r < stage_rows.size(); ++r) {
+        if (column[r] != 0.0) {
+          stage_rows[r].emplace_back(stage_offset_[source] + k, column[r]);
+        }
+      }
+      unit[k] = 0.0;
+    }
+  };
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    stage_rows.assign(sections_[stages_[s].section].block_size, {});
+    add_block(s, s, 1.0, 0);
+    if (stages_[s].aqueous_from != none) {
+      add_block(s, stages_[s].aqueous_from, 1.0, 1);
+    }
+    if (s == first_organic_stage_) {
+      if (closed) {
+        add_block(s, sections_.back().organic_exit, 1.0 - parameters_.bleed, 2);
+      }
+    } else if (stages_[s].organic_from != none) {
+      add_block(s, stages_[s].organic_from, 1.0, 2);
+    }
+    for (const auto& entries : stage_rows) {
+      for (const auto& [state, value] : entries) {
+        ode_columns_.push_back(state);
+        ode_values_.push_back(value);
+      }
+      ode_row_start_.push_back(ode_columns_.size());
+    }
+  }
+}
+
+void SxCascade::add_inlet_moles(const Stream& inlet, double* into) const {
+  add_scaled(into, inlet.aqueous_moles.data(), to_index(aqueous_), 1.0);
+  add_scaled(into + aqueous_, inlet.organic_moles.data(), to_index(organic_), 1.0);
+  const Eigen::Index classes = inlet.solid_moles.cols();
+  for (std::size_t i = 0; i < solids_; ++i) {
+    into[aqueous_ + organic_ + i] += inlet.solid_moles(to_index(i) / classes, to_index(i) % classes);
+  }
+}
+
+void SxCascade::evaluate_ode(ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
+  if (update_flows(inlets) || !phases_known_) {
+    refresh_phases();
+  }
+  const std::size_t width = mixer_size();
+  ode_inflow_.resize(width);
+  // Flows that change between evaluations (a tank upstream, a ramp) are not worth a matrix: the stage maps
+  // directly. The matrix from the second evaluation at the same flows on.
+  if (++ode_evaluations_at_flows_ < 2) {
+    ode_stage_values_.resize(3 * width * stages_.size());
+    for (std::size_t s = 0; s < stages_.size(); ++s) {
+      double* n = ode_stage_values_.data() + 3 * width * s;
+      ode_stage_moles(s, y.data() + stage_offset_[s], n, n + width, n + 2 * width);
+    }
+    const auto organic_out = [&](std::size_t s) {
+      return ode_stage_values_.data() + 3 * width * s + 2 * width;
+    };
+    for (std::size_t s = 0; s < stages_.size(); ++s) {
+      const Stage& stage = stages_[s];
+      double* inflow = ode_inflow_.data();
+      std::fill_n(inflow, width, 0.0);
+      if (stage.aqueous_from != none) {
+        add_scaled(inflow, ode_stage_values_.data() + 3 * width * stage.aqueous_from + width, to_index(width),
+                   1.0);
+      }
+      if (s == first_organic_stage_) {
+        if (parameters_.loop == SxCascadeParameters::Loop::closed) {
+          add_scaled(inflow, organic_out(sections_.back().organic_exit), to_index(width),
+                     1.0 - parameters_.bleed);
+        }
+        if (organic_inlet_port_ != none) {
+          add_inlet_moles(inlets[organic_inlet_port_], inflow);
+        }
+      } else if (stage.organic_from != none) {
+        add_scaled(inflow, organic_out(stage.organic_from), to_index(width), 1.0);
+      }
+      for (const std::size_t port : stage.feed_ports) {
+        add_inlet_moles(inlets[port], inflow);
+      }
+      ode_stage_rows(s, inflow, ode_stage_values_.data() + 3 * width * s, y.data() + stage_offset_[s],
+                     f.data() + stage_offset_[s]);
+    }
+    return;
+  }
+  if (ode_row_start_.size() != stage_offset_.back() + 1) {
+    build_ode_matrix();
+  }
+  // At fixed flows the rows are linear in the states: f = A y + (the inlets' part).
+  const double* values = ode_values_.data();
+  const std::size_t* columns = ode_columns_.data();
+  for (std::size_t row = 0; row + 1 < ode_row_start_.size(); ++row) {
+    double sum = 0.0;
+    for (std::size_t k = ode_row_start_[row]; k < ode_row_start_[row + 1]; ++k) {
+      sum += values[k] * y[columns[k]];
+    }
+    f[row] = sum;
+  }
+  // The inlets enter the stages they feed as inflow.
+  ode_rows_.resize(stage_size());
+  for (const std::size_t s : ode_fed_stages_) {
+    std::fill(ode_inflow_.begin(), ode_inflow_.end(), 0.0);
+    if (s == first_organic_stage_ && organic_inlet_port_ != none) {
+      add_inlet_moles(inlets[organic_inlet_port_], ode_inflow_.data());
+    }
+    for (const std::size_t port : stages_[s].feed_ports) {
+      add_inlet_moles(inlets[port], ode_inflow_.data());
+    }
+    ode_stage_rows(s, ode_inflow_.data(), nullptr, nullptr, ode_rows_.data());
+    double* out = f.data() + stage_offset_[s];
+    for (std::size_t r = 0; r < sections_[stages_[s].section].block_size; ++r) {
+      out[r] += ode_rows_[r];
+    }
+  }
+}
+
+void SxCascade::route(ConstSpan y, std::span<const Stream> inlets, bool inflows) const {
+  // ode: the phases follow the inlets' flows, recomputed when these change.
+  if (ode() && (update_flows(inlets) || !phases_known_)) {
+    refresh_phases();
+  }
+  const std::size_t width = mixer_size();
+  ode_scratch_.resize(3 * width);
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    if (ode()) {  // the flat stage maps, into the buffers the report reads
+      double* n = ode_scratch_.data();
+      ode_stage_moles(s, y.data() + stage_offset_[s], n, n + width, n + 2 * width);
+      std::copy_n(n, width, stage_moles_[s].data());
+      ode_outlet(s, n + width, true, aqueous_out_[s]);
+      ode_outlet(s, n + 2 * width, false, organic_out_[s]);
+      continue;
+    }
+    const auto [q_aq, q_org] = flows_of(s, y);
+    stage_phases_[s] = mixer_phases(q_aq, q_org);
     mixer_moles(s, y, stage_phases_[s], stage_moles_[s]);
     stage_outlets(s, y, stage_moles_[s], stage_phases_[s], aqueous_out_[s], organic_out_[s]);
   }
   const bool closed = parameters_.loop == SxCascadeParameters::Loop::closed;
   returned_ = organic_out_[sections_.back().organic_exit];
-  for (std::size_t s = 0; s < stages_.size(); ++s) {
+  for (std::size_t s = 0; inflows && s < stages_.size(); ++s) {
     Stream& in = inflow_[s];
     clear(in);
     in.temperature = parameters_.temperature;
@@ -1124,11 +1430,58 @@ void SxCascade::route(ConstSpan y, std::span<const Stream> inlets) const {
   }
 }
 
+void SxCascade::ode_outlet(std::size_t s, const double* moles, bool aqueous_outlet, Stream& out) const {
+  if (out.aqueous_moles.size() != to_index(aqueous_) || out.organic_moles.size() != to_index(organic_) ||
+      out.solid_moles.size() != to_index(solids_)) {
+    out = Stream::empty(*components_);
+  }
+  std::copy_n(moles, aqueous_, out.aqueous_moles.data());
+  std::copy_n(moles + aqueous_, organic_, out.organic_moles.data());
+  const Eigen::Index classes = out.solid_moles.cols();
+  for (std::size_t i = 0; i < solids_; ++i) {
+    out.solid_moles(to_index(i) / classes, to_index(i) % classes) = moles[aqueous_ + organic_ + i];
+  }
+  const auto [q_aq, q_org] = stage_flows_[s];
+  const double ea = parameters_.aqueous_in_organic;
+  const double eo = parameters_.organic_in_aqueous;
+  out.aqueous_flow = (aqueous_outlet ? 1.0 - ea : ea) * q_aq;
+  out.organic_flow = (aqueous_outlet ? eo : 1.0 - eo) * q_org;
+  out.temperature = parameters_.temperature;
+}
+
+void SxCascade::compute_outlets_ode(ConstSpan y, std::span<const Stream> inlets,
+                                    std::span<Stream> outlets) const {
+  // The flows are the inlets': the flowsheet computes them before this unit's outlets.
+  if (update_flows(inlets) || !phases_known_) {
+    refresh_phases();
+  }
+  const std::size_t width = mixer_size();
+  ode_scratch_.resize(3 * width);
+  double* n = ode_scratch_.data();
+  double* aqueous = n + width;
+  double* organic = aqueous + width;
+  const auto exit = [&](std::size_t s, bool aqueous_outlet, Stream& out) {
+    ode_stage_moles(s, y.data() + stage_offset_[s], n, aqueous, organic);
+    ode_outlet(s, aqueous_outlet ? aqueous : organic, aqueous_outlet, out);
+  };
+  for (const auto& section : sections_) {
+    exit(section.aqueous_exit, true, outlets[section.outlet_port]);
+  }
+  if (organic_outlet_port_ != none) {
+    Stream& out = outlets[organic_outlet_port_];
+    exit(sections_.back().organic_exit, false, out);
+    if (parameters_.loop == SxCascadeParameters::Loop::closed) {
+      out.scale(parameters_.bleed);
+    }
+  }
+}
+
 void SxCascade::compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                                 std::span<Stream> outlets) const {
   (void)t;
-  if (ode()) {  // the flows are the inlets': the flowsheet computes them before this unit's outlets
-    update_flows(inlets);
+  if (ode()) {
+    compute_outlets_ode(y, inlets, outlets);
+    return;
   }
   // Only the stages the outlets leave from; evaluate() routes every stage itself.
   const auto exit = [&](std::size_t s) {
@@ -1153,6 +1506,10 @@ void SxCascade::compute_outlets(double t, ConstSpan y, std::span<const Stream> i
 
 void SxCascade::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
   (void)t;
+  if (ode()) {
+    evaluate_ode(y, inlets, f);
+    return;
+  }
   route(y, inlets);
   const double efficiency = parameters_.efficiency;
   // dae: the rows in place; ode: the dae block's rows into position_rates_, then those that hold a state.
@@ -1658,7 +2015,7 @@ Vector SxCascade::element_inventory(ConstSpan y) const {
 
 template <typename Emit>
 void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& emit) const {
-  route(y, inlets);
+  route(y, inlets, false);
   const auto& c = *components_;
   report_equilibrium_.resize(stages_.size());
   auto phase_concentrations = [&](const std::string& prefix, const Stream& stream) {
@@ -1727,13 +2084,20 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
     const auto& section = sections_[k];
     const std::size_t count = parameters_.sections[k].stages;
     const bool counter = parameters_.flow == SxCascadeParameters::Flow::counter_current;
+    // The organic entering the section, as route() adds it to the entry stage's inflow.
     const Stream section_organic_in = [&] {
-      Stream in = inflow_[section.organic_entry];
-      if (stages_[section.organic_entry].aqueous_from != none) {
-        add_scaled(in, aqueous_out_[stages_[section.organic_entry].aqueous_from], -1.0);
-      }
-      for (const std::size_t port : stages_[section.organic_entry].feed_ports) {
-        add_scaled(in, inlets[port], -1.0);
+      Stream in = Stream::empty(c);
+      in.temperature = parameters_.temperature;
+      const std::size_t entry = section.organic_entry;
+      if (entry == first_organic_stage_) {
+        if (parameters_.loop == SxCascadeParameters::Loop::closed) {
+          add_scaled(in, returned_, 1.0 - parameters_.bleed);
+        }
+        if (organic_inlet_port_ != none) {
+          add_scaled(in, inlets[organic_inlet_port_], 1.0);
+        }
+      } else if (stages_[entry].organic_from != none) {
+        add_scaled(in, organic_out_[stages_[entry].organic_from], 1.0);
       }
       return in;
     }();
@@ -1801,9 +2165,27 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
 std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const Stream> inlets) const {
   (void)t;
   std::vector<UnitOutput> result;
+  if (!report_names_.empty()) {  // the names of an earlier report at the same components
+    result.reserve(report_names_.size());
+    emit_report(y, inlets, [&](const auto&, double value, const char*) {
+      const std::size_t k = result.size();
+      result.push_back({k < report_names_.size() ? report_names_[k] : std::string(), value,
+                        k < report_units_.size() ? report_units_[k] : std::string()});
+    });
+    if (result.size() != report_names_.size()) {
+      throw Error("sx_cascade `" + name() + "`: the report changed its length between calls");
+    }
+    return result;
+  }
   emit_report(y, inlets, [&](const auto& name, double value, const char* unit) {
     result.push_back({name(), value, unit});
   });
+  if (++reports_at_components_ >= 2) {  // a unit reported again (simulated again): keep its names
+    for (const auto& output : result) {
+      report_names_.push_back(output.name);
+      report_units_.push_back(output.unit);
+    }
+  }
   return result;
 }
 

@@ -160,6 +160,16 @@ class SxCascade final : public UnitOperation {
     std::vector<std::size_t> slot;
     std::size_t block_size = 0;  ///< states per stage
     std::vector<double> ratio;   ///< ode: D of each reaction (bound)
+    /// ode: (position, slot) of every position of the stage block that holds a state, in position order.
+    std::vector<std::pair<std::size_t, std::size_t>> held;
+  };
+  /// ode: one stage's rates at its flows (set with its phases): the mixer's outflow per mole held, the
+  /// settler layers' [1/s], each held phase's share of its outflow into the aqueous and organic outlets
+  /// (entrainment), and the split n_C = split_j x_M of each reaction j (at ode_split_[s × reactions + j]).
+  struct OdeRates {
+    double mixer_aqueous = 0.0, mixer_organic = 0.0, settler_aqueous = 0.0, settler_organic = 0.0;
+    double aqueous_to_aqueous = 0.0, aqueous_to_organic = 0.0, organic_to_aqueous = 0.0,
+           organic_to_organic = 0.0;
   };
 
   [[nodiscard]] bool equilibrium() const {
@@ -190,6 +200,26 @@ class SxCascade final : public UnitOperation {
   /// Steady flows of every stage for inlet ports carrying `port_flows` (aqueous, organic per port) [m3/s].
   void sweep_flows(const std::vector<std::pair<double, double>>& port_flows, std::vector<double>& q_aq,
                    std::vector<double>& q_org) const;
+  /// ode: the phases (stage_phases_), rates (ode_rates_) and splits (ode_split_) of every stage at
+  /// stage_flows_.
+  void refresh_phases() const;
+  /// ode: stage s's mixer moles n and outlet moles (aqueous, organic outlet), all in the mixer's positions,
+  /// from its block states x.
+  void ode_stage_moles(std::size_t s, const double* x, double* n, double* aqueous, double* organic) const;
+  /// ode: stage s's rows (its block) from its inflow moles, mixer moles n and block states x (null: zero;
+  /// x is read only with n).
+  void ode_stage_rows(std::size_t s, const double* inflow, const double* n, const double* x,
+                      double* rows) const;
+  /// ode: the rows' matrix in the states at stage_flows_ (ode_row_start_ ..), by the two functions above.
+  void build_ode_matrix() const;
+  /// ode: `out` as stage s's aqueous (aqueous_outlet) or organic outlet carrying `moles` (mixer positions).
+  void ode_outlet(std::size_t s, const double* moles, bool aqueous_outlet, Stream& out) const;
+  /// ode: the inlet's moles added into `into` (mixer positions).
+  void add_inlet_moles(const Stream& inlet, double* into) const;
+  /// compute_outlets() of the ode formulation (the exit stages' outlets by ode_stage_moles).
+  void compute_outlets_ode(ConstSpan y, std::span<const Stream> inlets, std::span<Stream> outlets) const;
+  /// evaluate() of the ode formulation: at fixed flows the rows are linear in the states, f = A y + inlets'.
+  void evaluate_ode(ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const;
   /// (stage, position) of state `index` (below sums_offset()).
   [[nodiscard]] std::pair<std::size_t, std::size_t> position_of(std::size_t index) const;
   /// The states a position's value reads through the flows: q_aq, q_org (dae) or none (ode: inlet flows).
@@ -217,9 +247,9 @@ class SxCascade final : public UnitOperation {
   /// report()'s outputs in order, each as emit(name, value, unit), where name() builds the output's name.
   template <typename Emit>
   void emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& emit) const;
-  /// Every stage's mixer moles and phases (stage_moles_, stage_phases_), outlets and inflow at state y, and
-  /// the organic returning in a closed loop.
-  void route(ConstSpan y, std::span<const Stream> inlets) const;
+  /// Every stage's mixer moles and phases (stage_moles_, stage_phases_), outlets and (with `inflows`: the
+  /// report reads none) inflow at state y, and the organic returning in a closed loop.
+  void route(ConstSpan y, std::span<const Stream> inlets, bool inflows = true) const;
   /// Law equilibrium organic c_C* [mol/m3] of every reaction of stage s at mixer moles n, into `result`.
   void equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases, Vector& result) const;
   /// c_C* [mol/m3] of reaction b at mixer moles n, with H+ as the laws see it [mol/m3].
@@ -281,9 +311,25 @@ class SxCascade final : public UnitOperation {
   mutable Vector moles_, trial_, equilibrium_values_;
   mutable std::vector<std::vector<double>> report_equilibrium_;  ///< each stage's c_C* in emit_report
   mutable std::vector<double> position_rates_;  ///< ode: one stage's rows in the dae block's positions
+  // ode (evaluate_ode): per stage, its rates and splits (refresh_phases).
+  mutable std::vector<OdeRates> ode_rates_;
+  mutable std::vector<double> ode_split_;
+  /// ode: the rows' matrix A in the states (compressed rows: row r's entries are ode_row_start_[r] ..
+  /// ode_row_start_[r + 1] of ode_columns_, ode_values_).
+  mutable std::vector<std::size_t> ode_row_start_, ode_columns_;
+  mutable std::vector<double> ode_values_, ode_inflow_, ode_rows_, ode_scratch_;
+  /// ode: every stage's mixer moles, aqueous and organic outlet (3 mixer_size() each) for the direct rows.
+  mutable std::vector<double> ode_stage_values_;
+  mutable std::size_t ode_evaluations_at_flows_ = 0;  ///< ode: evaluations since the flows last changed
+  std::vector<std::size_t> ode_fed_stages_;           ///< ode: the stages an inlet port enters
+  std::size_t reactions_ = 0;                         ///< the most reactions of any section
   mutable DistributionState law_state_;
   mutable Stream returned_;
   mutable std::optional<Structure> structure_;
+  std::vector<std::string> bound_components_;  ///< names of the components of the last bind(), per phase
+  /// report()'s names and units at bound_components_ (kept from its second call on).
+  mutable std::vector<std::string> report_names_, report_units_;
+  mutable std::size_t reports_at_components_ = 0;  ///< report() calls at bound_components_
   // The inlets and the block of the last fill_from_inlets.
   mutable std::vector<Stream> filled_inlets_;
   mutable std::vector<double> filled_state_;
