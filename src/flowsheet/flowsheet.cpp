@@ -206,7 +206,11 @@ struct Flowsheet::Assembly {
 };
 
 Flowsheet::Assembly Flowsheet::assemble(bool accumulators) {
-  validate();
+  // Binding every unit again costs more than a small steady solve; add_unit, connect and set_components
+  // clear validated_, and units are reachable only as const after add_unit.
+  if (!validated_) {
+    validate();
+  }
   // Streams: one per connection, written by the outlet and read by the inlet.
   std::vector<const UnitOperation*> units;
   std::map<std::string, std::size_t> unit_index;
