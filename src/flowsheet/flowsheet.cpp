@@ -114,7 +114,7 @@ void Flowsheet::set_components(std::vector<std::string> aqueous, std::vector<std
                                std::vector<std::string> organic, std::vector<double> size_classes) {
   components_ = ComponentList(*database_, std::move(aqueous), std::move(solids), std::move(organic),
                               std::move(size_classes));
-  validated_ = false;
+  validated_for_ = nullptr;
 }
 
 UnitOperation& Flowsheet::add_unit(std::unique_ptr<UnitOperation> unit, SourceLocation location) {
@@ -122,13 +122,13 @@ UnitOperation& Flowsheet::add_unit(std::unique_ptr<UnitOperation> unit, SourceLo
     throw InputError("duplicate unit name `" + unit->name() + "`", std::move(location));
   }
   units_.push_back({std::move(unit), std::move(location)});
-  validated_ = false;
+  validated_for_ = nullptr;
   return *units_.back().unit;
 }
 
 void Flowsheet::connect(PortRef from, PortRef to, SourceLocation location) {
   connections_.push_back({std::move(from), std::move(to), std::move(location)});
-  validated_ = false;
+  validated_for_ = nullptr;
 }
 
 const UnitOperation* Flowsheet::find_unit(const std::string& unit_name) const {
@@ -195,7 +195,7 @@ void Flowsheet::validate() {
     locations.push_back(entry.location);
   }
   check_recycles_hold_inventory(units, locations, connections_);
-  validated_ = true;
+  validated_for_ = this;
 }
 
 struct Flowsheet::Assembly {
@@ -206,7 +206,11 @@ struct Flowsheet::Assembly {
 };
 
 Flowsheet::Assembly Flowsheet::assemble(bool accumulators) {
-  validate();
+  // Binding every unit again costs more than a small steady solve: only after add_unit, connect,
+  // set_components or a move (units are reachable only as const after add_unit).
+  if (validated_for_ != this) {
+    validate();
+  }
   // Streams: one per connection, written by the outlet and read by the inlet.
   std::vector<const UnitOperation*> units;
   std::map<std::string, std::size_t> unit_index;

@@ -63,7 +63,6 @@ FiniteDifferenceJacobian::FiniteDifferenceJacobian(JacobianStructure structure)
     }
   }
   pattern_ = structure_.full();
-  plain_colours_ = colour_columns(pattern_).colours;
   aggregate_columns_ = structure_.aggregate_columns();
   // An aggregate no row reads, directly or through a later aggregate, adds nothing to df/dy: leave it and the
   // intermediates only it uses out of the colouring (a filter whose filtrate goes straight to a product).
@@ -137,6 +136,13 @@ FiniteDifferenceJacobian::FiniteDifferenceJacobian(JacobianStructure structure)
   a_work_.resize(aggregates);
   held_.resize(aggregates);
   aggregate_gradients_.resize(aggregates * n);
+}
+
+std::size_t FiniteDifferenceJacobian::plain_colours() const {
+  if (plain_colours_ == 0) {
+    plain_colours_ = colour_columns(pattern_).colours;
+  }
+  return plain_colours_;
 }
 
 void FiniteDifferenceJacobian::compute_increments(std::span<const double> y,

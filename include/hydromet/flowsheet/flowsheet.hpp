@@ -163,7 +163,9 @@ class Flowsheet {
   ComponentList components_;
   std::vector<UnitEntry> units_;
   std::vector<Connection> connections_;
-  bool validated_ = false;
+  // The flowsheet whose components the units were last bound to (validate()); null after a change. A moved
+  // flowsheet keeps the old address here, so its units (bound to the old components) are bound again.
+  const Flowsheet* validated_for_ = nullptr;
 };
 
 }  // namespace hydromet

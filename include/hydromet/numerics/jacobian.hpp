@@ -59,8 +59,9 @@ class FiniteDifferenceJacobian {
   [[nodiscard]] const ColumnColouring& colouring() const { return colouring_; }
   [[nodiscard]] std::size_t colours() const { return colouring_.colours; }
   /// Colours a plain colouring of the full pattern would take (= colours() without aggregates): how wide
-  /// df/dy is, a property of the model, whatever colouring evaluates it.
-  [[nodiscard]] std::size_t plain_colours() const { return plain_colours_; }
+  /// df/dy is, a property of the model, whatever colouring evaluates it. With aggregates it is coloured on
+  /// the first call: steady solves never ask, and the colouring costs as much as a Jacobian.
+  [[nodiscard]] std::size_t plain_colours() const;
 
   /// Fills `values` (pattern order, size nonzeros()) with df/dy at (t, y). `f0` is f(t, y) when
   /// the caller has it (else empty and it is evaluated here). Exceptions from the system pass
@@ -85,7 +86,7 @@ class FiniteDifferenceJacobian {
   std::vector<std::vector<std::size_t>> update_positions_;
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> intermediate_entries_;  // (position, column)
   ColumnColouring colouring_;
-  std::size_t plain_colours_ = 0;
+  mutable std::size_t plain_colours_ = 0;  // 0: not coloured yet
   std::vector<std::vector<std::size_t>> groups_;
   std::vector<double> y_work_;
   std::vector<double> f0_work_;
