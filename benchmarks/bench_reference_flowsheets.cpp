@@ -102,7 +102,7 @@ BudgetedRun run_with_budget(const hydromet::Flowsheet& flowsheet, hydromet::Syst
         solver.advance_to(event, y_span, true);
         solver.reinitialize(event, y_span);
       });
-      solver.advance_to(t, y_span, stepper.events_ahead());
+      solver.advance_to(t, y_span, stepper.events_ahead() || k == outputs);  // the run ends at t_end
       run.simulated = solver.time() - t0;
     }
     run.finished = true;

@@ -386,6 +386,15 @@ void DynamicSolver::Impl::fail(int flag, const char* call) {
 void DynamicSolver::Impl::set_stop_time(double t_stop) {
   void* mem = memory_.get();
   const bool cvodes = package_ == Package::cvodes;
+  if (std::isfinite(t_stop) && !ic_pending_) {
+    // An integrator whose last step already passed t_stop interpolates back to it; SUNDIALS rejects a stop
+    // time behind its current time, so none is set then.
+    Real reached = 0.0;
+    check(cvodes ? CVodeGetCurrentTime(mem, &reached) : IDAGetCurrentTime(mem, &reached), "GetCurrentTime");
+    if (reached >= t_stop) {
+      t_stop = std::numeric_limits<double>::infinity();
+    }
+  }
   if (std::isfinite(t_stop)) {
     check(cvodes ? CVodeSetStopTime(mem, t_stop) : IDASetStopTime(mem, t_stop), "SetStopTime");
     stop_set_ = true;

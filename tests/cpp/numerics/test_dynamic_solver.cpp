@@ -276,6 +276,36 @@ TEST_CASE("reinitialize after a feed step, stop at t_out, and stop_time") {
   CHECK(y[0] == doctest::Approx(std::exp(-0.5)).epsilon(1e-8));
 }
 
+TEST_CASE("stopping at an output the last step already passed interpolates back to it (CVODES and IDAS)") {
+  // y' = −y (and 0 = z − 2y for IDAS). A run that ends at t = 1.0 asks to stop there after an output at
+  // 0.999 whose step went past 1.0: SUNDIALS rejects a stop time behind its current time.
+  for (const bool with_algebraic_row : {false, true}) {
+    CAPTURE(with_algebraic_row);
+    const std::size_t n = with_algebraic_row ? 2 : 1;
+    FunctionSystem system(n, [&](double, std::span<const double> y, std::span<double> f) {
+      f[0] = -y[0];
+      if (with_algebraic_row) {
+        f[1] = y[1] - 2.0 * y[0];
+      }
+    });
+    if (with_algebraic_row) {
+      system.differential = {true, false};
+    }
+    DynamicOptions options;
+    options.rtol = 1e-10;
+    options.atol = 1e-14;
+    const std::vector<double> y0 =
+        with_algebraic_row ? std::vector<double>{1.0, 2.0} : std::vector<double>{1.0};
+    DynamicSolver solver(system, 0.0, y0, options);
+    std::vector<double> y(n);
+    CHECK(solver.advance_to(0.999, y) == doctest::Approx(0.999));
+    CHECK(solver.advance_to(1.0, y, true) == doctest::Approx(1.0));
+    CHECK(y[0] == doctest::Approx(std::exp(-1.0)).epsilon(1e-8));
+    CHECK(solver.advance_to(2.0, y, true) == doctest::Approx(2.0));
+    CHECK(y[0] == doctest::Approx(std::exp(-2.0)).epsilon(1e-8));
+  }
+}
+
 TEST_CASE("an exception thrown by the model comes out unchanged, also from IDAS") {
   for (const bool dae : {false, true}) {
     FunctionSystem system(2, [&](double t, std::span<const double> y, std::span<double> f) {
