@@ -377,11 +377,15 @@ void SteadySolver::Impl::measure(std::span<const double> y, SteadyResult& result
 
 bool SteadySolver::Impl::newton(SteadyResult& result) {
   pseudo_ = false;
+  const long jacobians_before = jacobian_evaluations_;
   const int flag = run_kinsol();
   measure(y_.values(), result);
   // A guess already within ftol (but above the 0.01 ftol KINSOL accepts at once) leaves the line search no
   // step to take: KINSOL reports a failure at a converged point.
   if (result.scaled_residual_norm <= options_.ftol) {
+    if (flag >= 0 && jacobian_evaluations_ > jacobians_before) {
+      refine(result);  // with this solve's factorisation of J
+    }
     return true;
   }
   if (flag < 0) {
@@ -399,9 +403,6 @@ bool SteadySolver::Impl::newton(SteadyResult& result) {
 // factors at hand is iterative refinement: it recovers such components to the rounding of f, for one residual
 // and one triangular solve.
 void SteadySolver::Impl::refine(SteadyResult& result) {
-  if (jacobian_evaluations_ == 0 || last_flag_ < 0) {
-    return;  // no factorisation to refine with
-  }
   const auto y = y_.values();
   const auto step = correction_.values();
   std::transform(f_.begin(), f_.end(), step.begin(), [](double f) { return -f; });
@@ -480,7 +481,6 @@ SteadyResult SteadySolver::Impl::solve(std::span<const double> guess) {
   if (!options_.force_pseudo_transient) {
     y_.assign(guess);
     if (newton(result)) {
-      refine(result);
       return finish(true, "newton", y_.values());
     }
     newton_failure = last_failure_;
