@@ -51,20 +51,13 @@ simulation: {until: 4 h, outputs: 3}
 // The crystalliser warm-starts its speciation from the last converged one, which outlives a solve: a second
 // solve of the same flowsheet object takes another path (the 100-class MSMPR steady state: 15 Newton
 // iterations the first time, 500 pseudo-transient steps after). So every iteration times a freshly loaded
-// flowsheet, as a user's first solve; the loading is not timed.
-hydromet::Flowsheet fresh_crystallizer(benchmark::State& state, long classes, bool continuous) {
-  state.PauseTiming();
-  auto flowsheet =
-      hydromet::load_flowsheet_string(scheelite_crystallizer(classes, continuous), "crystallizer");
-  state.ResumeTiming();
-  return flowsheet;
-}
-
+// flowsheet (hydromet::bench::fresh_flowsheet), as a user's first solve; the loading is not timed.
 void simulate_crystallizer(benchmark::State& state, bool continuous) {
   const long classes = state.range(0);
+  const std::string text = scheelite_crystallizer(classes, continuous);
   hydromet::SimulationResult result;
   for (auto _ : state) {
-    auto flowsheet = fresh_crystallizer(state, classes, continuous);
+    auto flowsheet = hydromet::bench::fresh_flowsheet(state, text, "crystallizer");
     result = flowsheet.simulate(flowsheet.run.times(flowsheet.run.until), flowsheet.run.options);
     benchmark::DoNotOptimize(result.states.data());
   }
@@ -82,9 +75,10 @@ void msmpr_crystallizer(benchmark::State& state) { simulate_crystallizer(state, 
 // needed), so that the cost growth with the number of classes is measured steady as well as dynamic.
 void msmpr_crystallizer_steady(benchmark::State& state) {
   const long classes = state.range(0);
+  const std::string text = scheelite_crystallizer(classes, true);
   hydromet::SteadyStateResult result;
   for (auto _ : state) {
-    auto flowsheet = fresh_crystallizer(state, classes, true);
+    auto flowsheet = hydromet::bench::fresh_flowsheet(state, text, "crystallizer");
     result = flowsheet.solve_steady();
     benchmark::DoNotOptimize(result.states.data());
   }

@@ -124,9 +124,7 @@ void scheelite_train_steady(benchmark::State& state) {
   const std::string text = scheelite_train_yaml();
   hydromet::SteadyStateResult result;
   for (auto _ : state) {
-    state.PauseTiming();  // a first solve of a freshly loaded flowsheet, the load untimed
-    auto flowsheet = hydromet::load_flowsheet_string(text, "bench_scheelite_train.yaml");
-    state.ResumeTiming();
+    auto flowsheet = hydromet::bench::fresh_flowsheet(state, text, "bench_scheelite_train.yaml");
     result = flowsheet.solve_steady();
     benchmark::DoNotOptimize(result.outputs.data());
   }
@@ -166,9 +164,7 @@ void scheelite_train_dynamic(benchmark::State& state) {
   const auto options = hydromet::bench::ladder_options(state.range(0));
   hydromet::SimulationResult result;
   for (auto _ : state) {
-    state.PauseTiming();  // a first run of a freshly loaded flowsheet, the load untimed
-    auto flowsheet = hydromet::load_flowsheet_string(text, "bench_scheelite_train.yaml");
-    state.ResumeTiming();
+    auto flowsheet = hydromet::bench::fresh_flowsheet(state, text, "bench_scheelite_train.yaml");
     result = flowsheet.simulate(times, options);
     benchmark::DoNotOptimize(result.outputs.data());
   }

@@ -137,9 +137,7 @@ void sx_compare_steady(benchmark::State& state) {
   const std::string text = composite(state.range(0), "ode");
   hydromet::SteadyStateResult result;
   for (auto _ : state) {
-    state.PauseTiming();
-    auto flowsheet = hydromet::load_flowsheet_string(text, "bench_sx.yaml");
-    state.ResumeTiming();
+    auto flowsheet = hydromet::bench::fresh_flowsheet(state, text, "bench_sx.yaml");
     result = flowsheet.solve_steady();
     benchmark::DoNotOptimize(result.outputs.data());
   }
@@ -155,9 +153,7 @@ void dynamic_cascade(benchmark::State& state, const std::string& formulation) {
   const auto options = hydromet::bench::ladder_options(state.range(1));
   hydromet::SimulationResult result;
   for (auto _ : state) {
-    state.PauseTiming();  // a first run of a freshly loaded flowsheet, the load untimed
-    auto flowsheet = hydromet::load_flowsheet_string(text, "bench_sx.yaml");
-    state.ResumeTiming();
+    auto flowsheet = hydromet::bench::fresh_flowsheet(state, text, "bench_sx.yaml");
     result = flowsheet.simulate(times, options);
     benchmark::DoNotOptimize(result.outputs.data());
   }
