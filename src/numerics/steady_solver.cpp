@@ -196,7 +196,7 @@ struct SteadySolver::Impl {
   bool pseudo_ = false;
   double dt_ = 1.0;
   std::vector<double> y_old_;
-  sundials::SerialVector correction_;  // refine(): the Newton correction, then -f
+  sundials::SerialVector correction_;  // refine(): -f, the Newton correction, then the refined point
 
   long evaluations_ = 0;
   long jacobian_evaluations_ = 0;
@@ -404,14 +404,13 @@ bool SteadySolver::Impl::newton(SteadyResult& result) {
 // and one triangular solve.
 void SteadySolver::Impl::refine(SteadyResult& result) {
   const auto y = y_.values();
-  const auto step = correction_.values();
-  std::transform(f_.begin(), f_.end(), step.begin(), [](double f) { return -f; });
+  const auto refined = correction_.values();
+  std::transform(f_.begin(), f_.end(), refined.begin(), [](double f) { return -f; });
   if (SUNLinSolSolve(linear_solver_.get(), matrix_.get(), correction_.get(), correction_.get(), 0.0) != 0) {
     return;
   }
-  std::vector<double> refined(y.begin(), y.end());
   for (std::size_t i = 0; i < n_; ++i) {
-    refined[i] += step[i];
+    refined[i] += y[i];  // the correction becomes the refined point
     if (!options_.constraints.empty() && !satisfies(options_.constraints[i], refined[i])) {
       return;
     }
