@@ -21,7 +21,8 @@ System::System(std::vector<const UnitOperation*> units, Wiring wiring, const Com
   streams_.assign(wiring_.stream_count, Stream::empty(components));
   for (const auto* unit : units_) {
     offsets_.push_back(unit_states_);
-    unit_states_ += unit->state_size();
+    state_sizes_.push_back(unit->state_size());
+    unit_states_ += state_sizes_.back();
   }
   size_ = unit_states_;
   const std::size_t elements = components.elements().size();
@@ -89,6 +90,7 @@ System::System(std::vector<const UnitOperation*> units, Wiring wiring, const Com
     }
   }
   collect_aggregates(accumulators);
+  plan_stream_pass();
 }
 
 void System::collect_aggregates(bool accumulators) {
@@ -238,6 +240,7 @@ std::vector<std::size_t> System::torn_streams() const {
 bool System::flow_order_pass(double t, std::span<double> y,
                              bool (UnitOperation::*fill)(double, std::span<const Stream>, MutableSpan) const,
                              bool reverse) {
+  std::fill(outlets_time_.begin(), outlets_time_.end(), std::numeric_limits<double>::quiet_NaN());
   bool filled = false;
   for (std::size_t k = 0; k < flow_order_.size(); ++k) {
     const std::size_t u = flow_order_[reverse ? flow_order_.size() - 1 - k : k];
@@ -256,10 +259,44 @@ bool System::flow_order_pass(double t, std::span<double> y,
 }
 
 std::span<const double> System::block(std::size_t unit, std::span<const double> y) const {
-  return y.subspan(offsets_[unit], units_[unit]->state_size());
+  return y.subspan(offsets_[unit], state_sizes_[unit]);
 }
 
 namespace {
+
+/// to = from, element by element without reallocating when the shapes agree (Stream's own assignment costs
+/// ~100 instructions on the few-species streams of a small flowsheet, several times per evaluation).
+void copy_stream(const Stream& from, Stream& to) {
+  if (to.aqueous_moles.size() != from.aqueous_moles.size() ||
+      to.organic_moles.size() != from.organic_moles.size() ||
+      to.solid_moles.rows() != from.solid_moles.rows() || to.solid_moles.cols() != from.solid_moles.cols()) {
+    to = from;
+    return;
+  }
+  to.temperature = from.temperature;
+  to.aqueous_flow = from.aqueous_flow;
+  to.organic_flow = from.organic_flow;
+  const auto copy = [](const double* source, Eigen::Index count, double* target) {
+    for (Eigen::Index i = 0; i < count; ++i) {
+      target[i] = source[i];
+    }
+  };
+  copy(from.aqueous_moles.data(), from.aqueous_moles.size(), to.aqueous_moles.data());
+  copy(from.organic_moles.data(), from.organic_moles.size(), to.organic_moles.data());
+  copy(from.solid_moles.data(), from.solid_moles.size(), to.solid_moles.data());
+}
+
+/// flow += matrix · amounts, summed as Eigen's matrix-vector product sums it (each row's products from 0 in
+/// column order, then added to flow), without its set-up, which dominates at a few elements and species.
+void add_element_flows(const Matrix& matrix, const double* amounts, double* flow) {
+  for (Eigen::Index e = 0; e < matrix.rows(); ++e) {
+    double sum = 0.0;
+    for (Eigen::Index j = 0; j < matrix.cols(); ++j) {
+      sum += matrix(e, j) * amounts[j];
+    }
+    flow[e] += sum;
+  }
+}
 
 /// Scalar `component` (a StreamLayout position) of `stream`.
 double scalar_value(const Stream& stream, const ComponentList& components, std::size_t component) {
@@ -293,6 +330,40 @@ void System::compute_streams(double t, std::span<const double> y) {
   compute_streams(t, y, {}, intermediate_values_, aggregate_values_);
 }
 
+void System::plan_stream_pass() {
+  std::vector<std::size_t> position(units_.size());
+  for (std::size_t k = 0; k < wiring_.order.size(); ++k) {
+    position[wiring_.order[k]] = k;
+  }
+  std::vector<std::size_t> source(wiring_.stream_count, none);
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    for (const auto s : wiring_.outlets[u]) {
+      source[s] = u;
+    }
+  }
+  pass_.assign(units_.size(), {});
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    UnitPass& pass = pass_[u];
+    const bool has_states = state_sizes_[u] > 0;
+    pass.reads_inlets = !has_states || (couplings_[u] && !couplings_[u]->outlet_inlets.empty());
+    // An inventory unit whose inlets were copied in the pass after every unit feeding it sees current inlets;
+    // the others are refreshed after the pass.
+    bool inlets_current = pass.reads_inlets;
+    for (const auto s : wiring_.inlets[u]) {
+      inlets_current = inlets_current && source[s] != none && position[source[s]] < position[u];
+    }
+    pass.refresh_inlets = has_states && !inlets_current;
+    pass.of_time_alone = !has_states && wiring_.inlets[u].empty();
+    pass.source_accumulator = accumulator_offsets_[u] != none && units_[u]->boundary() == Boundary::source;
+  }
+  outlets_time_.assign(units_.size(), std::numeric_limits<double>::quiet_NaN());
+}
+
+void System::set_stream(std::size_t index, const Stream& stream) {
+  streams_.at(index) = stream;
+  std::fill(outlets_time_.begin(), outlets_time_.end(), std::numeric_limits<double>::quiet_NaN());
+}
+
 void System::compute_streams(double t, std::span<const double> y, std::span<const double> held,
                              std::span<double> intermediates, std::span<double> aggregates) {
   // Same order of operations as the units' own sums, so an aggregate computed here equals theirs bit for bit.
@@ -307,13 +378,15 @@ void System::compute_streams(double t, std::span<const double> y, std::span<cons
     return value;
   };
   for (const std::size_t u : wiring_.order) {
+    const UnitPass& pass = pass_[u];
+    if (pass.of_time_alone && outlets_time_[u] == t) {
+      continue;  // a source's outlets depend on t alone and are in streams_ already (FD Jacobians, Newton)
+    }
     // An inventory unit's outlets come from its states alone, unless it declares that they read its inlets
     // (an sx_cascade taking its flows from them; the order puts it after its feeders); the others' inlets are
     // copied once, below, when they are current.
-    const bool reads_inlets =
-        units_[u]->state_size() == 0 || (couplings_[u] && !couplings_[u]->outlet_inlets.empty());
-    for (std::size_t p = 0; reads_inlets && p < wiring_.inlets[u].size(); ++p) {
-      inlet_buffers_[u][p] = streams_[wiring_.inlets[u][p]];
+    for (std::size_t p = 0; pass.reads_inlets && p < wiring_.inlets[u].size(); ++p) {
+      copy_stream(streams_[wiring_.inlets[u][p]], inlet_buffers_[u][p]);
     }
     for (const std::size_t k : intermediates_of_unit_[u]) {
       intermediates[k] =
@@ -331,20 +404,23 @@ void System::compute_streams(double t, std::span<const double> y, std::span<cons
       units_[u]->compute_outlets(t, block(u, y), inlet_buffers_[u], outlet_buffers_[u]);
     }
     for (std::size_t p = 0; p < wiring_.outlets[u].size(); ++p) {
-      streams_[wiring_.outlets[u][p]] = outlet_buffers_[u][p];
+      copy_stream(outlet_buffers_[u][p], streams_[wiring_.outlets[u][p]]);
+    }
+    if (pass.of_time_alone) {
+      outlets_time_[u] = t;
     }
   }
   for (std::size_t g = unit_aggregates_; g < aggregates_.size(); ++g) {
     aggregates[g] = aggregate_value(g);
   }
-  // Inventory units were evaluated before their upstream units; refresh what they see. The others were
-  // evaluated after everything that feeds them (topological order), so their inlets are current.
+  // Inventory units evaluated before their upstream units (outlets from their states alone) see their inlets
+  // only now. Units without inventory came after everything that feeds them (topological order).
   for (std::size_t u = 0; u < units_.size(); ++u) {
-    if (units_[u]->state_size() == 0) {
+    if (!pass_[u].refresh_inlets) {
       continue;
     }
     for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
-      inlet_buffers_[u][p] = streams_[wiring_.inlets[u][p]];
+      copy_stream(streams_[wiring_.inlets[u][p]], inlet_buffers_[u][p]);
     }
   }
 }
@@ -362,7 +438,7 @@ void System::evaluate_aggregated(double t, std::span<const double> y, std::span<
   }
   compute_streams(t, y, held, intermediates, aggregates);
   for (std::size_t u = 0; u < units_.size(); ++u) {
-    if (const std::size_t n = units_[u]->state_size(); n > 0) {
+    if (const std::size_t n = state_sizes_[u]; n > 0) {
       if (const std::size_t a = state_aggregates_of_unit_[u]; a != none) {
         const UnitStateAggregates& own = state_aggregates_[a];
         const std::size_t count = own.declared.aggregates.size();
@@ -375,25 +451,25 @@ void System::evaluate_aggregated(double t, std::span<const double> y, std::span<
         units_[u]->evaluate(t, block(u, y), inlet_buffers_[u], f.subspan(offsets_[u], n));
       }
     }
-    if (accumulator_offsets_[u] != none && units_[u]->boundary() == Boundary::source) {
+    if (pass_[u].source_accumulator) {
       // A source's element flows out, summed in place (Stream::element_flows would allocate); a sink's
       // accumulator row is its element-flow aggregate, written below.
       const auto elements = static_cast<Eigen::Index>(components_->elements().size());
       Eigen::Map<Vector> flow(f.data() + accumulator_offsets_[u], elements);
       Eigen::Map<Vector> kept(source_flows_.data() + u * static_cast<std::size_t>(elements), elements);
-      const bool of_time_alone = units_[u]->state_size() == 0 && wiring_.inlets[u].empty();
+      const bool of_time_alone = pass_[u].of_time_alone;
       if (of_time_alone && source_flow_time_[u] == t) {
         flow = kept;
         continue;
       }
       flow.setZero();
       for (const auto& stream : outlet_buffers_[u]) {
-        flow.noalias() += components_->aqueous_elements() * stream.aqueous_moles;
+        add_element_flows(components_->aqueous_elements(), stream.aqueous_moles.data(), flow.data());
         if (stream.organic_moles.size() > 0) {
-          flow.noalias() += components_->organic_elements() * stream.organic_moles;
+          add_element_flows(components_->organic_elements(), stream.organic_moles.data(), flow.data());
         }
         for (Eigen::Index k = 0; k < stream.solid_moles.cols(); ++k) {
-          flow.noalias() += components_->solid_elements() * stream.solid_moles.col(k);
+          add_element_flows(components_->solid_elements(), stream.solid_moles.col(k).data(), flow.data());
         }
       }
       if (of_time_alone) {

@@ -123,21 +123,35 @@ void Feed::bind(const ComponentList& components) {
 
 Stream Feed::stream_at(double t) const {
   Stream stream = Stream::empty(*components_);
+  write_stream(t, stream);
+  return stream;
+}
+
+void Feed::write_stream(double t, Stream& stream) const {
+  const auto aqueous = static_cast<Eigen::Index>(concentrations_.size());
+  const auto solids = static_cast<Eigen::Index>(solids_.size());
+  if (stream.aqueous_moles.size() != aqueous || stream.solid_moles.rows() != solids ||
+      stream.organic_moles.size() != static_cast<Eigen::Index>(components_->organic_count()) ||
+      stream.solid_moles.cols() != static_cast<Eigen::Index>(components_->size_class_count())) {
+    stream = Stream::empty(*components_);
+  }
   stream.temperature = temperature_.at(t);
   stream.aqueous_flow = flow_.at(t);
-  for (std::size_t i = 0; i < concentrations_.size(); ++i) {
-    stream.aqueous_moles[static_cast<Eigen::Index>(i)] = concentrations_[i].at(t) * stream.aqueous_flow;
+  stream.organic_flow = 0.0;
+  stream.organic_moles.setZero();
+  stream.solid_moles.setZero();
+  for (Eigen::Index i = 0; i < aqueous; ++i) {
+    stream.aqueous_moles[i] = concentrations_[static_cast<std::size_t>(i)].at(t) * stream.aqueous_flow;
   }
-  for (std::size_t s = 0; s < solids_.size(); ++s) {
-    stream.solid_moles(static_cast<Eigen::Index>(s), 0) = solids_[s].at(t);
+  for (Eigen::Index s = 0; s < solids; ++s) {
+    stream.solid_moles(s, 0) = solids_[static_cast<std::size_t>(s)].at(t);
   }
-  return stream;
 }
 
 void Feed::compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                            std::span<Stream> outlets) const {
   (void)y, (void)inlets;
-  outlets[0] = stream_at(t);
+  write_stream(t, outlets[0]);  // in place: no allocation per evaluation
 }
 
 std::vector<UnitOutput> Feed::outputs(double t, ConstSpan y) const {
@@ -153,6 +167,19 @@ std::vector<UnitOutput> Feed::outputs(double t, ConstSpan y) const {
                       solids_[s].at(t) * components_->solid(s).molar_mass(), "kg/s"});
   }
   return result;
+}
+
+void Feed::report_values(double t, ConstSpan y, std::span<const Stream> inlets,
+                         std::vector<double>& values) const {
+  (void)y, (void)inlets;
+  values.push_back(flow_.at(t));
+  values.push_back(temperature_.at(t));
+  for (const auto& track : concentrations_) {
+    values.push_back(track.at(t));
+  }
+  for (std::size_t s = 0; s < solids_.size(); ++s) {
+    values.push_back(solids_[s].at(t) * components_->solid(s).molar_mass());
+  }
 }
 
 }  // namespace hydromet

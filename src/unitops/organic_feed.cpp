@@ -51,4 +51,13 @@ std::vector<UnitOutput> OrganicFeed::outputs(double t, ConstSpan y) const {
   return result;
 }
 
+void OrganicFeed::report_values(double t, ConstSpan y, std::span<const Stream> inlets,
+                                std::vector<double>& values) const {
+  (void)t, (void)y, (void)inlets;
+  values.push_back(parameters_.flow);
+  for (std::size_t i = 0; i < components_->organic_count(); ++i) {
+    values.push_back(stream_.organic_concentration(static_cast<Eigen::Index>(i)));
+  }
+}
+
 }  // namespace hydromet

@@ -12,4 +12,10 @@ std::vector<UnitOutput> Product::stream_outputs(double t, std::span<const Stream
   return result;
 }
 
+void Product::report_values(double t, ConstSpan y, std::span<const Stream> inlets,
+                            std::vector<double>& values) const {
+  (void)t, (void)y;
+  detail::report_stream_values(inlets.front(), *components_, values);
+}
+
 }  // namespace hydromet

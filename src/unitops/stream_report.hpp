@@ -13,5 +13,7 @@ namespace hydromet::detail {
 /// stream of the same components.
 void report_stream(const std::string& prefix, const Stream& stream, const ComponentList& components,
                    std::vector<UnitOutput>& outputs);
+/// The values of report_stream, in its order, appended to `values` (no names built).
+void report_stream_values(const Stream& stream, const ComponentList& components, std::vector<double>& values);
 
 }  // namespace hydromet::detail

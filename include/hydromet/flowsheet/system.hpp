@@ -92,7 +92,7 @@ class System final : public numerics::SemiExplicitSystem {
   /// Streams a pass along the flow order reads before it computes them: the tears of its recycles.
   [[nodiscard]] std::vector<std::size_t> torn_streams() const;
   /// Replaces stream `index` until it is next computed (a steady guess's accelerated tear).
-  void set_stream(std::size_t index, const Stream& stream) { streams_.at(index) = stream; }
+  void set_stream(std::size_t index, const Stream& stream);
 
  private:
   /// Fills every inventory unit through `fill` from its current inlets, and computes every unit's outlets,
@@ -106,6 +106,8 @@ class System final : public numerics::SemiExplicitSystem {
                        std::span<double> intermediates, std::span<double> aggregates);
   /// Collects the units' aggregates and the sinks' element-flow aggregates with their intermediates.
   void collect_aggregates(bool accumulators);
+  /// Fills pass_: what compute_streams does for each unit.
+  void plan_stream_pass();
 
   /// An aggregate a = Σ coefficient · intermediate: a unit's (passed to its compute_outlets_aggregated) or a
   /// sink's element flow (its accumulator row, f = a).
@@ -119,6 +121,7 @@ class System final : public numerics::SemiExplicitSystem {
   Wiring wiring_;
   const ComponentList* components_;
   std::vector<std::size_t> offsets_;
+  std::vector<std::size_t> state_sizes_;          // per unit, its state_size()
   std::vector<std::size_t> accumulator_offsets_;  // per unit; npos when none
   std::size_t unit_states_ = 0;
   std::size_t size_ = 0;
@@ -150,6 +153,19 @@ class System final : public numerics::SemiExplicitSystem {
   // computed at (a finite-difference Jacobian evaluates f over and over at one t).
   std::vector<double> source_flow_time_;  // per unit; NaN when not computed
   std::vector<double> source_flows_;      // per unit, elements() entries (at accumulator_offsets_ order)
+  // Per unit, for compute_streams: whether its inlets are copied before its outlets are computed (units
+  // without inventory, and inventory units whose outlets read them), whether they are copied again after the
+  // pass (an inventory unit computed before a unit feeding it), and whether its outlets depend on t alone (no
+  // states, no inlets: feeds), in which case they are recomputed only when t changes (outlets_time_, NaN
+  // when unknown; reset when a stream is set or a substitution pass runs).
+  struct UnitPass {
+    bool reads_inlets = false;
+    bool refresh_inlets = false;
+    bool of_time_alone = false;
+    bool source_accumulator = false;  // a source with accumulators: f holds its element flows out
+  };
+  std::vector<UnitPass> pass_;
+  std::vector<double> outlets_time_;
 };
 
 }  // namespace hydromet

@@ -57,9 +57,14 @@ class Feed final : public UnitOperation {
   /// flow [m3/s], T [K], c[species] [mol/m3] for every aqueous species, solids[mineral] [kg/s] for every
   /// solid.
   [[nodiscard]] std::vector<UnitOutput> outputs(double t, ConstSpan y) const override;
+  /// The values of outputs(t, y), without building the names.
+  void report_values(double t, ConstSpan y, std::span<const Stream> inlets,
+                     std::vector<double>& values) const override;
 
   /// The outlet stream at time t [s].
   [[nodiscard]] Stream stream_at(double t) const;
+  /// stream_at(t) written into `stream`, reusing its storage when it is shaped for the components.
+  void write_stream(double t, Stream& stream) const;
   [[nodiscard]] const FeedParameters& parameters() const { return parameters_; }
 
  private:

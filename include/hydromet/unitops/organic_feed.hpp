@@ -30,6 +30,9 @@ class OrganicFeed final : public UnitOperation {
                        std::span<Stream> outlets) const override;
   /// flow [m3/s], c_org[species] [mol/m3] of every organic species.
   [[nodiscard]] std::vector<UnitOutput> outputs(double t, ConstSpan y) const override;
+  /// The values of outputs(t, y), without building the names.
+  void report_values(double t, ConstSpan y, std::span<const Stream> inlets,
+                     std::vector<double>& values) const override;
 
  private:
   OrganicFeedParameters parameters_;

@@ -21,6 +21,9 @@ class Product final : public StreamReportingUnit {
   /// [m3/s], solids[mineral] [kg/s].
   [[nodiscard]] std::vector<UnitOutput> stream_outputs(double t,
                                                        std::span<const Stream> inlets) const override;
+  /// The values of stream_outputs, without building the names.
+  void report_values(double t, ConstSpan y, std::span<const Stream> inlets,
+                     std::vector<double>& values) const override;
 };
 
 }  // namespace hydromet
