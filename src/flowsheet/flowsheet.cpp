@@ -515,13 +515,14 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
 
   // Unit outputs at every output time.
   const auto& units = system.units();
+  Vector state(result.states.cols());
+  std::vector<double> values;  // one output time's, reused
   for (Eigen::Index k = 0; k < n_times; ++k) {
-    const Vector state = result.states.row(k).transpose();
+    state = result.states.row(k).transpose();
     const std::span<const double> y_k(state.data(), static_cast<std::size_t>(state.size()));
-    std::vector<double> values;
+    values.clear();
     const double t_k = output_times[static_cast<std::size_t>(k)];
     system.compute_streams(t_k, y_k);
-    values.reserve(result.output_names.size());
     for (std::size_t u = 0; u < units.size(); ++u) {
       if (k > 0) {  // the names are known: values only
         units[u]->report_values(t_k, system.block(u, y_k), system.inlets_of(u), values);
