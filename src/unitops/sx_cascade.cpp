@@ -41,6 +41,73 @@ void clear(Stream& stream) {
 
 std::string number_text(std::size_t value) { return std::to_string(value); }
 
+// Small dense blocks of the linear cascade (fill_linear), column-major size × size: LU with partial pivoting
+// in place, and solves with it. A few species per block, so plain loops.
+bool factor_block(double* a, std::size_t size, std::size_t* pivots) {
+  for (std::size_t k = 0; k < size; ++k) {
+    std::size_t pivot = k;
+    for (std::size_t r = k + 1; r < size; ++r) {
+      if (std::abs(a[r + k * size]) > std::abs(a[pivot + k * size])) {
+        pivot = r;
+      }
+    }
+    pivots[k] = pivot;
+    if (!(std::abs(a[pivot + k * size]) > 0.0) || !std::isfinite(a[pivot + k * size])) {
+      return false;
+    }
+    if (pivot != k) {
+      for (std::size_t c = 0; c < size; ++c) {
+        std::swap(a[k + c * size], a[pivot + c * size]);
+      }
+    }
+    for (std::size_t r = k + 1; r < size; ++r) {
+      a[r + k * size] /= a[k + k * size];
+    }
+    for (std::size_t c = k + 1; c < size; ++c) {
+      for (std::size_t r = k + 1; r < size; ++r) {
+        a[r + c * size] -= a[r + k * size] * a[k + c * size];
+      }
+    }
+  }
+  return true;
+}
+
+// x ← A⁻¹ x for `columns` columns of length size, A factored by factor_block.
+void solve_block(const double* lu, const std::size_t* pivots, std::size_t size, double* x,
+                 std::size_t columns) {
+  for (std::size_t c = 0; c < columns; ++c) {
+    double* v = x + c * size;
+    for (std::size_t k = 0; k < size; ++k) {  // every interchange first: they swapped whole rows of L
+      std::swap(v[k], v[pivots[k]]);
+    }
+    for (std::size_t k = 0; k < size; ++k) {
+      for (std::size_t r = k + 1; r < size; ++r) {
+        v[r] -= lu[r + k * size] * v[k];
+      }
+    }
+    for (std::size_t k = size; k-- > 0;) {
+      v[k] /= lu[k + k * size];
+      for (std::size_t r = 0; r < k; ++r) {
+        v[r] -= lu[r + k * size] * v[k];
+      }
+    }
+  }
+}
+
+// into ← into − a b, a size × size, b size × columns, column-major.
+void subtract_product(double* into, const double* a, const double* b, std::size_t size, std::size_t columns) {
+  for (std::size_t c = 0; c < columns; ++c) {
+    for (std::size_t k = 0; k < size; ++k) {
+      const double factor = b[k + c * size];
+      if (factor != 0.0) {
+        for (std::size_t r = 0; r < size; ++r) {
+          into[r + c * size] -= a[r + k * size] * factor;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 SxCascade::SxCascade(std::string name, SxCascadeParameters parameters)
@@ -381,6 +448,11 @@ void SxCascade::bind(const ComponentList& components) {
       section.ratio.push_back(b.law->equilibrium_organic(unit_metal));
     }
   }
+  constant_laws_ = std::all_of(sections_.begin(), sections_.end(), [](const Section& section) {
+    return std::all_of(section.bound.begin(), section.bound.end(), [](const Bound& b) {
+      return dynamic_cast<const ConstantDistribution*>(b.law) != nullptr;
+    });
+  });
   stage_offset_.assign(1, 0);
   for (const auto& stage : stages_) {
     stage_offset_.push_back(stage_offset_.back() + sections_[stage.section].block_size);
@@ -1700,6 +1772,274 @@ void SxCascade::sweep_flows(const std::vector<std::pair<double, double>>& port_f
   sweep(at_zero / (1.0 - slope));
 }
 
+bool SxCascade::fill_linear(std::span<const Stream> inlets, const std::vector<double>& q_aq,
+                            const std::vector<double>& q_org, std::vector<Vector>& held) const {
+  // With c* = D c_M every stage's Murphree equilibrium is linear in what flows in (stage_equilibrium's
+  // n = n0 + Σ_j ν_j ξ_j, n0 = inflow / outflow rate, n_Cj = V_org ((1 − E) c_Cj,in + E D_j n_M / V_aq)), and
+  // what flows in is linear in the neighbours' holdups: the sweeps' fixed point solves a linear system. In
+  // the organic's order (sections in turn, each from its organic entry to its exit) a stage reads its
+  // neighbours only (the organic from the one before, the aqueous from the one before or after), and a closed
+  // loop's first stage the last: block tridiagonal with a corner in the last column. The reacting species of
+  // every section form one block; every other species is a scalar chain of its own.
+  const std::size_t count = stages_.size();
+  const std::size_t width = mixer_size();
+  const bool closed = parameters_.loop == SxCascadeParameters::Loop::closed;
+  const double ea = parameters_.aqueous_in_organic;
+  const double eo = parameters_.organic_in_aqueous;
+  const double efficiency = parameters_.efficiency;
+  std::vector<std::size_t> order;
+  std::vector<std::size_t> rank(count, none);
+  for (const auto& section : sections_) {
+    const bool down = section.organic_entry > section.organic_exit;
+    for (std::size_t s = section.organic_entry;; s = down ? s - 1 : s + 1) {
+      rank[s] = order.size();
+      order.push_back(s);
+      if (s == section.organic_exit) {
+        break;
+      }
+    }
+  }
+  if (order.size() != count) {
+    return false;
+  }
+  // The organic source of stage s and its share (the returning organic of a closed loop less the bleed).
+  const auto organic_source = [&](std::size_t s) -> std::pair<std::size_t, double> {
+    if (s == first_organic_stage_) {
+      return closed ? std::pair{sections_.back().organic_exit, 1.0 - parameters_.bleed}
+                    : std::pair{none, 0.0};
+    }
+    return {stages_[s].organic_from, 1.0};
+  };
+  std::vector<MixerPhases> phases(count);
+  for (std::size_t s = 0; s < count; ++s) {
+    phases[s] = mixer_phases(q_aq[s], q_org[s]);
+  }
+  const auto rate_of = [&](const MixerPhases& p, std::size_t at) {
+    return at >= aqueous_ && at < aqueous_ + organic_ ? p.organic_rate : p.aqueous_rate;
+  };
+  // Share of source stage t's holdup at `at` that its aqueous (or organic) outlet carries per second.
+  const auto carried = [&](std::size_t t, std::size_t at, bool aqueous_outlet) {
+    const double rate = rate_of(phases[t], at);
+    if (at < aqueous_) {
+      return (aqueous_outlet ? 1.0 - ea : ea) * rate;
+    }
+    if (at < aqueous_ + organic_) {
+      return (aqueous_outlet ? eo : 1.0 - eo) * rate;
+    }
+    return aqueous_outlet ? rate : 0.0;  // solids leave with the aqueous
+  };
+  // Fixed inflow of stage s (feed ports, the organic inlet) at `at`, and its organic flow.
+  const auto fixed_inflow = [&](std::size_t s, std::size_t at) {
+    const auto moles = [&](const Stream& inlet) {
+      if (at < aqueous_) {
+        return inlet.aqueous_moles[to_index(at)];
+      }
+      if (at < aqueous_ + organic_) {
+        return inlet.organic_moles[to_index(at - aqueous_)];
+      }
+      const std::size_t i = at - aqueous_ - organic_;
+      const Eigen::Index classes = inlet.solid_moles.cols();
+      return inlet.solid_moles(to_index(i) / classes, to_index(i) % classes);
+    };
+    double total = 0.0;
+    for (const std::size_t port : stages_[s].feed_ports) {
+      total += moles(inlets[port]);
+    }
+    if (s == first_organic_stage_ && organic_inlet_port_ != none) {
+      total += moles(inlets[organic_inlet_port_]);
+    }
+    return total;
+  };
+  const auto organic_inflow = [&](std::size_t s) {
+    double flow = 0.0;
+    if (const auto a = stages_[s].aqueous_from; a != none) {
+      flow += eo * q_org[a];
+    }
+    if (const auto [o, share] = organic_source(s); o != none) {
+      flow += share * (1.0 - eo) * q_org[o];
+    }
+    for (const std::size_t port : stages_[s].feed_ports) {
+      flow += inlets[port].organic_flow;
+    }
+    if (s == first_organic_stage_ && organic_inlet_port_ != none) {
+      flow += inlets[organic_inlet_port_].organic_flow;
+    }
+    return flow;
+  };
+  // Groups of positions solved together: the reacting species, then every other one alone.
+  std::vector<bool> reacting(width, false);
+  for (const auto& section : sections_) {
+    for (const auto& b : section.bound) {
+      reacting[b.complex] = true;
+      for (const auto& entry : b.stoichiometry) {
+        reacting[entry.first] = true;
+      }
+    }
+  }
+  std::vector<std::vector<std::size_t>> groups(1);
+  for (std::size_t at = 0; at < width; ++at) {
+    if (reacting[at]) {
+      groups.front().push_back(at);
+    } else {
+      groups.push_back({at});
+    }
+  }
+  std::vector<std::size_t> local(width, none);
+  std::vector<double> own, on_inflow, diagonal, lower, upper, corner, rhs;
+  std::vector<std::size_t> pivots;
+  std::vector<double> fixed;
+  for (const auto& group : groups) {
+    const bool reacting_group = &group == &groups.front();
+    const std::size_t g = group.size();
+    if (g == 0) {
+      continue;
+    }
+    for (std::size_t k = 0; k < g; ++k) {
+      local[group[k]] = k;
+    }
+    const std::size_t block = g * g;
+    diagonal.assign(count * block, 0.0);
+    lower.assign(count * block, 0.0);
+    upper.assign(count * block, 0.0);
+    corner.assign(count * block, 0.0);
+    rhs.assign(count * g, 0.0);
+    pivots.assign(count * g, 0);
+    // Rows of each stage, in its organic rank: own × n_s + on_inflow × u_s = 0, u_s = Σ_t carried n_t +
+    // fixed. Each species' balance, outflow = inflow + Σ_j ν_j R_j, with the reaction flows R_j = r_Cj n_Cj −
+    // u_Cj taken from the complexes' balances (this holds with a mixer phase ratio, where the phases leave
+    // at different rates r), and each complex at its Murphree equilibrium. A species whose phase does not
+    // flow and that no reaction of the stage moves holds nothing, as in stage_equilibrium.
+    for (std::size_t s = 0; s < count; ++s) {
+      const std::size_t i = rank[s];
+      const MixerPhases& p = phases[s];
+      own.assign(block, 0.0);
+      on_inflow.assign(block, 0.0);
+      const auto& bound = sections_[stages_[s].section].bound;
+      const bool reacts =
+          reacting_group && !bound.empty() && p.aqueous_volume > 0.0 && p.organic_volume > 0.0;
+      for (std::size_t k = 0; k < g; ++k) {
+        const double rate = rate_of(p, group[k]);
+        const bool moved = reacts && std::any_of(bound.begin(), bound.end(), [&](const Bound& b) {
+                             return std::any_of(b.stoichiometry.begin(), b.stoichiometry.end(),
+                                                [&](const auto& entry) { return entry.first == group[k]; });
+                           });
+        own[k + k * g] = rate > 0.0 || moved ? rate : 1.0;
+        on_inflow[k + k * g] = rate > 0.0 || moved ? -1.0 : 0.0;
+      }
+      if (reacts) {
+        const double organic_in = organic_inflow(s);
+        for (std::size_t j = 0; j < bound.size(); ++j) {
+          const auto& b = bound[j];
+          const std::size_t complex = local[b.complex];
+          const std::size_t metal = local[b.metal];
+          const double d = sections_[stages_[s].section].ratio[j];
+          own[complex + complex * g] = 1.0;
+          own[complex + metal * g] -= efficiency * d * p.organic_volume / p.aqueous_volume;
+          on_inflow[complex + complex * g] =
+              organic_in > 0.0 ? -(1.0 - efficiency) * p.organic_volume / organic_in : 0.0;
+          const double complex_rate = rate_of(p, b.complex);
+          for (const auto& [at, nu] : b.stoichiometry) {
+            own[local[at] + complex * g] -= nu * complex_rate;
+            on_inflow[local[at] + complex * g] += nu;
+          }
+        }
+      }
+      fixed.resize(g);
+      for (std::size_t c = 0; c < g; ++c) {
+        fixed[c] = fixed_inflow(s, group[c]);
+      }
+      for (std::size_t k = 0; k < g; ++k) {
+        for (std::size_t c = 0; c < g; ++c) {
+          diagonal[i * block + k + c * g] += own[k + c * g];
+          rhs[i * g + k] -= on_inflow[k + c * g] * fixed[c];
+        }
+      }
+      // Neighbours: the inflow's share of source t's holdup, through on_inflow's columns.
+      const auto add_source = [&](std::size_t t, double share, bool aqueous_outlet) -> bool {
+        const std::size_t j = rank[t];
+        double* target = nullptr;
+        if (j == i) {
+          target = &diagonal[i * block];
+        } else if (j == count - 1) {
+          target = &corner[i * block];
+        } else if (j + 1 == i) {
+          target = &lower[i * block];
+        } else if (j == i + 1) {
+          target = &upper[i * block];
+        } else {
+          return false;
+        }
+        for (std::size_t c = 0; c < g; ++c) {
+          const double flow = share * carried(t, group[c], aqueous_outlet);
+          for (std::size_t k = 0; k < g; ++k) {
+            target[k + c * g] += on_inflow[k + c * g] * flow;
+          }
+        }
+        return true;
+      };
+      if (const auto a = stages_[s].aqueous_from; a != none && !add_source(a, 1.0, true)) {
+        return false;
+      }
+      if (const auto [o, share] = organic_source(s); o != none && !add_source(o, share, false)) {
+        return false;
+      }
+    }
+    // Forward elimination: each row keeps D⁻¹ of its upper block, corner block and right-hand side.
+    const std::size_t last = count - 1;
+    for (std::size_t i = 0; i < count; ++i) {
+      double* d = &diagonal[i * block];
+      if (i > 0) {
+        const double* l = &lower[i * block];
+        subtract_product(d, l, &upper[(i - 1) * block], g, g);
+        subtract_product(i == last ? d : &corner[i * block], l, &corner[(i - 1) * block], g, g);
+        subtract_product(&rhs[i * g], l, &rhs[(i - 1) * g], g, 1);
+      }
+      if (!factor_block(d, g, &pivots[i * g])) {
+        return false;
+      }
+      solve_block(d, &pivots[i * g], g, &rhs[i * g], 1);
+      if (i < last) {
+        solve_block(d, &pivots[i * g], g, &upper[i * block], g);
+        solve_block(d, &pivots[i * g], g, &corner[i * block], g);
+      }
+    }
+    // Back substitution, from the last stage of the organic's path.
+    for (std::size_t i = last; i-- > 0;) {
+      subtract_product(&rhs[i * g], &upper[i * block], &rhs[(i + 1) * g], g, 1);
+      subtract_product(&rhs[i * g], &corner[i * block], &rhs[last * g], g, 1);
+    }
+    for (std::size_t s = 0; s < count; ++s) {
+      for (std::size_t k = 0; k < g; ++k) {
+        held[s][to_index(group[k])] = rhs[rank[s] * g + k];
+      }
+    }
+    for (const std::size_t at : group) {
+      local[at] = none;
+    }
+  }
+  // The sweeps keep every holdup >= 0 (the extents are bracketed); a solution that needs a negative one is
+  // not theirs. Rounding below zero is cut off.
+  for (std::size_t at = 0; at < width; ++at) {
+    double largest = 0.0;
+    for (std::size_t s = 0; s < count; ++s) {
+      if (!std::isfinite(held[s][to_index(at)])) {
+        return false;
+      }
+      largest = std::max(largest, std::abs(held[s][to_index(at)]));
+    }
+    for (std::size_t s = 0; s < count; ++s) {
+      double& value = held[s][to_index(at)];
+      if (value < 0.0) {
+        if (value < -1e-12 * largest) {
+          return false;
+        }
+        value = 0.0;
+      }
+    }
+  }
+  return true;
+}
+
 bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
   std::vector<std::pair<double, double>> port_flows;
   for (const auto& inlet : inlets) {
@@ -1713,9 +2053,10 @@ bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
   if (!(*std::max_element(q_aq.begin(), q_aq.end()) > 0.0)) {
     return false;
   }
-  // Then species: Gauss–Seidel sweeps, alternately along the aqueous and against it, each stage brought to
-  // its own Murphree equilibrium with what flows in (one bisection per reaction on its extent). The organic
-  // starts everywhere at the composition that feeds the loop, so a closed loop's extractant is right at once.
+  // Then species: with constant laws one direct solve (fill_linear); otherwise, or when that needs a negative
+  // holdup, Gauss–Seidel sweeps, alternately along the aqueous and against it, each stage brought to its own
+  // Murphree equilibrium with what flows in (one root search per reaction on its extent). The organic starts
+  // everywhere at the composition that feeds the loop, so a closed loop's extractant is right at once.
   for (std::size_t s = 0; s < stages_.size() && !ode(); ++s) {
     y[state_of(s, flow_at())] = q_aq[s];
     y[state_of(s, flow_at()) + 1] = q_org[s];
@@ -1727,15 +2068,18 @@ bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
     seed = inlets[organic_inlet_port_].organic_moles / inlets[organic_inlet_port_].organic_flow;
   }
   std::vector<Vector> held(stages_.size(), Vector::Zero(to_index(mixer_size())));
-  std::vector<Stream> aqueous_out(stages_.size(), Stream::empty(*components_));
-  std::vector<Stream> organic_out(stages_.size(), Stream::empty(*components_));
-  for (std::size_t s = 0; s < stages_.size(); ++s) {
+  // A sealed loop's organic is fixed by its inventory, not by what flows in: its linear cascade is singular.
+  const bool solved = constant_laws_ && !pumped && fill_linear(inlets, q_aq, q_org, held);
+  std::vector<Stream> aqueous_out(solved ? 0 : stages_.size(), Stream::empty(*components_));
+  std::vector<Stream> organic_out(solved ? 0 : stages_.size(), Stream::empty(*components_));
+  for (std::size_t s = 0; s < stages_.size() && !solved; ++s) {
     const MixerPhases phases = mixer_phases(q_aq[s], q_org[s]);
+    held[s].setZero();
     held[s].segment(to_index(aqueous_), to_index(organic_)) = seed * phases.organic_volume;
     guess_outlets(held[s], q_aq[s], q_org[s], aqueous_out[s], organic_out[s]);
   }
   Stream in = Stream::empty(*components_);
-  for (int pass = 0; pass < 12; ++pass) {
+  for (int pass = 0; pass < 12 && !solved; ++pass) {
     double change = 0.0;
     double scale = 1e-300;
     for (std::size_t step = 0; step < stages_.size(); ++step) {

@@ -240,6 +240,12 @@ class SxCascade final : public UnitOperation {
                      Stream& organic) const;
   /// fill_from_inlets without its memory of the last fill: every state of the block from the inlets.
   bool fill_from(std::span<const Stream> inlets, MutableSpan y) const;
+  /// fill_from for constant laws: every stage's mixer moles at its Murphree equilibrium with what flows in,
+  /// by one direct solve of the linear cascade (block tridiagonal in the organic's order, plus a closed
+  /// loop's corner), into `held`; false when a block is singular or a holdup would be negative (the sweeps'
+  /// bracket keeps them >= 0), and then fill_from sweeps.
+  bool fill_linear(std::span<const Stream> inlets, const std::vector<double>& q_aq,
+                   const std::vector<double>& q_org, std::vector<Vector>& held) const;
   /// Steady outlets of a stage whose mixer holds moles n at flows q_aq, q_org (steady-state guess).
   void guess_outlets(const Vector& n, double q_aq, double q_org, Stream& aqueous, Stream& organic) const;
   /// Mixer moles of stage s at its own (Murphree) equilibrium with inflow `in` (steady-state guess).
@@ -323,6 +329,7 @@ class SxCascade final : public UnitOperation {
   mutable std::size_t ode_evaluations_at_flows_ = 0;  ///< ode: evaluations since the flows last changed
   std::vector<std::size_t> ode_fed_stages_;           ///< ode: the stages an inlet port enters
   std::size_t reactions_ = 0;                         ///< the most reactions of any section
+  bool constant_laws_ = false;  ///< every law of every section is constant (c* = D c_M): fill_linear applies
   mutable DistributionState law_state_;
   mutable Stream returned_;
   mutable std::optional<Structure> structure_;
