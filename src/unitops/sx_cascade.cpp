@@ -5,8 +5,10 @@
 #include <Eigen/LU>
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <set>
+#include <string_view>
 
 #include "hydromet/core/error.hpp"
 
@@ -40,6 +42,20 @@ void clear(Stream& stream) {
 }
 
 std::string number_text(std::size_t value) { return std::to_string(value); }
+
+/// Its parts in one string, allocated once (a long cascade's report builds thousands of names).
+std::string joined(std::initializer_list<std::string_view> parts) {
+  std::size_t size = 0;
+  for (const auto part : parts) {
+    size += part.size();
+  }
+  std::string text;
+  text.reserve(size);
+  for (const auto part : parts) {
+    text.append(part);
+  }
+  return text;
+}
 
 // Small dense blocks of the linear cascade (fill_linear), column-major size × size: LU with partial pivoting
 // in place, and solves with it. A few species per block, so plain loops.
@@ -838,13 +854,16 @@ double SxCascade::state_scale(std::size_t index) const {
   return typical_concentration * volume;
 }
 
-SxCascade::StateLists SxCascade::mixer_inputs(std::size_t s) const {
+void SxCascade::mixer_inputs(std::size_t s, StateLists& inputs) const {
   const std::size_t base = stage_offset_[s];
-  StateLists inputs(mixer_size());
+  inputs.resize(mixer_size());
+  for (auto& list : inputs) {
+    list.clear();  // kept capacity: structure() calls this twice per stage
+  }
   if (ode()) {  // the closed-form split: a complex and every participant read the metal's invariant
     for (std::size_t p = 0; p < mixer_size(); ++p) {
       if (const std::size_t at = state_of(s, p); at != none) {
-        inputs[p] = {at};
+        inputs[p].push_back(at);
       }
     }
     for (const auto& b : sections_[stages_[s].section].bound) {
@@ -854,10 +873,10 @@ SxCascade::StateLists SxCascade::mixer_inputs(std::size_t s) const {
         inputs[entry.first].push_back(metal);
       }
     }
-    return inputs;
+    return;
   }
   for (std::size_t p = 0; p < mixer_size(); ++p) {
-    inputs[p] = {base + p};
+    inputs[p].push_back(base + p);
   }
   const bool resolve = !conserved_.empty() && s == first_organic_stage_;
   if (resolve) {
@@ -884,10 +903,10 @@ SxCascade::StateLists SxCascade::mixer_inputs(std::size_t s) const {
       inputs[aqueous_ + k] = std::move(resolved);
     }
   }
-  return inputs;
 }
 
-std::pair<SxCascade::StateLists, SxCascade::StateLists> SxCascade::outlet_inputs(std::size_t s) const {
+std::pair<SxCascade::StateLists, SxCascade::StateLists> SxCascade::outlet_inputs(
+    std::size_t s, const StateLists& mixer) const {
   const StreamLayout layout(*components_);
   // In ode the flows are no states (every scalar reads the inlets' flows instead, see structure()).
   const std::vector<std::size_t> flows = flow_states(s);
@@ -895,7 +914,6 @@ std::pair<SxCascade::StateLists, SxCascade::StateLists> SxCascade::outlet_inputs
   const std::vector<std::size_t> q_org(flows.begin() + (flows.empty() ? 0 : 1), flows.end());
   const bool aqueous_entrained = parameters_.aqueous_in_organic > 0.0;
   const bool organic_entrained = parameters_.organic_in_aqueous > 0.0;
-  const StateLists mixer = mixer_inputs(s);
   StateLists aqueous(layout.size());
   StateLists organic(layout.size());
   // A phase leaves its settler layer at q_phase / V_layer, or the mixer at a rate of both flows.
@@ -941,8 +959,10 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
   const std::size_t organic_flow_position = StreamLayout::organic_flow;
   std::vector<std::pair<StateLists, StateLists>> outlets;
   outlets.reserve(stages_.size());
+  StateLists mixer;
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    outlets.push_back(outlet_inputs(s));
+    mixer_inputs(s, mixer);
+    outlets.push_back(outlet_inputs(s, mixer));
   }
   // Mixer position p balances inflow scalar p of the stream layout (aqueous, organic, solids in order).
   const auto scalar = [](std::size_t position) { return StreamLayout::holdup_offset + position; };
@@ -950,11 +970,15 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
     into.insert(into.end(), from.begin(), from.end());
   };
   // Rows are built per position (the dae block) and written for the positions that hold a state.
+  StateLists own(m);    // own-stage states each row reads
+  StateLists reads(m);  // inflow scalars each row reads
   for (std::size_t s = 0; s < stages_.size(); ++s) {
     const std::vector<std::size_t> flows = flow_states(s);
-    const StateLists mixer = mixer_inputs(s);
-    StateLists own(m);    // own-stage states each row reads
-    StateLists reads(m);  // inflow scalars each row reads
+    mixer_inputs(s, mixer);
+    for (std::size_t p = 0; p < m; ++p) {  // the lists keep their capacity from stage to stage
+      own[p].clear();
+      reads[p].clear();
+    }
     for (std::size_t p = 0; p < mixer_size(); ++p) {
       own[p] = mixer[p];
       append(own[p], flows);
@@ -2364,12 +2388,18 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
   report_equilibrium_.resize(stages_.size());
   auto phase_concentrations = [&](const std::string& prefix, const Stream& stream) {
     for (std::size_t i = 0; i < aqueous_; ++i) {
-      emit([&] { return prefix + "c[" + c.aqueous(i).name + "]"; }, stream.concentration(to_index(i)),
-           "mol/m3");
+      emit(
+          [&] {
+            return joined({prefix, "c[", c.aqueous(i).name, "]"});
+          },
+          stream.concentration(to_index(i)), "mol/m3");
     }
     for (std::size_t i = 0; i < organic_; ++i) {
-      emit([&] { return prefix + "c_org[" + c.organic(i).name + "]"; },
-           stream.organic_concentration(to_index(i)), "mol/m3");
+      emit(
+          [&] {
+            return joined({prefix, "c_org[", c.organic(i).name, "]"});
+          },
+          stream.organic_concentration(to_index(i)), "mol/m3");
     }
   };
   // Stage profiles: the mixer's phases (where the phases meet) and the flows.
@@ -2378,15 +2408,21 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
     const MixerPhases& phases = stage_phases_[s];
     const Vector& n = stage_moles_[s];
     const std::string prefix = stages_[s].name + ".";
-    emit([&] { return prefix + "q_aq"; }, q_aq, "m3/s");
-    emit([&] { return prefix + "q_org"; }, q_org, "m3/s");
+    emit([&] { return joined({prefix, "q_aq"}); }, q_aq, "m3/s");
+    emit([&] { return joined({prefix, "q_org"}); }, q_org, "m3/s");
     for (std::size_t i = 0; i < aqueous_; ++i) {
-      emit([&] { return prefix + "c[" + c.aqueous(i).name + "]"; },
-           phases.aqueous_volume > 0.0 ? n[to_index(i)] / phases.aqueous_volume : 0.0, "mol/m3");
+      emit(
+          [&] {
+            return joined({prefix, "c[", c.aqueous(i).name, "]"});
+          },
+          phases.aqueous_volume > 0.0 ? n[to_index(i)] / phases.aqueous_volume : 0.0, "mol/m3");
     }
     for (std::size_t i = 0; i < organic_; ++i) {
-      emit([&] { return prefix + "c_org[" + c.organic(i).name + "]"; },
-           phases.organic_volume > 0.0 ? n[to_index(aqueous_ + i)] / phases.organic_volume : 0.0, "mol/m3");
+      emit(
+          [&] {
+            return joined({prefix, "c_org[", c.organic(i).name, "]"});
+          },
+          phases.organic_volume > 0.0 ? n[to_index(aqueous_ + i)] / phases.organic_volume : 0.0, "mol/m3");
     }
     const auto& bound = sections_[stages_[s].section].bound;
     equilibrium_organic(s, n, phases, equilibrium_values_);
@@ -2398,12 +2434,12 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
           phases.aqueous_volume > 0.0 ? n[to_index(bound[j].metal)] / phases.aqueous_volume : 0.0;
       const double yo =
           phases.organic_volume > 0.0 ? n[to_index(bound[j].complex)] / phases.organic_volume : 0.0;
-      emit([&] { return prefix + "D[" + complex + "]"; }, x > 0.0 ? yo / x : 0.0, "-");
-      emit([&] { return prefix + "c_eq[" + complex + "]"; }, eq[to_index(j)], "mol/m3");
+      emit([&] { return joined({prefix, "D[", complex, "]"}); }, x > 0.0 ? yo / x : 0.0, "-");
+      emit([&] { return joined({prefix, "c_eq[", complex, "]"}); }, eq[to_index(j)], "mol/m3");
     }
     if (hydrogen_ != none || parameters_.acidity) {
       const double h = acidity(n, phases) * 1e-3;
-      emit([&] { return prefix + "pH"; }, h > 0.0 ? -std::log10(h) : 0.0, "-");
+      emit([&] { return joined({prefix, "pH"}); }, h > 0.0 ? -std::log10(h) : 0.0, "-");
     }
   }
   // Section streams: the organic leaving each section (loaded, scrubbed, stripped) and each aqueous outlet.
@@ -2415,10 +2451,14 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
             ? "loaded"
             : (name == "scrub" ? "scrubbed" : (name == "strip" ? "stripped" : name + "_organic"));
     const Stream& organic = organic_out_[section.organic_exit];
-    emit([&] { return label + ".q_org"; }, organic.organic_flow, "m3/s");
+    emit([&] { return joined({label, ".q_org"}); }, organic.organic_flow, "m3/s");
     phase_concentrations(label + ".", organic);
     const Stream& aqueous = aqueous_out_[section.aqueous_exit];
-    emit([&] { return parameters_.sections[k].aqueous_outlet + ".q_aq"; }, aqueous.aqueous_flow, "m3/s");
+    emit(
+        [&] {
+          return joined({parameters_.sections[k].aqueous_outlet, ".q_aq"});
+        },
+        aqueous.aqueous_flow, "m3/s");
     phase_concentrations(parameters_.sections[k].aqueous_outlet + ".", aqueous);
   }
   // McCabe–Thiele data per section and reaction: operating points (x, y) of the aqueous and organic that pass
@@ -2460,10 +2500,16 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
         } else {
           organic = gap == 0 ? &section_organic_in : &organic_out_[section.first + gap - 1];
         }
-        emit([&] { return prefix + "operating_x[" + number_text(gap) + "]"; },
-             aqueous.concentration(to_index(b.metal)), "mol/m3");
-        emit([&] { return prefix + "operating_y[" + number_text(gap) + "]"; },
-             organic->organic_concentration(to_index(b.complex - aqueous_)), "mol/m3");
+        emit(
+            [&] {
+              return joined({prefix, "operating_x[", number_text(gap), "]"});
+            },
+            aqueous.concentration(to_index(b.metal)), "mol/m3");
+        emit(
+            [&] {
+              return joined({prefix, "operating_y[", number_text(gap), "]"});
+            },
+            organic->organic_concentration(to_index(b.complex - aqueous_)), "mol/m3");
       }
       for (std::size_t i = 1; i <= count; ++i) {
         const std::size_t s = section.first + i - 1;
@@ -2474,9 +2520,12 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
         while (section.bound[j].complex != b.complex) {
           ++j;
         }
-        emit([&] { return prefix + "equilibrium_x[" + number_text(i) + "]"; },
-             phases.aqueous_volume > 0.0 ? n[to_index(b.metal)] / phases.aqueous_volume : 0.0, "mol/m3");
-        emit([&] { return prefix + "equilibrium_y[" + number_text(i) + "]"; }, eq[j], "mol/m3");
+        emit(
+            [&] {
+              return joined({prefix, "equilibrium_x[", number_text(i), "]"});
+            },
+            phases.aqueous_volume > 0.0 ? n[to_index(b.metal)] / phases.aqueous_volume : 0.0, "mol/m3");
+        emit([&] { return joined({prefix, "equilibrium_y[", number_text(i), "]"}); }, eq[j], "mol/m3");
       }
       // The equilibrium curve, sampled: the metal from 0 to the largest aqueous concentration of the section,
       // everything else at the section's stage 1 (exact for laws of the metal alone: constant, isotherm).
@@ -2491,26 +2540,45 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
       for (std::size_t i = 0; i <= samples; ++i) {
         const double x = x_max * static_cast<double>(i) / static_cast<double>(samples);
         n[to_index(b.metal)] = x * phases.aqueous_volume;
-        emit([&] { return prefix + "curve_x[" + number_text(i) + "]"; }, x, "mol/m3");
-        emit([&] { return prefix + "curve_y[" + number_text(i) + "]"; },
-             phases.aqueous_volume > 0.0 ? reaction_equilibrium(b, n, phases, acidity(n, phases)) : 0.0,
-             "mol/m3");
+        emit([&] { return joined({prefix, "curve_x[", number_text(i), "]"}); }, x, "mol/m3");
+        emit(
+            [&] {
+              return joined({prefix, "curve_y[", number_text(i), "]"});
+            },
+            phases.aqueous_volume > 0.0 ? reaction_equilibrium(b, n, phases, acidity(n, phases)) : 0.0,
+            "mol/m3");
       }
     }
   }
   if (!conserved_.empty()) {
     for (std::size_t k = 0; k < conserved_.size(); ++k) {
-      emit([&] { return "loop_total[" + c.organic(conserved_[k]).name + "]"; },
-           y[state_of(first_organic_stage_, aqueous_ + conserved_[k])], "mol");
+      emit(
+          [&] {
+            return joined({"loop_total[", c.organic(conserved_[k]).name, "]"});
+          },
+          y[state_of(first_organic_stage_, aqueous_ + conserved_[k])], "mol");
     }
   }
+}
+
+std::size_t SxCascade::report_size() const {
+  const bool ph = hydrogen_ != none || parameters_.acidity;
+  std::size_t size = conserved_.size();
+  for (const auto& stage : stages_) {
+    size += 2 + aqueous_ + organic_ + 2 * sections_[stage.section].bound.size() + (ph ? 1 : 0);
+  }
+  for (std::size_t k = 0; k < sections_.size(); ++k) {
+    const std::size_t count = parameters_.sections[k].stages;
+    size += 2 * (1 + aqueous_ + organic_) + sections_[k].bound.size() * (2 * (count + 1) + 2 * count + 42);
+  }
+  return size;
 }
 
 std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const Stream> inlets) const {
   (void)t;
   std::vector<UnitOutput> result;
+  result.reserve(report_size());
   if (!report_names_.empty()) {  // the names of an earlier report at the same components
-    result.reserve(report_names_.size());
     emit_report(y, inlets, [&](const auto&, double value, const char*) {
       const std::size_t k = result.size();
       result.push_back({k < report_names_.size() ? report_names_[k] : std::string(), value,
@@ -2536,6 +2604,7 @@ std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const
 void SxCascade::report_values(double t, ConstSpan y, std::span<const Stream> inlets,
                               std::vector<double>& values) const {
   (void)t;
+  values.reserve(values.size() + report_size());
   emit_report(y, inlets, [&](const auto&, double value, const char*) { values.push_back(value); });
 }
 

@@ -250,6 +250,8 @@ class SxCascade final : public UnitOperation {
   void guess_outlets(const Vector& n, double q_aq, double q_org, Stream& aqueous, Stream& organic) const;
   /// Mixer moles of stage s at its own (Murphree) equilibrium with inflow `in` (steady-state guess).
   [[nodiscard]] Vector stage_equilibrium(std::size_t s, const Stream& in, double q_aq, double q_org) const;
+  /// How many outputs report() gives.
+  [[nodiscard]] std::size_t report_size() const;
   /// report()'s outputs in order, each as emit(name, value, unit), where name() builds the output's name.
   template <typename Emit>
   void emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& emit) const;
@@ -273,10 +275,11 @@ class SxCascade final : public UnitOperation {
   [[nodiscard]] double loop_organic_volume() const;
   // Structural Jacobian (state_pattern, stream_coupling); each mirrors the function named.
   using StateLists = std::vector<std::vector<std::size_t>>;
-  /// States each mixer position's moles read (mixer_moles).
-  [[nodiscard]] StateLists mixer_inputs(std::size_t s) const;
-  /// States each StreamLayout scalar of stage s's aqueous (first) and organic (second) outlet reads.
-  [[nodiscard]] std::pair<StateLists, StateLists> outlet_inputs(std::size_t s) const;
+  /// States each mixer position's moles read (mixer_moles), into `inputs`.
+  void mixer_inputs(std::size_t s, StateLists& inputs) const;
+  /// States each StreamLayout scalar of stage s's aqueous (first) and organic (second) outlet reads, given
+  /// its mixer_inputs.
+  [[nodiscard]] std::pair<StateLists, StateLists> outlet_inputs(std::size_t s, const StateLists& mixer) const;
   /// The own-block pattern and the stream coupling together (evaluate, route, compute_outlets).
   void structure(std::vector<std::pair<std::size_t, std::size_t>>& entries, StreamCoupling& coupling) const;
   struct Structure {
