@@ -2103,6 +2103,7 @@ bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
     guess_outlets(held[s], q_aq[s], q_org[s], aqueous_out[s], organic_out[s]);
   }
   Stream in = Stream::empty(*components_);
+  Vector next = Vector::Zero(to_index(mixer_size()));
   for (int pass = 0; pass < 12 && !solved; ++pass) {
     double change = 0.0;
     double scale = 1e-300;
@@ -2125,9 +2126,9 @@ bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
       for (const std::size_t port : stages_[s].feed_ports) {
         add_scaled(in, inlets[port], 1.0);
       }
-      const Vector before = held[s];
-      held[s] = stage_equilibrium(s, in, q_aq[s], q_org[s]);
-      change = std::max(change, (held[s] - before).cwiseAbs().maxCoeff());
+      stage_equilibrium(s, in, q_aq[s], q_org[s], next);
+      change = std::max(change, (next - held[s]).cwiseAbs().maxCoeff());
+      held[s].swap(next);
       scale = std::max(scale, held[s].cwiseAbs().maxCoeff());
       guess_outlets(held[s], q_aq[s], q_org[s], aqueous_out[s], organic_out[s]);
     }
@@ -2212,9 +2213,10 @@ void SxCascade::guess_outlets(const Vector& n, double q_aq, double q_org, Stream
   organic.organic_flow = (1.0 - eo) * q_org;
 }
 
-Vector SxCascade::stage_equilibrium(std::size_t s, const Stream& in, double q_aq, double q_org) const {
+void SxCascade::stage_equilibrium(std::size_t s, const Stream& in, double q_aq, double q_org,
+                                  Vector& n) const {
   const MixerPhases phases = mixer_phases(q_aq, q_org);
-  Vector n = Vector::Zero(to_index(mixer_size()));
+  n.resize(to_index(mixer_size()));
   for (std::size_t i = 0; i < aqueous_; ++i) {
     n[to_index(i)] = phases.aqueous_rate > 0.0 ? in.aqueous_moles[to_index(i)] / phases.aqueous_rate : 0.0;
   }
@@ -2231,7 +2233,7 @@ Vector SxCascade::stage_equilibrium(std::size_t s, const Stream& in, double q_aq
   }
   const auto& bound = sections_[stages_[s].section].bound;
   if (bound.empty() || !(phases.aqueous_volume > 0.0) || !(phases.organic_volume > 0.0)) {
-    return n;
+    return;
   }
   // Extent ξ_j [mol] of each reaction from the no-reaction holdup: n = n0 + ν ξ (complex +1); bisection on
   // gap(ξ) = V_org c_target(n) − n_C, which falls as ξ grows. Reactions in turn, a few rounds.
@@ -2252,7 +2254,8 @@ Vector SxCascade::stage_equilibrium(std::size_t s, const Stream& in, double q_aq
       }
       const double complex_in = in.organic_moles[to_index(b.complex - aqueous_)];
       const double c_in = in.organic_flow > 0.0 ? complex_in / in.organic_flow : 0.0;
-      const Vector base = n;
+      Vector& base = extent_base_;  // members: no allocation per stage and sweep
+      base = n;
       Vector& m = trial_;
       auto shifted = [&](double extent) -> const Vector& {
         m = base;
@@ -2314,7 +2317,6 @@ Vector SxCascade::stage_equilibrium(std::size_t s, const Stream& in, double q_aq
       n = shifted(extent);  // copies trial_
     }
   }
-  return n;
 }
 
 Vector SxCascade::element_inventory(ConstSpan y) const {

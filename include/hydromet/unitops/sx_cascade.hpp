@@ -248,8 +248,8 @@ class SxCascade final : public UnitOperation {
                    const std::vector<double>& q_org, std::vector<Vector>& held) const;
   /// Steady outlets of a stage whose mixer holds moles n at flows q_aq, q_org (steady-state guess).
   void guess_outlets(const Vector& n, double q_aq, double q_org, Stream& aqueous, Stream& organic) const;
-  /// Mixer moles of stage s at its own (Murphree) equilibrium with inflow `in` (steady-state guess).
-  [[nodiscard]] Vector stage_equilibrium(std::size_t s, const Stream& in, double q_aq, double q_org) const;
+  /// Mixer moles of stage s at its own (Murphree) equilibrium with inflow `in` into n (steady-state guess).
+  void stage_equilibrium(std::size_t s, const Stream& in, double q_aq, double q_org, Vector& n) const;
   /// How many outputs report() gives.
   [[nodiscard]] std::size_t report_size() const;
   /// report()'s outputs in order, each as emit(name, value, unit), where name() builds the output's name.
@@ -317,7 +317,7 @@ class SxCascade final : public UnitOperation {
   mutable std::vector<Stream> aqueous_out_, organic_out_, inflow_;
   mutable std::vector<Vector> stage_moles_;
   mutable std::vector<MixerPhases> stage_phases_;
-  mutable Vector moles_, trial_, equilibrium_values_;
+  mutable Vector moles_, trial_, extent_base_, equilibrium_values_;
   mutable std::vector<std::vector<double>> report_equilibrium_;  ///< each stage's c_C* in emit_report
   mutable std::vector<double> position_rates_;  ///< ode: one stage's rows in the dae block's positions
   // ode (evaluate_ode): per stage, its rates and splits (refresh_phases).
