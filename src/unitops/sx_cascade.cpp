@@ -1797,7 +1797,8 @@ void SxCascade::sweep_flows(const std::vector<std::pair<double, double>>& port_f
 }
 
 bool SxCascade::fill_linear(std::span<const Stream> inlets, const std::vector<double>& q_aq,
-                            const std::vector<double>& q_org, std::vector<Vector>& held) const {
+                            const std::vector<double>& q_org, std::vector<Vector>& held,
+                            const std::vector<double>* ratios) const {
   // With c* = D c_M every stage's Murphree equilibrium is linear in what flows in (stage_equilibrium's
   // n = n0 + Σ_j ν_j ξ_j, n0 = inflow / outflow rate, n_Cj = V_org ((1 − E) c_Cj,in + E D_j n_M / V_aq)), and
   // what flows in is linear in the neighbours' holdups: the sweeps' fixed point solves a linear system. In
@@ -1956,7 +1957,7 @@ bool SxCascade::fill_linear(std::span<const Stream> inlets, const std::vector<do
           const auto& b = bound[j];
           const std::size_t complex = local[b.complex];
           const std::size_t metal = local[b.metal];
-          const double d = sections_[stages_[s].section].ratio[j];
+          const double d = ratios ? (*ratios)[s * reactions_ + j] : sections_[stages_[s].section].ratio[j];
           own[complex + complex * g] = 1.0;
           own[complex + metal * g] -= efficiency * d * p.organic_volume / p.aqueous_volume;
           on_inflow[complex + complex * g] =
@@ -2064,6 +2065,53 @@ bool SxCascade::fill_linear(std::span<const Stream> inlets, const std::vector<do
   return true;
 }
 
+bool SxCascade::secant_fill(std::span<const Stream> inlets, const std::vector<double>& q_aq,
+                            const std::vector<double>& q_org, std::vector<Vector>& held) const {
+  // Other laws: each stage's law as its secant D = c*(n) / c_M at the holdups reached, the linear cascade
+  // solved with those, and again from its solution. At the fixed point every stage is at its own Murphree
+  // equilibrium exactly (what the sweeps approach one stage at a time).
+  const std::size_t count = stages_.size();
+  std::vector<double> ratios(count * reactions_, 0.0);
+  std::vector<Vector> current = held;
+  std::vector<Vector> next = held;
+  Vector& probe = moles_;
+  double last_change = std::numeric_limits<double>::infinity();
+  for (int iteration = 0; iteration < 30; ++iteration) {
+    for (std::size_t s = 0; s < count; ++s) {
+      const MixerPhases phases = mixer_phases(q_aq[s], q_org[s]);
+      if (!(phases.aqueous_volume > 0.0)) {
+        continue;
+      }
+      const auto& bound = sections_[stages_[s].section].bound;
+      for (std::size_t j = 0; j < bound.size(); ++j) {
+        probe = current[s];
+        // A metal at (or below) zero: the law's slope at a trace of it.
+        const double metal = std::max(probe[to_index(bound[j].metal)] / phases.aqueous_volume, 1e-9);
+        probe[to_index(bound[j].metal)] = metal * phases.aqueous_volume;
+        ratios[s * reactions_ + j] =
+            reaction_equilibrium(bound[j], probe, phases, acidity(probe, phases)) / metal;
+      }
+    }
+    if (!fill_linear(inlets, q_aq, q_org, next, &ratios)) {
+      return false;
+    }
+    double change = 0.0;
+    double scale = 1e-300;
+    for (std::size_t s = 0; s < count; ++s) {
+      change = std::max(change, (next[s] - current[s]).cwiseAbs().maxCoeff());
+      scale = std::max(scale, next[s].cwiseAbs().maxCoeff());
+    }
+    current.swap(next);
+    // To rounding (Newton then takes the guess as it is), or as close as rounding lets it get.
+    if (change <= 1e-15 * scale || (change <= 1e-12 * scale && change >= last_change)) {
+      held.swap(current);
+      return true;
+    }
+    last_change = change;
+  }
+  return false;
+}
+
 bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
   std::vector<std::pair<double, double>> port_flows;
   for (const auto& inlet : inlets) {
@@ -2133,6 +2181,9 @@ bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
       guess_outlets(held[s], q_aq[s], q_org[s], aqueous_out[s], organic_out[s]);
     }
     if (change <= 1e-10 * scale) {
+      break;
+    }
+    if (pass == 1 && !pumped && secant_fill(inlets, q_aq, q_org, held)) {
       break;
     }
   }

@@ -244,7 +244,13 @@ class SxCascade final : public UnitOperation {
   /// by one direct solve of the linear cascade (block tridiagonal in the organic's order, plus a closed
   /// loop's corner), into `held`; false when a block is singular or a holdup would be negative (the sweeps'
   /// bracket keeps them >= 0), and then fill_from sweeps.
+  /// `ratios`: each stage's D of each reaction (stage-major, reactions_ per stage) instead of the laws'.
   bool fill_linear(std::span<const Stream> inlets, const std::vector<double>& q_aq,
+                   const std::vector<double>& q_org, std::vector<Vector>& held,
+                   const std::vector<double>* ratios = nullptr) const;
+  /// Other laws: fill_linear at each stage's secant D of its law, repeated to the fixed point; false (held
+  /// unchanged) when it does not get there.
+  bool secant_fill(std::span<const Stream> inlets, const std::vector<double>& q_aq,
                    const std::vector<double>& q_org, std::vector<Vector>& held) const;
   /// Steady outlets of a stage whose mixer holds moles n at flows q_aq, q_org (steady-state guess).
   void guess_outlets(const Vector& n, double q_aq, double q_org, Stream& aqueous, Stream& organic) const;
