@@ -1909,7 +1909,17 @@ bool SxCascade::fill_linear(std::span<const Stream> inlets, const std::vector<do
       groups.push_back({at});
     }
   }
+  // Positions each section's reactions move (section-major).
+  std::vector<char> moved(sections_.size() * width, 0);
+  for (std::size_t k = 0; k < sections_.size(); ++k) {
+    for (const auto& b : sections_[k].bound) {
+      for (const auto& entry : b.stoichiometry) {
+        moved[k * width + entry.first] = 1;
+      }
+    }
+  }
   std::vector<std::size_t> local(width, none);
+  std::vector<char> cornered;  // rows whose corner block is not zero
   std::vector<double> own, on_inflow, diagonal, lower, upper, corner, rhs;
   std::vector<std::size_t> pivots;
   std::vector<double> fixed;
@@ -1929,6 +1939,7 @@ bool SxCascade::fill_linear(std::span<const Stream> inlets, const std::vector<do
     corner.assign(count * block, 0.0);
     rhs.assign(count * g, 0.0);
     pivots.assign(count * g, 0);
+    cornered.assign(count, 0);
     // Rows of each stage, in its organic rank: own × n_s + on_inflow × u_s = 0, u_s = Σ_t carried n_t +
     // fixed. Each species' balance, outflow = inflow + Σ_j ν_j R_j, with the reaction flows R_j = r_Cj n_Cj −
     // u_Cj taken from the complexes' balances (this holds with a mixer phase ratio, where the phases leave
@@ -1944,12 +1955,9 @@ bool SxCascade::fill_linear(std::span<const Stream> inlets, const std::vector<do
           reacting_group && !bound.empty() && p.aqueous_volume > 0.0 && p.organic_volume > 0.0;
       for (std::size_t k = 0; k < g; ++k) {
         const double rate = rate_of(p, group[k]);
-        const bool moved = reacts && std::any_of(bound.begin(), bound.end(), [&](const Bound& b) {
-                             return std::any_of(b.stoichiometry.begin(), b.stoichiometry.end(),
-                                                [&](const auto& entry) { return entry.first == group[k]; });
-                           });
-        own[k + k * g] = rate > 0.0 || moved ? rate : 1.0;
-        on_inflow[k + k * g] = rate > 0.0 || moved ? -1.0 : 0.0;
+        const bool held_by_rate = rate > 0.0 || (reacts && moved[stages_[s].section * width + group[k]] != 0);
+        own[k + k * g] = held_by_rate ? rate : 1.0;
+        on_inflow[k + k * g] = held_by_rate ? -1.0 : 0.0;
       }
       if (reacts) {
         const double organic_in = organic_inflow(s);
@@ -1987,6 +1995,7 @@ bool SxCascade::fill_linear(std::span<const Stream> inlets, const std::vector<do
           target = &diagonal[i * block];
         } else if (j == count - 1) {
           target = &corner[i * block];
+          cornered[i] = 1;
         } else if (j + 1 == i) {
           target = &lower[i * block];
         } else if (j == i + 1) {
@@ -2016,7 +2025,10 @@ bool SxCascade::fill_linear(std::span<const Stream> inlets, const std::vector<do
       if (i > 0) {
         const double* l = &lower[i * block];
         subtract_product(d, l, &upper[(i - 1) * block], g, g);
-        subtract_product(i == last ? d : &corner[i * block], l, &corner[(i - 1) * block], g, g);
+        if (cornered[i - 1] != 0) {  // the corner's fill moves down the last column
+          subtract_product(i == last ? d : &corner[i * block], l, &corner[(i - 1) * block], g, g);
+          cornered[i] = 1;
+        }
         subtract_product(&rhs[i * g], l, &rhs[(i - 1) * g], g, 1);
       }
       if (!factor_block(d, g, &pivots[i * g])) {
@@ -2025,13 +2037,17 @@ bool SxCascade::fill_linear(std::span<const Stream> inlets, const std::vector<do
       solve_block(d, &pivots[i * g], g, &rhs[i * g], 1);
       if (i < last) {
         solve_block(d, &pivots[i * g], g, &upper[i * block], g);
-        solve_block(d, &pivots[i * g], g, &corner[i * block], g);
+        if (cornered[i] != 0) {
+          solve_block(d, &pivots[i * g], g, &corner[i * block], g);
+        }
       }
     }
     // Back substitution, from the last stage of the organic's path.
     for (std::size_t i = last; i-- > 0;) {
       subtract_product(&rhs[i * g], &upper[i * block], &rhs[(i + 1) * g], g, 1);
-      subtract_product(&rhs[i * g], &corner[i * block], &rhs[last * g], g, 1);
+      if (cornered[i] != 0) {
+        subtract_product(&rhs[i * g], &corner[i * block], &rhs[last * g], g, 1);
+      }
     }
     for (std::size_t s = 0; s < count; ++s) {
       for (std::size_t k = 0; k < g; ++k) {
