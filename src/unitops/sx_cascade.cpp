@@ -2204,9 +2204,10 @@ bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
     }
   }
   // Write the holdups: settler layers at the mixer's concentrations, mixer slots as invariants.
+  Vector slots;
   for (std::size_t s = 0; s < stages_.size(); ++s) {
     const MixerPhases phases = mixer_phases(q_aq[s], q_org[s]);
-    Vector slots = held[s];
+    slots = held[s];
     if (equilibrium()) {
       for (const auto& b : sections_[stages_[s].section].bound) {
         for (const auto& [at, nu] : b.stoichiometry) {
