@@ -2119,7 +2119,7 @@ bool SxCascade::secant_fill(std::span<const Stream> inlets, const std::vector<do
     }
     current.swap(next);
     // To rounding (Newton then takes the guess as it is), or as close as rounding lets it get.
-    if (change <= 1e-15 * scale || (change <= 1e-12 * scale && change >= last_change)) {
+    if (change <= 1e-14 * scale || (change <= 1e-12 * scale && change >= last_change)) {
       held.swap(current);
       return true;
     }
