@@ -804,38 +804,40 @@ std::pair<std::size_t, std::size_t> SxCascade::position_of(std::size_t index) co
 }
 
 std::string SxCascade::state_name(std::size_t index) const {
+  // Each name in one allocation (a long cascade names thousands of states).
   if (index >= sums_offset()) {
     const std::size_t c = (index - sums_offset()) / stages_.size();
     const std::size_t s = (index - sums_offset()) % stages_.size();
-    return "running_sum[" + components_->organic(conserved_[c]).name + "," + stages_[s].name + "]";
+    return joined({"running_sum[", components_->organic(conserved_[c]).name, ",", stages_[s].name, "]"});
   }
   const auto [s, i] = position_of(index);
-  std::string text = stages_[s].name + ".";
+  const std::string& stage = stages_[s].name;
+  if (s == first_organic_stage_ && i >= aqueous_ && i < aqueous_ + organic_ &&
+      std::find(conserved_.begin(), conserved_.end(), i - aqueous_) != conserved_.end()) {
+    return joined({"loop_total[", components_->organic(i - aqueous_).name, "]"});
+  }
+  std::string text;
   if (i < aqueous_) {
-    text += "n[" + components_->aqueous(i).name + "]";
+    text = joined({stage, ".n[", components_->aqueous(i).name, "]"});
   } else if (i < aqueous_ + organic_) {
-    text += "n_org[" + components_->organic(i - aqueous_).name + "]";
+    text = joined({stage, ".n_org[", components_->organic(i - aqueous_).name, "]"});
   } else if (i < mixer_size()) {
-    text += "n_solid[" + number_text(i - aqueous_ - organic_) + "]";
+    text = joined({stage, ".n_solid[", number_text(i - aqueous_ - organic_), "]"});
   } else if (i < flow_at() && i < settler_organic_at()) {
-    text += "settler.n[" + components_->aqueous(i - settler_aqueous_at()).name + "]";
+    text = joined({stage, ".settler.n[", components_->aqueous(i - settler_aqueous_at()).name, "]"});
   } else if (i < flow_at()) {
-    text += "settler.n_org[" + components_->organic(i - settler_organic_at()).name + "]";
+    text = joined({stage, ".settler.n_org[", components_->organic(i - settler_organic_at()).name, "]"});
   } else {
-    text += i == flow_at() ? "q_aq" : "q_org";
+    text = joined({stage, i == flow_at() ? ".q_aq" : ".q_org"});
   }
   if (i < mixer_size() && equilibrium()) {
     for (const auto& b : sections_[stages_[s].section].bound) {
       for (const auto& entry : b.stoichiometry) {
         if (entry.first == i) {
-          text[stages_[s].name.size() + 1] = 'x';  // reaction invariant x[...] instead of n[...]
+          text[stage.size() + 1] = 'x';  // reaction invariant x[...] instead of n[...]
         }
       }
     }
-  }
-  if (s == first_organic_stage_ && i >= aqueous_ && i < aqueous_ + organic_ &&
-      std::find(conserved_.begin(), conserved_.end(), i - aqueous_) != conserved_.end()) {
-    text = "loop_total[" + components_->organic(i - aqueous_).name + "]";
   }
   return text;
 }

@@ -276,6 +276,12 @@ TEST_CASE(
     REQUIRE(result.converged);
     CHECK(result.statistics.nonlinear_iterations == 0);
     CHECK(result.balance.closure() < 1e-10);
+    // State names (built in one allocation each): invariants x, complexes n, settler layers, flows.
+    const std::vector<std::string> first(result.state_names.begin(), result.state_names.begin() + 10);
+    CHECK(first == std::vector<std::string>{"sx.E1.x[Fe+3]", "sx.E1.x[H+]", "sx.E1.x_org[D2EHPA]",
+                                            "sx.E1.n_org[FeA3]", "sx.E1.settler.n[Fe+3]",
+                                            "sx.E1.settler.n[H+]", "sx.E1.settler.n_org[D2EHPA]",
+                                            "sx.E1.settler.n_org[FeA3]", "sx.E1.q_aq", "sx.E1.q_org"});
     // Every stage on the law, c_FeA3 = K c_Fe [HA]^3 / [H+]^3 in mol/L (Murphree efficiency 1).
     for (const char* section : {"E", "S"}) {
       for (int n = 1; n <= (section[0] == 'E' ? 30 : 20); ++n) {
