@@ -974,6 +974,7 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
   // Rows are built per position (the dae block) and written for the positions that hold a state.
   StateLists own(m);    // own-stage states each row reads
   StateLists reads(m);  // inflow scalars each row reads
+  std::vector<std::size_t> columns;
   for (std::size_t s = 0; s < stages_.size(); ++s) {
     const std::vector<std::size_t> flows = flow_states(s);
     mixer_inputs(s, mixer);
@@ -1043,19 +1044,13 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
       if (row == none) {
         continue;
       }
-      for (const auto column : own[position]) {
-        entries.emplace_back(row, column);
-      }
+      columns.assign(own[position].begin(), own[position].end());
       for (const auto component : reads[position]) {
         if (stages_[s].aqueous_from != none) {
-          for (const auto column : outlets[stages_[s].aqueous_from].first[component]) {
-            entries.emplace_back(row, column);
-          }
+          append(columns, outlets[stages_[s].aqueous_from].first[component]);
         }
         if (stages_[s].organic_from != none) {
-          for (const auto column : outlets[stages_[s].organic_from].second[component]) {
-            entries.emplace_back(row, column);
-          }
+          append(columns, outlets[stages_[s].organic_from].second[component]);
         }
         for (const auto port : stages_[s].feed_ports) {
           coupling.rows.push_back({row, port, component});
@@ -1069,6 +1064,12 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
           coupling.rows.push_back({row, port, StreamLayout::aqueous_flow});
           coupling.rows.push_back({row, port, StreamLayout::organic_flow});
         }
+      }
+      // Each row's columns sorted and unique here, rows in increasing order: no sort of all entries after.
+      std::sort(columns.begin(), columns.end());
+      columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+      for (const auto column : columns) {
+        entries.emplace_back(row, column);
       }
     }
     // Sealed loop: running sums of the moieties, R_k,s = R_k,s−1 + m_k,s.
@@ -1120,7 +1121,9 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
       }
     }
   }
-  std::sort(entries.begin(), entries.end());
+  if (!std::is_sorted(entries.begin(), entries.end())) {  // a sealed loop's running sums come last
+    std::sort(entries.begin(), entries.end());
+  }
   entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
 }
 
