@@ -220,6 +220,12 @@ TEST_CASE("sx_cascade guess: with constant laws it is the steady state in every 
     check_guess_is_steady_state(
         circuit("    loop: open\n    flow: co_current\n", open_loop_units, open_loop_connections), 1e-11);
   }
+  SUBCASE("closed loop, co-current, with a fixed mixer phase ratio") {
+    check_guess_is_steady_state(
+        circuit("    loop: closed\n    bleed: 0.02\n    flow: co_current\n    mixer_phase_ratio: 0.8\n",
+                closed_loop_units, closed_loop_connections),
+        1e-11);
+  }
   SUBCASE("closed loop with 2 % bleed and make-up") {
     check_guess_is_steady_state(
         circuit("    loop: closed\n    bleed: 0.02\n", closed_loop_units, closed_loop_connections), 1e-11);
