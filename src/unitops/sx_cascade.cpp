@@ -1804,9 +1804,9 @@ void SxCascade::sweep_flows(const std::vector<std::pair<double, double>>& port_f
 bool SxCascade::fill_linear(std::span<const Stream> inlets, const std::vector<double>& q_aq,
                             const std::vector<double>& q_org, std::vector<Vector>& held,
                             const std::vector<double>* ratios) const {
-  // With c* = D c_M every stage's Murphree equilibrium is linear in what flows in (stage_equilibrium's
-  // n = n0 + Σ_j ν_j ξ_j, n0 = inflow / outflow rate, n_Cj = V_org ((1 − E) c_Cj,in + E D_j n_M / V_aq)), and
-  // what flows in is linear in the neighbours' holdups: the sweeps' fixed point solves a linear system. In
+  // With c* = D c_M every stage's Murphree equilibrium is linear in what flows in (the species' steady
+  // balances with the reaction flows, and n_Cj = V_org ((1 − E) c_Cj,in + E D_j n_M / V_aq)), and what flows
+  // in is linear in the neighbours' holdups: the cascade's steady state solves a linear system. In
   // the organic's order (sections in turn, each from its organic entry to its exit) a stage reads its
   // neighbours only (the organic from the one before, the aqueous from the one before or after), and a closed
   // loop's first stage the last: block tridiagonal with a corner in the last column. The reacting species of
