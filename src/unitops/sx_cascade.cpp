@@ -5,8 +5,10 @@
 #include <Eigen/LU>
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <set>
+#include <string_view>
 
 #include "hydromet/core/error.hpp"
 
@@ -40,6 +42,87 @@ void clear(Stream& stream) {
 }
 
 std::string number_text(std::size_t value) { return std::to_string(value); }
+
+/// Its parts in one string, allocated once (a long cascade's report builds thousands of names).
+std::string joined(std::initializer_list<std::string_view> parts) {
+  std::size_t size = 0;
+  for (const auto part : parts) {
+    size += part.size();
+  }
+  std::string text;
+  text.reserve(size);
+  for (const auto part : parts) {
+    text.append(part);
+  }
+  return text;
+}
+
+// Small dense blocks of the linear cascade (fill_linear), column-major size × size: LU with partial pivoting
+// in place, and solves with it. A few species per block, so plain loops.
+bool factor_block(double* a, std::size_t size, std::size_t* pivots) {
+  for (std::size_t k = 0; k < size; ++k) {
+    std::size_t pivot = k;
+    for (std::size_t r = k + 1; r < size; ++r) {
+      if (std::abs(a[r + k * size]) > std::abs(a[pivot + k * size])) {
+        pivot = r;
+      }
+    }
+    pivots[k] = pivot;
+    if (!(std::abs(a[pivot + k * size]) > 0.0) || !std::isfinite(a[pivot + k * size])) {
+      return false;
+    }
+    if (pivot != k) {
+      for (std::size_t c = 0; c < size; ++c) {
+        std::swap(a[k + c * size], a[pivot + c * size]);
+      }
+    }
+    for (std::size_t r = k + 1; r < size; ++r) {
+      a[r + k * size] /= a[k + k * size];
+    }
+    for (std::size_t c = k + 1; c < size; ++c) {
+      for (std::size_t r = k + 1; r < size; ++r) {
+        a[r + c * size] -= a[r + k * size] * a[k + c * size];
+      }
+    }
+  }
+  return true;
+}
+
+// x ← A⁻¹ x for `columns` columns of length size, A factored by factor_block.
+void solve_block(const double* lu, const std::size_t* pivots, std::size_t size, double* x,
+                 std::size_t columns) {
+  for (std::size_t c = 0; c < columns; ++c) {
+    double* v = x + c * size;
+    for (std::size_t k = 0; k < size; ++k) {  // every interchange first: they swapped whole rows of L
+      std::swap(v[k], v[pivots[k]]);
+    }
+    for (std::size_t k = 0; k < size; ++k) {
+      for (std::size_t r = k + 1; r < size; ++r) {
+        v[r] -= lu[r + k * size] * v[k];
+      }
+    }
+    for (std::size_t k = size; k-- > 0;) {
+      v[k] /= lu[k + k * size];
+      for (std::size_t r = 0; r < k; ++r) {
+        v[r] -= lu[r + k * size] * v[k];
+      }
+    }
+  }
+}
+
+// into ← into − a b, a size × size, b size × columns, column-major.
+void subtract_product(double* into, const double* a, const double* b, std::size_t size, std::size_t columns) {
+  for (std::size_t c = 0; c < columns; ++c) {
+    for (std::size_t k = 0; k < size; ++k) {
+      const double factor = b[k + c * size];
+      if (factor != 0.0) {
+        for (std::size_t r = 0; r < size; ++r) {
+          into[r + c * size] -= a[r + k * size] * factor;
+        }
+      }
+    }
+  }
+}
 
 }  // namespace
 
@@ -381,6 +464,11 @@ void SxCascade::bind(const ComponentList& components) {
       section.ratio.push_back(b.law->equilibrium_organic(unit_metal));
     }
   }
+  constant_laws_ = std::all_of(sections_.begin(), sections_.end(), [](const Section& section) {
+    return std::all_of(section.bound.begin(), section.bound.end(), [](const Bound& b) {
+      return dynamic_cast<const ConstantDistribution*>(b.law) != nullptr;
+    });
+  });
   stage_offset_.assign(1, 0);
   for (const auto& stage : stages_) {
     stage_offset_.push_back(stage_offset_.back() + sections_[stage.section].block_size);
@@ -716,38 +804,40 @@ std::pair<std::size_t, std::size_t> SxCascade::position_of(std::size_t index) co
 }
 
 std::string SxCascade::state_name(std::size_t index) const {
+  // Each name in one allocation (a long cascade names thousands of states).
   if (index >= sums_offset()) {
     const std::size_t c = (index - sums_offset()) / stages_.size();
     const std::size_t s = (index - sums_offset()) % stages_.size();
-    return "running_sum[" + components_->organic(conserved_[c]).name + "," + stages_[s].name + "]";
+    return joined({"running_sum[", components_->organic(conserved_[c]).name, ",", stages_[s].name, "]"});
   }
   const auto [s, i] = position_of(index);
-  std::string text = stages_[s].name + ".";
+  const std::string& stage = stages_[s].name;
+  if (s == first_organic_stage_ && i >= aqueous_ && i < aqueous_ + organic_ &&
+      std::find(conserved_.begin(), conserved_.end(), i - aqueous_) != conserved_.end()) {
+    return joined({"loop_total[", components_->organic(i - aqueous_).name, "]"});
+  }
+  std::string text;
   if (i < aqueous_) {
-    text += "n[" + components_->aqueous(i).name + "]";
+    text = joined({stage, ".n[", components_->aqueous(i).name, "]"});
   } else if (i < aqueous_ + organic_) {
-    text += "n_org[" + components_->organic(i - aqueous_).name + "]";
+    text = joined({stage, ".n_org[", components_->organic(i - aqueous_).name, "]"});
   } else if (i < mixer_size()) {
-    text += "n_solid[" + number_text(i - aqueous_ - organic_) + "]";
+    text = joined({stage, ".n_solid[", number_text(i - aqueous_ - organic_), "]"});
   } else if (i < flow_at() && i < settler_organic_at()) {
-    text += "settler.n[" + components_->aqueous(i - settler_aqueous_at()).name + "]";
+    text = joined({stage, ".settler.n[", components_->aqueous(i - settler_aqueous_at()).name, "]"});
   } else if (i < flow_at()) {
-    text += "settler.n_org[" + components_->organic(i - settler_organic_at()).name + "]";
+    text = joined({stage, ".settler.n_org[", components_->organic(i - settler_organic_at()).name, "]"});
   } else {
-    text += i == flow_at() ? "q_aq" : "q_org";
+    text = joined({stage, i == flow_at() ? ".q_aq" : ".q_org"});
   }
   if (i < mixer_size() && equilibrium()) {
     for (const auto& b : sections_[stages_[s].section].bound) {
       for (const auto& entry : b.stoichiometry) {
         if (entry.first == i) {
-          text[stages_[s].name.size() + 1] = 'x';  // reaction invariant x[...] instead of n[...]
+          text[stage.size() + 1] = 'x';  // reaction invariant x[...] instead of n[...]
         }
       }
     }
-  }
-  if (s == first_organic_stage_ && i >= aqueous_ && i < aqueous_ + organic_ &&
-      std::find(conserved_.begin(), conserved_.end(), i - aqueous_) != conserved_.end()) {
-    text = "loop_total[" + components_->organic(i - aqueous_).name + "]";
   }
   return text;
 }
@@ -766,13 +856,16 @@ double SxCascade::state_scale(std::size_t index) const {
   return typical_concentration * volume;
 }
 
-SxCascade::StateLists SxCascade::mixer_inputs(std::size_t s) const {
+void SxCascade::mixer_inputs(std::size_t s, StateLists& inputs) const {
   const std::size_t base = stage_offset_[s];
-  StateLists inputs(mixer_size());
+  inputs.resize(mixer_size());
+  for (auto& list : inputs) {
+    list.clear();  // kept capacity: structure() calls this twice per stage
+  }
   if (ode()) {  // the closed-form split: a complex and every participant read the metal's invariant
     for (std::size_t p = 0; p < mixer_size(); ++p) {
       if (const std::size_t at = state_of(s, p); at != none) {
-        inputs[p] = {at};
+        inputs[p].push_back(at);
       }
     }
     for (const auto& b : sections_[stages_[s].section].bound) {
@@ -782,10 +875,10 @@ SxCascade::StateLists SxCascade::mixer_inputs(std::size_t s) const {
         inputs[entry.first].push_back(metal);
       }
     }
-    return inputs;
+    return;
   }
   for (std::size_t p = 0; p < mixer_size(); ++p) {
-    inputs[p] = {base + p};
+    inputs[p].push_back(base + p);
   }
   const bool resolve = !conserved_.empty() && s == first_organic_stage_;
   if (resolve) {
@@ -812,10 +905,10 @@ SxCascade::StateLists SxCascade::mixer_inputs(std::size_t s) const {
       inputs[aqueous_ + k] = std::move(resolved);
     }
   }
-  return inputs;
 }
 
-std::pair<SxCascade::StateLists, SxCascade::StateLists> SxCascade::outlet_inputs(std::size_t s) const {
+std::pair<SxCascade::StateLists, SxCascade::StateLists> SxCascade::outlet_inputs(
+    std::size_t s, const StateLists& mixer) const {
   const StreamLayout layout(*components_);
   // In ode the flows are no states (every scalar reads the inlets' flows instead, see structure()).
   const std::vector<std::size_t> flows = flow_states(s);
@@ -823,7 +916,6 @@ std::pair<SxCascade::StateLists, SxCascade::StateLists> SxCascade::outlet_inputs
   const std::vector<std::size_t> q_org(flows.begin() + (flows.empty() ? 0 : 1), flows.end());
   const bool aqueous_entrained = parameters_.aqueous_in_organic > 0.0;
   const bool organic_entrained = parameters_.organic_in_aqueous > 0.0;
-  const StateLists mixer = mixer_inputs(s);
   StateLists aqueous(layout.size());
   StateLists organic(layout.size());
   // A phase leaves its settler layer at q_phase / V_layer, or the mixer at a rate of both flows.
@@ -869,8 +961,10 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
   const std::size_t organic_flow_position = StreamLayout::organic_flow;
   std::vector<std::pair<StateLists, StateLists>> outlets;
   outlets.reserve(stages_.size());
+  StateLists mixer;
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    outlets.push_back(outlet_inputs(s));
+    mixer_inputs(s, mixer);
+    outlets.push_back(outlet_inputs(s, mixer));
   }
   // Mixer position p balances inflow scalar p of the stream layout (aqueous, organic, solids in order).
   const auto scalar = [](std::size_t position) { return StreamLayout::holdup_offset + position; };
@@ -878,11 +972,16 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
     into.insert(into.end(), from.begin(), from.end());
   };
   // Rows are built per position (the dae block) and written for the positions that hold a state.
+  StateLists own(m);    // own-stage states each row reads
+  StateLists reads(m);  // inflow scalars each row reads
+  std::vector<std::size_t> columns;
   for (std::size_t s = 0; s < stages_.size(); ++s) {
     const std::vector<std::size_t> flows = flow_states(s);
-    const StateLists mixer = mixer_inputs(s);
-    StateLists own(m);    // own-stage states each row reads
-    StateLists reads(m);  // inflow scalars each row reads
+    mixer_inputs(s, mixer);
+    for (std::size_t p = 0; p < m; ++p) {  // the lists keep their capacity from stage to stage
+      own[p].clear();
+      reads[p].clear();
+    }
     for (std::size_t p = 0; p < mixer_size(); ++p) {
       own[p] = mixer[p];
       append(own[p], flows);
@@ -945,19 +1044,13 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
       if (row == none) {
         continue;
       }
-      for (const auto column : own[position]) {
-        entries.emplace_back(row, column);
-      }
+      columns.assign(own[position].begin(), own[position].end());
       for (const auto component : reads[position]) {
         if (stages_[s].aqueous_from != none) {
-          for (const auto column : outlets[stages_[s].aqueous_from].first[component]) {
-            entries.emplace_back(row, column);
-          }
+          append(columns, outlets[stages_[s].aqueous_from].first[component]);
         }
         if (stages_[s].organic_from != none) {
-          for (const auto column : outlets[stages_[s].organic_from].second[component]) {
-            entries.emplace_back(row, column);
-          }
+          append(columns, outlets[stages_[s].organic_from].second[component]);
         }
         for (const auto port : stages_[s].feed_ports) {
           coupling.rows.push_back({row, port, component});
@@ -971,6 +1064,12 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
           coupling.rows.push_back({row, port, StreamLayout::aqueous_flow});
           coupling.rows.push_back({row, port, StreamLayout::organic_flow});
         }
+      }
+      // Each row's columns sorted and unique here, rows in increasing order: no sort of all entries after.
+      std::sort(columns.begin(), columns.end());
+      columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+      for (const auto column : columns) {
+        entries.emplace_back(row, column);
       }
     }
     // Sealed loop: running sums of the moieties, R_k,s = R_k,s−1 + m_k,s.
@@ -1022,7 +1121,9 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
       }
     }
   }
-  std::sort(entries.begin(), entries.end());
+  if (!std::is_sorted(entries.begin(), entries.end())) {  // a sealed loop's running sums come last
+    std::sort(entries.begin(), entries.end());
+  }
   entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
 }
 
@@ -1700,6 +1801,338 @@ void SxCascade::sweep_flows(const std::vector<std::pair<double, double>>& port_f
   sweep(at_zero / (1.0 - slope));
 }
 
+bool SxCascade::fill_linear(std::span<const Stream> inlets, const std::vector<double>& q_aq,
+                            const std::vector<double>& q_org, std::vector<Vector>& held,
+                            const std::vector<double>* ratios) const {
+  // With c* = D c_M every stage's Murphree equilibrium is linear in what flows in (the species' steady
+  // balances with the reaction flows, and n_Cj = V_org ((1 − E) c_Cj,in + E D_j n_M / V_aq)), and what flows
+  // in is linear in the neighbours' holdups: the cascade's steady state solves a linear system. In
+  // the organic's order (sections in turn, each from its organic entry to its exit) a stage reads its
+  // neighbours only (the organic from the one before, the aqueous from the one before or after), and a closed
+  // loop's first stage the last: block tridiagonal with a corner in the last column. The reacting species of
+  // every section form one block; every other species is a scalar chain of its own.
+  const std::size_t count = stages_.size();
+  const std::size_t width = mixer_size();
+  const bool closed = parameters_.loop == SxCascadeParameters::Loop::closed;
+  const double ea = parameters_.aqueous_in_organic;
+  const double eo = parameters_.organic_in_aqueous;
+  const double efficiency = parameters_.efficiency;
+  std::vector<std::size_t> order;
+  std::vector<std::size_t> rank(count, none);
+  for (const auto& section : sections_) {
+    const bool down = section.organic_entry > section.organic_exit;
+    for (std::size_t s = section.organic_entry;; s = down ? s - 1 : s + 1) {
+      rank[s] = order.size();
+      order.push_back(s);
+      if (s == section.organic_exit) {
+        break;
+      }
+    }
+  }
+  if (order.size() != count) {
+    return false;
+  }
+  // The organic source of stage s and its share (the returning organic of a closed loop less the bleed).
+  const auto organic_source = [&](std::size_t s) -> std::pair<std::size_t, double> {
+    if (s == first_organic_stage_) {
+      return closed ? std::pair{sections_.back().organic_exit, 1.0 - parameters_.bleed}
+                    : std::pair{none, 0.0};
+    }
+    return {stages_[s].organic_from, 1.0};
+  };
+  std::vector<MixerPhases> phases(count);
+  for (std::size_t s = 0; s < count; ++s) {
+    phases[s] = mixer_phases(q_aq[s], q_org[s]);
+  }
+  const auto rate_of = [&](const MixerPhases& p, std::size_t at) {
+    return at >= aqueous_ && at < aqueous_ + organic_ ? p.organic_rate : p.aqueous_rate;
+  };
+  // Share of source stage t's holdup at `at` that its aqueous (or organic) outlet carries per second.
+  const auto carried = [&](std::size_t t, std::size_t at, bool aqueous_outlet) {
+    const double rate = rate_of(phases[t], at);
+    if (at < aqueous_) {
+      return (aqueous_outlet ? 1.0 - ea : ea) * rate;
+    }
+    if (at < aqueous_ + organic_) {
+      return (aqueous_outlet ? eo : 1.0 - eo) * rate;
+    }
+    return aqueous_outlet ? rate : 0.0;  // solids leave with the aqueous
+  };
+  // Fixed inflow of stage s (feed ports, the organic inlet) at `at`, and its organic flow.
+  const auto fixed_inflow = [&](std::size_t s, std::size_t at) {
+    const auto moles = [&](const Stream& inlet) {
+      if (at < aqueous_) {
+        return inlet.aqueous_moles[to_index(at)];
+      }
+      if (at < aqueous_ + organic_) {
+        return inlet.organic_moles[to_index(at - aqueous_)];
+      }
+      const std::size_t i = at - aqueous_ - organic_;
+      const Eigen::Index classes = inlet.solid_moles.cols();
+      return inlet.solid_moles(to_index(i) / classes, to_index(i) % classes);
+    };
+    double total = 0.0;
+    for (const std::size_t port : stages_[s].feed_ports) {
+      total += moles(inlets[port]);
+    }
+    if (s == first_organic_stage_ && organic_inlet_port_ != none) {
+      total += moles(inlets[organic_inlet_port_]);
+    }
+    return total;
+  };
+  const auto organic_inflow = [&](std::size_t s) {
+    double flow = 0.0;
+    if (const auto a = stages_[s].aqueous_from; a != none) {
+      flow += eo * q_org[a];
+    }
+    if (const auto [o, share] = organic_source(s); o != none) {
+      flow += share * (1.0 - eo) * q_org[o];
+    }
+    for (const std::size_t port : stages_[s].feed_ports) {
+      flow += inlets[port].organic_flow;
+    }
+    if (s == first_organic_stage_ && organic_inlet_port_ != none) {
+      flow += inlets[organic_inlet_port_].organic_flow;
+    }
+    return flow;
+  };
+  // Groups of positions solved together: the reacting species, then every other one alone.
+  std::vector<bool> reacting(width, false);
+  for (const auto& section : sections_) {
+    for (const auto& b : section.bound) {
+      reacting[b.complex] = true;
+      for (const auto& entry : b.stoichiometry) {
+        reacting[entry.first] = true;
+      }
+    }
+  }
+  std::vector<std::vector<std::size_t>> groups(1);
+  for (std::size_t at = 0; at < width; ++at) {
+    if (reacting[at]) {
+      groups.front().push_back(at);
+    } else {
+      groups.push_back({at});
+    }
+  }
+  // Positions each section's reactions move (section-major).
+  std::vector<char> moved(sections_.size() * width, 0);
+  for (std::size_t k = 0; k < sections_.size(); ++k) {
+    for (const auto& b : sections_[k].bound) {
+      for (const auto& entry : b.stoichiometry) {
+        moved[k * width + entry.first] = 1;
+      }
+    }
+  }
+  std::vector<std::size_t> local(width, none);
+  std::vector<char> cornered;  // rows whose corner block is not zero
+  std::vector<double> own, on_inflow, diagonal, lower, upper, corner, rhs;
+  std::vector<std::size_t> pivots;
+  std::vector<double> fixed;
+  for (const auto& group : groups) {
+    const bool reacting_group = &group == &groups.front();
+    const std::size_t g = group.size();
+    if (g == 0) {
+      continue;
+    }
+    for (std::size_t k = 0; k < g; ++k) {
+      local[group[k]] = k;
+    }
+    const std::size_t block = g * g;
+    diagonal.assign(count * block, 0.0);
+    lower.assign(count * block, 0.0);
+    upper.assign(count * block, 0.0);
+    corner.assign(count * block, 0.0);
+    rhs.assign(count * g, 0.0);
+    pivots.assign(count * g, 0);
+    cornered.assign(count, 0);
+    // Rows of each stage, in its organic rank: own × n_s + on_inflow × u_s = 0, u_s = Σ_t carried n_t +
+    // fixed. Each species' balance, outflow = inflow + Σ_j ν_j R_j, with the reaction flows R_j = r_Cj n_Cj −
+    // u_Cj taken from the complexes' balances (this holds with a mixer phase ratio, where the phases leave
+    // at different rates r), and each complex at its Murphree equilibrium. A species whose phase does not
+    // flow and that no reaction of the stage moves holds nothing, as in stage_equilibrium.
+    for (std::size_t s = 0; s < count; ++s) {
+      const std::size_t i = rank[s];
+      const MixerPhases& p = phases[s];
+      own.assign(block, 0.0);
+      on_inflow.assign(block, 0.0);
+      const auto& bound = sections_[stages_[s].section].bound;
+      const bool reacts =
+          reacting_group && !bound.empty() && p.aqueous_volume > 0.0 && p.organic_volume > 0.0;
+      for (std::size_t k = 0; k < g; ++k) {
+        const double rate = rate_of(p, group[k]);
+        const bool held_by_rate = rate > 0.0 || (reacts && moved[stages_[s].section * width + group[k]] != 0);
+        own[k + k * g] = held_by_rate ? rate : 1.0;
+        on_inflow[k + k * g] = held_by_rate ? -1.0 : 0.0;
+      }
+      if (reacts) {
+        const double organic_in = organic_inflow(s);
+        for (std::size_t j = 0; j < bound.size(); ++j) {
+          const auto& b = bound[j];
+          const std::size_t complex = local[b.complex];
+          const std::size_t metal = local[b.metal];
+          const double d = ratios ? (*ratios)[s * reactions_ + j] : sections_[stages_[s].section].ratio[j];
+          own[complex + complex * g] = 1.0;
+          own[complex + metal * g] -= efficiency * d * p.organic_volume / p.aqueous_volume;
+          on_inflow[complex + complex * g] =
+              organic_in > 0.0 ? -(1.0 - efficiency) * p.organic_volume / organic_in : 0.0;
+          const double complex_rate = rate_of(p, b.complex);
+          for (const auto& [at, nu] : b.stoichiometry) {
+            own[local[at] + complex * g] -= nu * complex_rate;
+            on_inflow[local[at] + complex * g] += nu;
+          }
+        }
+      }
+      fixed.resize(g);
+      for (std::size_t c = 0; c < g; ++c) {
+        fixed[c] = fixed_inflow(s, group[c]);
+      }
+      for (std::size_t k = 0; k < g; ++k) {
+        for (std::size_t c = 0; c < g; ++c) {
+          diagonal[i * block + k + c * g] += own[k + c * g];
+          rhs[i * g + k] -= on_inflow[k + c * g] * fixed[c];
+        }
+      }
+      // Neighbours: the inflow's share of source t's holdup, through on_inflow's columns.
+      const auto add_source = [&](std::size_t t, double share, bool aqueous_outlet) -> bool {
+        const std::size_t j = rank[t];
+        double* target = nullptr;
+        if (j == i) {
+          target = &diagonal[i * block];
+        } else if (j == count - 1) {
+          target = &corner[i * block];
+          cornered[i] = 1;
+        } else if (j + 1 == i) {
+          target = &lower[i * block];
+        } else if (j == i + 1) {
+          target = &upper[i * block];
+        } else {
+          return false;
+        }
+        for (std::size_t c = 0; c < g; ++c) {
+          const double flow = share * carried(t, group[c], aqueous_outlet);
+          for (std::size_t k = 0; k < g; ++k) {
+            target[k + c * g] += on_inflow[k + c * g] * flow;
+          }
+        }
+        return true;
+      };
+      if (const auto a = stages_[s].aqueous_from; a != none && !add_source(a, 1.0, true)) {
+        return false;
+      }
+      if (const auto [o, share] = organic_source(s); o != none && !add_source(o, share, false)) {
+        return false;
+      }
+    }
+    // Forward elimination: each row keeps D⁻¹ of its upper block, corner block and right-hand side.
+    const std::size_t last = count - 1;
+    for (std::size_t i = 0; i < count; ++i) {
+      double* d = &diagonal[i * block];
+      if (i > 0) {
+        const double* l = &lower[i * block];
+        subtract_product(d, l, &upper[(i - 1) * block], g, g);
+        if (cornered[i - 1] != 0) {  // the corner's fill moves down the last column
+          subtract_product(i == last ? d : &corner[i * block], l, &corner[(i - 1) * block], g, g);
+          cornered[i] = 1;
+        }
+        subtract_product(&rhs[i * g], l, &rhs[(i - 1) * g], g, 1);
+      }
+      if (!factor_block(d, g, &pivots[i * g])) {
+        return false;
+      }
+      solve_block(d, &pivots[i * g], g, &rhs[i * g], 1);
+      if (i < last) {
+        solve_block(d, &pivots[i * g], g, &upper[i * block], g);
+        if (cornered[i] != 0) {
+          solve_block(d, &pivots[i * g], g, &corner[i * block], g);
+        }
+      }
+    }
+    // Back substitution, from the last stage of the organic's path.
+    for (std::size_t i = last; i-- > 0;) {
+      subtract_product(&rhs[i * g], &upper[i * block], &rhs[(i + 1) * g], g, 1);
+      if (cornered[i] != 0) {
+        subtract_product(&rhs[i * g], &corner[i * block], &rhs[last * g], g, 1);
+      }
+    }
+    for (std::size_t s = 0; s < count; ++s) {
+      for (std::size_t k = 0; k < g; ++k) {
+        held[s][to_index(group[k])] = rhs[rank[s] * g + k];
+      }
+    }
+    for (const std::size_t at : group) {
+      local[at] = none;
+    }
+  }
+  // The sweeps keep every holdup >= 0 (the extents are bracketed); a solution that needs a negative one is
+  // not theirs. Rounding below zero is cut off.
+  for (std::size_t at = 0; at < width; ++at) {
+    double largest = 0.0;
+    for (std::size_t s = 0; s < count; ++s) {
+      if (!std::isfinite(held[s][to_index(at)])) {
+        return false;
+      }
+      largest = std::max(largest, std::abs(held[s][to_index(at)]));
+    }
+    for (std::size_t s = 0; s < count; ++s) {
+      double& value = held[s][to_index(at)];
+      if (value < 0.0) {
+        if (value < -1e-12 * largest) {
+          return false;
+        }
+        value = 0.0;
+      }
+    }
+  }
+  return true;
+}
+
+bool SxCascade::secant_fill(std::span<const Stream> inlets, const std::vector<double>& q_aq,
+                            const std::vector<double>& q_org, std::vector<Vector>& held) const {
+  // Other laws: each stage's law as its secant D = c*(n) / c_M at the holdups reached, the linear cascade
+  // solved with those, and again from its solution. At the fixed point every stage is at its own Murphree
+  // equilibrium exactly (what the sweeps approach one stage at a time).
+  const std::size_t count = stages_.size();
+  std::vector<double> ratios(count * reactions_, 0.0);
+  std::vector<Vector> current = held;
+  std::vector<Vector> next = held;
+  Vector& probe = moles_;
+  double last_change = std::numeric_limits<double>::infinity();
+  for (int iteration = 0; iteration < 30; ++iteration) {
+    for (std::size_t s = 0; s < count; ++s) {
+      const MixerPhases phases = mixer_phases(q_aq[s], q_org[s]);
+      if (!(phases.aqueous_volume > 0.0)) {
+        continue;
+      }
+      const auto& bound = sections_[stages_[s].section].bound;
+      for (std::size_t j = 0; j < bound.size(); ++j) {
+        probe = current[s];
+        // A metal at (or below) zero: the law's slope at a trace of it.
+        const double metal = std::max(probe[to_index(bound[j].metal)] / phases.aqueous_volume, 1e-9);
+        probe[to_index(bound[j].metal)] = metal * phases.aqueous_volume;
+        ratios[s * reactions_ + j] =
+            reaction_equilibrium(bound[j], probe, phases, acidity(probe, phases)) / metal;
+      }
+    }
+    if (!fill_linear(inlets, q_aq, q_org, next, &ratios)) {
+      return false;
+    }
+    double change = 0.0;
+    double scale = 1e-300;
+    for (std::size_t s = 0; s < count; ++s) {
+      change = std::max(change, (next[s] - current[s]).cwiseAbs().maxCoeff());
+      scale = std::max(scale, next[s].cwiseAbs().maxCoeff());
+    }
+    current.swap(next);
+    // To rounding (Newton then takes the guess as it is), or as close as rounding lets it get.
+    if (change <= 1e-14 * scale || (change <= 1e-12 * scale && change >= last_change)) {
+      held.swap(current);
+      return true;
+    }
+    last_change = change;
+  }
+  return false;
+}
+
 bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
   std::vector<std::pair<double, double>> port_flows;
   for (const auto& inlet : inlets) {
@@ -1713,9 +2146,10 @@ bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
   if (!(*std::max_element(q_aq.begin(), q_aq.end()) > 0.0)) {
     return false;
   }
-  // Then species: Gauss–Seidel sweeps, alternately along the aqueous and against it, each stage brought to
-  // its own Murphree equilibrium with what flows in (one bisection per reaction on its extent). The organic
-  // starts everywhere at the composition that feeds the loop, so a closed loop's extractant is right at once.
+  // Then species: with constant laws one direct solve (fill_linear); otherwise, or when that needs a negative
+  // holdup, Gauss–Seidel sweeps, alternately along the aqueous and against it, each stage brought to its own
+  // Murphree equilibrium with what flows in (one root search per reaction on its extent). The organic starts
+  // everywhere at the composition that feeds the loop, so a closed loop's extractant is right at once.
   for (std::size_t s = 0; s < stages_.size() && !ode(); ++s) {
     y[state_of(s, flow_at())] = q_aq[s];
     y[state_of(s, flow_at()) + 1] = q_org[s];
@@ -1727,15 +2161,19 @@ bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
     seed = inlets[organic_inlet_port_].organic_moles / inlets[organic_inlet_port_].organic_flow;
   }
   std::vector<Vector> held(stages_.size(), Vector::Zero(to_index(mixer_size())));
-  std::vector<Stream> aqueous_out(stages_.size(), Stream::empty(*components_));
-  std::vector<Stream> organic_out(stages_.size(), Stream::empty(*components_));
-  for (std::size_t s = 0; s < stages_.size(); ++s) {
+  // A sealed loop's organic is fixed by its inventory, not by what flows in: its linear cascade is singular.
+  const bool solved = constant_laws_ && !pumped && fill_linear(inlets, q_aq, q_org, held);
+  std::vector<Stream> aqueous_out(solved ? 0 : stages_.size(), Stream::empty(*components_));
+  std::vector<Stream> organic_out(solved ? 0 : stages_.size(), Stream::empty(*components_));
+  for (std::size_t s = 0; s < stages_.size() && !solved; ++s) {
     const MixerPhases phases = mixer_phases(q_aq[s], q_org[s]);
+    held[s].setZero();
     held[s].segment(to_index(aqueous_), to_index(organic_)) = seed * phases.organic_volume;
     guess_outlets(held[s], q_aq[s], q_org[s], aqueous_out[s], organic_out[s]);
   }
   Stream in = Stream::empty(*components_);
-  for (int pass = 0; pass < 12; ++pass) {
+  Vector next = Vector::Zero(to_index(mixer_size()));
+  for (int pass = 0; pass < 12 && !solved; ++pass) {
     double change = 0.0;
     double scale = 1e-300;
     for (std::size_t step = 0; step < stages_.size(); ++step) {
@@ -1757,20 +2195,24 @@ bool SxCascade::fill_from(std::span<const Stream> inlets, MutableSpan y) const {
       for (const std::size_t port : stages_[s].feed_ports) {
         add_scaled(in, inlets[port], 1.0);
       }
-      const Vector before = held[s];
-      held[s] = stage_equilibrium(s, in, q_aq[s], q_org[s]);
-      change = std::max(change, (held[s] - before).cwiseAbs().maxCoeff());
+      stage_equilibrium(s, in, q_aq[s], q_org[s], next);
+      change = std::max(change, (next - held[s]).cwiseAbs().maxCoeff());
+      held[s].swap(next);
       scale = std::max(scale, held[s].cwiseAbs().maxCoeff());
       guess_outlets(held[s], q_aq[s], q_org[s], aqueous_out[s], organic_out[s]);
     }
     if (change <= 1e-10 * scale) {
       break;
     }
+    if (pass == 1 && !pumped && secant_fill(inlets, q_aq, q_org, held)) {
+      break;
+    }
   }
   // Write the holdups: settler layers at the mixer's concentrations, mixer slots as invariants.
+  Vector slots;
   for (std::size_t s = 0; s < stages_.size(); ++s) {
     const MixerPhases phases = mixer_phases(q_aq[s], q_org[s]);
-    Vector slots = held[s];
+    slots = held[s];
     if (equilibrium()) {
       for (const auto& b : sections_[stages_[s].section].bound) {
         for (const auto& [at, nu] : b.stoichiometry) {
@@ -1844,9 +2286,10 @@ void SxCascade::guess_outlets(const Vector& n, double q_aq, double q_org, Stream
   organic.organic_flow = (1.0 - eo) * q_org;
 }
 
-Vector SxCascade::stage_equilibrium(std::size_t s, const Stream& in, double q_aq, double q_org) const {
+void SxCascade::stage_equilibrium(std::size_t s, const Stream& in, double q_aq, double q_org,
+                                  Vector& n) const {
   const MixerPhases phases = mixer_phases(q_aq, q_org);
-  Vector n = Vector::Zero(to_index(mixer_size()));
+  n.resize(to_index(mixer_size()));
   for (std::size_t i = 0; i < aqueous_; ++i) {
     n[to_index(i)] = phases.aqueous_rate > 0.0 ? in.aqueous_moles[to_index(i)] / phases.aqueous_rate : 0.0;
   }
@@ -1863,7 +2306,7 @@ Vector SxCascade::stage_equilibrium(std::size_t s, const Stream& in, double q_aq
   }
   const auto& bound = sections_[stages_[s].section].bound;
   if (bound.empty() || !(phases.aqueous_volume > 0.0) || !(phases.organic_volume > 0.0)) {
-    return n;
+    return;
   }
   // Extent ξ_j [mol] of each reaction from the no-reaction holdup: n = n0 + ν ξ (complex +1); bisection on
   // gap(ξ) = V_org c_target(n) − n_C, which falls as ξ grows. Reactions in turn, a few rounds.
@@ -1884,7 +2327,8 @@ Vector SxCascade::stage_equilibrium(std::size_t s, const Stream& in, double q_aq
       }
       const double complex_in = in.organic_moles[to_index(b.complex - aqueous_)];
       const double c_in = in.organic_flow > 0.0 ? complex_in / in.organic_flow : 0.0;
-      const Vector base = n;
+      Vector& base = extent_base_;  // members: no allocation per stage and sweep
+      base = n;
       Vector& m = trial_;
       auto shifted = [&](double extent) -> const Vector& {
         m = base;
@@ -1946,7 +2390,6 @@ Vector SxCascade::stage_equilibrium(std::size_t s, const Stream& in, double q_aq
       n = shifted(extent);  // copies trial_
     }
   }
-  return n;
 }
 
 Vector SxCascade::element_inventory(ConstSpan y) const {
@@ -2020,12 +2463,18 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
   report_equilibrium_.resize(stages_.size());
   auto phase_concentrations = [&](const std::string& prefix, const Stream& stream) {
     for (std::size_t i = 0; i < aqueous_; ++i) {
-      emit([&] { return prefix + "c[" + c.aqueous(i).name + "]"; }, stream.concentration(to_index(i)),
-           "mol/m3");
+      emit(
+          [&] {
+            return joined({prefix, "c[", c.aqueous(i).name, "]"});
+          },
+          stream.concentration(to_index(i)), "mol/m3");
     }
     for (std::size_t i = 0; i < organic_; ++i) {
-      emit([&] { return prefix + "c_org[" + c.organic(i).name + "]"; },
-           stream.organic_concentration(to_index(i)), "mol/m3");
+      emit(
+          [&] {
+            return joined({prefix, "c_org[", c.organic(i).name, "]"});
+          },
+          stream.organic_concentration(to_index(i)), "mol/m3");
     }
   };
   // Stage profiles: the mixer's phases (where the phases meet) and the flows.
@@ -2034,15 +2483,21 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
     const MixerPhases& phases = stage_phases_[s];
     const Vector& n = stage_moles_[s];
     const std::string prefix = stages_[s].name + ".";
-    emit([&] { return prefix + "q_aq"; }, q_aq, "m3/s");
-    emit([&] { return prefix + "q_org"; }, q_org, "m3/s");
+    emit([&] { return joined({prefix, "q_aq"}); }, q_aq, "m3/s");
+    emit([&] { return joined({prefix, "q_org"}); }, q_org, "m3/s");
     for (std::size_t i = 0; i < aqueous_; ++i) {
-      emit([&] { return prefix + "c[" + c.aqueous(i).name + "]"; },
-           phases.aqueous_volume > 0.0 ? n[to_index(i)] / phases.aqueous_volume : 0.0, "mol/m3");
+      emit(
+          [&] {
+            return joined({prefix, "c[", c.aqueous(i).name, "]"});
+          },
+          phases.aqueous_volume > 0.0 ? n[to_index(i)] / phases.aqueous_volume : 0.0, "mol/m3");
     }
     for (std::size_t i = 0; i < organic_; ++i) {
-      emit([&] { return prefix + "c_org[" + c.organic(i).name + "]"; },
-           phases.organic_volume > 0.0 ? n[to_index(aqueous_ + i)] / phases.organic_volume : 0.0, "mol/m3");
+      emit(
+          [&] {
+            return joined({prefix, "c_org[", c.organic(i).name, "]"});
+          },
+          phases.organic_volume > 0.0 ? n[to_index(aqueous_ + i)] / phases.organic_volume : 0.0, "mol/m3");
     }
     const auto& bound = sections_[stages_[s].section].bound;
     equilibrium_organic(s, n, phases, equilibrium_values_);
@@ -2054,12 +2509,12 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
           phases.aqueous_volume > 0.0 ? n[to_index(bound[j].metal)] / phases.aqueous_volume : 0.0;
       const double yo =
           phases.organic_volume > 0.0 ? n[to_index(bound[j].complex)] / phases.organic_volume : 0.0;
-      emit([&] { return prefix + "D[" + complex + "]"; }, x > 0.0 ? yo / x : 0.0, "-");
-      emit([&] { return prefix + "c_eq[" + complex + "]"; }, eq[to_index(j)], "mol/m3");
+      emit([&] { return joined({prefix, "D[", complex, "]"}); }, x > 0.0 ? yo / x : 0.0, "-");
+      emit([&] { return joined({prefix, "c_eq[", complex, "]"}); }, eq[to_index(j)], "mol/m3");
     }
     if (hydrogen_ != none || parameters_.acidity) {
       const double h = acidity(n, phases) * 1e-3;
-      emit([&] { return prefix + "pH"; }, h > 0.0 ? -std::log10(h) : 0.0, "-");
+      emit([&] { return joined({prefix, "pH"}); }, h > 0.0 ? -std::log10(h) : 0.0, "-");
     }
   }
   // Section streams: the organic leaving each section (loaded, scrubbed, stripped) and each aqueous outlet.
@@ -2071,10 +2526,14 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
             ? "loaded"
             : (name == "scrub" ? "scrubbed" : (name == "strip" ? "stripped" : name + "_organic"));
     const Stream& organic = organic_out_[section.organic_exit];
-    emit([&] { return label + ".q_org"; }, organic.organic_flow, "m3/s");
+    emit([&] { return joined({label, ".q_org"}); }, organic.organic_flow, "m3/s");
     phase_concentrations(label + ".", organic);
     const Stream& aqueous = aqueous_out_[section.aqueous_exit];
-    emit([&] { return parameters_.sections[k].aqueous_outlet + ".q_aq"; }, aqueous.aqueous_flow, "m3/s");
+    emit(
+        [&] {
+          return joined({parameters_.sections[k].aqueous_outlet, ".q_aq"});
+        },
+        aqueous.aqueous_flow, "m3/s");
     phase_concentrations(parameters_.sections[k].aqueous_outlet + ".", aqueous);
   }
   // McCabe–Thiele data per section and reaction: operating points (x, y) of the aqueous and organic that pass
@@ -2116,10 +2575,16 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
         } else {
           organic = gap == 0 ? &section_organic_in : &organic_out_[section.first + gap - 1];
         }
-        emit([&] { return prefix + "operating_x[" + number_text(gap) + "]"; },
-             aqueous.concentration(to_index(b.metal)), "mol/m3");
-        emit([&] { return prefix + "operating_y[" + number_text(gap) + "]"; },
-             organic->organic_concentration(to_index(b.complex - aqueous_)), "mol/m3");
+        emit(
+            [&] {
+              return joined({prefix, "operating_x[", number_text(gap), "]"});
+            },
+            aqueous.concentration(to_index(b.metal)), "mol/m3");
+        emit(
+            [&] {
+              return joined({prefix, "operating_y[", number_text(gap), "]"});
+            },
+            organic->organic_concentration(to_index(b.complex - aqueous_)), "mol/m3");
       }
       for (std::size_t i = 1; i <= count; ++i) {
         const std::size_t s = section.first + i - 1;
@@ -2130,9 +2595,12 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
         while (section.bound[j].complex != b.complex) {
           ++j;
         }
-        emit([&] { return prefix + "equilibrium_x[" + number_text(i) + "]"; },
-             phases.aqueous_volume > 0.0 ? n[to_index(b.metal)] / phases.aqueous_volume : 0.0, "mol/m3");
-        emit([&] { return prefix + "equilibrium_y[" + number_text(i) + "]"; }, eq[j], "mol/m3");
+        emit(
+            [&] {
+              return joined({prefix, "equilibrium_x[", number_text(i), "]"});
+            },
+            phases.aqueous_volume > 0.0 ? n[to_index(b.metal)] / phases.aqueous_volume : 0.0, "mol/m3");
+        emit([&] { return joined({prefix, "equilibrium_y[", number_text(i), "]"}); }, eq[j], "mol/m3");
       }
       // The equilibrium curve, sampled: the metal from 0 to the largest aqueous concentration of the section,
       // everything else at the section's stage 1 (exact for laws of the metal alone: constant, isotherm).
@@ -2147,26 +2615,45 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
       for (std::size_t i = 0; i <= samples; ++i) {
         const double x = x_max * static_cast<double>(i) / static_cast<double>(samples);
         n[to_index(b.metal)] = x * phases.aqueous_volume;
-        emit([&] { return prefix + "curve_x[" + number_text(i) + "]"; }, x, "mol/m3");
-        emit([&] { return prefix + "curve_y[" + number_text(i) + "]"; },
-             phases.aqueous_volume > 0.0 ? reaction_equilibrium(b, n, phases, acidity(n, phases)) : 0.0,
-             "mol/m3");
+        emit([&] { return joined({prefix, "curve_x[", number_text(i), "]"}); }, x, "mol/m3");
+        emit(
+            [&] {
+              return joined({prefix, "curve_y[", number_text(i), "]"});
+            },
+            phases.aqueous_volume > 0.0 ? reaction_equilibrium(b, n, phases, acidity(n, phases)) : 0.0,
+            "mol/m3");
       }
     }
   }
   if (!conserved_.empty()) {
     for (std::size_t k = 0; k < conserved_.size(); ++k) {
-      emit([&] { return "loop_total[" + c.organic(conserved_[k]).name + "]"; },
-           y[state_of(first_organic_stage_, aqueous_ + conserved_[k])], "mol");
+      emit(
+          [&] {
+            return joined({"loop_total[", c.organic(conserved_[k]).name, "]"});
+          },
+          y[state_of(first_organic_stage_, aqueous_ + conserved_[k])], "mol");
     }
   }
+}
+
+std::size_t SxCascade::report_size() const {
+  const bool ph = hydrogen_ != none || parameters_.acidity;
+  std::size_t size = conserved_.size();
+  for (const auto& stage : stages_) {
+    size += 2 + aqueous_ + organic_ + 2 * sections_[stage.section].bound.size() + (ph ? 1 : 0);
+  }
+  for (std::size_t k = 0; k < sections_.size(); ++k) {
+    const std::size_t count = parameters_.sections[k].stages;
+    size += 2 * (1 + aqueous_ + organic_) + sections_[k].bound.size() * (2 * (count + 1) + 2 * count + 42);
+  }
+  return size;
 }
 
 std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const Stream> inlets) const {
   (void)t;
   std::vector<UnitOutput> result;
+  result.reserve(report_size());
   if (!report_names_.empty()) {  // the names of an earlier report at the same components
-    result.reserve(report_names_.size());
     emit_report(y, inlets, [&](const auto&, double value, const char*) {
       const std::size_t k = result.size();
       result.push_back({k < report_names_.size() ? report_names_[k] : std::string(), value,
@@ -2192,6 +2679,7 @@ std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const
 void SxCascade::report_values(double t, ConstSpan y, std::span<const Stream> inlets,
                               std::vector<double>& values) const {
   (void)t;
+  values.reserve(values.size() + report_size());
   emit_report(y, inlets, [&](const auto&, double value, const char*) { values.push_back(value); });
 }
 

@@ -240,10 +240,24 @@ class SxCascade final : public UnitOperation {
                      Stream& organic) const;
   /// fill_from_inlets without its memory of the last fill: every state of the block from the inlets.
   bool fill_from(std::span<const Stream> inlets, MutableSpan y) const;
+  /// fill_from for constant laws: every stage's mixer moles at its Murphree equilibrium with what flows in,
+  /// by one direct solve of the linear cascade (block tridiagonal in the organic's order, plus a closed
+  /// loop's corner), into `held`; false when a block is singular or a holdup would be negative (the sweeps'
+  /// bracket keeps them >= 0), and then fill_from sweeps.
+  /// `ratios`: each stage's D of each reaction (stage-major, reactions_ per stage) instead of the laws'.
+  bool fill_linear(std::span<const Stream> inlets, const std::vector<double>& q_aq,
+                   const std::vector<double>& q_org, std::vector<Vector>& held,
+                   const std::vector<double>* ratios = nullptr) const;
+  /// Other laws: fill_linear at each stage's secant D of its law, repeated to the fixed point; false (held
+  /// unchanged) when it does not get there.
+  bool secant_fill(std::span<const Stream> inlets, const std::vector<double>& q_aq,
+                   const std::vector<double>& q_org, std::vector<Vector>& held) const;
   /// Steady outlets of a stage whose mixer holds moles n at flows q_aq, q_org (steady-state guess).
   void guess_outlets(const Vector& n, double q_aq, double q_org, Stream& aqueous, Stream& organic) const;
-  /// Mixer moles of stage s at its own (Murphree) equilibrium with inflow `in` (steady-state guess).
-  [[nodiscard]] Vector stage_equilibrium(std::size_t s, const Stream& in, double q_aq, double q_org) const;
+  /// Mixer moles of stage s at its own (Murphree) equilibrium with inflow `in` into n (steady-state guess).
+  void stage_equilibrium(std::size_t s, const Stream& in, double q_aq, double q_org, Vector& n) const;
+  /// How many outputs report() gives.
+  [[nodiscard]] std::size_t report_size() const;
   /// report()'s outputs in order, each as emit(name, value, unit), where name() builds the output's name.
   template <typename Emit>
   void emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& emit) const;
@@ -267,10 +281,11 @@ class SxCascade final : public UnitOperation {
   [[nodiscard]] double loop_organic_volume() const;
   // Structural Jacobian (state_pattern, stream_coupling); each mirrors the function named.
   using StateLists = std::vector<std::vector<std::size_t>>;
-  /// States each mixer position's moles read (mixer_moles).
-  [[nodiscard]] StateLists mixer_inputs(std::size_t s) const;
-  /// States each StreamLayout scalar of stage s's aqueous (first) and organic (second) outlet reads.
-  [[nodiscard]] std::pair<StateLists, StateLists> outlet_inputs(std::size_t s) const;
+  /// States each mixer position's moles read (mixer_moles), into `inputs`.
+  void mixer_inputs(std::size_t s, StateLists& inputs) const;
+  /// States each StreamLayout scalar of stage s's aqueous (first) and organic (second) outlet reads, given
+  /// its mixer_inputs.
+  [[nodiscard]] std::pair<StateLists, StateLists> outlet_inputs(std::size_t s, const StateLists& mixer) const;
   /// The own-block pattern and the stream coupling together (evaluate, route, compute_outlets).
   void structure(std::vector<std::pair<std::size_t, std::size_t>>& entries, StreamCoupling& coupling) const;
   struct Structure {
@@ -308,7 +323,7 @@ class SxCascade final : public UnitOperation {
   mutable std::vector<Stream> aqueous_out_, organic_out_, inflow_;
   mutable std::vector<Vector> stage_moles_;
   mutable std::vector<MixerPhases> stage_phases_;
-  mutable Vector moles_, trial_, equilibrium_values_;
+  mutable Vector moles_, trial_, extent_base_, equilibrium_values_;
   mutable std::vector<std::vector<double>> report_equilibrium_;  ///< each stage's c_C* in emit_report
   mutable std::vector<double> position_rates_;  ///< ode: one stage's rows in the dae block's positions
   // ode (evaluate_ode): per stage, its rates and splits (refresh_phases).
@@ -323,6 +338,7 @@ class SxCascade final : public UnitOperation {
   mutable std::size_t ode_evaluations_at_flows_ = 0;  ///< ode: evaluations since the flows last changed
   std::vector<std::size_t> ode_fed_stages_;           ///< ode: the stages an inlet port enters
   std::size_t reactions_ = 0;                         ///< the most reactions of any section
+  bool constant_laws_ = false;  ///< every law of every section is constant (c* = D c_M): fill_linear applies
   mutable DistributionState law_state_;
   mutable Stream returned_;
   mutable std::optional<Structure> structure_;
