@@ -51,6 +51,13 @@ void StirredTank::bind(const ComponentList& components) {
   organic_count_ = components.organic_count();
   solid_count_ = components.solid_count();
   size_class_count_ = components.size_class_count();
+  const bool by_species = parameters_.solids == StirredTankParameters::Solids::by_species;
+  held_class_count_ = by_species ? 1 : size_class_count_;
+  const auto& diameters = components.size_classes();
+  finest_class_ = diameters.empty()
+                      ? 0
+                      : static_cast<std::size_t>(std::min_element(diameters.begin(), diameters.end()) -
+                                                 diameters.begin());
   initial_aqueous_ = Vector::Zero(to_index(aqueous_count_));
   const std::string where = std::string(type()) + " `" + name() + "`";
   const double organic_volume = parameters_.initial_organic_fraction * volume();
@@ -104,10 +111,10 @@ std::string StirredTank::holdup_state_name(std::size_t index) const {
     return "n_org[" + components_->organic(index - organic_offset()).name + "]";
   }
   if (index < flow_offset()) {
-    const std::size_t solid = (index - solid_offset()) / size_class_count_;
-    const std::size_t size_class = (index - solid_offset()) % size_class_count_;
+    const std::size_t solid = (index - solid_offset()) / held_class_count_;
+    const std::size_t size_class = (index - solid_offset()) % held_class_count_;
     std::string text = "n_solid[" + components_->solid(solid).name;
-    if (size_class_count_ > 1) {
+    if (held_class_count_ > 1) {
       text += ',';
       text += std::to_string(size_class);
     }
@@ -171,7 +178,7 @@ Vector StirredTank::organic_concentrations(ConstSpan y) const {
 Vector StirredTank::solid_totals(ConstSpan y) const {
   Vector totals = Vector::Zero(to_index(solid_count_));
   for (std::size_t s = 0; s < solid_count_; ++s) {
-    for (std::size_t k = 0; k < size_class_count_; ++k) {
+    for (std::size_t k = 0; k < held_class_count_; ++k) {
       totals[to_index(s)] += y[solid_state(s, k)];
     }
   }
@@ -189,6 +196,13 @@ void StirredTank::write_outlet(ConstSpan y, Stream& outlet) const {
   }
   for (std::size_t i = 0; i < organic_count_; ++i) {
     outlet.organic_moles[to_index(i)] = y[organic_offset() + i] * rate;
+  }
+  if (held_class_count_ < size_class_count_) {
+    outlet.solid_moles.setZero();
+    for (std::size_t s = 0; s < solid_count_; ++s) {
+      outlet.solid_moles(to_index(s), to_index(finest_class_)) = y[solid_state(s, 0)] * rate;
+    }
+    return;
   }
   for (std::size_t s = 0; s < solid_count_; ++s) {
     for (std::size_t k = 0; k < size_class_count_; ++k) {
@@ -208,6 +222,9 @@ bool StirredTank::fill_from_inlets(double t, std::span<const Stream> inlets, Mut
     return false;
   }
   const double residence = volume() / q;
+  for (std::size_t i = solid_offset(); i < flow_offset(); ++i) {
+    y[i] = 0.0;
+  }
   for (std::size_t i = 0; i < aqueous_count_; ++i) {
     y[aqueous_offset() + i] = mixed.aqueous_moles[to_index(i)] * residence;
   }
@@ -216,7 +233,8 @@ bool StirredTank::fill_from_inlets(double t, std::span<const Stream> inlets, Mut
   }
   for (std::size_t s = 0; s < solid_count_; ++s) {
     for (std::size_t k = 0; k < size_class_count_; ++k) {
-      y[solid_state(s, k)] = mixed.solid_moles(to_index(s), to_index(k)) * residence;
+      y[solid_state(s, held_class_count_ == 1 ? 0 : k)] +=
+          mixed.solid_moles(to_index(s), to_index(k)) * residence;
     }
   }
   y[flow_offset()] = mixed.aqueous_flow;
@@ -249,7 +267,7 @@ void StirredTank::add_flow_terms(ConstSpan y, std::span<const Stream> inlets, Mu
     }
     for (std::size_t s = 0; s < solid_count_; ++s) {
       for (std::size_t k = 0; k < size_class_count_; ++k) {
-        f[solid_state(s, k)] += inlet.solid_moles(to_index(s), to_index(k));
+        f[solid_state(s, held_class_count_ == 1 ? 0 : k)] += inlet.solid_moles(to_index(s), to_index(k));
       }
     }
     aqueous_in += inlet.aqueous_flow;
@@ -275,8 +293,20 @@ StreamCoupling StirredTank::holdup_coupling(const std::vector<std::size_t>& coup
   for (const auto i : coupled) {
     is_coupled.at(i) = true;
   }
+  const StreamLayout layout(*components_);
   StreamCoupling coupling;
   for (std::size_t i = 0; i < flow_offset(); ++i) {
+    if (i >= solid_offset() && held_class_count_ < size_class_count_) {
+      // One state per solid: it takes in every size class and leaves in the finest.
+      const std::size_t solid = i - solid_offset();
+      for (std::size_t k = 0; k < size_class_count_; ++k) {
+        coupling.rows.push_back({i, any, layout.solid(solid, k)});
+      }
+      for (const std::size_t state : {i, q_aq, q_org}) {
+        coupling.outlet_states.push_back({any, layout.solid(solid, finest_class_), state});
+      }
+      continue;
+    }
     coupling.rows.push_back({i, any, offset + i});
     for (const std::size_t state : {i, q_aq, q_org}) {
       coupling.outlet_states.push_back({any, offset + i, state});

@@ -29,13 +29,19 @@ struct StirredTankParameters {
   std::vector<Solute> initial_organic;
   double initial_organic_fraction = 0.0;
   std::size_t inlet_count = 1;  ///< 1: port `in`; N > 1: ports `in1`..`inN`
+  /// How the holdup carries solids: per size class (the particle size distribution passes through), or one
+  /// state per solid whose outflow leaves in the finest size class (a clarified-liquor unit, such as a
+  /// mixer-settler, that only sees fines passing a filter; the mass and element balances are unchanged).
+  enum class Solids { by_size_class, by_species };
+  Solids solids = Solids::by_size_class;
 };
 
 /// Perfectly mixed tank of constant liquid volume V, overflowing what comes in.
 ///
 /// States, in this order: moles n_i of every aqueous species, moles of every organic species, moles of
-/// every solid in every size class (solid-major) [mol]; then two algebraic rows, the aqueous and organic
-/// outflows q_aq, q_org [m3/s]; then, when no temperature is given, the algebraic temperature T [K].
+/// every solid in every size class (solid-major; one per solid when held by species) [mol]; then two
+/// algebraic rows, the aqueous and organic outflows q_aq, q_org [m3/s]; then, when no temperature is given,
+/// the algebraic temperature T [K].
 ///
 ///   dn_k/dt = F_k,in − n_k q / V,   q = q_aq + q_org,
 ///   0 = Σ Q_aq,in − q_aq,   0 = Σ Q_org,in − q_org,   0 = T_mix,in − T,
@@ -81,9 +87,9 @@ class StirredTank : public UnitOperation {
   [[nodiscard]] std::size_t solid_offset() const { return aqueous_count_ + organic_count_; }
   /// State of solid `solid` in size class `size_class`.
   [[nodiscard]] std::size_t solid_state(std::size_t solid, std::size_t size_class) const {
-    return solid_offset() + solid * size_class_count_ + size_class;
+    return solid_offset() + solid * held_class_count_ + size_class;
   }
-  [[nodiscard]] std::size_t flow_offset() const { return solid_offset() + solid_count_ * size_class_count_; }
+  [[nodiscard]] std::size_t flow_offset() const { return solid_offset() + solid_count_ * held_class_count_; }
   [[nodiscard]] bool temperature_is_state() const { return !parameters_.temperature.has_value(); }
 
   [[nodiscard]] double volume() const { return parameters_.volume.value(); }
@@ -126,8 +132,10 @@ class StirredTank : public UnitOperation {
   std::size_t organic_count_ = 0;
   std::size_t solid_count_ = 0;
   std::size_t size_class_count_ = 1;
-  Vector initial_aqueous_;  ///< initial moles of each aqueous species [mol]
-  Vector initial_organic_;  ///< initial moles of each organic species [mol]
+  std::size_t held_class_count_ = 1;  ///< size classes with states: size_class_count_, or 1 by species
+  std::size_t finest_class_ = 0;      ///< where solids held by species leave
+  Vector initial_aqueous_;            ///< initial moles of each aqueous species [mol]
+  Vector initial_organic_;            ///< initial moles of each organic species [mol]
 
  private:
   StirredTankParameters parameters_;

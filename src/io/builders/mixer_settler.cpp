@@ -109,7 +109,7 @@ std::unique_ptr<UnitOperation> build_mixer_settler(const BuildContext& context, 
   const std::string where = "mixer_settler `" + name + "`";
   context.check_keys(node,
                      {"type", "volume", "temperature", "initial_solution", "initial_organic", "mode",
-                      "mass_transfer", "efficiency", "entrainment", "extraction"},
+                      "mass_transfer", "efficiency", "entrainment", "extraction", "solids"},
                      where);
   MixerSettlerParameters parameters;
   parameters.tank = read_stirred_tank(context, node, where, false);
@@ -124,6 +124,19 @@ std::unique_ptr<UnitOperation> build_mixer_settler(const BuildContext& context, 
     for (const auto& [species, concentration] :
          read_organic(context, context.require(organic, "solution", organic_where), organic_where)) {
       parameters.tank.initial_organic.push_back({species, concentration * units::mole / units::cubic_meter});
+    }
+  }
+  // A settler takes clarified liquor: the fines that pass a filter are held per solid, not per size class.
+  parameters.tank.solids = StirredTankParameters::Solids::by_species;
+  if (const auto solids = node["solids"]) {
+    const std::string text = context.text(solids, "solids");
+    if (text == "by_size_class") {
+      parameters.tank.solids = StirredTankParameters::Solids::by_size_class;
+    } else if (text != "by_species") {
+      context.fail(solids,
+                   where +
+                       ": `solids` is `by_species` (one state per solid, leaving in the finest size "
+                       "class; the default) or `by_size_class` (the size distribution passes through)");
     }
   }
   if (const auto mode = node["mode"]) {

@@ -148,3 +148,57 @@ TEST_CASE("tank rejects non-physical parameters") {
   parameters.inlet_count = 0;
   CHECK_THROWS_AS(StirredTank("t", parameters), InputError);
 }
+
+TEST_CASE(
+    "tank holding solids by species: one state per solid, in from every size class, out in the finest") {
+  StirredTankParameters parameters;
+  parameters.volume = 2.0 * units::cubic_meter;
+  parameters.temperature = 350.0 * units::kelvin;
+  parameters.inlet_count = 2;
+  parameters.solids = StirredTankParameters::Solids::by_species;
+  StirredTank tank("t1", parameters);
+  tank.bind(components());
+  // n: H2O, Na+, Cl-, WO4-2 | WO3-org | scheelite, quartz | q_aq, q_org
+  REQUIRE(tank.state_size() == 9);
+  CHECK(tank.state_name(5) == "n_solid[scheelite]");
+  CHECK(tank.state_name(6) == "n_solid[quartz]");
+  CHECK(tank.state_name(7) == "q_aq");
+  const std::vector<double> y{0.0, 300.0, 100.0, 20.0, 6.0, 3.0, 7.0, 0.001, 0.0005};
+  const auto in = inlets();  // scheelite 0.01 mol/s in class 0, quartz 0.02 mol/s in class 1
+  std::vector<double> f(9, 99.0);
+  tank.evaluate(0.0, y, in, f);
+  // q / V = 7.5e-4 1/s
+  CHECK(f[5] == doctest::Approx(0.01 - 3.0 * 7.5e-4).epsilon(1e-14));
+  CHECK(f[6] == doctest::Approx(0.02 - 7.0 * 7.5e-4).epsilon(1e-14));
+  CHECK(f[7] == doctest::Approx(0.0012 - 0.001).epsilon(1e-14));
+  std::vector<Stream> out{Stream::empty(components())};
+  out[0].solid_moles.setConstant(5.0);  // a reused buffer: every class must be written
+  tank.compute_outlets(0.0, y, {}, out);
+  // The finest class is the 50 µm one (index 0).
+  CHECK(out[0].solid_moles(0, 0) == doctest::Approx(3.0 * 7.5e-4).epsilon(1e-15));
+  CHECK(out[0].solid_moles(1, 0) == doctest::Approx(7.0 * 7.5e-4).epsilon(1e-15));
+  CHECK(out[0].solid_moles(0, 1) == 0.0);
+  CHECK(out[0].solid_moles(1, 1) == 0.0);
+  // Its own steady state: n = F τ per solid, summed over the classes that came in.
+  std::vector<double> filled(9, -1.0);
+  REQUIRE(tank.fill_from_inlets(0.0, in, filled));
+  const double residence = 2.0 / 0.0017;  // aqueous 0.0012 + organic 0.0005 m3/s
+  CHECK(filled[5] == doctest::Approx(0.01 * residence).epsilon(1e-14));
+  CHECK(filled[6] == doctest::Approx(0.02 * residence).epsilon(1e-14));
+  // Inventory and outputs count the solids as the size-class holdup does.
+  const Vector inventory = tank.element_inventory(y);
+  const auto& elements = components().elements();
+  const auto of = [&](const std::string& element) {
+    return inventory[std::find(elements.begin(), elements.end(), element) - elements.begin()];
+  };
+  CHECK(of("Ca") == doctest::Approx(3.0));
+  CHECK(of("Si") == doctest::Approx(7.0));
+  bool reported = false;
+  for (const auto& output : tank.outputs(0.0, y)) {
+    if (output.name == "solids[quartz]") {
+      reported = true;
+      CHECK(output.value == doctest::Approx(7.0 * components().solid_molar_masses()[1]).epsilon(1e-14));
+    }
+  }
+  CHECK(reported);
+}

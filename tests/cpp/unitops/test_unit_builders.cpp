@@ -136,3 +136,26 @@ TEST_CASE("splitter set point loads with its outlets in order set point, remaind
   // The splitter's inlet is open: validation names it, after the builders succeeded.
   check_load_error(yaml, "inlet `s.in` is not connected", line_of(yaml, "  s:"));
 }
+
+TEST_CASE("mixer_settler holds solids by species unless told by_size_class; other values are errors") {
+  // Two solids in three size classes: by species 2 solid states, by size class 6.
+  const auto states = [](const std::string& solids_line) {
+    const std::string yaml =
+        "size_classes: [75, 50, 25]\n"
+        "units: {flow: m3/h, concentration: mol/L, length: um}\n"
+        "equipment:\n"
+        "  f: {type: feed, flow: 1, solution: {Na+: 0.1}, solids: {quartz: 0.01, scheelite: 0.01}}\n"
+        "  s:\n    type: mixer_settler\n    volume: 1\n    temperature: 298.15\n" +
+        solids_line +
+        "  o: {type: organic_feed, flow: 1}\n"
+        "  p: {type: product}\n"
+        "  loaded: {type: product}\n"
+        "connections:\n  - f.out -> s.aqueous_in\n  - o.out -> s.organic_in\n"
+        "  - s.aqueous_out -> p.in\n  - s.organic_out -> loaded.in\n";
+    return load_flowsheet_string(yaml).find_unit("s")->state_size();
+  };
+  CHECK(states("") == states("    solids: by_species\n"));
+  CHECK(states("    solids: by_size_class\n") == states("") + 4);
+  check_unit_error("  s:\n    type: mixer_settler\n    volume: 1\n    solids: lumped\n", "solids: lumped",
+                   "`solids` is `by_species`");
+}
