@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -160,6 +161,9 @@ struct SteadySolver::Impl {
   SteadyResult solve(std::span<const double> guess);
   // One KINSOL solve from y_ (in place): on f (pseudo_ false) or on the implicit Euler step.
   int run_kinsol();
+  // The Jacobian's structure and colouring, the matrix, the linear solver and KINSOL, set up on first need:
+  // a guess that already satisfies f (a re-solve, a cascade's own steady guess) needs none of them.
+  void prepare_kinsol();
   // f at y into f_ and its norms into the result.
   void measure(std::span<const double> y, SteadyResult& result);
   // Newton on f from y_; true when converged to ftol.
@@ -176,7 +180,7 @@ struct SteadySolver::Impl {
   std::size_t n_;
   std::vector<double> mass_;
   detail::CallbackGuard guard_;
-  detail::JacobianAssembler jacobian_;
+  std::optional<detail::JacobianAssembler> jacobian_;
   std::vector<double> jacobian_values_;
   std::vector<double> f_;        // f at the latest measured point
   std::vector<double> f0_work_;  // f rebuilt from the pseudo-step residual
@@ -240,14 +244,14 @@ int SteadySolver::Impl::jacobian_function(N_Vector u, N_Vector g, SUNMatrix matr
     auto& values = impl.jacobian_values_;
     const DifferenceScaling scaling{impl.weights_};
     impl.evaluations_ +=
-        static_cast<long>(impl.jacobian_.compute(impl.options_.time, y, f0, scaling, values));
+        static_cast<long>(impl.jacobian_->compute(impl.options_.time, y, f0, scaling, values));
     if (impl.pseudo_) {
-      const auto diagonal = impl.jacobian_.diagonal();
+      const auto diagonal = impl.jacobian_->diagonal();
       for (std::size_t j = 0; j < diagonal.size(); ++j) {
         values[diagonal[j]] -= impl.mass_[j] * inverse_dt;
       }
     }
-    sundials::store_matrix(impl.jacobian_.pattern(), values, matrix);
+    sundials::store_matrix(impl.jacobian_->pattern(), values, matrix);
   });
 }
 
@@ -256,8 +260,6 @@ SteadySolver::Impl::Impl(SemiExplicitSystem& system, SteadyOptions options)
       options_(std::move(options)),
       n_(system.size()),
       guard_(options_.wall_clock_limit),
-      jacobian_(system),
-      jacobian_values_(jacobian_.pattern().nonzeros()),
       f_(n_),
       f0_work_(n_),
       weights_(n_, 1.0),
@@ -289,8 +291,17 @@ SteadySolver::Impl::Impl(SemiExplicitSystem& system, SteadyOptions options)
   } else {
     f_scale_.assign(options_.f_scale);
   }
+}
+
+void SteadySolver::Impl::prepare_kinsol() {
+  if (memory_.get() != nullptr) {
+    return;
+  }
+  jacobian_.emplace(system_);
+  jacobian_values_.assign(jacobian_->pattern().nonzeros(), 0.0);
+  const SUNContext ctx = context_.get();
   const bool dense = detail::use_dense(options_.linear_solver, n_, options_.dense_limit);
-  matrix_ = dense ? sundials::Matrix::dense(n_, ctx) : sundials::Matrix::sparse(jacobian_.pattern(), ctx);
+  matrix_ = dense ? sundials::Matrix::dense(n_, ctx) : sundials::Matrix::sparse(jacobian_->pattern(), ctx);
   linear_solver_ = dense ? sundials::LinearSolver::dense(y_.get(), matrix_.get(), ctx)
                          : sundials::LinearSolver::klu(y_.get(), matrix_.get(), ctx);
 
@@ -330,6 +341,7 @@ void SteadySolver::Impl::check(int flag, const char* call) const {
 }
 
 int SteadySolver::Impl::run_kinsol() {
+  prepare_kinsol();
   void* mem = memory_.get();
   log_.clear();
   guard_.clear_recoverable();
@@ -471,7 +483,7 @@ SteadyResult SteadySolver::Impl::solve(std::span<const double> guess) {
     result.iterations = iterations_;
     result.rhs_evaluations = evaluations_;
     result.jacobian_evaluations = jacobian_evaluations_;
-    result.jacobian_colours = jacobian_.analytic() ? 0 : jacobian_.colours();
+    result.jacobian_colours = jacobian_ && !jacobian_->analytic() ? jacobian_->colours() : 0;
     result.flag = sundials::flag_name(Package::kinsol, last_flag_);
     return result;
   };
@@ -479,6 +491,12 @@ SteadyResult SteadySolver::Impl::solve(std::span<const double> guess) {
   std::string newton_failure;
   if (!options_.force_pseudo_transient) {
     y_.assign(guess);
+    // KINSOL's own first test (KIN_INITIAL_GUESS_OK), made before anything is set up for Newton.
+    measure(guess, result);
+    if (result.scaled_residual_norm <= 0.01 * options_.ftol) {
+      last_flag_ = KIN_INITIAL_GUESS_OK;
+      return finish(true, "newton", y_.values());
+    }
     if (newton(result)) {
       return finish(true, "newton", y_.values());
     }

@@ -136,6 +136,33 @@ TEST_CASE("Newton and pseudo-transient reach the same root on an easy case (dens
   }
 }
 
+TEST_CASE("a guess that already satisfies f is returned without setting up Newton; a re-solve reuses it") {
+  auto system = stable_chain(80);
+  std::vector<double> root(80);
+  for (std::size_t i = 0; i < root.size(); ++i) {
+    root[i] = 1.0 + 0.01 * static_cast<double>(i);
+  }
+  SteadySolver solver(system);
+  const auto at_root = solver.solve(root);
+  REQUIRE(at_root.converged);
+  CHECK(at_root.method == "newton");
+  CHECK(at_root.y == root);  // untouched
+  CHECK(at_root.iterations == 0);
+  CHECK(at_root.rhs_evaluations == 1);
+  CHECK(at_root.jacobian_evaluations == 0);
+  CHECK(at_root.jacobian_colours == 0);  // no Jacobian was set up
+  CHECK(at_root.flag == "KIN_INITIAL_GUESS_OK");
+  // The same solver from a guess that needs Newton sets it up then, and finds the same root.
+  const std::vector<double> guess(80, 0.5);
+  const auto solved = solver.solve(guess);
+  REQUIRE(solved.converged);
+  CHECK(solved.iterations >= 1);
+  CHECK(solved.jacobian_colours == 3);
+  for (std::size_t i = 0; i < root.size(); ++i) {
+    CHECK(std::abs(solved.y[i] - root[i]) <= 1e-10);
+  }
+}
+
 TEST_CASE("plain Newton fails from a bad guess where pseudo-transient converges") {
   FunctionSystem system(1, cubic);
   const std::vector<double> guess{0.0};
