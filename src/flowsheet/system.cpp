@@ -12,8 +12,66 @@
 
 namespace hydromet {
 namespace {
-constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+
+static_assert(!Matrix::IsRowMajor, "ScalarRead indexes solid_moles column by column");
+
+detail::StreamScalarRead resolve_scalar(std::size_t stream, std::size_t component,
+                                        const ComponentList& components) {
+  using Field = detail::StreamScalarRead::Field;
+  detail::StreamScalarRead read;
+  read.stream = stream;
+  switch (component) {
+    case StreamLayout::temperature:
+      read.field = Field::temperature;
+      return read;
+    case StreamLayout::aqueous_flow:
+      read.field = Field::aqueous_flow;
+      return read;
+    case StreamLayout::organic_flow:
+      read.field = Field::organic_flow;
+      return read;
+    default:
+      break;
+  }
+  std::size_t index = component - StreamLayout::holdup_offset;
+  if (index < components.aqueous_count()) {
+    read.field = Field::aqueous;
+    read.index = static_cast<Eigen::Index>(index);
+    return read;
+  }
+  index -= components.aqueous_count();
+  if (index < components.organic_count()) {
+    read.field = Field::organic;
+    read.index = static_cast<Eigen::Index>(index);
+    return read;
+  }
+  index -= components.organic_count();
+  const std::size_t classes = components.size_class_count();
+  read.field = Field::solid;
+  read.index = static_cast<Eigen::Index>(index / classes + (index % classes) * components.solid_count());
+  return read;
 }
+
+double read_scalar(const Stream& stream, const detail::StreamScalarRead& read) {
+  using Field = detail::StreamScalarRead::Field;
+  switch (read.field) {
+    case Field::temperature:
+      return stream.temperature;
+    case Field::aqueous_flow:
+      return stream.aqueous_flow;
+    case Field::organic_flow:
+      return stream.organic_flow;
+    case Field::aqueous:
+      return stream.aqueous_moles.data()[read.index];
+    case Field::organic:
+      return stream.organic_moles.data()[read.index];
+    case Field::solid:
+      return stream.solid_moles.data()[read.index];
+  }
+  return 0.0;
+}
+constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+}  // namespace
 
 System::System(std::vector<const UnitOperation*> units, Wiring wiring, const ComponentList& components,
                bool accumulators)
@@ -172,6 +230,10 @@ void System::collect_aggregates(bool accumulators) {
     }
   }
   intermediate_count_ = intermediates_.size();
+  intermediate_reads_.clear();
+  for (const auto& [stream, component] : intermediates_) {
+    intermediate_reads_.push_back(resolve_scalar(stream, component, *components_));
+  }
   aggregate_count_ = aggregates_.size();
   state_aggregates_of_unit_.assign(units_.size(), none);
   for (std::size_t u = 0; u < units_.size(); ++u) {
@@ -209,6 +271,7 @@ void System::collect_aggregates(bool accumulators) {
   aggregate_values_.resize(aggregate_count_);
   source_flow_time_.assign(units_.size(), std::numeric_limits<double>::quiet_NaN());
   source_flows_.assign(units_.size() * components_->elements().size(), 0.0);
+  solid_totals_.assign(components_->solid_count(), 0.0);
 }
 
 bool System::substitution_pass(double t, std::span<double> y, bool reverse) {
@@ -299,30 +362,6 @@ void add_element_flows(const Matrix& matrix, const double* amounts, double* flow
 }
 
 /// Scalar `component` (a StreamLayout position) of `stream`.
-double scalar_value(const Stream& stream, const ComponentList& components, std::size_t component) {
-  switch (component) {
-    case StreamLayout::temperature:
-      return stream.temperature;
-    case StreamLayout::aqueous_flow:
-      return stream.aqueous_flow;
-    case StreamLayout::organic_flow:
-      return stream.organic_flow;
-    default:
-      break;
-  }
-  std::size_t index = component - StreamLayout::holdup_offset;
-  if (index < components.aqueous_count()) {
-    return stream.aqueous_moles[static_cast<Eigen::Index>(index)];
-  }
-  index -= components.aqueous_count();
-  if (index < components.organic_count()) {
-    return stream.organic_moles[static_cast<Eigen::Index>(index)];
-  }
-  index -= components.organic_count();
-  const std::size_t classes = components.size_class_count();
-  return stream.solid_moles(static_cast<Eigen::Index>(index / classes),
-                            static_cast<Eigen::Index>(index % classes));
-}
 
 }  // namespace
 
@@ -389,8 +428,8 @@ void System::compute_streams(double t, std::span<const double> y, std::span<cons
       copy_stream(streams_[wiring_.inlets[u][p]], inlet_buffers_[u][p]);
     }
     for (const std::size_t k : intermediates_of_unit_[u]) {
-      intermediates[k] =
-          scalar_value(streams_[intermediates_[k].first], *components_, intermediates_[k].second);
+      const detail::StreamScalarRead& read = intermediate_reads_[k];
+      intermediates[k] = read_scalar(streams_[read.stream], read);
     }
     const std::size_t count = couplings_[u] ? couplings_[u]->aggregates.size() : 0;
     if (count > 0) {
@@ -468,8 +507,17 @@ void System::evaluate_aggregated(double t, std::span<const double> y, std::span<
         if (stream.organic_moles.size() > 0) {
           add_element_flows(components_->organic_elements(), stream.organic_moles.data(), flow.data());
         }
+        // Solids summed over size classes first (as Stream::element_flows): one product, not one per class.
+        const Eigen::Index solids = stream.solid_moles.rows();
+        std::fill(solid_totals_.begin(), solid_totals_.end(), 0.0);
         for (Eigen::Index k = 0; k < stream.solid_moles.cols(); ++k) {
-          add_element_flows(components_->solid_elements(), stream.solid_moles.col(k).data(), flow.data());
+          const double* column = stream.solid_moles.col(k).data();
+          for (Eigen::Index i = 0; i < solids; ++i) {
+            solid_totals_[static_cast<std::size_t>(i)] += column[i];
+          }
+        }
+        if (solids > 0) {
+          add_element_flows(components_->solid_elements(), solid_totals_.data(), flow.data());
         }
       }
       if (of_time_alone) {

@@ -26,6 +26,16 @@ struct Wiring {
   std::vector<std::size_t> order;
 };
 
+namespace detail {
+/// A stream scalar (StreamLayout component) of stream `stream`, resolved to its field and index.
+struct StreamScalarRead {
+  enum class Field : unsigned char { temperature, aqueous_flow, organic_flow, aqueous, organic, solid };
+  std::size_t stream = 0;
+  Field field = Field::temperature;
+  Eigen::Index index = 0;  ///< into the field's data(): the species, or solid + size class × solids
+};
+}  // namespace detail
+
 /// Assembles units into contiguous state blocks and evaluates them in one pass: outlets of inventory units
 /// from their states, outlets of the other units in topological order, then every unit's block of f.
 /// With `accumulators`, each source and sink unit gets one extra state per element, the integral of its
@@ -131,7 +141,9 @@ class System final : public numerics::SemiExplicitSystem {
   std::vector<std::size_t> flow_order_;  // breadth first from the sources, for substitution passes
   std::vector<std::optional<StreamCoupling>> couplings_;            // each unit's stream_coupling()
   std::vector<std::pair<std::size_t, std::size_t>> intermediates_;  // (stream, StreamLayout component)
-  std::vector<std::vector<std::size_t>> intermediates_of_unit_;     // read once unit u's inlets are computed
+  // Where each intermediate sits in its stream, resolved once (the pass reads thousands per evaluation).
+  std::vector<detail::StreamScalarRead> intermediate_reads_;
+  std::vector<std::vector<std::size_t>> intermediates_of_unit_;  // read once unit u's inlets are computed
   std::vector<FlowsheetAggregate> aggregates_;  // the units' (in evaluation order), then the sinks'
   std::vector<std::size_t> first_aggregate_;    // per unit, its first aggregate
   std::size_t unit_aggregates_ = 0;
@@ -153,6 +165,7 @@ class System final : public numerics::SemiExplicitSystem {
   // computed at (a finite-difference Jacobian evaluates f over and over at one t).
   std::vector<double> source_flow_time_;  // per unit; NaN when not computed
   std::vector<double> source_flows_;      // per unit, elements() entries (at accumulator_offsets_ order)
+  std::vector<double> solid_totals_;      // scratch: a stream's solids summed over size classes
   // Per unit, for compute_streams: whether its inlets are copied before its outlets are computed (units
   // without inventory, and inventory units whose outlets read them), whether they are copied again after the
   // pass (an inventory unit computed before a unit feeding it), and whether its outlets depend on t alone (no
