@@ -97,6 +97,14 @@ void MixerSettler::bind(const ComponentList& components) {
     used.push_back(b.complex);
     bound_.push_back(std::move(b));
   }
+  free_metals_.clear();
+  if (equilibrium()) {
+    for (const auto& b : bound_) {
+      if (std::find(free_metals_.begin(), free_metals_.end(), b.metal) == free_metals_.end()) {
+        free_metals_.push_back(b.metal);
+      }
+    }
+  }
   // The invariant change of variables needs every complex to take part in its own reaction only.
   for (std::size_t j = 0; j < bound_.size(); ++j) {
     for (std::size_t k = 0; k < bound_.size(); ++k) {
@@ -119,10 +127,21 @@ std::vector<bool> MixerSettler::differential_rows() const {
       rows[b.complex] = false;
     }
   }
+  for (std::size_t k = 0; k < free_metals_.size(); ++k) {
+    rows[holdup_size() + k] = false;
+  }
   return rows;
 }
 
+double MixerSettler::state_scale(std::size_t index) const {
+  return index < holdup_size() ? StirredTank::state_scale(index)
+                               : StirredTank::state_scale(free_metals_[index - holdup_size()]);
+}
+
 std::string MixerSettler::state_name(std::size_t index) const {
+  if (index >= holdup_size()) {
+    return holdup_state_name(free_metals_[index - holdup_size()]);  // n[metal]: the free amount
+  }
   std::string text = holdup_state_name(index);
   if (equilibrium()) {
     for (const auto& b : bound_) {
@@ -158,11 +177,37 @@ std::vector<std::size_t> MixerSettler::reacting_positions() const {
 }
 
 std::vector<std::pair<std::size_t, std::size_t>> MixerSettler::state_pattern() const {
-  return holdup_pattern(reacting_positions());
+  const auto coupled = reacting_positions();
+  auto entries = holdup_pattern(coupled);
+  // The free metals stand in for the metals wherever a concentration is read, and their rows tie them to the
+  // invariants and complexes.
+  for (std::size_t k = 0; k < free_metals_.size(); ++k) {
+    const std::size_t free = holdup_size() + k;
+    for (const auto i : coupled) {
+      entries.emplace_back(i, free);
+      entries.emplace_back(free, i);
+    }
+    for (std::size_t m = 0; m < free_metals_.size(); ++m) {
+      entries.emplace_back(free, holdup_size() + m);
+      entries.emplace_back(holdup_size() + m, free);
+    }
+    if (temperature_is_state()) {
+      entries.emplace_back(free, flow_offset() + 2);
+    }
+  }
+  return entries;
 }
 
 std::optional<StreamCoupling> MixerSettler::stream_coupling() const {
-  return holdup_coupling(reacting_positions());
+  const auto coupled = reacting_positions();
+  StreamCoupling coupling = holdup_coupling(coupled);
+  for (std::size_t k = 0; k < free_metals_.size(); ++k) {
+    for (const auto i : coupled) {  // outlet scalars of the reacting species read the free metals
+      coupling.outlet_states.push_back(
+          {StreamCoupling::every_port, StreamLayout::holdup_offset + i, holdup_size() + k});
+    }
+  }
+  return coupling;
 }
 
 Vector MixerSettler::moles(ConstSpan y) const {
@@ -173,6 +218,9 @@ Vector MixerSettler::moles(ConstSpan y) const {
         n[to_index(at)] += nu * y[b.complex];
       }
     }
+  }
+  for (std::size_t k = 0; k < free_metals_.size(); ++k) {
+    n[to_index(free_metals_[k])] = y[holdup_size() + k];
   }
   return n;
 }
@@ -274,9 +322,24 @@ void MixerSettler::evaluate(double t, ConstSpan y, std::span<const Stream> inlet
       }
     }
   }
+  // 0 = x_M + Σ_j ν_Mj n_Cj − n_M: the invariant's definition, solved for the free metal [mol].
+  for (std::size_t k = 0; k < free_metals_.size(); ++k) {
+    double balance = y[free_metals_[k]] - y[holdup_size() + k];
+    for (const auto& b : bound_) {
+      for (const auto& [at, nu] : b.stoichiometry) {
+        if (at == free_metals_[k]) {
+          balance += nu * y[b.complex];
+        }
+      }
+    }
+    f[holdup_size() + k] = balance;
+  }
 }
 
 void MixerSettler::moles_to_states(MutableSpan y) const {
+  for (std::size_t k = 0; k < free_metals_.size(); ++k) {
+    y[holdup_size() + k] = y[free_metals_[k]];
+  }
   if (equilibrium()) {
     for (const auto& b : bound_) {
       for (const auto& [at, nu] : b.stoichiometry) {

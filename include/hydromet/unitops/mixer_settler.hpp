@@ -61,8 +61,11 @@ class MixerSettler final : public StirredTank {
     return {"aqueous_out", "organic_out"};
   }
   void bind(const ComponentList& components) override;
+  /// The holdup block, then in equilibrium mode the free amount of each extracted metal (algebraic).
+  [[nodiscard]] std::size_t state_size() const override { return holdup_size() + free_metals_.size(); }
   [[nodiscard]] std::vector<bool> differential_rows() const override;
   [[nodiscard]] std::string state_name(std::size_t index) const override;
+  [[nodiscard]] double state_scale(std::size_t index) const override;
   /// The holdup's pattern with every species of the extraction reactions (and H+) coupled.
   [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const override;
   [[nodiscard]] std::optional<StreamCoupling> stream_coupling() const override;
@@ -115,6 +118,10 @@ class MixerSettler final : public StirredTank {
 
   MixerSettlerParameters settler_;
   std::vector<Bound> bound_;
+  /// Equilibrium mode: holdup position of each extracted metal whose free amount n_M is a state of its own
+  /// (at holdup_size() + k), tied by 0 = x_M − n_M − Σ n_C. Read as x_M − Σ n_C instead, n_M would carry the
+  /// Newton error of the complexes, amplified D·V_org/V_aq-fold (1e4 in a loaded amine stage).
+  std::vector<std::size_t> free_metals_;
   std::size_t hydrogen_ = 0;
   bool has_hydrogen_ = false;
 };
