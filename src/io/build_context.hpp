@@ -134,6 +134,10 @@ std::vector<std::pair<std::string, double>> read_solution(const BuildContext& co
 /// The same for organic species (defined in builders/feed.cpp).
 std::vector<std::pair<std::string, double>> read_organic(const BuildContext& context, const YAML::Node& node,
                                                          const std::string& where);
+/// `solids: by_species | by_size_class` of a solvent-extraction stage (mixer_settler, sx_cascade); by_species
+/// when absent (defined in builders/mixer_settler.cpp).
+StirredTankParameters::Solids read_stage_solids(const BuildContext& context, const YAML::Node& node,
+                                                const std::string& where);
 /// Reads an `extraction:` list of reactions with their distribution laws (defined in
 /// builders/mixer_settler.cpp).
 std::vector<ExtractionReaction> read_extraction_reactions(const BuildContext& context, const YAML::Node& list,

@@ -300,7 +300,14 @@ void SxCascade::bind(const ComponentList& components) {
   const std::string where = "sx_cascade `" + name() + "`";
   aqueous_ = components.aqueous_count();
   organic_ = components.organic_count();
-  solids_ = components.solid_count() * components.size_class_count();
+  size_classes_ = components.size_class_count();
+  held_classes_ = parameters_.solids == StirredTankParameters::Solids::by_species ? 1 : size_classes_;
+  solids_ = components.solid_count() * held_classes_;
+  const auto& diameters = components.size_classes();
+  finest_class_ = diameters.empty()
+                      ? 0
+                      : static_cast<std::size_t>(std::min_element(diameters.begin(), diameters.end()) -
+                                                 diameters.begin());
   hydrogen_ = none;
   if (const auto h = components.find_aqueous("H+")) {
     hydrogen_ = *h;
@@ -822,7 +829,9 @@ std::string SxCascade::state_name(std::size_t index) const {
   } else if (i < aqueous_ + organic_) {
     text = joined({stage, ".n_org[", components_->organic(i - aqueous_).name, "]"});
   } else if (i < mixer_size()) {
-    text = joined({stage, ".n_solid[", number_text(i - aqueous_ - organic_), "]"});
+    const std::size_t solid = i - aqueous_ - organic_;
+    text = held_classes_ == 1 ? joined({stage, ".n_solid[", components_->solid(solid).name, "]"})
+                              : joined({stage, ".n_solid[", number_text(solid), "]"});
   } else if (i < flow_at() && i < settler_organic_at()) {
     text = joined({stage, ".settler.n[", components_->aqueous(i - settler_aqueous_at()).name, "]"});
   } else if (i < flow_at()) {
@@ -907,6 +916,45 @@ void SxCascade::mixer_inputs(std::size_t s, StateLists& inputs) const {
   }
 }
 
+double SxCascade::stream_solid(const Stream& stream, std::size_t i) const {
+  if (held_classes_ == size_classes_) {
+    return stream.solid_moles(to_index(i / size_classes_), to_index(i % size_classes_));
+  }
+  double total = 0.0;
+  for (std::size_t k = 0; k < size_classes_; ++k) {
+    total += stream.solid_moles(to_index(i), to_index(k));
+  }
+  return total;
+}
+
+void SxCascade::set_stream_solid(Stream& stream, std::size_t i, double value) const {
+  if (held_classes_ == size_classes_) {
+    stream.solid_moles(to_index(i / size_classes_), to_index(i % size_classes_)) = value;
+    return;
+  }
+  for (std::size_t k = 0; k < size_classes_; ++k) {
+    stream.solid_moles(to_index(i), to_index(k)) = k == finest_class_ ? value : 0.0;
+  }
+}
+
+std::vector<std::size_t> SxCascade::solid_inflow_scalars(std::size_t i) const {
+  const StreamLayout layout(*components_);
+  if (held_classes_ == size_classes_) {
+    return {layout.solid(i / size_classes_, i % size_classes_)};
+  }
+  std::vector<std::size_t> scalars;
+  for (std::size_t k = 0; k < size_classes_; ++k) {
+    scalars.push_back(layout.solid(i, k));
+  }
+  return scalars;
+}
+
+std::size_t SxCascade::solid_outflow_scalar(std::size_t i) const {
+  const StreamLayout layout(*components_);
+  return held_classes_ == size_classes_ ? layout.solid(i / size_classes_, i % size_classes_)
+                                        : layout.solid(i, finest_class_);
+}
+
 std::pair<SxCascade::StateLists, SxCascade::StateLists> SxCascade::outlet_inputs(
     std::size_t s, const StateLists& mixer) const {
   const StreamLayout layout(*components_);
@@ -948,7 +996,7 @@ std::pair<SxCascade::StateLists, SxCascade::StateLists> SxCascade::outlet_inputs
     aqueous[StreamLayout::organic_flow] = q_org;
   }
   for (std::size_t i = 0; i < solids_; ++i) {  // solids leave the mixer with the aqueous
-    auto& states = aqueous[StreamLayout::holdup_offset + aqueous_ + organic_ + i];
+    auto& states = aqueous[solid_outflow_scalar(i)];
     states = mixer[aqueous_ + organic_ + i];
     states.insert(states.end(), flows.begin(), flows.end());
   }
@@ -985,7 +1033,8 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
     for (std::size_t p = 0; p < mixer_size(); ++p) {
       own[p] = mixer[p];
       append(own[p], flows);
-      reads[p] = {scalar(p)};
+      reads[p] = p < aqueous_ + organic_ ? std::vector<std::size_t>{scalar(p)}
+                                         : solid_inflow_scalars(p - aqueous_ - organic_);
     }
     if (has_settler()) {
       for (std::size_t i = 0; i < aqueous_ + organic_; ++i) {
@@ -1219,12 +1268,9 @@ void SxCascade::stage_outlets(std::size_t s, ConstSpan y, const Vector& n, const
   aqueous.organic_flow = eo * q_org;
   organic.organic_flow = (1.0 - eo) * q_org;
   // Solids stay in the mixer and leave with the aqueous.
-  const Eigen::Index classes = aqueous.solid_moles.cols();
+  organic.solid_moles.setZero();
   for (std::size_t i = 0; i < solids_; ++i) {
-    const auto row = to_index(i) / classes;
-    const auto column = to_index(i) % classes;
-    aqueous.solid_moles(row, column) = n[to_index(aqueous_ + organic_ + i)] * phases.aqueous_rate;
-    organic.solid_moles(row, column) = 0.0;
+    set_stream_solid(aqueous, i, n[to_index(aqueous_ + organic_ + i)] * phases.aqueous_rate);
   }
   aqueous.temperature = organic.temperature = parameters_.temperature;
 }
@@ -1404,9 +1450,8 @@ void SxCascade::build_ode_matrix() const {
 void SxCascade::add_inlet_moles(const Stream& inlet, double* into) const {
   add_scaled(into, inlet.aqueous_moles.data(), to_index(aqueous_), 1.0);
   add_scaled(into + aqueous_, inlet.organic_moles.data(), to_index(organic_), 1.0);
-  const Eigen::Index classes = inlet.solid_moles.cols();
   for (std::size_t i = 0; i < solids_; ++i) {
-    into[aqueous_ + organic_ + i] += inlet.solid_moles(to_index(i) / classes, to_index(i) % classes);
+    into[aqueous_ + organic_ + i] += stream_solid(inlet, i);
   }
 }
 
@@ -1533,14 +1578,13 @@ void SxCascade::route(ConstSpan y, std::span<const Stream> inlets, bool inflows)
 
 void SxCascade::ode_outlet(std::size_t s, const double* moles, bool aqueous_outlet, Stream& out) const {
   if (out.aqueous_moles.size() != to_index(aqueous_) || out.organic_moles.size() != to_index(organic_) ||
-      out.solid_moles.size() != to_index(solids_)) {
+      out.solid_moles.size() != to_index(components_->solid_count() * size_classes_)) {
     out = Stream::empty(*components_);
   }
   std::copy_n(moles, aqueous_, out.aqueous_moles.data());
   std::copy_n(moles + aqueous_, organic_, out.organic_moles.data());
-  const Eigen::Index classes = out.solid_moles.cols();
   for (std::size_t i = 0; i < solids_; ++i) {
-    out.solid_moles(to_index(i) / classes, to_index(i) % classes) = moles[aqueous_ + organic_ + i];
+    set_stream_solid(out, i, moles[aqueous_ + organic_ + i]);
   }
   const auto [q_aq, q_org] = stage_flows_[s];
   const double ea = parameters_.aqueous_in_organic;
@@ -1627,10 +1671,9 @@ void SxCascade::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, 
     for (std::size_t i = 0; i < organic_; ++i) {
       g[aqueous_ + i] = in.organic_moles[to_index(i)] - n[to_index(aqueous_ + i)] * phases.organic_rate;
     }
-    const Eigen::Index classes = in.solid_moles.cols();
     for (std::size_t i = 0; i < solids_; ++i) {
-      g[aqueous_ + organic_ + i] = in.solid_moles(to_index(i) / classes, to_index(i) % classes) -
-                                   n[to_index(aqueous_ + organic_ + i)] * phases.aqueous_rate;
+      g[aqueous_ + organic_ + i] =
+          stream_solid(in, i) - n[to_index(aqueous_ + organic_ + i)] * phases.aqueous_rate;
     }
     if (has_settler()) {
       const double out_aq = q_aq / parameters_.settler_aqueous_volume;
@@ -1867,9 +1910,7 @@ bool SxCascade::fill_linear(std::span<const Stream> inlets, const std::vector<do
       if (at < aqueous_ + organic_) {
         return inlet.organic_moles[to_index(at - aqueous_)];
       }
-      const std::size_t i = at - aqueous_ - organic_;
-      const Eigen::Index classes = inlet.solid_moles.cols();
-      return inlet.solid_moles(to_index(i) / classes, to_index(i) % classes);
+      return stream_solid(inlet, at - aqueous_ - organic_);
     };
     double total = 0.0;
     for (const std::size_t port : stages_[s].feed_ports) {
@@ -2275,10 +2316,8 @@ void SxCascade::guess_outlets(const Vector& n, double q_aq, double q_org, Stream
     aqueous.organic_moles[to_index(i)] = eo * flow;
     organic.organic_moles[to_index(i)] = (1.0 - eo) * flow;
   }
-  const Eigen::Index classes = aqueous.solid_moles.cols();
   for (std::size_t i = 0; i < solids_; ++i) {
-    aqueous.solid_moles(to_index(i) / classes, to_index(i) % classes) =
-        n[to_index(aqueous_ + organic_ + i)] * phases.aqueous_rate;
+    set_stream_solid(aqueous, i, n[to_index(aqueous_ + organic_ + i)] * phases.aqueous_rate);
   }
   aqueous.aqueous_flow = (1.0 - ea) * q_aq;
   organic.aqueous_flow = ea * q_aq;
@@ -2297,12 +2336,9 @@ void SxCascade::stage_equilibrium(std::size_t s, const Stream& in, double q_aq, 
     n[to_index(aqueous_ + i)] =
         phases.organic_rate > 0.0 ? in.organic_moles[to_index(i)] / phases.organic_rate : 0.0;
   }
-  const Eigen::Index classes = in.solid_moles.cols();
   for (std::size_t i = 0; i < solids_; ++i) {
     n[to_index(aqueous_ + organic_ + i)] =
-        phases.aqueous_rate > 0.0
-            ? in.solid_moles(to_index(i) / classes, to_index(i) % classes) / phases.aqueous_rate
-            : 0.0;
+        phases.aqueous_rate > 0.0 ? stream_solid(in, i) / phases.aqueous_rate : 0.0;
   }
   const auto& bound = sections_[stages_[s].section].bound;
   if (bound.empty() || !(phases.aqueous_volume > 0.0) || !(phases.organic_volume > 0.0)) {
@@ -2437,7 +2473,7 @@ Vector SxCascade::element_inventory(ConstSpan y) const {
       inventory += organic_elements * moles_.segment(to_index(aqueous_), to_index(organic_));
     }
     for (std::size_t i = 0; i < solids_; ++i) {
-      const auto solid = to_index(i / c.size_class_count());
+      const auto solid = to_index(i / held_classes_);
       inventory += c.solid_elements().col(solid) * moles_[to_index(aqueous_ + organic_ + i)];
     }
     if (has_settler()) {

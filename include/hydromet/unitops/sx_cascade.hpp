@@ -64,6 +64,9 @@ struct SxCascadeParameters {
   double efficiency = 1.0;          ///< Murphree efficiency on the organic, (0, 1]
   double aqueous_in_organic = 0.0;  ///< fraction of a stage's aqueous outflow leaving with its organic
   double organic_in_aqueous = 0.0;  ///< fraction of a stage's organic outflow leaving with its aqueous
+  /// Solids in a stage's mixer: one state per solid, fed by every size class and leaving in the finest (the
+  /// fines a clarified feed carries; default), or one per solid and size class.
+  StirredTankParameters::Solids solids = StirredTankParameters::Solids::by_species;
   /// Acidity seen by the laws: null, the free H+ concentration of the stage; else a(H+) from speciation.
   std::shared_ptr<SpeciatedAcidity> acidity;
   std::vector<std::pair<std::string, double>> initial_aqueous;  ///< holdups at t = 0 [mol/m3]
@@ -303,6 +306,16 @@ class SxCascade final : public UnitOperation {
   std::size_t organic_inlet_port_ = none;   ///< organic_in (open) or makeup (closed)
   std::size_t organic_outlet_port_ = none;  ///< organic_out (open) or bleed (closed with bleed)
   std::size_t aqueous_ = 0, organic_ = 0, solids_ = 0;
+  std::size_t size_classes_ = 1;  ///< the streams' size classes
+  std::size_t held_classes_ = 1;  ///< size classes with a state per solid: size_classes_, or 1 by species
+  std::size_t finest_class_ = 0;  ///< where solids held by species leave
+  /// Inflow of solid position i (a solid in a size class, or a solid over all classes) in a stream.
+  [[nodiscard]] double stream_solid(const Stream& stream, std::size_t i) const;
+  /// Writes solid position i's outflow into a stream (every other size class of it zero by species).
+  void set_stream_solid(Stream& stream, std::size_t i, double value) const;
+  /// The stream scalars (StreamLayout) solid position i reads, and the one it leaves in.
+  [[nodiscard]] std::vector<std::size_t> solid_inflow_scalars(std::size_t i) const;
+  [[nodiscard]] std::size_t solid_outflow_scalar(std::size_t i) const;
   std::vector<std::size_t> stage_offset_;  ///< first state of each stage, then the end of the stages
   /// ode: flow_response_[s] = (aqueous, organic flow of stage s per unit aqueous and organic flow of each
   /// inlet port, port-major): the flows are linear in the inlets' flows.

@@ -70,6 +70,25 @@ std::vector<std::pair<std::string, double>> read_coefficients(const BuildContext
 
 }  // namespace
 
+StirredTankParameters::Solids read_stage_solids(const BuildContext& context, const YAML::Node& node,
+                                                const std::string& where) {
+  // A settler takes clarified liquor: the fines that pass a filter are held per solid, not per size class.
+  const auto solids = node["solids"];
+  if (!solids) {
+    return StirredTankParameters::Solids::by_species;
+  }
+  const std::string text = context.text(solids, "solids");
+  if (text == "by_size_class") {
+    return StirredTankParameters::Solids::by_size_class;
+  }
+  if (text != "by_species") {
+    context.fail(solids, where +
+                             ": `solids` is `by_species` (one state per solid, leaving in the finest size "
+                             "class; the default) or `by_size_class` (the size distribution passes through)");
+  }
+  return StirredTankParameters::Solids::by_species;
+}
+
 std::vector<ExtractionReaction> read_extraction_reactions(const BuildContext& context, const YAML::Node& list,
                                                           const std::string& where) {
   std::vector<ExtractionReaction> reactions;
@@ -126,19 +145,7 @@ std::unique_ptr<UnitOperation> build_mixer_settler(const BuildContext& context, 
       parameters.tank.initial_organic.push_back({species, concentration * units::mole / units::cubic_meter});
     }
   }
-  // A settler takes clarified liquor: the fines that pass a filter are held per solid, not per size class.
-  parameters.tank.solids = StirredTankParameters::Solids::by_species;
-  if (const auto solids = node["solids"]) {
-    const std::string text = context.text(solids, "solids");
-    if (text == "by_size_class") {
-      parameters.tank.solids = StirredTankParameters::Solids::by_size_class;
-    } else if (text != "by_species") {
-      context.fail(solids,
-                   where +
-                       ": `solids` is `by_species` (one state per solid, leaving in the finest size "
-                       "class; the default) or `by_size_class` (the size distribution passes through)");
-    }
-  }
+  parameters.tank.solids = read_stage_solids(context, node, where);
   if (const auto mode = node["mode"]) {
     const std::string text = context.text(mode, "mode");
     if (text == "equilibrium") {

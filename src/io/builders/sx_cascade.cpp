@@ -56,7 +56,8 @@ std::unique_ptr<UnitOperation> build_sx_cascade(const BuildContext& context, con
                       "initial_solution",
                       "initial_organic",
                       "acidity",
-                      "formulation"},
+                      "formulation",
+                      "solids"},
                      where);
   SxCascadeParameters p;
   p.mixer_volume = context.nonnegative(context.require(node, "mixer_volume", where), dimension::volume,
@@ -99,6 +100,7 @@ std::unique_ptr<UnitOperation> build_sx_cascade(const BuildContext& context, con
                                     "`ode` (constant-D cascades: one differential state per invariant)");
     }
   }
+  p.solids = read_stage_solids(context, node, where);
   if (const auto mode = node["mode"]) {
     const std::string text = context.text(mode, "mode");
     if (text == "equilibrium") {
