@@ -13,7 +13,7 @@
 namespace hydromet {
 namespace {
 
-static_assert(!Matrix::IsRowMajor, "ScalarRead indexes solid_moles column by column");
+static_assert(!Matrix::IsRowMajor, "StreamScalarRead indexes solid_moles column by column");
 
 detail::StreamScalarRead resolve_scalar(std::size_t stream, std::size_t component,
                                         const ComponentList& components) {
@@ -360,8 +360,6 @@ void add_element_flows(const Matrix& matrix, const double* amounts, double* flow
     flow[e] += sum;
   }
 }
-
-/// Scalar `component` (a StreamLayout position) of `stream`.
 
 }  // namespace
 

@@ -94,6 +94,13 @@ std::optional<std::size_t> ComponentList::find_organic(std::string_view name) co
   return find_in(organic_, name);
 }
 
+std::size_t ComponentList::finest_size_class() const {
+  return size_classes_.empty()
+             ? 0
+             : static_cast<std::size_t>(std::min_element(size_classes_.begin(), size_classes_.end()) -
+                                        size_classes_.begin());
+}
+
 std::size_t ComponentList::aqueous_index(std::string_view name, std::string_view context) const {
   return index_in(aqueous_, name, context, "aqueous");
 }

@@ -187,9 +187,8 @@ std::vector<std::pair<std::size_t, std::size_t>> MixerSettler::state_pattern() c
       entries.emplace_back(i, free);
       entries.emplace_back(free, i);
     }
-    for (std::size_t m = 0; m < free_metals_.size(); ++m) {
+    for (std::size_t m = 0; m < free_metals_.size(); ++m) {  // (free, other) here, (other, free) at m
       entries.emplace_back(free, holdup_size() + m);
-      entries.emplace_back(holdup_size() + m, free);
     }
     if (temperature_is_state()) {
       entries.emplace_back(free, flow_offset() + 2);

@@ -53,11 +53,7 @@ void StirredTank::bind(const ComponentList& components) {
   size_class_count_ = components.size_class_count();
   const bool by_species = parameters_.solids == StirredTankParameters::Solids::by_species;
   held_class_count_ = by_species ? 1 : size_class_count_;
-  const auto& diameters = components.size_classes();
-  finest_class_ = diameters.empty()
-                      ? 0
-                      : static_cast<std::size_t>(std::min_element(diameters.begin(), diameters.end()) -
-                                                 diameters.begin());
+  finest_class_ = components.finest_size_class();
   initial_aqueous_ = Vector::Zero(to_index(aqueous_count_));
   const std::string where = std::string(type()) + " `" + name() + "`";
   const double organic_volume = parameters_.initial_organic_fraction * volume();
@@ -233,8 +229,7 @@ bool StirredTank::fill_from_inlets(double t, std::span<const Stream> inlets, Mut
   }
   for (std::size_t s = 0; s < solid_count_; ++s) {
     for (std::size_t k = 0; k < size_class_count_; ++k) {
-      y[solid_state(s, held_class_count_ == 1 ? 0 : k)] +=
-          mixed.solid_moles(to_index(s), to_index(k)) * residence;
+      y[solid_state(s, held_class(k))] += mixed.solid_moles(to_index(s), to_index(k)) * residence;
     }
   }
   y[flow_offset()] = mixed.aqueous_flow;
@@ -267,7 +262,7 @@ void StirredTank::add_flow_terms(ConstSpan y, std::span<const Stream> inlets, Mu
     }
     for (std::size_t s = 0; s < solid_count_; ++s) {
       for (std::size_t k = 0; k < size_class_count_; ++k) {
-        f[solid_state(s, held_class_count_ == 1 ? 0 : k)] += inlet.solid_moles(to_index(s), to_index(k));
+        f[solid_state(s, held_class(k))] += inlet.solid_moles(to_index(s), to_index(k));
       }
     }
     aqueous_in += inlet.aqueous_flow;

@@ -303,11 +303,7 @@ void SxCascade::bind(const ComponentList& components) {
   size_classes_ = components.size_class_count();
   held_classes_ = parameters_.solids == StirredTankParameters::Solids::by_species ? 1 : size_classes_;
   solids_ = components.solid_count() * held_classes_;
-  const auto& diameters = components.size_classes();
-  finest_class_ = diameters.empty()
-                      ? 0
-                      : static_cast<std::size_t>(std::min_element(diameters.begin(), diameters.end()) -
-                                                 diameters.begin());
+  finest_class_ = components.finest_size_class();
   hydrogen_ = none;
   if (const auto h = components.find_aqueous("H+")) {
     hydrogen_ = *h;

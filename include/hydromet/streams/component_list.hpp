@@ -33,6 +33,8 @@ class ComponentList {
   }
   /// Representative diameters of the size classes [m]; empty when solids are not classified by size.
   [[nodiscard]] const std::vector<double>& size_classes() const { return size_classes_; }
+  /// Index of the size class of the smallest diameter (0 without size classes).
+  [[nodiscard]] std::size_t finest_size_class() const;
   [[nodiscard]] const Species& aqueous(std::size_t index) const { return aqueous_[index]; }
   [[nodiscard]] const Species& organic(std::size_t index) const { return organic_[index]; }
   [[nodiscard]] const Species& solid(std::size_t index) const { return solids_[index]; }

@@ -89,6 +89,8 @@ class StirredTank : public UnitOperation {
   [[nodiscard]] std::size_t solid_state(std::size_t solid, std::size_t size_class) const {
     return solid_offset() + solid * held_class_count_ + size_class;
   }
+  /// The held class that size class k of an inflow goes to: k itself, or the one class when held by species.
+  [[nodiscard]] std::size_t held_class(std::size_t k) const { return held_class_count_ == 1 ? 0 : k; }
   [[nodiscard]] std::size_t flow_offset() const { return solid_offset() + solid_count_ * held_class_count_; }
   [[nodiscard]] bool temperature_is_state() const { return !parameters_.temperature.has_value(); }
 
