@@ -516,7 +516,8 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
   // Unit outputs at every output time.
   const auto& units = system.units();
   Vector state(result.states.cols());
-  std::vector<double> values;  // one output time's, reused
+  ReportColumns columns;                         // the first output time's, with the names
+  std::vector<double>& values = columns.values;  // one output time's, reused
   for (Eigen::Index k = 0; k < n_times; ++k) {
     state = result.states.row(k).transpose();
     const std::span<const double> y_k(state.data(), static_cast<std::size_t>(state.size()));
@@ -526,15 +527,14 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
     for (std::size_t u = 0; u < units.size(); ++u) {
       if (k > 0) {  // the names are known: values only
         units[u]->report_values(t_k, system.block(u, y_k), system.inlets_of(u), values);
-        continue;
-      }
-      for (const auto& output : units[u]->report(t_k, system.block(u, y_k), system.inlets_of(u))) {
-        result.output_names.push_back(units[u]->name() + "." + output.name);
-        result.output_units.push_back(output.unit);
-        values.push_back(output.value);
+      } else {
+        units[u]->append_report(t_k, system.block(u, y_k), system.inlets_of(u), units[u]->name() + ".",
+                                columns);
       }
     }
     if (k == 0) {
+      result.output_names = std::move(columns.names);
+      result.output_units = std::move(columns.units);
       result.outputs.resize(n_times, static_cast<Eigen::Index>(values.size()));
     } else if (values.size() != result.output_names.size()) {
       throw Error("simulate: the units reported " + std::to_string(values.size()) +
@@ -837,17 +837,16 @@ SteadyStateResult Flowsheet::solve_steady(const SteadyStateOptions& options) {
   result.statistics.residual_norm = solved.residual_norm;
 
   const std::span<const double> y(solved.y.data(), solved.y.size());
-  std::vector<double> values;
+  ReportColumns columns;
   const auto& units = system.units();
   system.compute_streams(0.0, y);
   for (std::size_t u = 0; u < units.size(); ++u) {
-    for (const auto& output : units[u]->report(0.0, system.block(u, y), system.inlets_of(u))) {
-      result.output_names.push_back(units[u]->name() + "." + output.name);
-      result.output_units.push_back(output.unit);
-      values.push_back(output.value);
-    }
+    units[u]->append_report(0.0, system.block(u, y), system.inlets_of(u), units[u]->name() + ".", columns);
   }
-  result.outputs = Eigen::Map<const Vector>(values.data(), static_cast<Eigen::Index>(values.size()));
+  result.output_names = std::move(columns.names);
+  result.output_units = std::move(columns.units);
+  result.outputs =
+      Eigen::Map<const Vector>(columns.values.data(), static_cast<Eigen::Index>(columns.values.size()));
   Vector f(static_cast<Eigen::Index>(system.size()));
   system.evaluate(0.0, y, {f.data(), static_cast<std::size_t>(f.size())});
   result.snapshot = snapshot(system, 0.0, y, {f.data(), static_cast<std::size_t>(f.size())}, false);

@@ -11,7 +11,7 @@ namespace hydromet::numerics {
 
 namespace {
 
-// Sorts and deduplicates the rows of every column in place, compacting the arrays.
+// Sorts (where they are not yet) and deduplicates the rows of every column in place, compacting the arrays.
 void normalise_columns(std::vector<std::size_t>& pointers, std::vector<std::size_t>& rows) {
   std::size_t write = 0;
   std::size_t begin = pointers[0];
@@ -19,7 +19,9 @@ void normalise_columns(std::vector<std::size_t>& pointers, std::vector<std::size
     const std::size_t end = pointers[j + 1];
     const auto first = rows.begin() + static_cast<std::ptrdiff_t>(begin);
     const auto last = rows.begin() + static_cast<std::ptrdiff_t>(end);
-    std::sort(first, last);
+    if (!std::is_sorted(first, last)) {
+      std::sort(first, last);
+    }
     const auto unique_end = std::unique(first, last);
     pointers[j] = write;
     for (auto it = first; it != unique_end; ++it) {
@@ -59,22 +61,35 @@ SparsityPattern SparsityPattern::diagonal(std::size_t n) {
 
 SparsityPattern SparsityPattern::from_entries(std::size_t n,
                                               std::span<const std::pair<std::size_t, std::size_t>> entries) {
+  // Two stable counting sorts, by row and then by column, leave the rows of every column in order (duplicates
+  // adjacent) in O(entries + n): the patterns assembled here have tens of thousands of entries.
+  std::vector<std::size_t> row_pointers(n + 1, 0);
   SparsityPattern pattern(n);
-  // Counting sort by column, then sort and merge the rows of each column.
   for (const auto& [row, column] : entries) {
     if (row >= n || column >= n) {
       throw Error("sparsity pattern entry (" + std::to_string(row) + ", " + std::to_string(column) +
                   ") is outside a " + std::to_string(n) + "x" + std::to_string(n) + " matrix");
     }
+    ++row_pointers[row + 1];
     ++pattern.column_pointers_[column + 1];
   }
   for (std::size_t j = 0; j < n; ++j) {
+    row_pointers[j + 1] += row_pointers[j];
     pattern.column_pointers_[j + 1] += pattern.column_pointers_[j];
+  }
+  std::vector<std::size_t> columns_by_row(entries.size());
+  {
+    std::vector<std::size_t> next(row_pointers.begin(), row_pointers.end() - 1);
+    for (const auto& [row, column] : entries) {
+      columns_by_row[next[row]++] = column;
+    }
   }
   pattern.row_indices_.resize(entries.size());
   std::vector<std::size_t> next(pattern.column_pointers_.begin(), pattern.column_pointers_.end() - 1);
-  for (const auto& [row, column] : entries) {
-    pattern.row_indices_[next[column]++] = row;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t k = row_pointers[i]; k < row_pointers[i + 1]; ++k) {
+      pattern.row_indices_[next[columns_by_row[k]]++] = i;
+    }
   }
   normalise_columns(pattern.column_pointers_, pattern.row_indices_);
   return pattern;

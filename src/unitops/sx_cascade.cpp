@@ -999,27 +999,51 @@ std::pair<SxCascade::StateLists, SxCascade::StateLists> SxCascade::outlet_inputs
   return {std::move(aqueous), std::move(organic)};
 }
 
-void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entries,
+void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>* entries,
                           StreamCoupling& coupling) const {
   const std::size_t m = stage_size();
   const std::size_t organic_flow_position = StreamLayout::organic_flow;
-  std::vector<std::pair<StateLists, StateLists>> outlets;
-  outlets.reserve(stages_.size());
+  // The rows read the outlets of the stages upstream; the coupling alone reads the sections' exits.
+  std::vector<std::pair<StateLists, StateLists>> outlets(stages_.size());
   StateLists mixer;
+  std::vector<bool> exit(stages_.size(), entries != nullptr);
+  for (const auto& section : sections_) {
+    exit[section.aqueous_exit] = true;
+    exit[section.organic_exit] = true;
+  }
   for (std::size_t s = 0; s < stages_.size(); ++s) {
-    mixer_inputs(s, mixer);
-    outlets.push_back(outlet_inputs(s, mixer));
+    if (exit[s]) {
+      mixer_inputs(s, mixer);
+      outlets[s] = outlet_inputs(s, mixer);
+    }
   }
   // Mixer position p balances inflow scalar p of the stream layout (aqueous, organic, solids in order).
   const auto scalar = [](std::size_t position) { return StreamLayout::holdup_offset + position; };
   const auto append = [](std::vector<std::size_t>& into, const std::vector<std::size_t>& from) {
     into.insert(into.end(), from.begin(), from.end());
   };
+  // ode: the stage flows (phase volumes, outflow rates) are the inlets' flows.
+  const auto couple_flows = [&](std::size_t row) {
+    for (std::size_t port = 0; port < inlet_ports_.size(); ++port) {
+      coupling.rows.push_back({row, port, StreamLayout::aqueous_flow});
+      coupling.rows.push_back({row, port, StreamLayout::organic_flow});
+    }
+  };
   // Rows are built per position (the dae block) and written for the positions that hold a state.
   StateLists own(m);    // own-stage states each row reads
   StateLists reads(m);  // inflow scalars each row reads
   std::vector<std::size_t> columns;
   for (std::size_t s = 0; s < stages_.size(); ++s) {
+    const bool feeds =
+        !stages_[s].feed_ports.empty() || (s == first_organic_stage_ && organic_inlet_port_ != none);
+    if (entries == nullptr && !feeds) {  // the stage reads other stages, and (ode) the inlets' flows
+      for (std::size_t position = 0; position < m && ode(); ++position) {
+        if (const std::size_t row = state_of(s, position); row != none) {
+          couple_flows(row);
+        }
+      }
+      continue;
+    }
     const std::vector<std::size_t> flows = flow_states(s);
     mixer_inputs(s, mixer);
     for (std::size_t p = 0; p < m; ++p) {  // the lists keep their capacity from stage to stage
@@ -1091,10 +1115,10 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
       }
       columns.assign(own[position].begin(), own[position].end());
       for (const auto component : reads[position]) {
-        if (stages_[s].aqueous_from != none) {
+        if (entries != nullptr && stages_[s].aqueous_from != none) {
           append(columns, outlets[stages_[s].aqueous_from].first[component]);
         }
-        if (stages_[s].organic_from != none) {
+        if (entries != nullptr && stages_[s].organic_from != none) {
           append(columns, outlets[stages_[s].organic_from].second[component]);
         }
         for (const auto port : stages_[s].feed_ports) {
@@ -1104,36 +1128,39 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
           coupling.rows.push_back({row, organic_inlet_port_, component});
         }
       }
-      if (ode()) {  // the stage flows (phase volumes, outflow rates) are the inlets' flows
-        for (std::size_t port = 0; port < inlet_ports_.size(); ++port) {
-          coupling.rows.push_back({row, port, StreamLayout::aqueous_flow});
-          coupling.rows.push_back({row, port, StreamLayout::organic_flow});
-        }
+      if (ode()) {
+        couple_flows(row);
+      }
+      if (entries == nullptr) {
+        continue;
       }
       // Each row's columns sorted and unique here, rows in increasing order: no sort of all entries after.
       std::sort(columns.begin(), columns.end());
       columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
       for (const auto column : columns) {
-        entries.emplace_back(row, column);
+        entries->emplace_back(row, column);
       }
+    }
+    if (entries == nullptr) {
+      continue;
     }
     // Sealed loop: running sums of the moieties, R_k,s = R_k,s−1 + m_k,s.
     for (std::size_t c = 0; c < conserved_.size(); ++c) {
       const std::size_t row = sum_state(c, s);
-      entries.emplace_back(row, row);
+      entries->emplace_back(row, row);
       if (s > 0) {
-        entries.emplace_back(row, sum_state(c, s - 1));
+        entries->emplace_back(row, sum_state(c, s - 1));
       }
       for (std::size_t i = 0; i < organic_; ++i) {
         if (moiety_weights_[c][to_index(i)] == 0.0) {
           continue;
         }
         if (has_settler()) {
-          entries.emplace_back(row, state_of(s, settler_organic_at() + i));
+          entries->emplace_back(row, state_of(s, settler_organic_at() + i));
         }
         if (s != first_organic_stage_) {
           for (const auto column : mixer[aqueous_ + i]) {
-            entries.emplace_back(row, column);
+            entries->emplace_back(row, column);
           }
         }
       }
@@ -1166,16 +1193,19 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>& entr
       }
     }
   }
-  if (!std::is_sorted(entries.begin(), entries.end())) {  // a sealed loop's running sums come last
-    std::sort(entries.begin(), entries.end());
+  if (entries == nullptr) {
+    return;
   }
-  entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+  if (!std::is_sorted(entries->begin(), entries->end())) {  // a sealed loop's running sums come last
+    std::sort(entries->begin(), entries->end());
+  }
+  entries->erase(std::unique(entries->begin(), entries->end()), entries->end());
 }
 
 const SxCascade::Structure& SxCascade::cached_structure() const {
   if (!structure_) {
     structure_.emplace();
-    structure(structure_->entries, structure_->coupling);
+    structure(&structure_->entries, structure_->coupling);
   }
   return *structure_;
 }
@@ -1184,7 +1214,15 @@ std::vector<std::pair<std::size_t, std::size_t>> SxCascade::state_pattern() cons
   return cached_structure().entries;
 }
 
-std::optional<StreamCoupling> SxCascade::stream_coupling() const { return cached_structure().coupling; }
+// The coupling alone (a steady solve whose guess converges needs no Jacobian), unless the pattern is built.
+std::optional<StreamCoupling> SxCascade::stream_coupling() const {
+  if (structure_) {
+    return structure_->coupling;
+  }
+  StreamCoupling coupling;
+  structure(nullptr, coupling);
+  return coupling;
+}
 
 void SxCascade::equilibrium_organic(std::size_t s, const Vector& n, const MixerPhases& phases,
                                     Vector& result) const {
@@ -2496,15 +2534,15 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
   auto phase_concentrations = [&](const std::string& prefix, const Stream& stream) {
     for (std::size_t i = 0; i < aqueous_; ++i) {
       emit(
-          [&] {
-            return joined({prefix, "c[", c.aqueous(i).name, "]"});
+          [&](std::string_view head) {
+            return joined({head, prefix, "c[", c.aqueous(i).name, "]"});
           },
           stream.concentration(to_index(i)), "mol/m3");
     }
     for (std::size_t i = 0; i < organic_; ++i) {
       emit(
-          [&] {
-            return joined({prefix, "c_org[", c.organic(i).name, "]"});
+          [&](std::string_view head) {
+            return joined({head, prefix, "c_org[", c.organic(i).name, "]"});
           },
           stream.organic_concentration(to_index(i)), "mol/m3");
     }
@@ -2515,19 +2553,19 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
     const MixerPhases& phases = stage_phases_[s];
     const Vector& n = stage_moles_[s];
     const std::string prefix = stages_[s].name + ".";
-    emit([&] { return joined({prefix, "q_aq"}); }, q_aq, "m3/s");
-    emit([&] { return joined({prefix, "q_org"}); }, q_org, "m3/s");
+    emit([&](std::string_view head) { return joined({head, prefix, "q_aq"}); }, q_aq, "m3/s");
+    emit([&](std::string_view head) { return joined({head, prefix, "q_org"}); }, q_org, "m3/s");
     for (std::size_t i = 0; i < aqueous_; ++i) {
       emit(
-          [&] {
-            return joined({prefix, "c[", c.aqueous(i).name, "]"});
+          [&](std::string_view head) {
+            return joined({head, prefix, "c[", c.aqueous(i).name, "]"});
           },
           phases.aqueous_volume > 0.0 ? n[to_index(i)] / phases.aqueous_volume : 0.0, "mol/m3");
     }
     for (std::size_t i = 0; i < organic_; ++i) {
       emit(
-          [&] {
-            return joined({prefix, "c_org[", c.organic(i).name, "]"});
+          [&](std::string_view head) {
+            return joined({head, prefix, "c_org[", c.organic(i).name, "]"});
           },
           phases.organic_volume > 0.0 ? n[to_index(aqueous_ + i)] / phases.organic_volume : 0.0, "mol/m3");
     }
@@ -2541,12 +2579,24 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
           phases.aqueous_volume > 0.0 ? n[to_index(bound[j].metal)] / phases.aqueous_volume : 0.0;
       const double yo =
           phases.organic_volume > 0.0 ? n[to_index(bound[j].complex)] / phases.organic_volume : 0.0;
-      emit([&] { return joined({prefix, "D[", complex, "]"}); }, x > 0.0 ? yo / x : 0.0, "-");
-      emit([&] { return joined({prefix, "c_eq[", complex, "]"}); }, eq[to_index(j)], "mol/m3");
+      emit(
+          [&](std::string_view head) {
+            return joined({head, prefix, "D[", complex, "]"});
+          },
+          x > 0.0 ? yo / x : 0.0, "-");
+      emit(
+          [&](std::string_view head) {
+            return joined({head, prefix, "c_eq[", complex, "]"});
+          },
+          eq[to_index(j)], "mol/m3");
     }
     if (hydrogen_ != none || parameters_.acidity) {
       const double h = acidity(n, phases) * 1e-3;
-      emit([&] { return joined({prefix, "pH"}); }, h > 0.0 ? -std::log10(h) : 0.0, "-");
+      emit(
+          [&](std::string_view head) {
+            return joined({head, prefix, "pH"});
+          },
+          h > 0.0 ? -std::log10(h) : 0.0, "-");
     }
   }
   // Section streams: the organic leaving each section (loaded, scrubbed, stripped) and each aqueous outlet.
@@ -2558,12 +2608,16 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
             ? "loaded"
             : (name == "scrub" ? "scrubbed" : (name == "strip" ? "stripped" : name + "_organic"));
     const Stream& organic = organic_out_[section.organic_exit];
-    emit([&] { return joined({label, ".q_org"}); }, organic.organic_flow, "m3/s");
+    emit(
+        [&](std::string_view head) {
+          return joined({head, label, ".q_org"});
+        },
+        organic.organic_flow, "m3/s");
     phase_concentrations(label + ".", organic);
     const Stream& aqueous = aqueous_out_[section.aqueous_exit];
     emit(
-        [&] {
-          return joined({parameters_.sections[k].aqueous_outlet, ".q_aq"});
+        [&](std::string_view head) {
+          return joined({head, parameters_.sections[k].aqueous_outlet, ".q_aq"});
         },
         aqueous.aqueous_flow, "m3/s");
     phase_concentrations(parameters_.sections[k].aqueous_outlet + ".", aqueous);
@@ -2608,13 +2662,13 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
           organic = gap == 0 ? &section_organic_in : &organic_out_[section.first + gap - 1];
         }
         emit(
-            [&] {
-              return joined({prefix, "operating_x[", number_text(gap), "]"});
+            [&](std::string_view head) {
+              return joined({head, prefix, "operating_x[", number_text(gap), "]"});
             },
             aqueous.concentration(to_index(b.metal)), "mol/m3");
         emit(
-            [&] {
-              return joined({prefix, "operating_y[", number_text(gap), "]"});
+            [&](std::string_view head) {
+              return joined({head, prefix, "operating_y[", number_text(gap), "]"});
             },
             organic->organic_concentration(to_index(b.complex - aqueous_)), "mol/m3");
       }
@@ -2628,11 +2682,15 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
           ++j;
         }
         emit(
-            [&] {
-              return joined({prefix, "equilibrium_x[", number_text(i), "]"});
+            [&](std::string_view head) {
+              return joined({head, prefix, "equilibrium_x[", number_text(i), "]"});
             },
             phases.aqueous_volume > 0.0 ? n[to_index(b.metal)] / phases.aqueous_volume : 0.0, "mol/m3");
-        emit([&] { return joined({prefix, "equilibrium_y[", number_text(i), "]"}); }, eq[j], "mol/m3");
+        emit(
+            [&](std::string_view head) {
+              return joined({head, prefix, "equilibrium_y[", number_text(i), "]"});
+            },
+            eq[j], "mol/m3");
       }
       // The equilibrium curve, sampled: the metal from 0 to the largest aqueous concentration of the section,
       // everything else at the section's stage 1 (exact for laws of the metal alone: constant, isotherm).
@@ -2647,10 +2705,14 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
       for (std::size_t i = 0; i <= samples; ++i) {
         const double x = x_max * static_cast<double>(i) / static_cast<double>(samples);
         n[to_index(b.metal)] = x * phases.aqueous_volume;
-        emit([&] { return joined({prefix, "curve_x[", number_text(i), "]"}); }, x, "mol/m3");
         emit(
-            [&] {
-              return joined({prefix, "curve_y[", number_text(i), "]"});
+            [&](std::string_view head) {
+              return joined({head, prefix, "curve_x[", number_text(i), "]"});
+            },
+            x, "mol/m3");
+        emit(
+            [&](std::string_view head) {
+              return joined({head, prefix, "curve_y[", number_text(i), "]"});
             },
             phases.aqueous_volume > 0.0 ? reaction_equilibrium(b, n, phases, acidity(n, phases)) : 0.0,
             "mol/m3");
@@ -2660,8 +2722,8 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
   if (!conserved_.empty()) {
     for (std::size_t k = 0; k < conserved_.size(); ++k) {
       emit(
-          [&] {
-            return joined({"loop_total[", c.organic(conserved_[k]).name, "]"});
+          [&](std::string_view head) {
+            return joined({head, "loop_total[", c.organic(conserved_[k]).name, "]"});
           },
           y[state_of(first_organic_stage_, aqueous_ + conserved_[k])], "mol");
     }
@@ -2697,7 +2759,7 @@ std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const
     return result;
   }
   emit_report(y, inlets, [&](const auto& name, double value, const char* unit) {
-    result.push_back({name(), value, unit});
+    result.push_back({name(std::string_view()), value, unit});
   });
   if (++reports_at_components_ >= 2) {  // a unit reported again (simulated again): keep its names
     for (const auto& output : result) {
@@ -2706,6 +2768,20 @@ std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const
     }
   }
   return result;
+}
+
+void SxCascade::append_report(double t, ConstSpan y, std::span<const Stream> inlets, std::string_view prefix,
+                              ReportColumns& columns) const {
+  (void)t;
+  const std::size_t size = columns.values.size() + report_size();
+  columns.names.reserve(size);
+  columns.units.reserve(size);
+  columns.values.reserve(size);
+  emit_report(y, inlets, [&](const auto& name, double value, const char* unit) {
+    columns.names.push_back(name(prefix));
+    columns.units.emplace_back(unit);
+    columns.values.push_back(value);
+  });
 }
 
 void SxCascade::report_values(double t, ConstSpan y, std::span<const Stream> inlets,

@@ -15,6 +15,18 @@ void UnitOperation::report_values(double t, ConstSpan y, std::span<const Stream>
   }
 }
 
+void UnitOperation::append_report(double t, ConstSpan y, std::span<const Stream> inlets,
+                                  std::string_view prefix, ReportColumns& columns) const {
+  for (auto& output : report(t, y, inlets)) {
+    std::string name;
+    name.reserve(prefix.size() + output.name.size());
+    name.append(prefix).append(output.name);
+    columns.names.push_back(std::move(name));
+    columns.units.push_back(std::move(output.unit));
+    columns.values.push_back(output.value);
+  }
+}
+
 std::vector<std::string> inlet_port_names(std::size_t count) {
   if (count == 1) {
     return {"in"};

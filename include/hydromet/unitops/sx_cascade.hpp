@@ -125,6 +125,8 @@ class SxCascade final : public UnitOperation {
   [[nodiscard]] std::vector<UnitOutput> report(double t, ConstSpan y,
                                                std::span<const Stream> inlets) const override;
   /// report()'s values without building their names.
+  void append_report(double t, ConstSpan y, std::span<const Stream> inlets, std::string_view prefix,
+                     ReportColumns& columns) const override;
   void report_values(double t, ConstSpan y, std::span<const Stream> inlets,
                      std::vector<double>& values) const override;
 
@@ -289,8 +291,9 @@ class SxCascade final : public UnitOperation {
   /// States each StreamLayout scalar of stage s's aqueous (first) and organic (second) outlet reads, given
   /// its mixer_inputs.
   [[nodiscard]] std::pair<StateLists, StateLists> outlet_inputs(std::size_t s, const StateLists& mixer) const;
-  /// The own-block pattern and the stream coupling together (evaluate, route, compute_outlets).
-  void structure(std::vector<std::pair<std::size_t, std::size_t>>& entries, StreamCoupling& coupling) const;
+  /// The own-block pattern (into `entries`, unless null) and the stream coupling together (evaluate, route,
+  /// compute_outlets).
+  void structure(std::vector<std::pair<std::size_t, std::size_t>>* entries, StreamCoupling& coupling) const;
   struct Structure {
     std::vector<std::pair<std::size_t, std::size_t>> entries;
     StreamCoupling coupling;

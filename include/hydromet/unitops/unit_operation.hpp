@@ -23,6 +23,13 @@ struct UnitOutput {
   std::string unit;  ///< unit of `value` as a display string ("-", "mol/m3", "kg")
 };
 
+/// Reports as a result holds them: names (each with its unit's prefix, "unit."), units and values.
+struct ReportColumns {
+  std::vector<std::string> names;
+  std::vector<std::string> units;
+  std::vector<double> values;
+};
+
 /// Structural dependences of a unit on stream scalars (see UnitOperation::stream_coupling). A port of
 /// `every_port` stands for each of the unit's inlet (or outlet) ports.
 struct StreamCoupling {
@@ -204,6 +211,10 @@ class UnitOperation {
   /// override it so as not to build every name again.
   virtual void report_values(double t, ConstSpan y, std::span<const Stream> inlets,
                              std::vector<double>& values) const;
+  /// report(t, y, inlets) appended to `columns`, each name after `prefix`. The default calls report(); units
+  /// with long reports override it to build each name once.
+  virtual void append_report(double t, ConstSpan y, std::span<const Stream> inlets, std::string_view prefix,
+                             ReportColumns& columns) const;
   /// Scalars reported at a state (conversions, concentrations, ...).
   [[nodiscard]] virtual std::vector<UnitOutput> outputs(double t, ConstSpan y) const {
     (void)t, (void)y;

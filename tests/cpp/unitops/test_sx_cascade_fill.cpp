@@ -79,6 +79,39 @@ double output(const std::vector<UnitOutput>& outputs, const std::string& name) {
   return 0.0;
 }
 
+// The stream coupling a steady solve asks for alone (built without the Jacobian pattern) is, entry for entry
+// and in order, the one built with the pattern.
+void check_coupling_alone_is_the_full_one(const std::string& text) {
+  auto flowsheet = load_flowsheet_string(text, "circuit.yaml");
+  flowsheet.validate();
+  const auto* unit = dynamic_cast<const SxCascade*>(flowsheet.find_unit("sx"));
+  REQUIRE(unit != nullptr);
+  const auto alone = unit->stream_coupling();
+  REQUIRE(alone.has_value());
+  CHECK_FALSE(unit->state_pattern().empty());
+  const auto full = unit->stream_coupling();
+  REQUIRE(full.has_value());
+  REQUIRE(alone->rows.size() == full->rows.size());
+  for (std::size_t k = 0; k < full->rows.size(); ++k) {
+    const auto& [row, port, component] = alone->rows[k];
+    CHECK((row == full->rows[k].row && port == full->rows[k].port && component == full->rows[k].component));
+  }
+  REQUIRE(alone->outlet_states.size() == full->outlet_states.size());
+  for (std::size_t k = 0; k < full->outlet_states.size(); ++k) {
+    const auto& [port, component, state] = alone->outlet_states[k];
+    CHECK((port == full->outlet_states[k].port && component == full->outlet_states[k].component &&
+           state == full->outlet_states[k].state));
+  }
+  REQUIRE(alone->outlet_inlets.size() == full->outlet_inlets.size());
+  for (std::size_t k = 0; k < full->outlet_inlets.size(); ++k) {
+    const auto& a = alone->outlet_inlets[k];
+    const auto& b = full->outlet_inlets[k];
+    CHECK((a.port == b.port && a.component == b.component && a.inlet_port == b.inlet_port &&
+           a.inlet_component == b.inlet_component));
+  }
+  CHECK(alone->aggregates.size() == full->aggregates.size());
+}
+
 std::string stage(int n) {
   std::ostringstream name;
   name << 'E' << n;
@@ -94,6 +127,7 @@ TEST_CASE("sx_cascade guess: a constant-D cascade of 500 stages is Kremser's pro
   for (const double e : {2.0, 0.5}) {
     for (const char* formulation : {"dae", "ode"}) {
       INFO("E = " << e << ", " << formulation);
+      check_coupling_alone_is_the_full_one(kremser_cascade(stages, e, formulation));
       auto flowsheet = load_flowsheet_string(kremser_cascade(stages, e, formulation), "fill.yaml");
       const auto outputs = guess_report(flowsheet);
       const double denominator = std::pow(e, stages + 1) - 1.0;
@@ -179,6 +213,7 @@ const std::string closed_loop_connections = "  - makeup.out -> sx.makeup\n  - sx
 // The flowsheet's guess against its steady state at a tight tolerance, state by state relative to its size
 // (at least its scale).
 void check_guess_is_steady_state(const std::string& text, double tolerance) {
+  check_coupling_alone_is_the_full_one(text);
   auto flowsheet = load_flowsheet_string(text, "circuit.yaml");
   SteadyStateOptions options;
   options.tolerance = 1e-13;
