@@ -327,8 +327,10 @@ std::span<const double> System::block(std::size_t unit, std::span<const double> 
 
 namespace {
 
-/// to = from, element by element without reallocating when the shapes agree (Stream's own assignment costs
-/// ~100 instructions on the few-species streams of a small flowsheet, several times per evaluation).
+/// to = from, block by block without reallocating when the shapes agree (Stream's own assignment costs
+/// ~100 instructions on the few-species streams of a small flowsheet, several times per evaluation). The
+/// blocks go by memmove: an element loop cost the W plant, whose solids span 13 × 20 size classes, 9 % of
+/// its start-up's instructions (callgrind, 2 h: 6.53 → 6.18 G).
 void copy_stream(const Stream& from, Stream& to) {
   if (to.aqueous_moles.size() != from.aqueous_moles.size() ||
       to.organic_moles.size() != from.organic_moles.size() ||
@@ -340,9 +342,7 @@ void copy_stream(const Stream& from, Stream& to) {
   to.aqueous_flow = from.aqueous_flow;
   to.organic_flow = from.organic_flow;
   const auto copy = [](const double* source, Eigen::Index count, double* target) {
-    for (Eigen::Index i = 0; i < count; ++i) {
-      target[i] = source[i];
-    }
+    std::copy_n(source, count, target);
   };
   copy(from.aqueous_moles.data(), from.aqueous_moles.size(), to.aqueous_moles.data());
   copy(from.organic_moles.data(), from.organic_moles.size(), to.organic_moles.data());
