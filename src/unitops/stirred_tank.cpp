@@ -260,9 +260,22 @@ void StirredTank::add_flow_terms(ConstSpan y, std::span<const Stream> inlets, Mu
     for (std::size_t i = 0; i < organic_count_; ++i) {
       f[organic_offset() + i] += inlet.organic_moles[to_index(i)];
     }
-    for (std::size_t s = 0; s < solid_count_; ++s) {
+    if (held_class_count_ == 1) {
+      // One state per solid: the inflow's classes added column by column (the stream's matrix is
+      // column-major), each solid's in increasing class order as before; a contiguous loop the compiler
+      // vectorises (W plant: 13 solids × 20 classes per inlet, per mixer-settler, per evaluation).
+      double* solids = f.data() + solid_state(0, 0);
       for (std::size_t k = 0; k < size_class_count_; ++k) {
-        f[solid_state(s, held_class(k))] += inlet.solid_moles(to_index(s), to_index(k));
+        const double* column = inlet.solid_moles.col(to_index(k)).data();
+        for (std::size_t s = 0; s < solid_count_; ++s) {
+          solids[s] += column[s];
+        }
+      }
+    } else {
+      for (std::size_t s = 0; s < solid_count_; ++s) {
+        for (std::size_t k = 0; k < size_class_count_; ++k) {
+          f[solid_state(s, k)] += inlet.solid_moles(to_index(s), to_index(k));
+        }
       }
     }
     aqueous_in += inlet.aqueous_flow;
