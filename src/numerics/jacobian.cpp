@@ -111,20 +111,32 @@ FiniteDifferenceJacobian::FiniteDifferenceJacobian(JacobianStructure structure)
   extended_to_full_.assign(extended_.nonzeros(), SparsityPattern::npos);
   intermediate_entries_.assign(intermediates, {});
   for (std::size_t j = 0; j < n + aggregates; ++j) {
+    std::size_t state_rows = 0;  // rows of y come first in the sorted column
     for (std::size_t k = pointers[j]; k < pointers[j + 1]; ++k) {
       const std::size_t i = rows[k];
-      if (i < n && j < n) {
-        extended_to_full_[k] = pattern_.find(i, j);
+      if (i < n) {
+        ++state_rows;
       } else if (i >= first_intermediate) {
         intermediate_entries_[i - first_intermediate].emplace_back(k, j);
       }
     }
+    if (j < n) {
+      pattern_.find_sorted(j, rows.subspan(pointers[j], state_rows),
+                           std::span(extended_to_full_).subspan(pointers[j], state_rows));
+    }
   }
   update_positions_.resize(aggregates);
+  std::vector<std::size_t> column_positions;
   for (std::size_t g = 0; g < aggregates; ++g) {
-    for (const std::size_t i : structure_.aggregates[g].rows) {
-      for (const std::size_t j : aggregate_columns_[g]) {
-        update_positions_[g].push_back(pattern_.find(i, j));
+    // Row-major over (rows, columns), filled a column at a time.
+    const auto& aggregate_rows = structure_.aggregates[g].rows;
+    const auto& columns = aggregate_columns_[g];
+    update_positions_[g].resize(aggregate_rows.size() * columns.size());
+    column_positions.resize(aggregate_rows.size());
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      pattern_.find_sorted(columns[c], aggregate_rows, column_positions);
+      for (std::size_t r = 0; r < aggregate_rows.size(); ++r) {
+        update_positions_[g][r * columns.size() + c] = column_positions[r];
       }
     }
   }

@@ -46,9 +46,10 @@ JacobianAssembler::JacobianAssembler(SemiExplicitSystem& system)
   }
   pattern_ = system_pattern.with_diagonal();
   scatter_.resize(system_pattern.nonzeros());
-  std::size_t k = 0;
-  for (const auto& [row, column] : system_pattern.entries()) {
-    scatter_[k++] = pattern_.find(row, column);
+  const auto pointers = system_pattern.column_pointers();
+  for (std::size_t j = 0; j < system_pattern.size(); ++j) {
+    pattern_.find_sorted(j, system_pattern.rows_of_column(j),
+                         std::span(scatter_).subspan(pointers[j], pointers[j + 1] - pointers[j]));
   }
   diagonal_.resize(pattern_.size());
   for (std::size_t j = 0; j < pattern_.size(); ++j) {

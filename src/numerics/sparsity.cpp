@@ -137,6 +137,29 @@ std::size_t SparsityPattern::find(std::size_t row, std::size_t column) const {
   return column_pointers_[column] + static_cast<std::size_t>(it - rows.begin());
 }
 
+void SparsityPattern::find_sorted(std::size_t column, std::span<const std::size_t> rows,
+                                  std::span<std::size_t> positions) const {
+  if (positions.size() != rows.size()) {
+    throw Error("SparsityPattern::find_sorted: " + std::to_string(rows.size()) + " rows but " +
+                std::to_string(positions.size()) + " positions");
+  }
+  if (column >= n_) {
+    std::fill(positions.begin(), positions.end(), npos);
+    return;
+  }
+  const auto own = rows_of_column(column);
+  std::size_t q = 0;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    if (r > 0 && rows[r] < rows[r - 1]) {
+      throw Error("SparsityPattern::find_sorted: the rows must be sorted");
+    }
+    while (q < own.size() && own[q] < rows[r]) {
+      ++q;
+    }
+    positions[r] = q < own.size() && own[q] == rows[r] ? column_pointers_[column] + q : npos;
+  }
+}
+
 std::vector<std::pair<std::size_t, std::size_t>> SparsityPattern::entries() const {
   std::vector<std::pair<std::size_t, std::size_t>> result;
   result.reserve(nonzeros());

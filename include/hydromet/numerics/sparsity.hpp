@@ -45,6 +45,10 @@ class SparsityPattern {
   [[nodiscard]] std::span<const std::size_t> rows_of_column(std::size_t j) const;
   /// Position of (row, column) in pattern order, or npos when it is not an entry.
   [[nodiscard]] std::size_t find(std::size_t row, std::size_t column) const;
+  /// find(rows[r], column) into positions[r] for rows sorted ascending, in one pass down the column (the
+  /// solvers' set-up maps tens of thousands of entries from one pattern into another).
+  void find_sorted(std::size_t column, std::span<const std::size_t> rows,
+                   std::span<std::size_t> positions) const;
   [[nodiscard]] bool contains(std::size_t row, std::size_t column) const { return find(row, column) != npos; }
   /// Every entry as (row, column), in pattern order.
   [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> entries() const;

@@ -1,6 +1,8 @@
 // Tests of SparsityPattern and the Curtis–Powell–Reid column colouring.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <numeric>
 #include <random>
 #include <set>
 #include <utility>
@@ -106,6 +108,39 @@ TEST_CASE("colouring of structured patterns") {
     }
   }
   CHECK(colour_columns(SparsityPattern::from_entries(15, blocks)).colours == 3);
+}
+
+TEST_CASE("SparsityPattern from random entries: every entry once, sorted; find_sorted agrees with find") {
+  std::mt19937 generator(20261129);
+  for (const std::size_t n : {1UL, 7UL, 60UL}) {
+    std::uniform_int_distribution<std::size_t> index(0, n - 1);
+    Entries entries;
+    for (std::size_t k = 0; k < 3 * n * n / 4 + 1; ++k) {
+      entries.emplace_back(index(generator), index(generator));
+    }
+    const auto pattern = SparsityPattern::from_entries(n, entries);
+    const std::set<std::pair<std::size_t, std::size_t>> unique(entries.begin(), entries.end());
+    CHECK(pattern.nonzeros() == unique.size());
+    for (const auto& [row, column] : unique) {
+      CHECK(pattern.contains(row, column));
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+      const auto rows = pattern.rows_of_column(j);
+      CHECK(std::is_sorted(rows.begin(), rows.end()));
+      // Every row index, present or not: positions as find() gives them.
+      std::vector<std::size_t> all(n);
+      std::iota(all.begin(), all.end(), 0UL);
+      std::vector<std::size_t> positions(n);
+      pattern.find_sorted(j, all, positions);
+      for (std::size_t i = 0; i < n; ++i) {
+        CHECK(positions[i] == pattern.find(i, j));
+      }
+    }
+  }
+  const auto pattern = tridiagonal(4);
+  std::vector<std::size_t> positions(2);
+  CHECK_THROWS_AS(pattern.find_sorted(1, std::vector<std::size_t>{2, 0}, positions), hydromet::Error);
+  CHECK_THROWS_AS(pattern.find_sorted(1, std::vector<std::size_t>{0}, positions), hydromet::Error);
 }
 
 TEST_CASE("colouring is valid on random patterns") {
