@@ -42,6 +42,10 @@ void validate(const DynamicOptions& options, std::size_t n) {
       fail("atol_components must be >= 0");
     }
   }
+  if (!options.measured_components.empty() && options.measured_components.size() != n) {
+    fail("measured_components has " + std::to_string(options.measured_components.size()) + " entries for " +
+         std::to_string(n) + " unknowns");
+  }
   if (options.max_steps <= 0) {
     fail("max_steps must be positive");
   }
@@ -71,6 +75,11 @@ struct DynamicSolver::Impl {
   static int idas_residual(Real t, N_Vector y, N_Vector yp, N_Vector residual, void* data);
   static int idas_jacobian(Real t, Real cj, N_Vector y, N_Vector yp, N_Vector residual, SUNMatrix matrix,
                            void* data, N_Vector weights, N_Vector, N_Vector);
+  // With measured_components: w_i = √(n / measured) / (rtol |y_i| + atol_i) on measured components, 0 on
+  // the others; the plain weights are kept for the finite-difference increments.
+  static int error_weights(N_Vector y, N_Vector ewt, void* data);
+  // The weights the finite-difference Jacobian scales its increments by: the integrator's, or the plain ones.
+  std::span<const double> difference_weights(N_Vector integrator_weights) const;
 
   void evaluate(double t, std::span<const double> y, std::span<double> f) {
     ++evaluations_;
@@ -106,6 +115,9 @@ struct DynamicSolver::Impl {
   sundials::SerialVector scratch_b_;
   sundials::SerialVector atol_;
   sundials::SerialVector id_;
+  std::vector<double> measured_factor_;  // per component: √(n / measured), or 0; empty: plain tolerances
+  std::vector<double> plain_weights_;    // 1 / (rtol |y_i| + atol_i) at the latest weights
+
   sundials::Matrix matrix_;
   sundials::LinearSolver linear_solver_;
   sundials::SolverMemory memory_;
@@ -130,11 +142,34 @@ int DynamicSolver::Impl::cvodes_jacobian(Real t, N_Vector y, N_Vector fy, SUNMat
   auto& impl = *static_cast<Impl*>(data);
   return impl.guard_.run([&] {
     impl.check(CVodeGetErrWeights(impl.memory_.get(), weights), "CVodeGetErrWeights");
-    const DifferenceScaling scaling{sundials::values_of(weights), 1.0};
+    const DifferenceScaling scaling{impl.difference_weights(weights), 1.0};
     impl.evaluations_ += static_cast<long>(impl.jacobian_.compute(
         t, sundials::values_of(y), sundials::values_of(fy), scaling, impl.jacobian_values_));
     sundials::store_matrix(impl.jacobian_.pattern(), impl.jacobian_values_, matrix);
   });
+}
+
+int DynamicSolver::Impl::error_weights(N_Vector y, N_Vector ewt, void* data) {
+  auto& impl = *static_cast<Impl*>(data);
+  const auto values = sundials::values_of(y);
+  const auto weights = sundials::values_of(ewt);
+  const double rtol = impl.options_.rtol;
+  for (std::size_t i = 0; i < impl.n_; ++i) {
+    const double atol =
+        impl.options_.atol_components.empty() ? impl.options_.atol : impl.options_.atol_components[i];
+    const double tolerance = rtol * std::abs(values[i]) + atol;
+    if (!(tolerance > 0.0)) {
+      return -1;  // as CVODES and IDAS do for a zero tolerance at y_i = 0
+    }
+    impl.plain_weights_[i] = 1.0 / tolerance;
+    weights[i] = impl.measured_factor_[i] * impl.plain_weights_[i];
+  }
+  return 0;
+}
+
+std::span<const double> DynamicSolver::Impl::difference_weights(N_Vector integrator_weights) const {
+  return measured_factor_.empty() ? std::span<const double>(sundials::values_of(integrator_weights))
+                                  : std::span<const double>(plain_weights_);
 }
 
 // F(t, y, y') = M·y' − f(t, y).
@@ -170,7 +205,7 @@ int DynamicSolver::Impl::idas_jacobian(Real t, Real cj, N_Vector y, N_Vector, N_
                          steps - impl.steps_at_df_dy_ >= impl.options_.jacobian_reuse_steps;
     if (refresh) {
       impl.check(IDAGetErrWeights(mem, weights), "IDAGetErrWeights");
-      const DifferenceScaling scaling{sundials::values_of(weights), 1.0};
+      const DifferenceScaling scaling{impl.difference_weights(weights), 1.0};
       impl.evaluations_ +=
           static_cast<long>(impl.jacobian_.compute(t, sundials::values_of(y), {}, scaling, impl.df_dy_));
       ++impl.df_dy_evaluations_;
@@ -246,16 +281,31 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
     detail::use_compiled_kernels(atol_.get());
   }
 
+  const auto measured = static_cast<std::size_t>(
+      std::count(options_.measured_components.begin(), options_.measured_components.end(), true));
+  if (measured > 0 && measured < n_) {
+    const double factor = std::sqrt(static_cast<double>(n_) / static_cast<double>(measured));
+    measured_factor_.resize(n_);
+    for (std::size_t i = 0; i < n_; ++i) {
+      measured_factor_[i] = options_.measured_components[i] ? factor : 0.0;
+    }
+    plain_weights_.assign(n_, 0.0);
+  }
+
   memory_ = sundials::SolverMemory(package_, ctx);
   void* mem = memory_.get();
   check(sundials::attach_error_log(package_, mem, ctx, &log_), "attach_error_log");
   const double rtol = options_.rtol;
   if (package_ == Package::cvodes) {
     check(CVodeInit(mem, cvodes_rhs, t0, y_.get()), "CVodeInit");
-    check(
-        atol_.get() ? CVodeSVtolerances(mem, rtol, atol_.get()) : CVodeSStolerances(mem, rtol, options_.atol),
-        "CVodeSVtolerances");
     check(CVodeSetUserData(mem, this), "CVodeSetUserData");
+    if (!measured_factor_.empty()) {
+      check(CVodeWFtolerances(mem, error_weights), "CVodeWFtolerances");
+    } else {
+      check(atol_.get() ? CVodeSVtolerances(mem, rtol, atol_.get())
+                        : CVodeSStolerances(mem, rtol, options_.atol),
+            "CVodeSVtolerances");
+    }
     check(CVodeSetLinearSolver(mem, linear_solver_.get(), matrix_.get()), "CVodeSetLinearSolver");
     check(CVodeSetJacFn(mem, cvodes_jacobian), "CVodeSetJacFn");
     check(CVodeSetMaxNumSteps(mem, options_.max_steps), "CVodeSetMaxNumSteps");
@@ -273,9 +323,13 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
     id_ = sundials::SerialVector(mass_, ctx);
     detail::use_compiled_kernels(id_.get());
     check(IDAInit(mem, idas_residual, t0, y_.get(), yp_.get()), "IDAInit");
-    check(atol_.get() ? IDASVtolerances(mem, rtol, atol_.get()) : IDASStolerances(mem, rtol, options_.atol),
-          "IDASVtolerances");
     check(IDASetUserData(mem, this), "IDASetUserData");
+    if (!measured_factor_.empty()) {
+      check(IDAWFtolerances(mem, error_weights), "IDAWFtolerances");
+    } else {
+      check(atol_.get() ? IDASVtolerances(mem, rtol, atol_.get()) : IDASStolerances(mem, rtol, options_.atol),
+            "IDASVtolerances");
+    }
     check(IDASetId(mem, id_.get()), "IDASetId");
     check(IDASetLinearSolver(mem, linear_solver_.get(), matrix_.get()), "IDASetLinearSolver");
     check(IDASetJacFn(mem, idas_jacobian), "IDASetJacFn");

@@ -1,6 +1,7 @@
 // Tests of DynamicSolver (CVODES and IDAS) against analytic and published solutions.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <functional>
@@ -220,6 +221,73 @@ TEST_CASE("IDAS reusing df/dy across Newton-matrix requests keeps Robertson's an
   CHECK(fresh_statistics.jacobian_evaluations == fresh_statistics.linear_solver_setups);
   CHECK(kept_statistics.jacobian_evaluations < kept_statistics.linear_solver_setups);
   CHECK(kept_statistics.jacobian_evaluations < fresh_statistics.jacobian_evaluations);
+}
+
+// y' = −y (measured) with `quadratures` running totals q_j' = j·y that nothing reads, large beside their
+// rates (as a plant's cumulative amounts beside its holdups: their weighted local errors are negligible).
+// Returns y at the outputs, the steps taken, and the worst relative error of y against exp(−t).
+struct QuadratureRun {
+  std::vector<double> y;
+  long steps = 0;
+  double worst = 0.0;
+};
+QuadratureRun run_with_quadratures(std::size_t quadratures, bool measure_all, bool dae) {
+  FunctionSystem system(1 + quadratures, [](double, std::span<const double> y, std::span<double> f) {
+    f[0] = -y[0];
+    for (std::size_t j = 1; j < y.size(); ++j) {
+      f[j] = static_cast<double>(j) * y[0];
+    }
+  });
+  if (dae) {
+    system.differential.assign(1 + quadratures, true);  // IDAS, through an algebraic-free DAE
+  }
+  DynamicOptions options;
+  options.rtol = 1e-5;
+  options.atol = 1e-10;
+  options.linear_solver = dae ? LinearSolverKind::klu : LinearSolverKind::dense;
+  if (!measure_all && quadratures > 0) {
+    options.measured_components.assign(1 + quadratures, false);
+    options.measured_components[0] = true;
+  }
+  std::vector<double> y0(1 + quadratures, 1e6);
+  y0[0] = 1.0;
+  DynamicSolver solver(system, 0.0, y0, options);
+  QuadratureRun run;
+  std::vector<double> y(1 + quadratures);
+  for (int k = 1; k <= 20; ++k) {
+    const double t = 0.5 * k;
+    solver.advance_to(t, y);
+    run.y.push_back(y[0]);
+    run.worst = std::max(run.worst, std::abs(y[0] - std::exp(-t)) / std::exp(-t));
+  }
+  run.steps = solver.statistics().steps;
+  return run;
+}
+
+TEST_CASE("components left unmeasured (quadratures) neither loosen nor tighten the error test") {
+  for (const bool dae : {false, true}) {
+    INFO((dae ? "IDAS" : "CVODES"));
+    const auto alone = run_with_quadratures(0, true, dae);
+    // 8 running totals counted in the RMS norm, with next to no error of their own: the tolerance loosens by
+    // √9 = 3.
+    const auto diluted = run_with_quadratures(8, true, dae);
+    const auto measured = run_with_quadratures(8, false, dae);
+    CHECK(diluted.steps < alone.steps);
+    CHECK(diluted.worst > 1.5 * alone.worst);
+    // Measured over y alone: the same steps as y alone, and the same y to rounding.
+    CHECK(measured.steps == alone.steps);
+    for (std::size_t k = 0; k < alone.y.size(); ++k) {
+      CHECK(measured.y[k] == doctest::Approx(alone.y[k]).epsilon(1e-12));
+    }
+  }
+  FunctionSystem system(2, [](double, std::span<const double> y, std::span<double> f) {
+    f[0] = -y[0];
+    f[1] = y[0];
+  });
+  DynamicOptions options;
+  options.measured_components = {true};
+  const std::vector<double> y0{1.0, 0.0};
+  CHECK_THROWS_AS(DynamicSolver(system, 0.0, y0, options), hydromet::Error);
 }
 
 TEST_CASE("IDAS makes inconsistent algebraic initial values consistent") {
