@@ -15,10 +15,10 @@ numerics::DynamicOptions dynamic_solver_options(const System& system, const Simu
   for (auto& tolerance : solver_options.atol_components) {
     tolerance *= options.absolute_tolerance;
   }
-  // The plant-balance accumulators are quadratures: no row reads them, and they are not measured.
+  // The plant-balance accumulators are quadratures: no row reads them.
   if (system.unit_state_count() > 0 && system.unit_state_count() < system.size()) {
-    solver_options.measured_components.assign(system.size(), false);
-    std::fill_n(solver_options.measured_components.begin(), system.unit_state_count(), true);
+    solver_options.quadrature_components.assign(system.size(), true);
+    std::fill_n(solver_options.quadrature_components.begin(), system.unit_state_count(), false);
   }
   solver_options.max_steps = options.max_steps;
   solver_options.wall_clock_limit = options.wall_clock_limit;

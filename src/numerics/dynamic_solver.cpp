@@ -42,9 +42,9 @@ void validate(const DynamicOptions& options, std::size_t n) {
       fail("atol_components must be >= 0");
     }
   }
-  if (!options.measured_components.empty() && options.measured_components.size() != n) {
-    fail("measured_components has " + std::to_string(options.measured_components.size()) + " entries for " +
-         std::to_string(n) + " unknowns");
+  if (!options.quadrature_components.empty() && options.quadrature_components.size() != n) {
+    fail("quadrature_components has " + std::to_string(options.quadrature_components.size()) +
+         " entries for " + std::to_string(n) + " unknowns");
   }
   if (options.max_steps <= 0) {
     fail("max_steps must be positive");
@@ -75,8 +75,8 @@ struct DynamicSolver::Impl {
   static int idas_residual(Real t, N_Vector y, N_Vector yp, N_Vector residual, void* data);
   static int idas_jacobian(Real t, Real cj, N_Vector y, N_Vector yp, N_Vector residual, SUNMatrix matrix,
                            void* data, N_Vector weights, N_Vector, N_Vector);
-  // With measured_components: w_i = √(n / measured) / (rtol |y_i| + atol_i) on measured components, 0 on
-  // the others; the plain weights are kept for the finite-difference increments.
+  // With quadrature_components: w_i = √(n / (n − quadratures)) / (rtol |y_i| + atol_i); the plain weights
+  // are kept for the finite-difference increments.
   static int error_weights(N_Vector y, N_Vector ewt, void* data);
   // The weights the finite-difference Jacobian scales its increments by: the integrator's, or the plain ones.
   std::span<const double> difference_weights(N_Vector integrator_weights) const;
@@ -115,8 +115,8 @@ struct DynamicSolver::Impl {
   sundials::SerialVector scratch_b_;
   sundials::SerialVector atol_;
   sundials::SerialVector id_;
-  std::vector<double> measured_factor_;  // per component: √(n / measured), or 0; empty: plain tolerances
-  std::vector<double> plain_weights_;    // 1 / (rtol |y_i| + atol_i) at the latest weights
+  double norm_factor_ = 0.0;           // √(n / (n − quadratures)); 0: the plain tolerances
+  std::vector<double> plain_weights_;  // 1 / (rtol |y_i| + atol_i) at the latest weights
 
   sundials::Matrix matrix_;
   sundials::LinearSolver linear_solver_;
@@ -162,14 +162,14 @@ int DynamicSolver::Impl::error_weights(N_Vector y, N_Vector ewt, void* data) {
       return -1;  // as CVODES and IDAS do for a zero tolerance at y_i = 0
     }
     impl.plain_weights_[i] = 1.0 / tolerance;
-    weights[i] = impl.measured_factor_[i] * impl.plain_weights_[i];
+    weights[i] = impl.norm_factor_ * impl.plain_weights_[i];
   }
   return 0;
 }
 
 std::span<const double> DynamicSolver::Impl::difference_weights(N_Vector integrator_weights) const {
-  return measured_factor_.empty() ? std::span<const double>(sundials::values_of(integrator_weights))
-                                  : std::span<const double>(plain_weights_);
+  return norm_factor_ == 0.0 ? std::span<const double>(sundials::values_of(integrator_weights))
+                             : std::span<const double>(plain_weights_);
 }
 
 // F(t, y, y') = M·y' − f(t, y).
@@ -281,14 +281,10 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
     detail::use_compiled_kernels(atol_.get());
   }
 
-  const auto measured = static_cast<std::size_t>(
-      std::count(options_.measured_components.begin(), options_.measured_components.end(), true));
-  if (measured > 0 && measured < n_) {
-    const double factor = std::sqrt(static_cast<double>(n_) / static_cast<double>(measured));
-    measured_factor_.resize(n_);
-    for (std::size_t i = 0; i < n_; ++i) {
-      measured_factor_[i] = options_.measured_components[i] ? factor : 0.0;
-    }
+  const auto quadratures = static_cast<std::size_t>(
+      std::count(options_.quadrature_components.begin(), options_.quadrature_components.end(), true));
+  if (quadratures > 0 && quadratures < n_) {
+    norm_factor_ = std::sqrt(static_cast<double>(n_) / static_cast<double>(n_ - quadratures));
     plain_weights_.assign(n_, 0.0);
   }
 
@@ -299,7 +295,7 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
   if (package_ == Package::cvodes) {
     check(CVodeInit(mem, cvodes_rhs, t0, y_.get()), "CVodeInit");
     check(CVodeSetUserData(mem, this), "CVodeSetUserData");
-    if (!measured_factor_.empty()) {
+    if (norm_factor_ != 0.0) {
       check(CVodeWFtolerances(mem, error_weights), "CVodeWFtolerances");
     } else {
       check(atol_.get() ? CVodeSVtolerances(mem, rtol, atol_.get())
@@ -324,7 +320,7 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
     detail::use_compiled_kernels(id_.get());
     check(IDAInit(mem, idas_residual, t0, y_.get(), yp_.get()), "IDAInit");
     check(IDASetUserData(mem, this), "IDASetUserData");
-    if (!measured_factor_.empty()) {
+    if (norm_factor_ != 0.0) {
       check(IDAWFtolerances(mem, error_weights), "IDAWFtolerances");
     } else {
       check(atol_.get() ? IDASVtolerances(mem, rtol, atol_.get()) : IDASStolerances(mem, rtol, options_.atol),

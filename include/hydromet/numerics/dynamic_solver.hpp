@@ -19,11 +19,11 @@ struct DynamicOptions {
   double rtol = 1e-6;                   ///< relative tolerance
   double atol = 1e-10;                  ///< absolute tolerance, in the units of y
   std::vector<double> atol_components;  ///< per-component absolute tolerances; overrides atol when not empty
-  /// The components the local error test and the Newton convergence test measure; empty: all. The others
-  /// (quadratures: running totals no row reads) get zero error weight, and the RMS norm is taken over the
-  /// measured components alone: counted in it with no error of their own, they would loosen every tolerance
-  /// by sqrt(n / measured).
-  std::vector<bool> measured_components;
+  /// Components that are running totals of the others (quadratures no row reads; empty: none). The local
+  /// error and Newton tests weigh their errors with the others', but the RMS norm divides by the number of
+  /// the other components alone: large totals with negligible weighted errors, counted, would loosen every
+  /// tolerance by sqrt(n / (n − quadratures)).
+  std::vector<bool> quadrature_components;
   long max_steps = 50000;     ///< internal steps allowed per advance_to call
   double max_step = 0.0;      ///< largest step [s]; 0 = unlimited
   double initial_step = 0.0;  ///< first step [s]; 0 = the solver's estimate
