@@ -48,6 +48,8 @@ struct ForwardSensitivitySolver::Impl {
        std::vector<double> parameter_scales, DynamicOptions options);
 
   static int residual(Real t, N_Vector y, N_Vector yp, N_Vector out, void* data);
+  // The state's error weights with quadrature components, as DynamicSolver weighs them.
+  static int error_weights(N_Vector y, N_Vector ewt, void* data);
   static int sensitivity_residual(int count, Real t, N_Vector y, N_Vector yp, N_Vector out, N_Vector* ys,
                                   N_Vector* yps, N_Vector* outs, void* data, N_Vector, N_Vector, N_Vector);
 
@@ -72,6 +74,7 @@ struct ForwardSensitivitySolver::Impl {
   double jacobian_time_ = std::numeric_limits<double>::quiet_NaN();
   bool consistent_ = false;
   double target_ = 0.0;  // the time being integrated to, for messages
+  detail::QuadratureWeights weights_;
   sundials::ErrorLog log_;
   // Destroyed in reverse order: solver memory first, context last.
   sundials::Context context_;
@@ -99,6 +102,7 @@ ForwardSensitivitySolver::Impl::Impl(SemiExplicitSystem& system, std::size_t par
       options_(std::move(options)),
       guard_(options_.wall_clock_limit),
       target_(t0),
+      weights_(n_, options_.rtol, options_.atol, options_.atol_components, options_.quadrature_components),
       y_(y0, context_.get()),
       yp_(n_, context_.get()),
       id_(n_, context_.get()),
@@ -136,8 +140,12 @@ ForwardSensitivitySolver::Impl::Impl(SemiExplicitSystem& system, std::size_t par
   void* mem = memory_.get();
   check(sundials::attach_error_log(Package::idas, mem, context_.get(), &log_), "attach_error_log");
   check(IDAInit(mem, residual, t0, y_.get(), yp_.get()), "IDAInit");
-  check(IDASVtolerances(mem, options_.rtol, atol_.get()), "IDASVtolerances");
   check(IDASetUserData(mem, this), "IDASetUserData");
+  if (weights_.active()) {  // the trajectory simulate() integrates, at the same tolerances
+    check(IDAWFtolerances(mem, error_weights), "IDAWFtolerances");
+  } else {
+    check(IDASVtolerances(mem, options_.rtol, atol_.get()), "IDASVtolerances");
+  }
   check(IDASetId(mem, id_.get()), "IDASetId");
   check(IDASetLinearSolver(mem, linear_solver_.get(), matrix_.get()), "IDASetLinearSolver");
   check(IDASetMaxNumSteps(mem, options_.max_steps), "IDASetMaxNumSteps");
@@ -146,6 +154,11 @@ ForwardSensitivitySolver::Impl::Impl(SemiExplicitSystem& system, std::size_t par
         "IDASensInit");
   check(IDASensSVtolerances(mem, options_.rtol, atols_.get()), "IDASensSVtolerances");
   check(IDASetSensErrCon(mem, SUNFALSE), "IDASetSensErrCon");
+}
+
+int ForwardSensitivitySolver::Impl::error_weights(N_Vector y, N_Vector ewt, void* data) {
+  auto& impl = *static_cast<Impl*>(data);
+  return impl.weights_.compute(sundials::values_of(y), sundials::values_of(ewt)) ? 0 : -1;
 }
 
 int ForwardSensitivitySolver::Impl::residual(Real t, N_Vector y, N_Vector yp, N_Vector out, void* data) {

@@ -75,8 +75,7 @@ struct DynamicSolver::Impl {
   static int idas_residual(Real t, N_Vector y, N_Vector yp, N_Vector residual, void* data);
   static int idas_jacobian(Real t, Real cj, N_Vector y, N_Vector yp, N_Vector residual, SUNMatrix matrix,
                            void* data, N_Vector weights, N_Vector, N_Vector);
-  // With quadrature_components: w_i = √(n / (n − quadratures)) / (rtol |y_i| + atol_i); the plain weights
-  // are kept for the finite-difference increments.
+  // With quadrature_components: the weights of detail::QuadratureWeights.
   static int error_weights(N_Vector y, N_Vector ewt, void* data);
   // The weights the finite-difference Jacobian scales its increments by: the integrator's, or the plain ones.
   std::span<const double> difference_weights(N_Vector integrator_weights) const;
@@ -115,8 +114,7 @@ struct DynamicSolver::Impl {
   sundials::SerialVector scratch_b_;
   sundials::SerialVector atol_;
   sundials::SerialVector id_;
-  double norm_factor_ = 0.0;           // √(n / (n − quadratures)); 0: the plain tolerances
-  std::vector<double> plain_weights_;  // 1 / (rtol |y_i| + atol_i) at the latest weights
+  detail::QuadratureWeights weights_;  // the error weights with quadrature components, when any
 
   sundials::Matrix matrix_;
   sundials::LinearSolver linear_solver_;
@@ -151,25 +149,12 @@ int DynamicSolver::Impl::cvodes_jacobian(Real t, N_Vector y, N_Vector fy, SUNMat
 
 int DynamicSolver::Impl::error_weights(N_Vector y, N_Vector ewt, void* data) {
   auto& impl = *static_cast<Impl*>(data);
-  const auto values = sundials::values_of(y);
-  const auto weights = sundials::values_of(ewt);
-  const double rtol = impl.options_.rtol;
-  for (std::size_t i = 0; i < impl.n_; ++i) {
-    const double atol =
-        impl.options_.atol_components.empty() ? impl.options_.atol : impl.options_.atol_components[i];
-    const double tolerance = rtol * std::abs(values[i]) + atol;
-    if (!(tolerance > 0.0)) {
-      return -1;  // as CVODES and IDAS do for a zero tolerance at y_i = 0
-    }
-    impl.plain_weights_[i] = 1.0 / tolerance;
-    weights[i] = impl.norm_factor_ * impl.plain_weights_[i];
-  }
-  return 0;
+  return impl.weights_.compute(sundials::values_of(y), sundials::values_of(ewt)) ? 0 : -1;
 }
 
 std::span<const double> DynamicSolver::Impl::difference_weights(N_Vector integrator_weights) const {
-  return norm_factor_ == 0.0 ? std::span<const double>(sundials::values_of(integrator_weights))
-                             : std::span<const double>(plain_weights_);
+  return weights_.active() ? weights_.plain()
+                           : std::span<const double>(sundials::values_of(integrator_weights));
 }
 
 // F(t, y, y') = M·y' − f(t, y).
@@ -238,6 +223,7 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
       package_(Package::cvodes),
       guard_(options_.wall_clock_limit),
       jacobian_(system),
+      weights_(n_, options_.rtol, options_.atol, options_.atol_components, options_.quadrature_components),
       t_(t0),
       state_(y0.begin(), y0.end()) {
   if (n_ == 0) {
@@ -281,13 +267,6 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
     detail::use_compiled_kernels(atol_.get());
   }
 
-  const auto quadratures = static_cast<std::size_t>(
-      std::count(options_.quadrature_components.begin(), options_.quadrature_components.end(), true));
-  if (quadratures > 0 && quadratures < n_) {
-    norm_factor_ = std::sqrt(static_cast<double>(n_) / static_cast<double>(n_ - quadratures));
-    plain_weights_.assign(n_, 0.0);
-  }
-
   memory_ = sundials::SolverMemory(package_, ctx);
   void* mem = memory_.get();
   check(sundials::attach_error_log(package_, mem, ctx, &log_), "attach_error_log");
@@ -295,7 +274,7 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
   if (package_ == Package::cvodes) {
     check(CVodeInit(mem, cvodes_rhs, t0, y_.get()), "CVodeInit");
     check(CVodeSetUserData(mem, this), "CVodeSetUserData");
-    if (norm_factor_ != 0.0) {
+    if (weights_.active()) {
       check(CVodeWFtolerances(mem, error_weights), "CVodeWFtolerances");
     } else {
       check(atol_.get() ? CVodeSVtolerances(mem, rtol, atol_.get())
@@ -320,7 +299,7 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
     detail::use_compiled_kernels(id_.get());
     check(IDAInit(mem, idas_residual, t0, y_.get(), yp_.get()), "IDAInit");
     check(IDASetUserData(mem, this), "IDASetUserData");
-    if (norm_factor_ != 0.0) {
+    if (weights_.active()) {
       check(IDAWFtolerances(mem, error_weights), "IDAWFtolerances");
     } else {
       check(atol_.get() ? IDASVtolerances(mem, rtol, atol_.get()) : IDASStolerances(mem, rtol, options_.atol),

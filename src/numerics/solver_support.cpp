@@ -99,6 +99,31 @@ std::vector<ComponentError> worst_components(const SemiExplicitSystem& system,
   return result;
 }
 
+QuadratureWeights::QuadratureWeights(std::size_t n, double rtol, double atol,
+                                     std::vector<double> atol_components,
+                                     const std::vector<bool>& quadrature_components)
+    : rtol_(rtol), atol_(atol), atol_components_(std::move(atol_components)) {
+  const auto quadratures =
+      static_cast<std::size_t>(std::count(quadrature_components.begin(), quadrature_components.end(), true));
+  if (quadratures > 0 && quadratures < n) {
+    factor_ = std::sqrt(static_cast<double>(n) / static_cast<double>(n - quadratures));
+    plain_.assign(n, 0.0);
+  }
+}
+
+bool QuadratureWeights::compute(std::span<const double> y, std::span<double> weights) {
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const double tolerance =
+        rtol_ * std::abs(y[i]) + (atol_components_.empty() ? atol_ : atol_components_[i]);
+    if (!(tolerance > 0.0)) {
+      return false;  // as CVODES and IDAS refuse a zero tolerance at y_i = 0
+    }
+    plain_[i] = 1.0 / tolerance;
+    weights[i] = factor_ * plain_[i];
+  }
+  return true;
+}
+
 bool use_dense(LinearSolverKind kind, std::size_t n, std::size_t dense_limit) {
   switch (kind) {
     case LinearSolverKind::dense:

@@ -110,6 +110,29 @@ class JacobianAssembler {
 /// Whether a solver of `n` unknowns uses the dense linear solver.
 [[nodiscard]] bool use_dense(LinearSolverKind kind, std::size_t n, std::size_t dense_limit);
 
+/// The integrators' error weights with quadrature components (DynamicOptions::quadrature_components):
+/// w_i = factor / (rtol·|y_i| + atol_i) on every component, factor = √(n / (n − quadratures)), so that the
+/// RMS norm divides by the number of the other components. Inactive (factor 0) without quadratures, or when
+/// every component is one: the solvers then pass their plain tolerances to SUNDIALS.
+class QuadratureWeights {
+ public:
+  QuadratureWeights(std::size_t n, double rtol, double atol, std::vector<double> atol_components,
+                    const std::vector<bool>& quadrature_components);
+  [[nodiscard]] bool active() const { return factor_ != 0.0; }
+  /// Fills `weights` at y and keeps the plain weights 1 / (rtol·|y_i| + atol_i); false (SUNDIALS' −1) where a
+  /// tolerance is zero.
+  bool compute(std::span<const double> y, std::span<double> weights);
+  /// The plain weights of the latest compute(), for finite-difference increments.
+  [[nodiscard]] std::span<const double> plain() const { return plain_; }
+
+ private:
+  double rtol_;
+  double atol_;
+  std::vector<double> atol_components_;
+  double factor_ = 0.0;
+  std::vector<double> plain_;
+};
+
 /// max_i |scale_i·v_i| (scale empty: 1).
 [[nodiscard]] double max_norm(std::span<const double> v, std::span<const double> scale = {});
 
