@@ -2531,18 +2531,19 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
   route(y, inlets, false);
   const auto& c = *components_;
   report_equilibrium_.resize(stages_.size());
-  auto phase_concentrations = [&](const std::string& prefix, const Stream& stream) {
+  // Names are built only when asked for (report(), not report_values()), from their parts.
+  auto phase_concentrations = [&](std::string_view owner, const Stream& stream) {
     for (std::size_t i = 0; i < aqueous_; ++i) {
       emit(
           [&](std::string_view head) {
-            return joined({head, prefix, "c[", c.aqueous(i).name, "]"});
+            return joined({head, owner, ".c[", c.aqueous(i).name, "]"});
           },
           stream.concentration(to_index(i)), "mol/m3");
     }
     for (std::size_t i = 0; i < organic_; ++i) {
       emit(
           [&](std::string_view head) {
-            return joined({head, prefix, "c_org[", c.organic(i).name, "]"});
+            return joined({head, owner, ".c_org[", c.organic(i).name, "]"});
           },
           stream.organic_concentration(to_index(i)), "mol/m3");
     }
@@ -2552,20 +2553,20 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
     const auto [q_aq, q_org] = flows_of(s, y);
     const MixerPhases& phases = stage_phases_[s];
     const Vector& n = stage_moles_[s];
-    const std::string prefix = stages_[s].name + ".";
-    emit([&](std::string_view head) { return joined({head, prefix, "q_aq"}); }, q_aq, "m3/s");
-    emit([&](std::string_view head) { return joined({head, prefix, "q_org"}); }, q_org, "m3/s");
+    const std::string_view stage = stages_[s].name;
+    emit([&](std::string_view head) { return joined({head, stage, ".q_aq"}); }, q_aq, "m3/s");
+    emit([&](std::string_view head) { return joined({head, stage, ".q_org"}); }, q_org, "m3/s");
     for (std::size_t i = 0; i < aqueous_; ++i) {
       emit(
           [&](std::string_view head) {
-            return joined({head, prefix, "c[", c.aqueous(i).name, "]"});
+            return joined({head, stage, ".c[", c.aqueous(i).name, "]"});
           },
           phases.aqueous_volume > 0.0 ? n[to_index(i)] / phases.aqueous_volume : 0.0, "mol/m3");
     }
     for (std::size_t i = 0; i < organic_; ++i) {
       emit(
           [&](std::string_view head) {
-            return joined({head, prefix, "c_org[", c.organic(i).name, "]"});
+            return joined({head, stage, ".c_org[", c.organic(i).name, "]"});
           },
           phases.organic_volume > 0.0 ? n[to_index(aqueous_ + i)] / phases.organic_volume : 0.0, "mol/m3");
     }
@@ -2581,12 +2582,12 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
           phases.organic_volume > 0.0 ? n[to_index(bound[j].complex)] / phases.organic_volume : 0.0;
       emit(
           [&](std::string_view head) {
-            return joined({head, prefix, "D[", complex, "]"});
+            return joined({head, stage, ".D[", complex, "]"});
           },
           x > 0.0 ? yo / x : 0.0, "-");
       emit(
           [&](std::string_view head) {
-            return joined({head, prefix, "c_eq[", complex, "]"});
+            return joined({head, stage, ".c_eq[", complex, "]"});
           },
           eq[to_index(j)], "mol/m3");
     }
@@ -2594,7 +2595,7 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
       const double h = acidity(n, phases) * 1e-3;
       emit(
           [&](std::string_view head) {
-            return joined({head, prefix, "pH"});
+            return joined({head, stage, ".pH"});
           },
           h > 0.0 ? -std::log10(h) : 0.0, "-");
     }
@@ -2613,15 +2614,28 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
           return joined({head, label, ".q_org"});
         },
         organic.organic_flow, "m3/s");
-    phase_concentrations(label + ".", organic);
+    phase_concentrations(label, organic);
     const Stream& aqueous = aqueous_out_[section.aqueous_exit];
     emit(
         [&](std::string_view head) {
           return joined({head, parameters_.sections[k].aqueous_outlet, ".q_aq"});
         },
         aqueous.aqueous_flow, "m3/s");
-    phase_concentrations(parameters_.sections[k].aqueous_outlet + ".", aqueous);
+    phase_concentrations(parameters_.sections[k].aqueous_outlet, aqueous);
   }
+  // An empty stream of the components, reusing `stream`'s storage when its shape fits.
+  const auto fresh = [&](Stream& stream) -> Stream& {
+    if (stream.aqueous_moles.size() != to_index(aqueous_) ||
+        stream.organic_moles.size() != to_index(organic_) ||
+        stream.solid_moles.rows() != to_index(c.solid_count()) ||
+        stream.solid_moles.cols() != to_index(c.size_class_count())) {
+      stream = Stream::empty(c);
+    } else {
+      clear(stream);
+      stream.temperature = Stream().temperature;  // as Stream::empty leaves it
+    }
+    return stream;
+  };
   // McCabe–Thiele data per section and reaction: operating points (x, y) of the aqueous and organic that pass
   // between stages k and k+1 (k = 0: the section's inlets/outlets), equilibrium points (x_k, c*_k) of every
   // stage.
@@ -2629,30 +2643,28 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
     const auto& section = sections_[k];
     const std::size_t count = parameters_.sections[k].stages;
     const bool counter = parameters_.flow == SxCascadeParameters::Flow::counter_current;
-    // The organic entering the section, as route() adds it to the entry stage's inflow.
-    const Stream section_organic_in = [&] {
-      Stream in = Stream::empty(c);
-      in.temperature = parameters_.temperature;
-      const std::size_t entry = section.organic_entry;
-      if (entry == first_organic_stage_) {
-        if (parameters_.loop == SxCascadeParameters::Loop::closed) {
-          add_scaled(in, returned_, 1.0 - parameters_.bleed);
-        }
-        if (organic_inlet_port_ != none) {
-          add_scaled(in, inlets[organic_inlet_port_], 1.0);
-        }
-      } else if (stages_[entry].organic_from != none) {
-        add_scaled(in, organic_out_[stages_[entry].organic_from], 1.0);
+    // The organic entering the section, as route() adds it to the entry stage's inflow, and the section's
+    // aqueous feed, in streams kept for the next report (a report per output time).
+    Stream& section_organic_in = fresh(report_organic_in_);
+    section_organic_in.temperature = parameters_.temperature;
+    const std::size_t entry = section.organic_entry;
+    if (entry == first_organic_stage_) {
+      if (parameters_.loop == SxCascadeParameters::Loop::closed) {
+        add_scaled(section_organic_in, returned_, 1.0 - parameters_.bleed);
       }
-      return in;
-    }();
-    Stream aqueous_in = Stream::empty(c);
+      if (organic_inlet_port_ != none) {
+        add_scaled(section_organic_in, inlets[organic_inlet_port_], 1.0);
+      }
+    } else if (stages_[entry].organic_from != none) {
+      add_scaled(section_organic_in, organic_out_[stages_[entry].organic_from], 1.0);
+    }
+    Stream& aqueous_in = fresh(report_aqueous_in_);
     for (const std::size_t port : stages_[section.first].feed_ports) {
       add_scaled(aqueous_in, inlets[port], 1.0);
     }
     for (const auto& b : section.bound) {
       const std::string& complex = c.organic(b.complex - aqueous_).name;
-      const std::string prefix = parameters_.sections[k].prefix + ".mccabe_thiele[" + complex + "].";
+      const std::string_view section_prefix = parameters_.sections[k].prefix;
       for (std::size_t gap = 0; gap <= count; ++gap) {
         const Stream& aqueous = gap == 0 ? aqueous_in : aqueous_out_[section.first + gap - 1];
         const Stream* organic = nullptr;
@@ -2663,12 +2675,14 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
         }
         emit(
             [&](std::string_view head) {
-              return joined({head, prefix, "operating_x[", number_text(gap), "]"});
+              return joined({head, section_prefix, ".mccabe_thiele[", complex, "].operating_x[",
+                             number_text(gap), "]"});
             },
             aqueous.concentration(to_index(b.metal)), "mol/m3");
         emit(
             [&](std::string_view head) {
-              return joined({head, prefix, "operating_y[", number_text(gap), "]"});
+              return joined({head, section_prefix, ".mccabe_thiele[", complex, "].operating_y[",
+                             number_text(gap), "]"});
             },
             organic->organic_concentration(to_index(b.complex - aqueous_)), "mol/m3");
       }
@@ -2683,12 +2697,14 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
         }
         emit(
             [&](std::string_view head) {
-              return joined({head, prefix, "equilibrium_x[", number_text(i), "]"});
+              return joined({head, section_prefix, ".mccabe_thiele[", complex, "].equilibrium_x[",
+                             number_text(i), "]"});
             },
             phases.aqueous_volume > 0.0 ? n[to_index(b.metal)] / phases.aqueous_volume : 0.0, "mol/m3");
         emit(
             [&](std::string_view head) {
-              return joined({head, prefix, "equilibrium_y[", number_text(i), "]"});
+              return joined({head, section_prefix, ".mccabe_thiele[", complex, "].equilibrium_y[",
+                             number_text(i), "]"});
             },
             eq[j], "mol/m3");
       }
@@ -2707,12 +2723,14 @@ void SxCascade::emit_report(ConstSpan y, std::span<const Stream> inlets, Emit&& 
         n[to_index(b.metal)] = x * phases.aqueous_volume;
         emit(
             [&](std::string_view head) {
-              return joined({head, prefix, "curve_x[", number_text(i), "]"});
+              return joined(
+                  {head, section_prefix, ".mccabe_thiele[", complex, "].curve_x[", number_text(i), "]"});
             },
             x, "mol/m3");
         emit(
             [&](std::string_view head) {
-              return joined({head, prefix, "curve_y[", number_text(i), "]"});
+              return joined(
+                  {head, section_prefix, ".mccabe_thiele[", complex, "].curve_y[", number_text(i), "]"});
             },
             phases.aqueous_volume > 0.0 ? reaction_equilibrium(b, n, phases, acidity(n, phases)) : 0.0,
             "mol/m3");

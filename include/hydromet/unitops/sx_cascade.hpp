@@ -357,6 +357,7 @@ class SxCascade final : public UnitOperation {
   bool constant_laws_ = false;  ///< every law of every section is constant (c* = D c_M): fill_linear applies
   mutable DistributionState law_state_;
   mutable Stream returned_;
+  mutable Stream report_organic_in_, report_aqueous_in_;  ///< emit_report's section inflows
   mutable std::optional<Structure> structure_;
   std::vector<std::string> bound_components_;  ///< names of the components of the last bind(), per phase
   /// report()'s names and units at bound_components_ (kept from its second call on).
