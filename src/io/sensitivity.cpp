@@ -32,14 +32,14 @@ std::map<std::string, double> outputs_at(const Flowsheet& flowsheet, System& sys
                                          double t, bool cumulative) {
   const std::span<const double> state(y.data(), static_cast<std::size_t>(y.size()));
   system.compute_streams(t, state);
-  std::map<std::string, double> values;
+  ReportColumns columns;
   const auto& units = system.units();
   for (std::size_t u = 0; u < units.size(); ++u) {
-    for (const auto& output : units[u]->report(t, system.block(u, state), system.inlets_of(u))) {
-      std::string name = units[u]->name();
-      name.append(".").append(output.name);
-      values[name] = output.value;
-    }
+    units[u]->append_report(t, system.block(u, state), system.inlets_of(u), units[u]->name() + ".", columns);
+  }
+  std::map<std::string, double> values;
+  for (std::size_t k = 0; k < columns.names.size(); ++k) {
+    values[columns.names[k]] = columns.values[k];
   }
   if (!flowsheet.kpis.empty()) {
     for (const auto& kpi : flowsheet.kpis_at(system, t, state, cumulative)) {

@@ -115,7 +115,6 @@ struct DynamicSolver::Impl {
   sundials::SerialVector atol_;
   sundials::SerialVector id_;
   detail::QuadratureWeights weights_;  // the error weights with quadrature components, when any
-
   sundials::Matrix matrix_;
   sundials::LinearSolver linear_solver_;
   sundials::SolverMemory memory_;

@@ -426,9 +426,6 @@ void SxCascade::bind(const ComponentList& components) {
   if (bound_components != bound_components_) {
     bound_components_ = std::move(bound_components);
     structure_.reset();
-    report_names_.clear();
-    report_units_.clear();
-    reports_at_components_ = 0;
   }
   filled_inlets_.clear();
   filled_state_.clear();
@@ -2765,26 +2762,9 @@ std::vector<UnitOutput> SxCascade::report(double t, ConstSpan y, std::span<const
   (void)t;
   std::vector<UnitOutput> result;
   result.reserve(report_size());
-  if (!report_names_.empty()) {  // the names of an earlier report at the same components
-    emit_report(y, inlets, [&](const auto&, double value, const char*) {
-      const std::size_t k = result.size();
-      result.push_back({k < report_names_.size() ? report_names_[k] : std::string(), value,
-                        k < report_units_.size() ? report_units_[k] : std::string()});
-    });
-    if (result.size() != report_names_.size()) {
-      throw Error("sx_cascade `" + name() + "`: the report changed its length between calls");
-    }
-    return result;
-  }
   emit_report(y, inlets, [&](const auto& name, double value, const char* unit) {
     result.push_back({name(std::string_view()), value, unit});
   });
-  if (++reports_at_components_ >= 2) {  // a unit reported again (simulated again): keep its names
-    for (const auto& output : result) {
-      report_names_.push_back(output.name);
-      report_units_.push_back(output.unit);
-    }
-  }
   return result;
 }
 

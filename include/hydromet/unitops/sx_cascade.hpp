@@ -124,9 +124,10 @@ class SxCascade final : public UnitOperation {
   /// Stage profiles, section streams and McCabe–Thiele data; names in docs/models/solvent_extraction.md.
   [[nodiscard]] std::vector<UnitOutput> report(double t, ConstSpan y,
                                                std::span<const Stream> inlets) const override;
-  /// report()'s values without building their names.
+  /// report() appended with `prefix`, each name built once.
   void append_report(double t, ConstSpan y, std::span<const Stream> inlets, std::string_view prefix,
                      ReportColumns& columns) const override;
+  /// report()'s values without building their names.
   void report_values(double t, ConstSpan y, std::span<const Stream> inlets,
                      std::vector<double>& values) const override;
 
@@ -360,9 +361,6 @@ class SxCascade final : public UnitOperation {
   mutable Stream report_organic_in_, report_aqueous_in_;  ///< emit_report's section inflows
   mutable std::optional<Structure> structure_;
   std::vector<std::string> bound_components_;  ///< names of the components of the last bind(), per phase
-  /// report()'s names and units at bound_components_ (kept from its second call on).
-  mutable std::vector<std::string> report_names_, report_units_;
-  mutable std::size_t reports_at_components_ = 0;  ///< report() calls at bound_components_
   // The inlets and the block of the last fill_from_inlets.
   mutable std::vector<Stream> filled_inlets_;
   mutable std::vector<double> filled_state_;
