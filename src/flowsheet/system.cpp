@@ -540,6 +540,25 @@ std::vector<bool> System::differential_rows() const {
   return rows;
 }
 
+std::vector<bool> System::phase_split_states() const {
+  std::vector<bool> split(size_, false);
+  bool any = false;
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    const auto unit_split = units_[u]->phase_split_states();
+    if (unit_split.empty()) {
+      continue;
+    }
+    if (unit_split.size() != state_sizes_[u]) {
+      throw Error("unit `" + units_[u]->name() + "`: phase_split_states() has " +
+                  std::to_string(unit_split.size()) + " entries for " + std::to_string(state_sizes_[u]) +
+                  " states");
+    }
+    std::copy(unit_split.begin(), unit_split.end(), split.begin() + static_cast<std::ptrdiff_t>(offsets_[u]));
+    any = any || std::find(unit_split.begin(), unit_split.end(), true) != unit_split.end();
+  }
+  return any ? split : std::vector<bool>{};
+}
+
 namespace {
 
 /// Sets of state columns, one bit per column, stored back to back in one array.

@@ -81,6 +81,7 @@ struct ForwardSensitivitySolver::Impl {
   sundials::SerialVector y_;
   sundials::SerialVector yp_;
   sundials::SerialVector id_;
+  sundials::SerialVector error_test_mask_;  // as DynamicSolver's: IDAS's id while stepping, when set
   sundials::SerialVector atol_;
   VectorArray ys_;
   VectorArray yps_;
@@ -102,7 +103,8 @@ ForwardSensitivitySolver::Impl::Impl(SemiExplicitSystem& system, std::size_t par
       options_(std::move(options)),
       guard_(options_.wall_clock_limit),
       target_(t0),
-      weights_(n_, options_.rtol, options_.atol, options_.atol_components, options_.quadrature_components),
+      weights_(n_, options_.rtol, options_.atol, options_.atol_components, options_.quadrature_components,
+               options_.error_test_exempt),
       y_(y0, context_.get()),
       yp_(n_, context_.get()),
       id_(n_, context_.get()),
@@ -122,6 +124,20 @@ ForwardSensitivitySolver::Impl::Impl(SemiExplicitSystem& system, std::size_t par
   for (std::size_t i = 0; i < n_; ++i) {
     mass_[i] = rows[i] ? 1.0 : 0.0;
     id_.values()[i] = mass_[i];
+  }
+  if (std::find(options_.error_test_exempt.begin(), options_.error_test_exempt.end(), true) !=
+      options_.error_test_exempt.end()) {
+    if (options_.error_test_exempt.size() != n_) {
+      throw Error("ForwardSensitivitySolver: error_test_exempt does not match the system's size");
+    }
+    error_test_mask_ = sundials::SerialVector(n_, context_.get());
+    for (std::size_t i = 0; i < n_; ++i) {
+      if (options_.error_test_exempt[i] && rows[i]) {
+        throw Error("ForwardSensitivitySolver: error_test_exempt marks a differential row (" +
+                    system_.component_name(i) + ")");
+      }
+      error_test_mask_.values()[i] = options_.error_test_exempt[i] ? 0.0 : 1.0;
+    }
   }
   std::vector<double> atol = options_.atol_components;
   if (atol.empty()) {
@@ -146,7 +162,10 @@ ForwardSensitivitySolver::Impl::Impl(SemiExplicitSystem& system, std::size_t par
   } else {
     check(IDASVtolerances(mem, options_.rtol, atol_.get()), "IDASVtolerances");
   }
-  check(IDASetId(mem, id_.get()), "IDASetId");
+  if (error_test_mask_.get() != nullptr) {
+    check(IDASetSuppressAlg(mem, SUNTRUE), "IDASetSuppressAlg");
+  }
+  check(IDASetId(mem, error_test_mask_.get() != nullptr ? error_test_mask_.get() : id_.get()), "IDASetId");
   check(IDASetLinearSolver(mem, linear_solver_.get(), matrix_.get()), "IDASetLinearSolver");
   check(IDASetMaxNumSteps(mem, options_.max_steps), "IDASetMaxNumSteps");
   check(IDASensInit(mem, static_cast<int>(parameters_), IDA_STAGGERED, sensitivity_residual, ys_.get(),
@@ -254,7 +273,15 @@ void ForwardSensitivitySolver::Impl::make_consistent(double t_next) {
     return;
   }
   void* mem = memory_.get();
-  check(IDACalcIC(mem, IDA_YA_YDP_INIT, t_next), "IDACalcIC");
+  const bool masked = error_test_mask_.get() != nullptr;
+  if (masked) {
+    check(IDASetId(mem, id_.get()), "IDASetId");  // IDACalcIC reads id as the differential rows
+  }
+  const int flag = IDACalcIC(mem, IDA_YA_YDP_INIT, t_next);
+  if (masked) {
+    check(IDASetId(mem, error_test_mask_.get()), "IDASetId");
+  }
+  check(flag, "IDACalcIC");
   check(IDAGetConsistentIC(mem, y_.get(), yp_.get()), "IDAGetConsistentIC");
   check(IDAGetSensConsistentIC(mem, ys_.get(), yps_.get()), "IDAGetSensConsistentIC");
   consistent_ = true;

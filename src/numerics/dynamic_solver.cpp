@@ -46,6 +46,16 @@ void validate(const DynamicOptions& options, std::size_t n) {
     fail("quadrature_components has " + std::to_string(options.quadrature_components.size()) +
          " entries for " + std::to_string(n) + " unknowns");
   }
+  if (!options.error_test_exempt.empty() && options.error_test_exempt.size() != n) {
+    fail("error_test_exempt has " + std::to_string(options.error_test_exempt.size()) + " entries for " +
+         std::to_string(n) + " unknowns");
+  }
+  for (std::size_t i = 0; i < options.error_test_exempt.size(); ++i) {
+    if (options.error_test_exempt[i] && options.quadrature_components.size() == n &&
+        options.quadrature_components[i]) {
+      fail("component " + std::to_string(i) + " is both a quadrature and exempt from the error test");
+    }
+  }
   if (options.max_steps <= 0) {
     fail("max_steps must be positive");
   }
@@ -114,6 +124,9 @@ struct DynamicSolver::Impl {
   sundials::SerialVector scratch_b_;
   sundials::SerialVector atol_;
   sundials::SerialVector id_;
+  // IDAS with error_test_exempt: 1 for the components the local error test counts. IDAS reads its id vector
+  // as this mask while stepping (suppressalg), so id_ is set only around IDACalcIC.
+  sundials::SerialVector error_test_mask_;
   detail::QuadratureWeights weights_;  // the error weights with quadrature components, when any
   sundials::Matrix matrix_;
   sundials::LinearSolver linear_solver_;
@@ -222,7 +235,8 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
       package_(Package::cvodes),
       guard_(options_.wall_clock_limit),
       jacobian_(system),
-      weights_(n_, options_.rtol, options_.atol, options_.atol_components, options_.quadrature_components),
+      weights_(n_, options_.rtol, options_.atol, options_.atol_components, options_.quadrature_components,
+               options_.error_test_exempt),
       t_(t0),
       state_(y0.begin(), y0.end()) {
   if (n_ == 0) {
@@ -244,6 +258,12 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
   mass_.resize(n_);
   for (std::size_t i = 0; i < n_; ++i) {
     mass_[i] = differential[i] ? 1.0 : 0.0;
+  }
+  for (std::size_t i = 0; i < options_.error_test_exempt.size(); ++i) {
+    if (options_.error_test_exempt[i] && differential[i]) {
+      throw Error("DynamicOptions: error_test_exempt marks component " + std::to_string(i) + " (" +
+                  system.component_name(i) + "), a differential row; only algebraic rows may be exempt");
+    }
   }
   const bool ode = std::all_of(differential.begin(), differential.end(), [](bool d) { return d; });
   package_ = ode ? Package::cvodes : Package::idas;
@@ -304,7 +324,17 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
       check(atol_.get() ? IDASVtolerances(mem, rtol, atol_.get()) : IDASStolerances(mem, rtol, options_.atol),
             "IDASVtolerances");
     }
-    check(IDASetId(mem, id_.get()), "IDASetId");
+    if (std::find(options_.error_test_exempt.begin(), options_.error_test_exempt.end(), true) !=
+        options_.error_test_exempt.end()) {
+      error_test_mask_ = sundials::SerialVector(n_, ctx);
+      detail::use_compiled_kernels(error_test_mask_.get());
+      auto mask = error_test_mask_.values();
+      for (std::size_t i = 0; i < n_; ++i) {
+        mask[i] = options_.error_test_exempt[i] ? 0.0 : 1.0;
+      }
+      check(IDASetSuppressAlg(mem, SUNTRUE), "IDASetSuppressAlg");
+    }
+    check(IDASetId(mem, error_test_mask_.get() != nullptr ? error_test_mask_.get() : id_.get()), "IDASetId");
     check(IDASetLinearSolver(mem, linear_solver_.get(), matrix_.get()), "IDASetLinearSolver");
     check(IDASetJacFn(mem, idas_jacobian), "IDASetJacFn");
     check(IDASetMaxNumSteps(mem, options_.max_steps), "IDASetMaxNumSteps");
@@ -436,7 +466,14 @@ void DynamicSolver::Impl::set_stop_time(double t_stop) {
 
 void DynamicSolver::Impl::calculate_initial_conditions(double t_first_output) {
   void* mem = memory_.get();
+  const bool masked = error_test_mask_.get() != nullptr;
+  if (masked) {
+    check(IDASetId(mem, id_.get()), "IDASetId");
+  }
   const int flag = IDACalcIC(mem, IDA_YA_YDP_INIT, t_first_output);
+  if (masked) {
+    check(IDASetId(mem, error_test_mask_.get()), "IDASetId");
+  }
   counters_fresh_ = false;
   guard_.rethrow_pending();
   if (flag < 0) {

@@ -101,12 +101,14 @@ std::vector<ComponentError> worst_components(const SemiExplicitSystem& system,
 
 QuadratureWeights::QuadratureWeights(std::size_t n, double rtol, double atol,
                                      std::vector<double> atol_components,
-                                     const std::vector<bool>& quadrature_components)
+                                     const std::vector<bool>& quadrature_components,
+                                     const std::vector<bool>& error_test_exempt)
     : rtol_(rtol), atol_(atol), atol_components_(std::move(atol_components)) {
-  const auto quadratures =
-      static_cast<std::size_t>(std::count(quadrature_components.begin(), quadrature_components.end(), true));
-  if (quadratures > 0 && quadratures < n) {
-    factor_ = std::sqrt(static_cast<double>(n) / static_cast<double>(n - quadratures));
+  const auto uncounted =
+      static_cast<std::size_t>(std::count(quadrature_components.begin(), quadrature_components.end(), true) +
+                               std::count(error_test_exempt.begin(), error_test_exempt.end(), true));
+  if (uncounted > 0 && uncounted < n) {
+    factor_ = std::sqrt(static_cast<double>(n) / static_cast<double>(n - uncounted));
     plain_.assign(n, 0.0);
   }
 }

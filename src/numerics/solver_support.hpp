@@ -116,8 +116,11 @@ class JacobianAssembler {
 /// every component is one: the solvers then pass their plain tolerances to SUNDIALS.
 class QuadratureWeights {
  public:
+  /// The RMS norm counts neither the quadrature components nor those left out of the error test
+  /// (`error_test_exempt`, IDAS's masked norm still dividing by n).
   QuadratureWeights(std::size_t n, double rtol, double atol, std::vector<double> atol_components,
-                    const std::vector<bool>& quadrature_components);
+                    const std::vector<bool>& quadrature_components,
+                    const std::vector<bool>& error_test_exempt = {});
   [[nodiscard]] bool active() const { return factor_ != 0.0; }
   /// Fills `weights` at y and keeps the plain weights 1 / (rtol·|y_i| + atol_i); false (SUNDIALS' −1) where a
   /// tolerance is zero.

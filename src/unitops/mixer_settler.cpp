@@ -133,6 +133,21 @@ std::vector<bool> MixerSettler::differential_rows() const {
   return rows;
 }
 
+// In equilibrium mode the complexes and free metals split each metal's invariant x_M between the phases. At
+// trace level (a stage the metal has not reached yet) their Newton noise, tested, set the W plant's step size
+// for the first 3 000 s of its start-up (docs/models/solvent_extraction.md).
+std::vector<bool> MixerSettler::phase_split_states() const {
+  if (!equilibrium()) {
+    return {};
+  }
+  std::vector<bool> split(state_size(), false);
+  for (const auto& b : bound_) {
+    split[b.complex] = true;
+  }
+  std::fill(split.begin() + static_cast<std::ptrdiff_t>(holdup_size()), split.end(), true);
+  return split;
+}
+
 double MixerSettler::state_scale(std::size_t index) const {
   return index < holdup_size() ? StirredTank::state_scale(index)
                                : StirredTank::state_scale(free_metals_[index - holdup_size()]);

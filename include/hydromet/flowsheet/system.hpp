@@ -49,6 +49,8 @@ class System final : public numerics::SemiExplicitSystem {
   [[nodiscard]] std::size_t size() const override { return size_; }
   void evaluate(double t, std::span<const double> y, std::span<double> f) override;
   [[nodiscard]] std::vector<bool> differential_rows() const override;
+  /// The units' phase_split_states() over the whole state vector; empty when no unit has any.
+  [[nodiscard]] std::vector<bool> phase_split_states() const;
   /// The full pattern of df/dy (jacobian_structure().full()).
   [[nodiscard]] numerics::SparsityPattern jacobian_pattern() const override;
   /// df/dy's sparse part with the aggregates held, and the aggregates: those units declare

@@ -24,6 +24,11 @@ struct DynamicOptions {
   /// the other components alone: large totals with negligible weighted errors, counted, would loosen every
   /// tolerance by sqrt(n / (n − quadratures)).
   std::vector<bool> quadrature_components;
+  /// Algebraic components left out of IDAS's local error test (IDASetSuppressAlg, with these as the mask;
+  /// empty: none); must be algebraic rows. For variables fixed by the tested ones whose Newton noise would
+  /// otherwise set the step size. Their Newton corrections still count; the error norm divides by the tested
+  /// components alone, as for quadratures.
+  std::vector<bool> error_test_exempt;
   long max_steps = 50000;     ///< internal steps allowed per advance_to call
   double max_step = 0.0;      ///< largest step [s]; 0 = unlimited
   double initial_step = 0.0;  ///< first step [s]; 0 = the solver's estimate

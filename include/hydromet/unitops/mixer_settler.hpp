@@ -64,6 +64,7 @@ class MixerSettler final : public StirredTank {
   /// The holdup block, then in equilibrium mode the free amount of each extracted metal (algebraic).
   [[nodiscard]] std::size_t state_size() const override { return holdup_size() + free_metals_.size(); }
   [[nodiscard]] std::vector<bool> differential_rows() const override;
+  [[nodiscard]] std::vector<bool> phase_split_states() const override;
   [[nodiscard]] std::string state_name(std::size_t index) const override;
   [[nodiscard]] double state_scale(std::size_t index) const override;
   /// The holdup's pattern with every species of the extraction reactions (and H+) coupled.

@@ -125,6 +125,10 @@ class UnitOperation {
   [[nodiscard]] virtual std::vector<bool> differential_rows() const {
     return std::vector<bool>(state_size(), true);
   }
+  /// Algebraic states that only split a differential total of the unit between phases (a metal between the
+  /// free ion and its complex at equilibrium): their errors are the total's, which the integrator tests, plus
+  /// Newton noise, so they are left out of the local error test. Empty: none.
+  [[nodiscard]] virtual std::vector<bool> phase_split_states() const { return {}; }
   /// Name of state `index` within the unit, e.g. "n[WO4-2]" (the flowsheet prefixes the unit name).
   [[nodiscard]] virtual std::string state_name(std::size_t index) const {
     return "y[" + std::to_string(index) + "]";
