@@ -267,8 +267,6 @@ void System::collect_aggregates(bool accumulators) {
     intermediate_count_ += intermediates;
     aggregate_count_ += aggregates;
   }
-  intermediate_values_.resize(intermediate_count_);
-  aggregate_values_.resize(aggregate_count_);
   source_flow_time_.assign(units_.size(), std::numeric_limits<double>::quiet_NaN());
   source_flows_.assign(units_.size() * components_->elements().size(), 0.0);
   solid_totals_.assign(components_->solid_count(), 0.0);
@@ -363,9 +361,7 @@ void add_element_flows(const Matrix& matrix, const double* amounts, double* flow
 
 }  // namespace
 
-void System::compute_streams(double t, std::span<const double> y) {
-  compute_streams(t, y, {}, intermediate_values_, aggregate_values_);
-}
+void System::compute_streams(double t, std::span<const double> y) { compute_streams(t, y, {}, {}, {}); }
 
 void System::plan_stream_pass() {
   std::vector<std::size_t> position(units_.size());
@@ -404,6 +400,8 @@ void System::set_stream(std::size_t index, const Stream& stream) {
 void System::compute_streams(double t, std::span<const double> y, std::span<const double> held,
                              std::span<double> intermediates, std::span<double> aggregates) {
   // Same order of operations as the units' own sums, so an aggregate computed here equals theirs bit for bit.
+  // Outside a Jacobian nothing reads the intermediates: units sum their own aggregates (to the same bits).
+  const bool plain = held.empty() && intermediates.empty() && aggregates.empty();
   const auto aggregate_value = [&](std::size_t g) {
     if (!held.empty()) {
       return held[g];
@@ -425,11 +423,12 @@ void System::compute_streams(double t, std::span<const double> y, std::span<cons
     for (std::size_t p = 0; pass.reads_inlets && p < wiring_.inlets[u].size(); ++p) {
       copy_stream(streams_[wiring_.inlets[u][p]], inlet_buffers_[u][p]);
     }
-    for (const std::size_t k : intermediates_of_unit_[u]) {
+    for (std::size_t i = 0; !plain && i < intermediates_of_unit_[u].size(); ++i) {
+      const std::size_t k = intermediates_of_unit_[u][i];
       const detail::StreamScalarRead& read = intermediate_reads_[k];
       intermediates[k] = read_scalar(streams_[read.stream], read);
     }
-    const std::size_t count = couplings_[u] ? couplings_[u]->aggregates.size() : 0;
+    const std::size_t count = couplings_[u] && !plain ? couplings_[u]->aggregates.size() : 0;
     if (count > 0) {
       const std::size_t first = first_aggregate_[u];
       for (std::size_t g = first; g < first + count; ++g) {
@@ -447,7 +446,7 @@ void System::compute_streams(double t, std::span<const double> y, std::span<cons
       outlets_time_[u] = t;
     }
   }
-  for (std::size_t g = unit_aggregates_; g < aggregates_.size(); ++g) {
+  for (std::size_t g = unit_aggregates_; !plain && g < aggregates_.size(); ++g) {
     aggregates[g] = aggregate_value(g);
   }
   // Inventory units evaluated before their upstream units (outlets from their states alone) see their inlets
@@ -463,7 +462,10 @@ void System::compute_streams(double t, std::span<const double> y, std::span<cons
 }
 
 void System::evaluate(double t, std::span<const double> y, std::span<double> f) {
-  evaluate_aggregated(t, y, {}, f, intermediate_values_, aggregate_values_);
+  if (y.size() != size_ || f.size() != size_) {
+    throw Error("System::evaluate: sizes do not match the system");
+  }
+  evaluate_units(t, y, {}, f, {}, {});
 }
 
 void System::evaluate_aggregated(double t, std::span<const double> y, std::span<const double> held,
@@ -473,10 +475,39 @@ void System::evaluate_aggregated(double t, std::span<const double> y, std::span<
       aggregates.size() != aggregate_count_ || (!held.empty() && held.size() != aggregate_count_)) {
     throw Error("System::evaluate_aggregated: sizes do not match the system");
   }
+  evaluate_units(t, y, held, f, intermediates, aggregates);
+}
+
+void System::add_stream_element_flows(std::span<const Stream> streams, double* flow) {
+  for (const auto& stream : streams) {
+    add_element_flows(components_->aqueous_elements(), stream.aqueous_moles.data(), flow);
+    if (stream.organic_moles.size() > 0) {
+      add_element_flows(components_->organic_elements(), stream.organic_moles.data(), flow);
+    }
+    // Solids summed over size classes first (as Stream::element_flows): one product, not one per class.
+    const Eigen::Index solids = stream.solid_moles.rows();
+    std::fill(solid_totals_.begin(), solid_totals_.end(), 0.0);
+    for (Eigen::Index k = 0; k < stream.solid_moles.cols(); ++k) {
+      const double* column = stream.solid_moles.col(k).data();
+      for (Eigen::Index i = 0; i < solids; ++i) {
+        solid_totals_[static_cast<std::size_t>(i)] += column[i];
+      }
+    }
+    if (solids > 0) {
+      add_element_flows(components_->solid_elements(), solid_totals_.data(), flow);
+    }
+  }
+}
+
+void System::evaluate_units(double t, std::span<const double> y, std::span<const double> held,
+                            std::span<double> f, std::span<double> intermediates,
+                            std::span<double> aggregates) {
+  const bool plain = held.empty() && intermediates.empty() && aggregates.empty();
   compute_streams(t, y, held, intermediates, aggregates);
+  const auto elements = static_cast<Eigen::Index>(components_->elements().size());
   for (std::size_t u = 0; u < units_.size(); ++u) {
     if (const std::size_t n = state_sizes_[u]; n > 0) {
-      if (const std::size_t a = state_aggregates_of_unit_[u]; a != none) {
+      if (const std::size_t a = state_aggregates_of_unit_[u]; a != none && !plain) {
         const UnitStateAggregates& own = state_aggregates_[a];
         const std::size_t count = own.declared.aggregates.size();
         units_[u]->evaluate_aggregated(
@@ -488,10 +519,14 @@ void System::evaluate_aggregated(double t, std::span<const double> y, std::span<
         units_[u]->evaluate(t, block(u, y), inlet_buffers_[u], f.subspan(offsets_[u], n));
       }
     }
+    if (plain && accumulator_offsets_[u] != none && units_[u]->boundary() == Boundary::sink) {
+      // A sink's element flows in, summed in place; the aggregated pass takes its element-flow aggregates.
+      Eigen::Map<Vector> flow(f.data() + accumulator_offsets_[u], elements);
+      flow.setZero();
+      add_stream_element_flows(inlet_buffers_[u], flow.data());
+    }
     if (pass_[u].source_accumulator) {
-      // A source's element flows out, summed in place (Stream::element_flows would allocate); a sink's
-      // accumulator row is its element-flow aggregate, written below.
-      const auto elements = static_cast<Eigen::Index>(components_->elements().size());
+      // A source's element flows out, summed in place (Stream::element_flows would allocate).
       Eigen::Map<Vector> flow(f.data() + accumulator_offsets_[u], elements);
       Eigen::Map<Vector> kept(source_flows_.data() + u * static_cast<std::size_t>(elements), elements);
       const bool of_time_alone = pass_[u].of_time_alone;
@@ -500,31 +535,14 @@ void System::evaluate_aggregated(double t, std::span<const double> y, std::span<
         continue;
       }
       flow.setZero();
-      for (const auto& stream : outlet_buffers_[u]) {
-        add_element_flows(components_->aqueous_elements(), stream.aqueous_moles.data(), flow.data());
-        if (stream.organic_moles.size() > 0) {
-          add_element_flows(components_->organic_elements(), stream.organic_moles.data(), flow.data());
-        }
-        // Solids summed over size classes first (as Stream::element_flows): one product, not one per class.
-        const Eigen::Index solids = stream.solid_moles.rows();
-        std::fill(solid_totals_.begin(), solid_totals_.end(), 0.0);
-        for (Eigen::Index k = 0; k < stream.solid_moles.cols(); ++k) {
-          const double* column = stream.solid_moles.col(k).data();
-          for (Eigen::Index i = 0; i < solids; ++i) {
-            solid_totals_[static_cast<std::size_t>(i)] += column[i];
-          }
-        }
-        if (solids > 0) {
-          add_element_flows(components_->solid_elements(), solid_totals_.data(), flow.data());
-        }
-      }
+      add_stream_element_flows(outlet_buffers_[u], flow.data());
       if (of_time_alone) {
         kept = flow;
         source_flow_time_[u] = t;
       }
     }
   }
-  for (std::size_t g = unit_aggregates_; g < aggregates_.size(); ++g) {
+  for (std::size_t g = unit_aggregates_; !plain && g < aggregates_.size(); ++g) {
     f[aggregates_[g].accumulator_row] = aggregates[g];  // a sink's element flow in
   }
 }

@@ -113,9 +113,16 @@ class System final : public numerics::SemiExplicitSystem {
                        bool (UnitOperation::*fill)(double, std::span<const Stream>, MutableSpan) const,
                        bool reverse);
   /// Every stream at (t, y), with the aggregates held at `held` (empty: computed from the intermediates),
-  /// recording the intermediates and aggregates used.
+  /// recording the intermediates and aggregates used. With all three empty, the plain pass: units compute
+  /// their aggregates themselves (compute_outlets), and no intermediate is read.
   void compute_streams(double t, std::span<const double> y, std::span<const double> held,
                        std::span<double> intermediates, std::span<double> aggregates);
+  /// f at (t, y) as evaluate_aggregated computes it; plain (see compute_streams) when the spans are empty.
+  void evaluate_units(double t, std::span<const double> y, std::span<const double> held, std::span<double> f,
+                      std::span<double> intermediates, std::span<double> aggregates);
+  /// Adds the element flows of `streams` to `flow` (elements() entries), solids summed over size classes
+  /// first.
+  void add_stream_element_flows(std::span<const Stream> streams, double* flow);
   /// Collects the units' aggregates and the sinks' element-flow aggregates with their intermediates.
   void collect_aggregates(bool accumulators);
   /// Fills pass_: what compute_streams does for each unit.
@@ -161,8 +168,6 @@ class System final : public numerics::SemiExplicitSystem {
   std::vector<std::size_t> state_aggregates_of_unit_;  // per unit, its index in state_aggregates_ or npos
   std::size_t intermediate_count_ = 0;                 // stream and unit intermediates
   std::size_t aggregate_count_ = 0;                    // aggregates_ and the units' state aggregates
-  std::vector<double> intermediate_values_;
-  std::vector<double> aggregate_values_;
   // A source without inlets or states: its element flow depends on t alone, kept for the last t it was
   // computed at (a finite-difference Jacobian evaluates f over and over at one t).
   std::vector<double> source_flow_time_;  // per unit; NaN when not computed
