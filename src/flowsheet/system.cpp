@@ -75,7 +75,12 @@ constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
 
 System::System(std::vector<const UnitOperation*> units, Wiring wiring, const ComponentList& components,
                bool accumulators)
-    : units_(std::move(units)), wiring_(std::move(wiring)), components_(&components) {
+    : units_(std::move(units)),
+      wiring_(std::move(wiring)),
+      components_(&components),
+      aqueous_element_counts_(components.aqueous_elements()),
+      organic_element_counts_(components.organic_elements()),
+      solid_element_counts_(components.solid_elements()) {
   streams_.assign(wiring_.stream_count, Stream::empty(components));
   for (const auto* unit : units_) {
     offsets_.push_back(unit_states_);
@@ -347,19 +352,31 @@ void copy_stream(const Stream& from, Stream& to) {
   copy(from.solid_moles.data(), from.solid_moles.size(), to.solid_moles.data());
 }
 
-/// flow += matrix · amounts, summed as Eigen's matrix-vector product sums it (each row's products from 0 in
-/// column order, then added to flow), without its set-up, which dominates at a few elements and species.
-void add_element_flows(const Matrix& matrix, const double* amounts, double* flow) {
+}  // namespace
+
+System::ElementCounts::ElementCounts(const Matrix& matrix) {
+  row_start.push_back(0);
   for (Eigen::Index e = 0; e < matrix.rows(); ++e) {
-    double sum = 0.0;
     for (Eigen::Index j = 0; j < matrix.cols(); ++j) {
-      sum += matrix(e, j) * amounts[j];
+      if (matrix(e, j) != 0.0) {
+        species.push_back(static_cast<std::size_t>(j));
+        counts.push_back(matrix(e, j));
+      }
+    }
+    row_start.push_back(species.size());
+  }
+}
+
+// The zero counts a dense product would add contribute +0 to finite sums: left out, the sums are the same.
+void System::ElementCounts::add_flows(const double* amounts, double* flow) const {
+  for (std::size_t e = 0; e + 1 < row_start.size(); ++e) {
+    double sum = 0.0;
+    for (std::size_t p = row_start[e]; p < row_start[e + 1]; ++p) {
+      sum += counts[p] * amounts[species[p]];
     }
     flow[e] += sum;
   }
 }
-
-}  // namespace
 
 void System::compute_streams(double t, std::span<const double> y) { compute_streams(t, y, {}, {}, {}); }
 
@@ -480,9 +497,9 @@ void System::evaluate_aggregated(double t, std::span<const double> y, std::span<
 
 void System::add_stream_element_flows(std::span<const Stream> streams, double* flow) {
   for (const auto& stream : streams) {
-    add_element_flows(components_->aqueous_elements(), stream.aqueous_moles.data(), flow);
+    aqueous_element_counts_.add_flows(stream.aqueous_moles.data(), flow);
     if (stream.organic_moles.size() > 0) {
-      add_element_flows(components_->organic_elements(), stream.organic_moles.data(), flow);
+      organic_element_counts_.add_flows(stream.organic_moles.data(), flow);
     }
     // Solids summed over size classes first (as Stream::element_flows): one product, not one per class.
     const Eigen::Index solids = stream.solid_moles.rows();
@@ -494,7 +511,7 @@ void System::add_stream_element_flows(std::span<const Stream> streams, double* f
       }
     }
     if (solids > 0) {
-      add_element_flows(components_->solid_elements(), solid_totals_.data(), flow);
+      solid_element_counts_.add_flows(solid_totals_.data(), flow);
     }
   }
 }

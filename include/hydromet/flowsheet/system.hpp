@@ -173,6 +173,18 @@ class System final : public numerics::SemiExplicitSystem {
   std::vector<double> source_flow_time_;  // per unit; NaN when not computed
   std::vector<double> source_flows_;      // per unit, elements() entries (at accumulator_offsets_ order)
   std::vector<double> solid_totals_;      // scratch: a stream's solids summed over size classes
+  /// The nonzeros of an element-composition matrix by element (row), each row's species in column order.
+  struct ElementCounts {
+    std::vector<std::size_t> row_start;  // elements + 1 entries
+    std::vector<std::size_t> species;
+    std::vector<double> counts;
+    explicit ElementCounts(const Matrix& matrix);
+    /// flow += matrix · amounts, each row summed from 0 in column order (as Eigen's product sums it).
+    void add_flows(const double* amounts, double* flow) const;
+  };
+  ElementCounts aqueous_element_counts_;
+  ElementCounts organic_element_counts_;
+  ElementCounts solid_element_counts_;
   // Per unit, for compute_streams: whether its inlets are copied before its outlets are computed (units
   // without inventory, and inventory units whose outlets read them), whether they are copied again after the
   // pass (an inventory unit computed before a unit feeding it), and whether its outlets depend on t alone (no
