@@ -306,6 +306,7 @@ std::vector<std::size_t> System::torn_streams() const {
 bool System::flow_order_pass(double t, std::span<double> y,
                              bool (UnitOperation::*fill)(double, std::span<const Stream>, MutableSpan) const,
                              bool reverse) {
+  near_.valid = false;
   std::fill(outlets_time_.begin(), outlets_time_.end(), std::numeric_limits<double>::quiet_NaN());
   bool filled = false;
   for (std::size_t k = 0; k < flow_order_.size(); ++k) {
@@ -410,61 +411,24 @@ void System::plan_stream_pass() {
 }
 
 void System::set_stream(std::size_t index, const Stream& stream) {
+  near_.valid = false;
   streams_.at(index) = stream;
   std::fill(outlets_time_.begin(), outlets_time_.end(), std::numeric_limits<double>::quiet_NaN());
 }
 
 void System::compute_streams(double t, std::span<const double> y, std::span<const double> held,
                              std::span<double> intermediates, std::span<double> aggregates) {
-  // Same order of operations as the units' own sums, so an aggregate computed here equals theirs bit for bit.
+  near_.valid = false;  // the streams change
   // Outside a Jacobian nothing reads the intermediates: units sum their own aggregates (to the same bits).
   const bool plain = held.empty() && intermediates.empty() && aggregates.empty();
-  const auto aggregate_value = [&](std::size_t g) {
-    if (!held.empty()) {
-      return held[g];
-    }
-    double value = 0.0;
-    for (const auto& [k, coefficient] : aggregates_[g].terms) {
-      value += coefficient * intermediates[k];
-    }
-    return value;
-  };
   for (const std::size_t u : wiring_.order) {
-    const UnitPass& pass = pass_[u];
-    if (pass.of_time_alone && outlets_time_[u] == t) {
+    if (pass_[u].of_time_alone && outlets_time_[u] == t) {
       continue;  // a source's outlets depend on t alone and are in streams_ already (FD Jacobians, Newton)
     }
-    // An inventory unit's outlets come from its states alone, unless it declares that they read its inlets
-    // (an sx_cascade taking its flows from them; the order puts it after its feeders); the others' inlets are
-    // copied once, below, when they are current.
-    for (std::size_t p = 0; pass.reads_inlets && p < wiring_.inlets[u].size(); ++p) {
-      copy_stream(streams_[wiring_.inlets[u][p]], inlet_buffers_[u][p]);
-    }
-    for (std::size_t i = 0; !plain && i < intermediates_of_unit_[u].size(); ++i) {
-      const std::size_t k = intermediates_of_unit_[u][i];
-      const detail::StreamScalarRead& read = intermediate_reads_[k];
-      intermediates[k] = read_scalar(streams_[read.stream], read);
-    }
-    const std::size_t count = couplings_[u] && !plain ? couplings_[u]->aggregates.size() : 0;
-    if (count > 0) {
-      const std::size_t first = first_aggregate_[u];
-      for (std::size_t g = first; g < first + count; ++g) {
-        aggregates[g] = aggregate_value(g);
-      }
-      units_[u]->compute_outlets_aggregated(t, block(u, y), inlet_buffers_[u],
-                                            aggregates.subspan(first, count), outlet_buffers_[u]);
-    } else {
-      units_[u]->compute_outlets(t, block(u, y), inlet_buffers_[u], outlet_buffers_[u]);
-    }
-    for (std::size_t p = 0; p < wiring_.outlets[u].size(); ++p) {
-      copy_stream(outlet_buffers_[u][p], streams_[wiring_.outlets[u][p]]);
-    }
-    if (pass.of_time_alone) {
-      outlets_time_[u] = t;
-    }
+    pass_unit(u, t, y, held, intermediates, aggregates, plain);
   }
   for (std::size_t g = unit_aggregates_; !plain && g < aggregates_.size(); ++g) {
-    aggregates[g] = aggregate_value(g);
+    aggregates[g] = aggregate_value(g, held, intermediates);
   }
   // Inventory units evaluated before their upstream units (outlets from their states alone) see their inlets
   // only now. Units without inventory came after everything that feeds them (topological order).
@@ -475,6 +439,52 @@ void System::compute_streams(double t, std::span<const double> y, std::span<cons
     for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
       copy_stream(streams_[wiring_.inlets[u][p]], inlet_buffers_[u][p]);
     }
+  }
+}
+
+// Same order of operations as the units' own sums, so an aggregate computed here equals theirs bit for bit.
+double System::aggregate_value(std::size_t g, std::span<const double> held,
+                               std::span<const double> intermediates) const {
+  if (!held.empty()) {
+    return held[g];
+  }
+  double value = 0.0;
+  for (const auto& [k, coefficient] : aggregates_[g].terms) {
+    value += coefficient * intermediates[k];
+  }
+  return value;
+}
+
+void System::pass_unit(std::size_t u, double t, std::span<const double> y, std::span<const double> held,
+                       std::span<double> intermediates, std::span<double> aggregates, bool plain) {
+  const UnitPass& pass = pass_[u];
+  // An inventory unit's outlets come from its states alone, unless it declares that they read its inlets
+  // (an sx_cascade taking its flows from them; the order puts it after its feeders); the others' inlets are
+  // copied once, after the pass, when they are current.
+  for (std::size_t p = 0; pass.reads_inlets && p < wiring_.inlets[u].size(); ++p) {
+    copy_stream(streams_[wiring_.inlets[u][p]], inlet_buffers_[u][p]);
+  }
+  for (std::size_t i = 0; !plain && i < intermediates_of_unit_[u].size(); ++i) {
+    const std::size_t k = intermediates_of_unit_[u][i];
+    const detail::StreamScalarRead& read = intermediate_reads_[k];
+    intermediates[k] = read_scalar(streams_[read.stream], read);
+  }
+  const std::size_t count = couplings_[u] && !plain ? couplings_[u]->aggregates.size() : 0;
+  if (count > 0) {
+    const std::size_t first = first_aggregate_[u];
+    for (std::size_t g = first; g < first + count; ++g) {
+      aggregates[g] = aggregate_value(g, held, intermediates);
+    }
+    units_[u]->compute_outlets_aggregated(t, block(u, y), inlet_buffers_[u], aggregates.subspan(first, count),
+                                          outlet_buffers_[u]);
+  } else {
+    units_[u]->compute_outlets(t, block(u, y), inlet_buffers_[u], outlet_buffers_[u]);
+  }
+  for (std::size_t p = 0; p < wiring_.outlets[u].size(); ++p) {
+    copy_stream(outlet_buffers_[u][p], streams_[wiring_.outlets[u][p]]);
+  }
+  if (pass.of_time_alone) {
+    outlets_time_[u] = t;
   }
 }
 
@@ -493,6 +503,134 @@ void System::evaluate_aggregated(double t, std::span<const double> y, std::span<
     throw Error("System::evaluate_aggregated: sizes do not match the system");
   }
   evaluate_units(t, y, held, f, intermediates, aggregates);
+  keep_near_base(t, y, f, intermediates, aggregates);
+}
+
+void System::keep_near_base(double t, std::span<const double> y, std::span<const double> f,
+                            std::span<const double> intermediates, std::span<const double> aggregates) {
+  near_.t = t;
+  near_.y.assign(y.begin(), y.end());
+  near_.f.assign(f.begin(), f.end());
+  near_.intermediates.assign(intermediates.begin(), intermediates.end());
+  near_.aggregates.assign(aggregates.begin(), aggregates.end());
+  near_.valid = true;
+}
+
+// What a changed entry reaches: an inventory unit's outlets follow its states (and its inlets, when it reads
+// them); a unit without inventory's outlets follow its inlets and held aggregates; a unit's f rows follow its
+// states, inlets and held aggregates. Everything else keeps the previous evaluation's values, which are the
+// values it would compute again: units are functions of those inputs alone.
+void System::evaluate_aggregated_near(double t, std::span<const double> y, std::span<const double> held,
+                                      std::span<double> f, std::span<double> intermediates,
+                                      std::span<double> aggregates) {
+  if (!near_.valid || near_.t != t || held.empty()) {
+    evaluate_aggregated(t, y, held, f, intermediates, aggregates);
+    return;
+  }
+  if (y.size() != size_ || f.size() != size_ || intermediates.size() != intermediate_count_ ||
+      aggregates.size() != aggregate_count_ || held.size() != aggregate_count_) {
+    throw Error("System::evaluate_aggregated_near: sizes do not match the system");
+  }
+  near_.valid = false;  // until this evaluation completes
+  const std::size_t units = units_.size();
+  near_.states_changed.assign(units, 0);
+  near_.inlets_changed.assign(units, 0);
+  near_.outlets_changed.assign(units, 0);
+  near_.stream_changed.assign(streams_.size(), 0);
+  near_.aggregate_changed.assign(aggregate_count_, 0);
+  for (std::size_t u = 0; u < units; ++u) {
+    for (std::size_t i = offsets_[u]; i < offsets_[u] + state_sizes_[u]; ++i) {
+      if (y[i] != near_.y[i]) {
+        near_.states_changed[u] = 1;
+        break;
+      }
+    }
+  }
+  bool any_aggregate_changed = false;
+  for (std::size_t g = 0; g < aggregate_count_; ++g) {
+    near_.aggregate_changed[g] = held[g] != near_.aggregates[g] ? 1 : 0;
+    any_aggregate_changed = any_aggregate_changed || near_.aggregate_changed[g] != 0;
+  }
+  const auto any_inlet_changed = [&](std::size_t u) {
+    return std::any_of(wiring_.inlets[u].begin(), wiring_.inlets[u].end(),
+                       [&](std::size_t s) { return near_.stream_changed[s] != 0; });
+  };
+  const auto any_changed_in = [&](std::size_t first, std::size_t count) {
+    return any_aggregate_changed &&
+           std::any_of(near_.aggregate_changed.begin() + static_cast<std::ptrdiff_t>(first),
+                       near_.aggregate_changed.begin() + static_cast<std::ptrdiff_t>(first + count),
+                       [](char changed) { return changed != 0; });
+  };
+  for (const std::size_t u : wiring_.order) {
+    const UnitPass& pass = pass_[u];
+    const bool inlets_changed = any_inlet_changed(u);
+    bool recompute = false;
+    if (state_sizes_[u] > 0) {
+      recompute = near_.states_changed[u] != 0 || (pass.reads_inlets && inlets_changed);
+    } else if (!pass.of_time_alone) {
+      const std::size_t count = couplings_[u] ? couplings_[u]->aggregates.size() : 0;
+      recompute = inlets_changed || any_changed_in(first_aggregate_[u], count);
+    }
+    if (recompute) {
+      pass_unit(u, t, y, held, near_.intermediates, near_.aggregates, false);
+      near_.outlets_changed[u] = 1;
+      for (const auto s : wiring_.outlets[u]) {
+        near_.stream_changed[s] = 1;
+      }
+    } else if (inlets_changed) {
+      for (const std::size_t k : intermediates_of_unit_[u]) {
+        near_.intermediates[k] = read_scalar(streams_[intermediate_reads_[k].stream], intermediate_reads_[k]);
+      }
+    }
+  }
+  for (std::size_t g = unit_aggregates_; g < aggregates_.size(); ++g) {
+    near_.aggregates[g] = held[g];
+  }
+  for (std::size_t u = 0; u < units; ++u) {
+    near_.inlets_changed[u] = any_inlet_changed(u) ? 1 : 0;
+    if (pass_[u].refresh_inlets && near_.inlets_changed[u] != 0) {
+      for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
+        copy_stream(streams_[wiring_.inlets[u][p]], inlet_buffers_[u][p]);
+      }
+    }
+  }
+  const std::span<double> own_f(near_.f);
+  const std::span<double> own_intermediates(near_.intermediates);
+  const std::span<double> own_aggregates(near_.aggregates);
+  const auto elements = static_cast<Eigen::Index>(components_->elements().size());
+  for (std::size_t u = 0; u < units; ++u) {
+    if (const std::size_t n = state_sizes_[u]; n > 0) {
+      const std::size_t a = state_aggregates_of_unit_[u];
+      const bool held_changed = a != none && any_changed_in(state_aggregates_[a].first_aggregate,
+                                                            state_aggregates_[a].declared.aggregates.size());
+      if (near_.states_changed[u] != 0 || near_.inlets_changed[u] != 0 || held_changed) {
+        if (a != none) {
+          const UnitStateAggregates& own = state_aggregates_[a];
+          const std::size_t count = own.declared.aggregates.size();
+          units_[u]->evaluate_aggregated(
+              t, block(u, y), inlet_buffers_[u], held.subspan(own.first_aggregate, count),
+              own_f.subspan(offsets_[u], n),
+              own_intermediates.subspan(own.first_intermediate, own.declared.intermediates.size()),
+              own_aggregates.subspan(own.first_aggregate, count));
+        } else {
+          units_[u]->evaluate(t, block(u, y), inlet_buffers_[u], own_f.subspan(offsets_[u], n));
+        }
+      }
+    }
+    if (pass_[u].source_accumulator && near_.outlets_changed[u] != 0) {
+      Eigen::Map<Vector> flow(near_.f.data() + accumulator_offsets_[u], elements);
+      flow.setZero();
+      add_stream_element_flows(outlet_buffers_[u], flow.data());
+    }
+  }
+  for (std::size_t g = unit_aggregates_; g < aggregates_.size(); ++g) {
+    near_.f[aggregates_[g].accumulator_row] = near_.aggregates[g];  // a sink's element flow in
+  }
+  std::copy(y.begin(), y.end(), near_.y.begin());
+  std::copy(near_.f.begin(), near_.f.end(), f.begin());
+  std::copy(near_.intermediates.begin(), near_.intermediates.end(), intermediates.begin());
+  std::copy(near_.aggregates.begin(), near_.aggregates.end(), aggregates.begin());
+  near_.valid = true;
 }
 
 void System::add_stream_element_flows(std::span<const Stream> streams, double* flow) {

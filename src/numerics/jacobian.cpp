@@ -256,7 +256,7 @@ std::size_t FiniteDifferenceJacobian::compute_aggregated(SemiExplicitSystem& sys
         delta_[j] = held_[j - n] - a0_[j - n];
       }
     }
-    system.evaluate_aggregated(t, y_work_, held_, f_work_, z_work_, a_work_);
+    system.evaluate_aggregated_near(t, y_work_, held_, f_work_, z_work_, a_work_);
     ++evaluations;
     for (const std::size_t j : group) {
       const double inverse_delta = 1.0 / delta_[j];

@@ -59,6 +59,11 @@ class System final : public numerics::SemiExplicitSystem {
   /// scalars; then the aggregates units with inventory declare over their own intermediates
   /// (UnitOperation::state_aggregates, e.g. a leach tank's reaction totals).
   [[nodiscard]] numerics::JacobianStructure jacobian_structure() const override;
+  /// Re-evaluates only the units the changed entries of y and held reach, from the streams, f, intermediates
+  /// and aggregates kept from the previous aggregated evaluation (a full one when nothing is kept).
+  void evaluate_aggregated_near(double t, std::span<const double> y, std::span<const double> held,
+                                std::span<double> f, std::span<double> intermediates,
+                                std::span<double> aggregates) override;
   void evaluate_aggregated(double t, std::span<const double> y, std::span<const double> held,
                            std::span<double> f, std::span<double> intermediates,
                            std::span<double> aggregates) override;
@@ -198,6 +203,32 @@ class System final : public numerics::SemiExplicitSystem {
   };
   std::vector<UnitPass> pass_;
   std::vector<double> outlets_time_;
+
+  /// The last aggregated evaluation, from which evaluate_aggregated_near starts: valid only while the streams
+  /// hold its values (any other pass clears it).
+  struct NearBase {
+    bool valid = false;
+    double t = 0.0;
+    std::vector<double> y;
+    std::vector<double> f;
+    std::vector<double> intermediates;
+    std::vector<double> aggregates;  // the values used (held or summed)
+    // Scratch of one near evaluation, per unit and per stream.
+    std::vector<char> states_changed;
+    std::vector<char> inlets_changed;
+    std::vector<char> outlets_changed;
+    std::vector<char> stream_changed;
+    std::vector<char> aggregate_changed;
+  };
+  NearBase near_;
+  void keep_near_base(double t, std::span<const double> y, std::span<const double> f,
+                      std::span<const double> intermediates, std::span<const double> aggregates);
+  [[nodiscard]] double aggregate_value(std::size_t g, std::span<const double> held,
+                                       std::span<const double> intermediates) const;
+  /// Unit u's step of the stream pass (inlets, intermediates, aggregates, outlets), as compute_streams does
+  /// it.
+  void pass_unit(std::size_t u, double t, std::span<const double> y, std::span<const double> held,
+                 std::span<double> intermediates, std::span<double> aggregates, bool plain);
 };
 
 }  // namespace hydromet

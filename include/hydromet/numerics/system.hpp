@@ -54,6 +54,15 @@ class SemiExplicitSystem {
   virtual void evaluate_aggregated(double t, std::span<const double> y, std::span<const double> held,
                                    std::span<double> f, std::span<double> intermediates,
                                    std::span<double> aggregates);
+  /// evaluate_aggregated at a point that differs from the previous evaluate_aggregated or
+  /// evaluate_aggregated_near call's only in some entries of y and held (same t, same model, nothing else
+  /// evaluated in between): a finite-difference column group. A system may re-evaluate only what those
+  /// entries reach; the results must be those of evaluate_aggregated. Default: evaluate_aggregated.
+  virtual void evaluate_aggregated_near(double t, std::span<const double> y, std::span<const double> held,
+                                        std::span<double> f, std::span<double> intermediates,
+                                        std::span<double> aggregates) {
+    evaluate_aggregated(t, y, held, f, intermediates, aggregates);
+  }
 
   /// Analytic df/dy at (t, y) into `values` (pattern order of jacobian_pattern(), zeroed by the
   /// caller). Return false when not provided (the default): the solvers then use coloured finite
