@@ -11,6 +11,16 @@ namespace {
 
 using sundials::Real;
 
+// The element-wise kernels are also built for AVX2 and picked when the processor has it (GCC function
+// multiversioning): twice the entries per instruction, and element by element the same IEEE operations, so
+// the same bits (no FMA: AVX2 alone does not enable it). Reductions keep one build: vectorising them would
+// reorder their sums.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define HYDROMET_ELEMENTWISE __attribute__((target_clones("avx2", "default")))
+#else
+#define HYDROMET_ELEMENTWISE
+#endif
+
 struct Data {
   Real* values;
   std::size_t size;
@@ -40,7 +50,7 @@ void map(N_Vector x, N_Vector z, Op op) {
 
 // z = a x + b y, written as the serial vector writes each case (x + y when a = b = 1, a (x + y) when a = b,
 // a x + y when b = 1, ...): these differ in rounding from a x + b y, and the results must not change.
-void linear_sum(Real a, N_Vector x, Real b, N_Vector y, N_Vector z) {
+HYDROMET_ELEMENTWISE void linear_sum(Real a, N_Vector x, Real b, N_Vector y, N_Vector z) {
   if (b == 1.0 && z == y) {
     combine(x, y, z, [a](Real xi, Real yi) { return yi + a * xi; });
   } else if (a == 1.0 && z == x) {
@@ -68,35 +78,35 @@ void linear_sum(Real a, N_Vector x, Real b, N_Vector y, N_Vector z) {
   }
 }
 
-void constant(Real c, N_Vector z) {
+HYDROMET_ELEMENTWISE void constant(Real c, N_Vector z) {
   const auto [zs, n] = data(z);
   for (std::size_t i = 0; i < n; ++i) {
     zs[i] = c;
   }
 }
 
-void product(N_Vector x, N_Vector y, N_Vector z) {
+HYDROMET_ELEMENTWISE void product(N_Vector x, N_Vector y, N_Vector z) {
   combine(x, y, z, [](Real xi, Real yi) { return xi * yi; });
 }
 
-void quotient(N_Vector x, N_Vector y, N_Vector z) {
+HYDROMET_ELEMENTWISE void quotient(N_Vector x, N_Vector y, N_Vector z) {
   combine(x, y, z, [](Real xi, Real yi) { return xi / yi; });
 }
 
 // c x; the cases c = 1 (a copy) and c = -1 (negation) give the same values as the product.
-void scale(Real c, N_Vector x, N_Vector z) {
+HYDROMET_ELEMENTWISE void scale(Real c, N_Vector x, N_Vector z) {
   map(x, z, [c](Real xi) { return c * xi; });
 }
 
-void absolute(N_Vector x, N_Vector z) {
+HYDROMET_ELEMENTWISE void absolute(N_Vector x, N_Vector z) {
   map(x, z, [](Real xi) { return std::abs(xi); });
 }
 
-void inverse(N_Vector x, N_Vector z) {
+HYDROMET_ELEMENTWISE void inverse(N_Vector x, N_Vector z) {
   map(x, z, [](Real xi) { return 1.0 / xi; });
 }
 
-void add_constant(N_Vector x, Real b, N_Vector z) {
+HYDROMET_ELEMENTWISE void add_constant(N_Vector x, Real b, N_Vector z) {
   map(x, z, [b](Real xi) { return xi + b; });
 }
 
