@@ -733,21 +733,33 @@ connections:
   }
 }
 
-TEST_CASE(
-    "reference flowsheets: the aggregated finite-difference Jacobian agrees with plain CPR differences") {
-  // Measured with steps of 1e-5: at most 1.6e-4 of the row (d mother_liquor.cumulative[Ca] / d
-  // autoclave3.q_org in w_scheelite_soda, where the two differ by their O(δ) truncation and the
-  // crystalliser's nested speciation noise; a step sweep puts the true value between them), below 2e-5
-  // elsewhere. A missing or wrong rank-one term would differ by the whole entry, 1.
+namespace {
+
+// The steady and the dynamic system of each continuous reference plant.
+template <typename Check>
+void for_each_reference_system(Check check) {
   const std::filesystem::path directory = std::filesystem::path(HYDROMET_SOURCE_DIR) / "flowsheets";
   for (const std::string name :
        {"w_wolframite_to_apt", "w_scheelite_soda", "nbta_hf_sx", "tailings_w_byproduct"}) {
     auto flowsheet = load_flowsheet((directory / (name + ".yaml")).string());
     for (const bool dynamic : {false, true}) {
       auto system = dynamic ? flowsheet.dynamic_system() : flowsheet.steady_system();
-      CHECK(check_aggregated_jacobian(*system, name + (dynamic ? " (dynamic)" : " (steady)")) < 1e-3);
+      check(*system, name, dynamic);
     }
   }
+}
+
+}  // namespace
+
+TEST_CASE(
+    "reference flowsheets: the aggregated finite-difference Jacobian agrees with plain CPR differences") {
+  // Measured with steps of 1e-5: at most 1.6e-4 of the row (d mother_liquor.cumulative[Ca] / d
+  // autoclave3.q_org in w_scheelite_soda, where the two differ by their O(δ) truncation and the
+  // crystalliser's nested speciation noise; a step sweep puts the true value between them), below 2e-5
+  // elsewhere. A missing or wrong rank-one term would differ by the whole entry, 1.
+  for_each_reference_system([](System& system, const std::string& name, bool dynamic) {
+    CHECK(check_aggregated_jacobian(system, name + (dynamic ? " (dynamic)" : " (steady)")) < 1e-3);
+  });
 }
 
 namespace {
@@ -781,58 +793,51 @@ TEST_CASE(
   // System::evaluate_aggregated_near re-evaluates only the units a group's columns and held aggregates reach
   // (in the W plant most of its 62 groups touch one to four units). The Jacobian must be the same to the bit
   // as with every group evaluated in full, at a probe state and at the initial state.
-  const std::filesystem::path directory = std::filesystem::path(HYDROMET_SOURCE_DIR) / "flowsheets";
-  for (const std::string name :
-       {"w_wolframite_to_apt", "w_scheelite_soda", "nbta_hf_sx", "tailings_w_byproduct"}) {
-    auto flowsheet = load_flowsheet((directory / (name + ".yaml")).string());
-    for (const bool dynamic : {false, true}) {
-      auto system = dynamic ? flowsheet.dynamic_system() : flowsheet.steady_system();
-      CAPTURE(name);
-      CAPTURE(dynamic);
-      const Vector probe = probe_state(*system, 20261129);
-      for (const Vector& y : {probe, Vector(system->initial_state())}) {
-        const auto n = static_cast<std::size_t>(y.size());
-        const Vector scales = system->state_scales();
-        std::vector<double> weights(n);
-        for (std::size_t j = 0; j < n; ++j) {
-          weights[j] = 1.0 / (1e-8 * std::abs(y[static_cast<Eigen::Index>(j)]) +
-                              1e-12 * scales[static_cast<Eigen::Index>(j)]);
-        }
-        const numerics::DifferenceScaling scaling{weights, 1.0};
-        const std::span<const double> at(y.data(), n);
-        numerics::FiniteDifferenceJacobian near(system->jacobian_structure());
-        numerics::FiniteDifferenceJacobian full(system->jacobian_structure());
-        std::vector<double> near_values(near.pattern().nonzeros()), full_values(full.pattern().nonzeros());
-        FullEvaluations generic(*system);
-        (void)full.compute(generic, 0.0, at, {}, scaling, full_values);
-        (void)near.compute(*system, 0.0, at, {}, scaling, near_values);
-        std::size_t differing = 0;
-        std::size_t nonzero = 0;
-        for (std::size_t k = 0; k < near_values.size(); ++k) {
-          differing += near_values[k] != full_values[k] ? 1 : 0;
-          nonzero += full_values[k] != 0.0 ? 1 : 0;
-        }
-        CHECK(nonzero > 0);
-        CHECK(differing == 0);
-      }
-      // A plain evaluation in between changes the streams: the next group starts afresh, same bits.
-      const Vector y = probe;
+  for_each_reference_system([](System& system, const std::string& name, bool dynamic) {
+    CAPTURE(name);
+    CAPTURE(dynamic);
+    const Vector probe = probe_state(system, 20261129);
+    for (const Vector& y : {probe, Vector(system.initial_state())}) {
       const auto n = static_cast<std::size_t>(y.size());
-      const auto structure = system->jacobian_structure();
-      std::vector<double> f(n), f_full(n), z(structure.intermediates.size()), a(structure.aggregates.size());
-      std::vector<double> z_full(z.size()), a_full(a.size());
-      system->evaluate_aggregated(0.0, std::span<const double>(y.data(), n), {}, f, z, a);
-      const std::vector<double> held = a;
-      Vector moved = y * 1.01;
-      system->evaluate(0.0, std::span<const double>(moved.data(), n), f);
-      Vector shifted = y;
-      shifted[0] *= 1.001;
-      system->evaluate_aggregated_near(0.0, std::span<const double>(shifted.data(), n), held, f, z, a);
-      system->evaluate_aggregated(0.0, std::span<const double>(shifted.data(), n), held, f_full, z_full,
-                                  a_full);
-      CHECK(f == f_full);
-      CHECK(z == z_full);
-      CHECK(a == a_full);
+      const Vector scales = system.state_scales();
+      std::vector<double> weights(n);
+      for (std::size_t j = 0; j < n; ++j) {
+        weights[j] = 1.0 / (1e-8 * std::abs(y[static_cast<Eigen::Index>(j)]) +
+                            1e-12 * scales[static_cast<Eigen::Index>(j)]);
+      }
+      const numerics::DifferenceScaling scaling{weights, 1.0};
+      const std::span<const double> at(y.data(), n);
+      numerics::FiniteDifferenceJacobian near(system.jacobian_structure());
+      numerics::FiniteDifferenceJacobian full(system.jacobian_structure());
+      std::vector<double> near_values(near.pattern().nonzeros()), full_values(full.pattern().nonzeros());
+      FullEvaluations generic(system);
+      (void)full.compute(generic, 0.0, at, {}, scaling, full_values);
+      (void)near.compute(system, 0.0, at, {}, scaling, near_values);
+      std::size_t differing = 0;
+      std::size_t nonzero = 0;
+      for (std::size_t k = 0; k < near_values.size(); ++k) {
+        differing += near_values[k] != full_values[k] ? 1 : 0;
+        nonzero += full_values[k] != 0.0 ? 1 : 0;
+      }
+      CHECK(nonzero > 0);
+      CHECK(differing == 0);
     }
-  }
+    // A plain evaluation in between changes the streams: the next group starts afresh, same bits.
+    const Vector y = probe;
+    const auto n = static_cast<std::size_t>(y.size());
+    const auto structure = system.jacobian_structure();
+    std::vector<double> f(n), f_full(n), z(structure.intermediates.size()), a(structure.aggregates.size());
+    std::vector<double> z_full(z.size()), a_full(a.size());
+    system.evaluate_aggregated(0.0, std::span<const double>(y.data(), n), {}, f, z, a);
+    const std::vector<double> held = a;
+    Vector moved = y * 1.01;
+    system.evaluate(0.0, std::span<const double>(moved.data(), n), f);
+    Vector shifted = y;
+    shifted[0] *= 1.001;
+    system.evaluate_aggregated_near(0.0, std::span<const double>(shifted.data(), n), held, f, z, a);
+    system.evaluate_aggregated(0.0, std::span<const double>(shifted.data(), n), held, f_full, z_full, a_full);
+    CHECK(f == f_full);
+    CHECK(z == z_full);
+    CHECK(a == a_full);
+  });
 }
