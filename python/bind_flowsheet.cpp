@@ -110,6 +110,7 @@ void bind_flowsheet(py::module_& module) {
       .def(py::init<>())
       .def_readwrite("relative_tolerance", &SimulationOptions::relative_tolerance)
       .def_readwrite("absolute_tolerance", &SimulationOptions::absolute_tolerance)
+      .def_readwrite("matrix_cj_change", &SimulationOptions::matrix_cj_change)
       .def_readwrite("max_steps", &SimulationOptions::max_steps)
       .def_readwrite("wall_clock_limit", &SimulationOptions::wall_clock_limit)
       .def_readwrite("start_from_steady_state", &SimulationOptions::start_from_steady_state);

@@ -176,6 +176,7 @@ class SimulationResult:
 class SimulationOptions:
     relative_tolerance: float
     absolute_tolerance: float
+    matrix_cj_change: float
     max_steps: int
     wall_clock_limit: float
     start_from_steady_state: bool

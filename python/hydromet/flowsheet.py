@@ -244,7 +244,7 @@ class Flowsheet:
 
     def set_simulation(self, **settings):
         """``until``, ``outputs`` (count or list of times), ``relative_tolerance``, ``absolute_tolerance``,
-        ``max_steps``: the file's ``simulation:`` section."""
+        ``matrix_cj_change``, ``max_steps``: the file's ``simulation:`` section."""
         site = _call_site()
         for key, value in settings.items():
             self._edit(["simulation", key], value, None)

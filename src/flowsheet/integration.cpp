@@ -21,6 +21,7 @@ numerics::DynamicOptions dynamic_solver_options(const System& system, const Simu
     std::fill_n(solver_options.quadrature_components.begin(), system.unit_state_count(), false);
   }
   solver_options.error_test_exempt = system.phase_split_states();
+  solver_options.matrix_cj_change = options.matrix_cj_change;
   solver_options.max_steps = options.max_steps;
   solver_options.wall_clock_limit = options.wall_clock_limit;
   return solver_options;

@@ -166,7 +166,8 @@ struct Loader {
 
   void read_simulation(const YAML::Node& node, RunSettings& run) {
     detail::check_keys(document, node,
-                       {"until", "outputs", "relative_tolerance", "absolute_tolerance", "max_steps", "start"},
+                       {"until", "outputs", "relative_tolerance", "absolute_tolerance", "matrix_cj_change",
+                        "max_steps", "start"},
                        "`simulation`");
     if (const auto until = node["until"]) {
       run.until = quantity(until, dimension::time, units.time, "until");
@@ -201,6 +202,12 @@ struct Loader {
       run.options.absolute_tolerance = detail::as_number(document, atol, "absolute_tolerance");
       if (!(run.options.absolute_tolerance > 0.0 && run.options.absolute_tolerance < 1.0)) {
         fail(atol, "absolute_tolerance must be in (0, 1)");
+      }
+    }
+    if (const auto change = node["matrix_cj_change"]) {
+      run.options.matrix_cj_change = detail::as_number(document, change, "matrix_cj_change");
+      if (!(run.options.matrix_cj_change > 0.0 && run.options.matrix_cj_change < 1.0)) {
+        fail(change, "matrix_cj_change must be in (0, 1)");
       }
     }
     if (const auto steps = node["max_steps"]) {

@@ -166,6 +166,7 @@ ForwardSensitivitySolver::Impl::Impl(SemiExplicitSystem& system, std::size_t par
     check(IDASetSuppressAlg(mem, SUNTRUE), "IDASetSuppressAlg");
   }
   check(IDASetId(mem, error_test_mask_.get() != nullptr ? error_test_mask_.get() : id_.get()), "IDASetId");
+  check(IDASetDeltaCjLSetup(mem, options_.matrix_cj_change), "IDASetDeltaCjLSetup");
   check(IDASetLinearSolver(mem, linear_solver_.get(), matrix_.get()), "IDASetLinearSolver");
   check(IDASetMaxNumSteps(mem, options_.max_steps), "IDASetMaxNumSteps");
   check(IDASensInit(mem, static_cast<int>(parameters_), IDA_STAGGERED, sensitivity_residual, ys_.get(),
@@ -336,8 +337,8 @@ void ForwardSensitivitySolver::advance_to(double t_out, std::span<double> y, std
   impl.make_consistent(t_out);
   void* mem = impl.memory_.get();
   impl.log_.clear();
-  impl.check(IDASetStopTime(mem, stop_at_t_out ? t_out : std::numeric_limits<double>::max()),
-             "IDASetStopTime");
+  const bool onto_t_out = stop_at_t_out || impl.error_test_mask_.get() != nullptr;  // as DynamicSolver
+  impl.check(IDASetStopTime(mem, onto_t_out ? t_out : std::numeric_limits<double>::max()), "IDASetStopTime");
   Real reached = 0.0;
   impl.check(IDASolve(mem, t_out, &reached, impl.y_.get(), impl.yp_.get(), IDA_NORMAL), "IDASolve");
   impl.check(IDAGetSens(mem, &reached, impl.ys_.get()), "IDAGetSens");

@@ -35,8 +35,10 @@ struct Connection {
 struct SimulationOptions {
   double relative_tolerance = 1e-8;   ///< CVODES/IDAS rtol [-]
   double absolute_tolerance = 1e-12;  ///< atol relative to each state's typical scale [-]
-  long max_steps = 500000;            ///< internal steps over the whole run
-  double wall_clock_limit = 600.0;    ///< [s]
+  /// IDAS: relative change of c_j = α/h beyond which the Newton matrix is rebuilt (IDASetDeltaCjLSetup) [-]
+  double matrix_cj_change = 0.25;
+  long max_steps = 500000;          ///< internal steps over the whole run
+  double wall_clock_limit = 600.0;  ///< [s]
   /// Start from the steady state at the feeds of t = 0 (solved first with the flowsheet's `steady_state`
   /// options) instead of the units' initial states: a disturbance then acts on a running plant.
   bool start_from_steady_state = false;

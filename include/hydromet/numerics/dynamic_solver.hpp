@@ -29,6 +29,10 @@ struct DynamicOptions {
   /// otherwise set the step size. Their Newton corrections still count; the error norm divides by the tested
   /// components alone, as for quadratures.
   std::vector<bool> error_test_exempt;
+  /// IDAS: the Newton matrix is rebuilt when c_j = α/h has moved by more than this fraction since it was
+  /// built (IDASetDeltaCjLSetup; IDAS's default 0.25). Between rebuilds Newton corrects with a matrix of the
+  /// old c_j.
+  double matrix_cj_change = 0.25;
   long max_steps = 50000;     ///< internal steps allowed per advance_to call
   double max_step = 0.0;      ///< largest step [s]; 0 = unlimited
   double initial_step = 0.0;  ///< first step [s]; 0 = the solver's estimate
@@ -90,7 +94,9 @@ class DynamicSolver {
 
   /// Integrates to t_out ≥ time() and writes y(t_out) into y_out (interpolated from the internal
   /// steps, which may run past t_out). With stop_at_t_out the solver does not step past t_out
-  /// (use it before a discontinuity). Stops early at options().stop_time. Returns the time reached.
+  /// (use it before a discontinuity). With error_test_exempt components it always steps onto t_out:
+  /// between steps their values would come from an interpolating polynomial that no error test checks.
+  /// Stops early at options().stop_time. Returns the time reached.
   double advance_to(double t_out, std::span<double> y_out, bool stop_at_t_out = false);
 
   /// Writes the state at time() into y_out. With IDAS right after construction or reinitialize(), first
