@@ -337,8 +337,8 @@ void ForwardSensitivitySolver::advance_to(double t_out, std::span<double> y, std
   impl.make_consistent(t_out);
   void* mem = impl.memory_.get();
   impl.log_.clear();
-  const bool onto_t_out = stop_at_t_out || impl.error_test_mask_.get() != nullptr;  // as DynamicSolver
-  impl.check(IDASetStopTime(mem, onto_t_out ? t_out : std::numeric_limits<double>::max()), "IDASetStopTime");
+  impl.check(IDASetStopTime(mem, stop_at_t_out ? t_out : std::numeric_limits<double>::max()),
+             "IDASetStopTime");
   Real reached = 0.0;
   impl.check(IDASolve(mem, t_out, &reached, impl.y_.get(), impl.yp_.get(), IDA_NORMAL), "IDASolve");
   impl.check(IDAGetSens(mem, &reached, impl.ys_.get()), "IDAGetSens");

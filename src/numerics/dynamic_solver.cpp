@@ -566,11 +566,7 @@ double DynamicSolver::advance_to(double t_out, std::span<double> y_out, bool sto
   }
   impl.log_.clear();
   impl.guard_.clear_recoverable();
-  // Between steps the exempt components come from IDAS's interpolating polynomial through their untested
-  // history: in the W plant the scrub stage's free W was 9.8e-6 (8.5e-5 with matrix_cj_change 0.05) off at an
-  // output time while 1e-7 off at the steps around it. Stepped onto, t_out's values are a Newton solve's.
-  const bool onto_t_out = stop_at_t_out || impl.error_test_mask_.get() != nullptr;
-  impl.set_stop_time(onto_t_out ? target : impl.options_.stop_time);
+  impl.set_stop_time(stop_at_t_out ? target : impl.options_.stop_time);
   if (impl.ic_pending_) {
     impl.calculate_initial_conditions(target);
   }

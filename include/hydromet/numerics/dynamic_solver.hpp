@@ -94,9 +94,9 @@ class DynamicSolver {
 
   /// Integrates to t_out ≥ time() and writes y(t_out) into y_out (interpolated from the internal
   /// steps, which may run past t_out). With stop_at_t_out the solver does not step past t_out
-  /// (use it before a discontinuity). With error_test_exempt components it always steps onto t_out:
-  /// between steps their values would come from an interpolating polynomial that no error test checks.
-  /// Stops early at options().stop_time. Returns the time reached.
+  /// (use it before a discontinuity); the error_test_exempt components' interpolated values are not
+  /// error-controlled, so stop there to have them from a Newton solve. Stops early at
+  /// options().stop_time. Returns the time reached.
   double advance_to(double t_out, std::span<double> y_out, bool stop_at_t_out = false);
 
   /// Writes the state at time() into y_out. With IDAS right after construction or reinitialize(), first
