@@ -498,12 +498,19 @@ void System::evaluate(double t, std::span<const double> y, std::span<double> f) 
 void System::evaluate_aggregated(double t, std::span<const double> y, std::span<const double> held,
                                  std::span<double> f, std::span<double> intermediates,
                                  std::span<double> aggregates) {
-  if (y.size() != size_ || f.size() != size_ || intermediates.size() != intermediate_count_ ||
-      aggregates.size() != aggregate_count_ || (!held.empty() && held.size() != aggregate_count_)) {
-    throw Error("System::evaluate_aggregated: sizes do not match the system");
-  }
+  check_aggregated_sizes("evaluate_aggregated", y, held, f, intermediates, aggregates);
   evaluate_units(t, y, held, f, intermediates, aggregates);
   keep_near_base(t, y, f, intermediates, aggregates);
+}
+
+void System::check_aggregated_sizes(const char* caller, std::span<const double> y,
+                                    std::span<const double> held, std::span<const double> f,
+                                    std::span<const double> intermediates,
+                                    std::span<const double> aggregates) const {
+  if (y.size() != size_ || f.size() != size_ || intermediates.size() != intermediate_count_ ||
+      aggregates.size() != aggregate_count_ || (!held.empty() && held.size() != aggregate_count_)) {
+    throw Error(std::string("System::") + caller + ": sizes do not match the system");
+  }
 }
 
 void System::keep_near_base(double t, std::span<const double> y, std::span<const double> f,
@@ -527,10 +534,7 @@ void System::evaluate_aggregated_near(double t, std::span<const double> y, std::
     evaluate_aggregated(t, y, held, f, intermediates, aggregates);
     return;
   }
-  if (y.size() != size_ || f.size() != size_ || intermediates.size() != intermediate_count_ ||
-      aggregates.size() != aggregate_count_ || held.size() != aggregate_count_) {
-    throw Error("System::evaluate_aggregated_near: sizes do not match the system");
-  }
+  check_aggregated_sizes("evaluate_aggregated_near", y, held, f, intermediates, aggregates);
   near_.valid = false;  // until this evaluation completes
   const std::size_t units = units_.size();
   near_.states_changed.assign(units, 0);
@@ -594,33 +598,15 @@ void System::evaluate_aggregated_near(double t, std::span<const double> y, std::
       }
     }
   }
-  const std::span<double> own_f(near_.f);
-  const std::span<double> own_intermediates(near_.intermediates);
-  const std::span<double> own_aggregates(near_.aggregates);
-  const auto elements = static_cast<Eigen::Index>(components_->elements().size());
   for (std::size_t u = 0; u < units; ++u) {
-    if (const std::size_t n = state_sizes_[u]; n > 0) {
-      const std::size_t a = state_aggregates_of_unit_[u];
-      const bool held_changed = a != none && any_changed_in(state_aggregates_[a].first_aggregate,
-                                                            state_aggregates_[a].declared.aggregates.size());
-      if (near_.states_changed[u] != 0 || near_.inlets_changed[u] != 0 || held_changed) {
-        if (a != none) {
-          const UnitStateAggregates& own = state_aggregates_[a];
-          const std::size_t count = own.declared.aggregates.size();
-          units_[u]->evaluate_aggregated(
-              t, block(u, y), inlet_buffers_[u], held.subspan(own.first_aggregate, count),
-              own_f.subspan(offsets_[u], n),
-              own_intermediates.subspan(own.first_intermediate, own.declared.intermediates.size()),
-              own_aggregates.subspan(own.first_aggregate, count));
-        } else {
-          units_[u]->evaluate(t, block(u, y), inlet_buffers_[u], own_f.subspan(offsets_[u], n));
-        }
-      }
+    const std::size_t a = state_aggregates_of_unit_[u];
+    const bool held_changed = a != none && any_changed_in(state_aggregates_[a].first_aggregate,
+                                                          state_aggregates_[a].declared.aggregates.size());
+    if (near_.states_changed[u] != 0 || near_.inlets_changed[u] != 0 || held_changed) {
+      evaluate_unit(u, t, y, held, near_.f, near_.intermediates, near_.aggregates, false);
     }
     if (pass_[u].source_accumulator && near_.outlets_changed[u] != 0) {
-      Eigen::Map<Vector> flow(near_.f.data() + accumulator_offsets_[u], elements);
-      flow.setZero();
-      add_stream_element_flows(outlet_buffers_[u], flow.data());
+      write_source_flows(u, t, near_.f);
     }
   }
   for (std::size_t g = unit_aggregates_; g < aggregates_.size(); ++g) {
@@ -654,6 +640,44 @@ void System::add_stream_element_flows(std::span<const Stream> streams, double* f
   }
 }
 
+void System::evaluate_unit(std::size_t u, double t, std::span<const double> y, std::span<const double> held,
+                           std::span<double> f, std::span<double> intermediates, std::span<double> aggregates,
+                           bool plain) {
+  const std::size_t n = state_sizes_[u];
+  if (n == 0) {
+    return;
+  }
+  if (const std::size_t a = state_aggregates_of_unit_[u]; a != none && !plain) {
+    const UnitStateAggregates& own = state_aggregates_[a];
+    const std::size_t count = own.declared.aggregates.size();
+    units_[u]->evaluate_aggregated(
+        t, block(u, y), inlet_buffers_[u], held.empty() ? held : held.subspan(own.first_aggregate, count),
+        f.subspan(offsets_[u], n),
+        intermediates.subspan(own.first_intermediate, own.declared.intermediates.size()),
+        aggregates.subspan(own.first_aggregate, count));
+  } else {
+    units_[u]->evaluate(t, block(u, y), inlet_buffers_[u], f.subspan(offsets_[u], n));
+  }
+}
+
+void System::write_source_flows(std::size_t u, double t, std::span<double> f) {
+  // A source's element flows out, summed in place (Stream::element_flows would allocate).
+  const auto elements = static_cast<Eigen::Index>(components_->elements().size());
+  Eigen::Map<Vector> flow(f.data() + accumulator_offsets_[u], elements);
+  Eigen::Map<Vector> kept(source_flows_.data() + u * static_cast<std::size_t>(elements), elements);
+  const bool of_time_alone = pass_[u].of_time_alone;
+  if (of_time_alone && source_flow_time_[u] == t) {
+    flow = kept;
+    return;
+  }
+  flow.setZero();
+  add_stream_element_flows(outlet_buffers_[u], flow.data());
+  if (of_time_alone) {
+    kept = flow;
+    source_flow_time_[u] = t;
+  }
+}
+
 void System::evaluate_units(double t, std::span<const double> y, std::span<const double> held,
                             std::span<double> f, std::span<double> intermediates,
                             std::span<double> aggregates) {
@@ -661,19 +685,7 @@ void System::evaluate_units(double t, std::span<const double> y, std::span<const
   compute_streams(t, y, held, intermediates, aggregates);
   const auto elements = static_cast<Eigen::Index>(components_->elements().size());
   for (std::size_t u = 0; u < units_.size(); ++u) {
-    if (const std::size_t n = state_sizes_[u]; n > 0) {
-      if (const std::size_t a = state_aggregates_of_unit_[u]; a != none && !plain) {
-        const UnitStateAggregates& own = state_aggregates_[a];
-        const std::size_t count = own.declared.aggregates.size();
-        units_[u]->evaluate_aggregated(
-            t, block(u, y), inlet_buffers_[u], held.empty() ? held : held.subspan(own.first_aggregate, count),
-            f.subspan(offsets_[u], n),
-            intermediates.subspan(own.first_intermediate, own.declared.intermediates.size()),
-            aggregates.subspan(own.first_aggregate, count));
-      } else {
-        units_[u]->evaluate(t, block(u, y), inlet_buffers_[u], f.subspan(offsets_[u], n));
-      }
-    }
+    evaluate_unit(u, t, y, held, f, intermediates, aggregates, plain);
     if (plain && accumulator_offsets_[u] != none && units_[u]->boundary() == Boundary::sink) {
       // A sink's element flows in, summed in place; the aggregated pass takes its element-flow aggregates.
       Eigen::Map<Vector> flow(f.data() + accumulator_offsets_[u], elements);
@@ -681,20 +693,7 @@ void System::evaluate_units(double t, std::span<const double> y, std::span<const
       add_stream_element_flows(inlet_buffers_[u], flow.data());
     }
     if (pass_[u].source_accumulator) {
-      // A source's element flows out, summed in place (Stream::element_flows would allocate).
-      Eigen::Map<Vector> flow(f.data() + accumulator_offsets_[u], elements);
-      Eigen::Map<Vector> kept(source_flows_.data() + u * static_cast<std::size_t>(elements), elements);
-      const bool of_time_alone = pass_[u].of_time_alone;
-      if (of_time_alone && source_flow_time_[u] == t) {
-        flow = kept;
-        continue;
-      }
-      flow.setZero();
-      add_stream_element_flows(outlet_buffers_[u], flow.data());
-      if (of_time_alone) {
-        kept = flow;
-        source_flow_time_[u] = t;
-      }
+      write_source_flows(u, t, f);
     }
   }
   for (std::size_t g = unit_aggregates_; !plain && g < aggregates_.size(); ++g) {

@@ -125,20 +125,7 @@ ForwardSensitivitySolver::Impl::Impl(SemiExplicitSystem& system, std::size_t par
     mass_[i] = rows[i] ? 1.0 : 0.0;
     id_.values()[i] = mass_[i];
   }
-  if (std::find(options_.error_test_exempt.begin(), options_.error_test_exempt.end(), true) !=
-      options_.error_test_exempt.end()) {
-    if (options_.error_test_exempt.size() != n_) {
-      throw Error("ForwardSensitivitySolver: error_test_exempt does not match the system's size");
-    }
-    error_test_mask_ = sundials::SerialVector(n_, context_.get());
-    for (std::size_t i = 0; i < n_; ++i) {
-      if (options_.error_test_exempt[i] && rows[i]) {
-        throw Error("ForwardSensitivitySolver: error_test_exempt marks a differential row (" +
-                    system_.component_name(i) + ")");
-      }
-      error_test_mask_.values()[i] = options_.error_test_exempt[i] ? 0.0 : 1.0;
-    }
-  }
+  error_test_mask_ = detail::error_test_mask(system_, options_.error_test_exempt, mass_, context_.get());
   std::vector<double> atol = options_.atol_components;
   if (atol.empty()) {
     atol.assign(n_, options_.atol);
@@ -274,15 +261,7 @@ void ForwardSensitivitySolver::Impl::make_consistent(double t_next) {
     return;
   }
   void* mem = memory_.get();
-  const bool masked = error_test_mask_.get() != nullptr;
-  if (masked) {
-    check(IDASetId(mem, id_.get()), "IDASetId");  // IDACalcIC reads id as the differential rows
-  }
-  const int flag = IDACalcIC(mem, IDA_YA_YDP_INIT, t_next);
-  if (masked) {
-    check(IDASetId(mem, error_test_mask_.get()), "IDASetId");
-  }
-  check(flag, "IDACalcIC");
+  check(detail::calculate_ic(mem, id_.get(), error_test_mask_.get(), t_next), "IDACalcIC");
   check(IDAGetConsistentIC(mem, y_.get(), yp_.get()), "IDAGetConsistentIC");
   check(IDAGetSensConsistentIC(mem, ys_.get(), yps_.get()), "IDAGetSensConsistentIC");
   consistent_ = true;

@@ -262,12 +262,7 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
   for (std::size_t i = 0; i < n_; ++i) {
     mass_[i] = differential[i] ? 1.0 : 0.0;
   }
-  for (std::size_t i = 0; i < options_.error_test_exempt.size(); ++i) {
-    if (options_.error_test_exempt[i] && differential[i]) {
-      throw Error("DynamicOptions: error_test_exempt marks component " + std::to_string(i) + " (" +
-                  system.component_name(i) + "), a differential row; only algebraic rows may be exempt");
-    }
-  }
+  error_test_mask_ = detail::error_test_mask(system, options_.error_test_exempt, mass_, context_.get());
   const bool ode = std::all_of(differential.begin(), differential.end(), [](bool d) { return d; });
   package_ = ode ? Package::cvodes : Package::idas;
   method_ = sundials::package_name(package_);
@@ -327,14 +322,7 @@ DynamicSolver::Impl::Impl(SemiExplicitSystem& system, double t0, std::span<const
       check(atol_.get() ? IDASVtolerances(mem, rtol, atol_.get()) : IDASStolerances(mem, rtol, options_.atol),
             "IDASVtolerances");
     }
-    if (std::find(options_.error_test_exempt.begin(), options_.error_test_exempt.end(), true) !=
-        options_.error_test_exempt.end()) {
-      error_test_mask_ = sundials::SerialVector(n_, ctx);
-      detail::use_compiled_kernels(error_test_mask_.get());
-      auto mask = error_test_mask_.values();
-      for (std::size_t i = 0; i < n_; ++i) {
-        mask[i] = options_.error_test_exempt[i] ? 0.0 : 1.0;
-      }
+    if (error_test_mask_.get() != nullptr) {
       check(IDASetSuppressAlg(mem, SUNTRUE), "IDASetSuppressAlg");
     }
     check(IDASetId(mem, error_test_mask_.get() != nullptr ? error_test_mask_.get() : id_.get()), "IDASetId");
@@ -470,14 +458,7 @@ void DynamicSolver::Impl::set_stop_time(double t_stop) {
 
 void DynamicSolver::Impl::calculate_initial_conditions(double t_first_output) {
   void* mem = memory_.get();
-  const bool masked = error_test_mask_.get() != nullptr;
-  if (masked) {
-    check(IDASetId(mem, id_.get()), "IDASetId");
-  }
-  const int flag = IDACalcIC(mem, IDA_YA_YDP_INIT, t_first_output);
-  if (masked) {
-    check(IDASetId(mem, error_test_mask_.get()), "IDASetId");
-  }
+  const int flag = detail::calculate_ic(mem, id_.get(), error_test_mask_.get(), t_first_output);
   counters_fresh_ = false;
   guard_.rethrow_pending();
   if (flag < 0) {

@@ -1,11 +1,15 @@
 // Callback guard, Jacobian assembly and diagnostics shared by the SUNDIALS-driving solvers.
 #include "numerics/solver_support.hpp"
 
+#include <idas/idas.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <utility>
+
+#include "numerics/serial_kernels.hpp"
 
 namespace hydromet::numerics::detail {
 
@@ -124,6 +128,39 @@ bool QuadratureWeights::compute(std::span<const double> y, std::span<double> wei
     weights[i] = factor_ * plain_[i];
   }
   return true;
+}
+
+sundials::SerialVector error_test_mask(const SemiExplicitSystem& system, const std::vector<bool>& exempt,
+                                       std::span<const double> mass, SUNContext context) {
+  if (std::find(exempt.begin(), exempt.end(), true) == exempt.end()) {
+    return {};
+  }
+  if (exempt.size() != mass.size()) {
+    throw Error("DynamicOptions: error_test_exempt has " + std::to_string(exempt.size()) + " entries for " +
+                std::to_string(mass.size()) + " unknowns");
+  }
+  sundials::SerialVector mask(mass.size(), context);
+  use_compiled_kernels(mask.get());
+  const auto values = mask.values();
+  for (std::size_t i = 0; i < mass.size(); ++i) {
+    if (exempt[i] && mass[i] != 0.0) {
+      throw Error("DynamicOptions: error_test_exempt marks component " + std::to_string(i) + " (" +
+                  system.component_name(i) + "), a differential row; only algebraic rows may be exempt");
+    }
+    values[i] = exempt[i] ? 0.0 : 1.0;
+  }
+  return mask;
+}
+
+int calculate_ic(void* idas_memory, N_Vector id, N_Vector mask, double t_first_output) {
+  if (mask != nullptr) {
+    sundials::check_flag(IDASetId(idas_memory, id), "IDASetId");
+  }
+  const int flag = IDACalcIC(idas_memory, IDA_YA_YDP_INIT, t_first_output);
+  if (mask != nullptr) {
+    sundials::check_flag(IDASetId(idas_memory, mask), "IDASetId");
+  }
+  return flag;
 }
 
 bool use_dense(LinearSolverKind kind, std::size_t n, std::size_t dense_limit) {

@@ -13,6 +13,7 @@
 #include "hydromet/numerics/jacobian.hpp"
 #include "hydromet/numerics/sparsity.hpp"
 #include "hydromet/numerics/system.hpp"
+#include "numerics/sundials_wrappers.hpp"
 
 namespace hydromet::numerics::detail {
 
@@ -110,10 +111,11 @@ class JacobianAssembler {
 /// Whether a solver of `n` unknowns uses the dense linear solver.
 [[nodiscard]] bool use_dense(LinearSolverKind kind, std::size_t n, std::size_t dense_limit);
 
-/// The integrators' error weights with quadrature components (DynamicOptions::quadrature_components):
-/// w_i = factor / (rtol·|y_i| + atol_i) on every component, factor = √(n / (n − quadratures)), so that the
-/// RMS norm divides by the number of the other components. Inactive (factor 0) without quadratures, or when
-/// every component is one: the solvers then pass their plain tolerances to SUNDIALS.
+/// The integrators' error weights with quadrature components (DynamicOptions::quadrature_components) or
+/// components exempt from the error test: w_i = factor / (rtol·|y_i| + atol_i) on every component, factor =
+/// √(n / (n − quadratures − exempt)), so that the RMS norm divides by the number of the other components.
+/// Inactive (factor 0) without either, or when every component is one: the solvers then pass their plain
+/// tolerances to SUNDIALS.
 class QuadratureWeights {
  public:
   /// The RMS norm counts neither the quadrature components nor those left out of the error test
@@ -135,6 +137,16 @@ class QuadratureWeights {
   double factor_ = 0.0;
   std::vector<double> plain_;
 };
+
+/// IDAS's id vector while stepping with DynamicOptions::error_test_exempt (IDASetSuppressAlg reads it as the
+/// mask of the error test): 1 for the tested components, 0 for the exempt ones. No vector when none is
+/// exempt. Throws when `exempt` does not match the system or marks a differential row (mass 1).
+[[nodiscard]] sundials::SerialVector error_test_mask(const SemiExplicitSystem& system,
+                                                     const std::vector<bool>& exempt,
+                                                     std::span<const double> mass, SUNContext context);
+/// IDACalcIC with `id` (the differential rows) as IDAS's id vector, `mask` (when set) put back afterwards.
+/// Returns IDACalcIC's flag.
+[[nodiscard]] int calculate_ic(void* idas_memory, N_Vector id, N_Vector mask, double t_first_output);
 
 /// max_i |scale_i·v_i| (scale empty: 1).
 [[nodiscard]] double max_norm(std::span<const double> v, std::span<const double> scale = {});

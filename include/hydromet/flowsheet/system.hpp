@@ -122,6 +122,12 @@ class System final : public numerics::SemiExplicitSystem {
   /// their aggregates themselves (compute_outlets), and no intermediate is read.
   void compute_streams(double t, std::span<const double> y, std::span<const double> held,
                        std::span<double> intermediates, std::span<double> aggregates);
+  /// Unit u's rows of f (and, in the aggregated pass, the intermediates and aggregates of its own states).
+  void evaluate_unit(std::size_t u, double t, std::span<const double> y, std::span<const double> held,
+                     std::span<double> f, std::span<double> intermediates, std::span<double> aggregates,
+                     bool plain);
+  /// Source u's accumulator rows of f: its outlets' element flows (kept per t when they depend on t alone).
+  void write_source_flows(std::size_t u, double t, std::span<double> f);
   /// f at (t, y) as evaluate_aggregated computes it; plain (see compute_streams) when the spans are empty.
   void evaluate_units(double t, std::span<const double> y, std::span<const double> held, std::span<double> f,
                       std::span<double> intermediates, std::span<double> aggregates);
@@ -221,6 +227,9 @@ class System final : public numerics::SemiExplicitSystem {
     std::vector<char> aggregate_changed;
   };
   NearBase near_;
+  void check_aggregated_sizes(const char* caller, std::span<const double> y, std::span<const double> held,
+                              std::span<const double> f, std::span<const double> intermediates,
+                              std::span<const double> aggregates) const;
   void keep_near_base(double t, std::span<const double> y, std::span<const double> f,
                       std::span<const double> intermediates, std::span<const double> aggregates);
   [[nodiscard]] double aggregate_value(std::size_t g, std::span<const double> held,
