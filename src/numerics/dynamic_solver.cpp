@@ -224,8 +224,8 @@ int DynamicSolver::Impl::idas_jacobian(Real t, Real cj, N_Vector y, N_Vector, N_
     sundials::store_matrix(impl.jacobian_.pattern(), values, matrix);
     // SUNLinSol_KLU refactorises with the pivots of its last full factorisation and never pivots again when
     // that fails: after a Newton failure, pivot afresh (entries that were pivots may have become zero).
-    if (failed_since && impl.linear_solver_.name() == "KLU") {
-      SUNLinSol_KLUReInit(impl.linear_solver_.get(), matrix, SM_NNZ_S(matrix), SUNKLU_REINIT_PARTIAL);
+    if (failed_since) {
+      impl.linear_solver_.pivot_afresh(matrix);
     }
   });
 }

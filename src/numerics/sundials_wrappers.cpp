@@ -205,6 +205,33 @@ void store_matrix(const SparsityPattern& pattern, std::span<const double> values
 
 // ---- LinearSolver ----
 
+namespace {
+
+// A value of the KLU content's first_factorize flag that SUNDIALS never sets (it uses 0 and 1): factorise with
+// fresh pivots at the next setup, keeping the symbolic analysis.
+constexpr int factorise_with_kept_analysis = 2;
+
+// SUNLinSolSetup_KLU, except when LinearSolver::pivot_afresh asked for a factorisation with fresh pivots.
+int klu_setup(SUNLinearSolver solver, SUNMatrix matrix) {
+  auto* content = static_cast<SUNLinearSolverContent_KLU>(solver->content);
+  if (content->first_factorize == factorise_with_kept_analysis) {
+    if (content->numeric != nullptr) {
+      sun_klu_free_numeric(&content->numeric, &content->common);
+    }
+    content->numeric = sun_klu_factor(SM_INDEXPTRS_S(matrix), SM_INDEXVALS_S(matrix), SM_DATA_S(matrix),
+                                      content->symbolic, &content->common);
+    if (content->numeric != nullptr) {
+      content->first_factorize = 0;
+      content->last_flag = SUNLS_SUCCESS;
+      return SUNLS_SUCCESS;
+    }
+    content->first_factorize = 1;  // analyse afresh too, and let SUNDIALS report what fails
+  }
+  return SUNLinSolSetup_KLU(solver, matrix);
+}
+
+}  // namespace
+
 LinearSolver LinearSolver::dense(N_Vector y, SUNMatrix matrix, SUNContext context) {
   SUNLinearSolver solver = SUNLinSol_Dense(y, matrix, context);
   if (solver == nullptr) {
@@ -224,7 +251,24 @@ LinearSolver LinearSolver::klu(N_Vector y, SUNMatrix matrix, SUNContext context)
   constexpr int amd_ordering = 0;
   LinearSolver owned(solver, "KLU");
   check_flag(SUNLinSol_KLUSetOrdering(solver, amd_ordering), "SUNLinSol_KLUSetOrdering");
+  solver->ops->setup = klu_setup;
   return owned;
+}
+
+void LinearSolver::pivot_afresh(SUNMatrix matrix) {
+  if (name_ != "KLU") {
+    return;
+  }
+  auto* content = static_cast<SUNLinearSolverContent_KLU>(solver_->content);
+  if (content->first_factorize == factorise_with_kept_analysis) {
+    return;
+  }
+  if (content->first_factorize == 0 && content->symbolic != nullptr) {
+    content->first_factorize = factorise_with_kept_analysis;
+    return;
+  }
+  check_flag(SUNLinSol_KLUReInit(solver_, matrix, SM_NNZ_S(matrix), SUNKLU_REINIT_PARTIAL),
+             "SUNLinSol_KLUReInit");
 }
 
 LinearSolver::~LinearSolver() {

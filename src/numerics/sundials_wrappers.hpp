@@ -103,6 +103,12 @@ class LinearSolver {
   [[nodiscard]] const std::string& name() const { return name_; }
   /// Factorises `matrix` and solves matrix·x = b in place of x (mainly for tests).
   void solve(SUNMatrix matrix, N_Vector x, N_Vector b);
+  /// KLU only (a no-op for dense LU, which pivots at every factorisation): the next setup factorises with
+  /// fresh partial pivoting and the kept ordering instead of refactorising with the old pivots. Cheaper than
+  /// SUNLinSol_KLUReInit, which also redoes the symbolic analysis (AMD, BTF) of an unchanged pattern; that
+  /// re-initialisation is the fallback when there is no analysis yet or the factorisation fails (the setup
+  /// then reports the failure itself).
+  void pivot_afresh(SUNMatrix matrix);
 
  private:
   LinearSolver(SUNLinearSolver solver, std::string name) : solver_(solver), name_(std::move(name)) {}

@@ -1,5 +1,6 @@
 // Tests of the RAII owners of SUNDIALS objects.
 #include <doctest/doctest.h>
+#include <sunlinsol/sunlinsol_klu.h>
 
 #include <utility>
 #include <vector>
@@ -56,6 +57,55 @@ TEST_CASE("serial vectors own and expose their data") {
 TEST_CASE("dense and KLU linear solvers solve through the wrappers") {
   solve_tridiagonal(false);
   solve_tridiagonal(true);
+}
+
+TEST_CASE("KLU pivots afresh on request and keeps its symbolic analysis") {
+  // The 2x2 block [[a, 1], [1, 1]]: after a first factorisation with a = 4 (diagonal pivots), a = 0 puts a
+  // zero on the old pivot. With fresh pivots the solve is exact, and the analysis object is the same one.
+  sun::Context context;
+  const auto pattern = SparsityPattern::from_entries(
+      2, std::vector<std::pair<std::size_t, std::size_t>>{{0, 0}, {1, 0}, {0, 1}, {1, 1}});
+  const auto entries = pattern.entries();
+  const auto values_with = [&](double a) {
+    std::vector<double> values(pattern.nonzeros(), 1.0);
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      if (entries[k] == std::pair<std::size_t, std::size_t>{0, 0}) {
+        values[k] = a;
+      }
+    }
+    return values;
+  };
+  auto matrix = sun::Matrix::sparse(pattern, context.get());
+  sun::SerialVector x(2, context.get());
+  sun::SerialVector b(std::vector<double>{3.0, 5.0}, context.get());
+  auto solver = sun::LinearSolver::klu(x.get(), matrix.get(), context.get());
+  sun::store_matrix(pattern, values_with(4.0), matrix.get());
+  REQUIRE(SUNLinSolInitialize(solver.get()) == SUNLS_SUCCESS);
+  REQUIRE(SUNLinSolSetup(solver.get(), matrix.get()) == SUNLS_SUCCESS);
+  REQUIRE(SUNLinSolSolve(solver.get(), matrix.get(), x.get(), b.get(), 0.0) == SUNLS_SUCCESS);
+  CHECK(x.values()[0] == doctest::Approx(-2.0 / 3.0).epsilon(1e-14));  // 4 x + y = 3, x + y = 5
+  const auto* analysis = SUNLinSol_KLUGetSymbolic(solver.get());
+
+  sun::store_matrix(pattern, values_with(0.0), matrix.get());  // y = 3, x + y = 5
+  solver.pivot_afresh(matrix.get());
+  REQUIRE(SUNLinSolSetup(solver.get(), matrix.get()) == SUNLS_SUCCESS);
+  REQUIRE(SUNLinSolSolve(solver.get(), matrix.get(), x.get(), b.get(), 0.0) == SUNLS_SUCCESS);
+  CHECK(x.values()[0] == 2.0);
+  CHECK(x.values()[1] == 3.0);
+  CHECK(SUNLinSol_KLUGetSymbolic(solver.get()) == analysis);
+
+  // Later setups refactorise with the new pivots.
+  sun::store_matrix(pattern, values_with(-1.0), matrix.get());  // −x + y = 3, x + y = 5
+  REQUIRE(SUNLinSolSetup(solver.get(), matrix.get()) == SUNLS_SUCCESS);
+  REQUIRE(SUNLinSolSolve(solver.get(), matrix.get(), x.get(), b.get(), 0.0) == SUNLS_SUCCESS);
+  CHECK(x.values()[0] == doctest::Approx(1.0).epsilon(1e-14));
+  CHECK(x.values()[1] == doctest::Approx(4.0).epsilon(1e-14));
+  CHECK(SUNLinSol_KLUGetSymbolic(solver.get()) == analysis);
+
+  // Dense LU pivots at every factorisation: nothing to do.
+  auto dense_matrix = sun::Matrix::dense(2, context.get());
+  auto dense = sun::LinearSolver::dense(x.get(), dense_matrix.get(), context.get());
+  dense.pivot_afresh(dense_matrix.get());
 }
 
 TEST_CASE("solver memory of each package is created and freed") {
