@@ -207,8 +207,8 @@ void store_matrix(const SparsityPattern& pattern, std::span<const double> values
 
 namespace {
 
-// A value of the KLU content's first_factorize flag that SUNDIALS never sets (it uses 0 and 1): factorise with
-// fresh pivots at the next setup, keeping the symbolic analysis.
+// A value of the KLU content's first_factorize flag that SUNDIALS never sets (it uses 0 and 1): factorise
+// with fresh pivots at the next setup, keeping the symbolic analysis.
 constexpr int factorise_with_kept_analysis = 2;
 
 // SUNLinSolSetup_KLU, except when LinearSolver::pivot_afresh asked for a factorisation with fresh pivots.
