@@ -527,12 +527,13 @@ void System::keep_near_base(double t, std::span<const double> y, std::span<const
 // them); a unit without inventory's outlets follow its inlets and held aggregates; a unit's f rows follow its
 // states, inlets and held aggregates. Everything else keeps the previous evaluation's values, which are the
 // values it would compute again: units are functions of those inputs alone.
-void System::evaluate_aggregated_near(double t, std::span<const double> y, std::span<const double> held,
-                                      std::span<double> f, std::span<double> intermediates,
-                                      std::span<double> aggregates) {
+numerics::AggregatedValues System::evaluate_aggregated_near(double t, std::span<const double> y,
+                                                            std::span<const double> held, std::span<double> f,
+                                                            std::span<double> intermediates,
+                                                            std::span<double> aggregates) {
   if (!near_.valid || near_.t != t || held.empty()) {
     evaluate_aggregated(t, y, held, f, intermediates, aggregates);
-    return;
+    return {f, intermediates, aggregates};
   }
   check_aggregated_sizes("evaluate_aggregated_near", y, held, f, intermediates, aggregates);
   near_.valid = false;  // until this evaluation completes
@@ -612,11 +613,15 @@ void System::evaluate_aggregated_near(double t, std::span<const double> y, std::
   for (std::size_t g = unit_aggregates_; g < aggregates_.size(); ++g) {
     near_.f[aggregates_[g].accumulator_row] = near_.aggregates[g];  // a sink's element flow in
   }
-  std::copy(y.begin(), y.end(), near_.y.begin());
-  std::copy(near_.f.begin(), near_.f.end(), f.begin());
-  std::copy(near_.intermediates.begin(), near_.intermediates.end(), intermediates.begin());
-  std::copy(near_.aggregates.begin(), near_.aggregates.end(), aggregates.begin());
+  for (std::size_t u = 0; u < units; ++u) {
+    if (near_.states_changed[u] != 0) {
+      const auto first = static_cast<std::ptrdiff_t>(offsets_[u]);
+      std::copy(y.begin() + first, y.begin() + first + static_cast<std::ptrdiff_t>(state_sizes_[u]),
+                near_.y.begin() + first);
+    }
+  }
   near_.valid = true;
+  return {near_.f, near_.intermediates, near_.aggregates};
 }
 
 void System::add_stream_element_flows(std::span<const Stream> streams, double* flow) {

@@ -256,14 +256,16 @@ std::size_t FiniteDifferenceJacobian::compute_aggregated(SemiExplicitSystem& sys
         delta_[j] = held_[j - n] - a0_[j - n];
       }
     }
-    system.evaluate_aggregated_near(t, y_work_, held_, f_work_, z_work_, a_work_);
+    const AggregatedValues near =
+        system.evaluate_aggregated_near(t, y_work_, held_, f_work_, z_work_, a_work_);
     ++evaluations;
     for (const std::size_t j : group) {
       const double inverse_delta = 1.0 / delta_[j];
       for (std::size_t k = pointers[j]; k < pointers[j + 1]; ++k) {
         const std::size_t i = rows[k];
-        const double change =
-            i < n ? f_work_[i] - f0_work_[i] : z_work_[i - first_intermediate] - z0_[i - first_intermediate];
+        const double change = i < n
+                                  ? near.f[i] - f0_work_[i]
+                                  : near.intermediates[i - first_intermediate] - z0_[i - first_intermediate];
         extended_values_[k] = change * inverse_delta;
       }
       if (j < n) {

@@ -60,10 +60,12 @@ class System final : public numerics::SemiExplicitSystem {
   /// (UnitOperation::state_aggregates, e.g. a leach tank's reaction totals).
   [[nodiscard]] numerics::JacobianStructure jacobian_structure() const override;
   /// Re-evaluates only the units the changed entries of y and held reach, from the streams, f, intermediates
-  /// and aggregates kept from the previous aggregated evaluation (a full one when nothing is kept).
-  void evaluate_aggregated_near(double t, std::span<const double> y, std::span<const double> held,
-                                std::span<double> f, std::span<double> intermediates,
-                                std::span<double> aggregates) override;
+  /// and aggregates kept from the previous aggregated evaluation, and returns views of those kept values (a
+  /// full evaluation into the buffers passed in when nothing is kept).
+  numerics::AggregatedValues evaluate_aggregated_near(double t, std::span<const double> y,
+                                                      std::span<const double> held, std::span<double> f,
+                                                      std::span<double> intermediates,
+                                                      std::span<double> aggregates) override;
   void evaluate_aggregated(double t, std::span<const double> y, std::span<const double> held,
                            std::span<double> f, std::span<double> intermediates,
                            std::span<double> aggregates) override;

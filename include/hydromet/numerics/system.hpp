@@ -22,6 +22,13 @@ class RecoverableError : public Error {
   using Error::Error;
 };
 
+/// Where one aggregated evaluation's results are (SemiExplicitSystem::evaluate_aggregated_near).
+struct AggregatedValues {
+  std::span<const double> f;
+  std::span<const double> intermediates;
+  std::span<const double> aggregates;
+};
+
 /// M·dy/dt = f(t, y), M = diag(m), m_i = 1 for differential rows and 0 for algebraic rows.
 /// Implementations need not be thread-safe: a solver calls them from one thread.
 class SemiExplicitSystem {
@@ -57,11 +64,16 @@ class SemiExplicitSystem {
   /// evaluate_aggregated at a point that differs from the previous evaluate_aggregated or
   /// evaluate_aggregated_near call's only in some entries of y and held (same t, same model, nothing else
   /// evaluated in between): a finite-difference column group. A system may re-evaluate only what those
-  /// entries reach; the results must be those of evaluate_aggregated. Default: evaluate_aggregated.
-  virtual void evaluate_aggregated_near(double t, std::span<const double> y, std::span<const double> held,
-                                        std::span<double> f, std::span<double> intermediates,
-                                        std::span<double> aggregates) {
+  /// entries reach; the results must be those of evaluate_aggregated. Returns where the results are: the
+  /// buffers passed in, or storage of the system's own (read-only, valid until the system's next
+  /// evaluation), which saves copying every row after each group. Default: evaluate_aggregated into the
+  /// buffers passed in.
+  virtual AggregatedValues evaluate_aggregated_near(double t, std::span<const double> y,
+                                                    std::span<const double> held, std::span<double> f,
+                                                    std::span<double> intermediates,
+                                                    std::span<double> aggregates) {
     evaluate_aggregated(t, y, held, f, intermediates, aggregates);
+    return {f, intermediates, aggregates};
   }
 
   /// Analytic df/dy at (t, y) into `values` (pattern order of jacobian_pattern(), zeroed by the
