@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -379,6 +380,11 @@ void System::ElementCounts::add_flows(const double* amounts, double* flow) const
   }
 }
 
+// Whether what a unit of time alone computed at `computed_at` (NaN: nothing kept) holds at t.
+bool System::kept_for(const UnitPass& pass, double computed_at, double t) {
+  return computed_at == t || (pass.constant_outlets && !std::isnan(computed_at));
+}
+
 void System::compute_streams(double t, std::span<const double> y) { compute_streams(t, y, {}, {}, {}); }
 
 void System::plan_stream_pass() {
@@ -405,6 +411,7 @@ void System::plan_stream_pass() {
     }
     pass.refresh_inlets = has_states && !inlets_current;
     pass.of_time_alone = !has_states && wiring_.inlets[u].empty();
+    pass.constant_outlets = pass.of_time_alone && units_[u]->outlets_constant();
     pass.source_accumulator = accumulator_offsets_[u] != none && units_[u]->boundary() == Boundary::source;
   }
   outlets_time_.assign(units_.size(), std::numeric_limits<double>::quiet_NaN());
@@ -422,7 +429,7 @@ void System::compute_streams(double t, std::span<const double> y, std::span<cons
   // Outside a Jacobian nothing reads the intermediates: units sum their own aggregates (to the same bits).
   const bool plain = held.empty() && intermediates.empty() && aggregates.empty();
   for (const std::size_t u : wiring_.order) {
-    if (pass_[u].of_time_alone && outlets_time_[u] == t) {
+    if (pass_[u].of_time_alone && kept_for(pass_[u], outlets_time_[u], t)) {
       continue;  // a source's outlets depend on t alone and are in streams_ already (FD Jacobians, Newton)
     }
     pass_unit(u, t, y, held, intermediates, aggregates, plain);
@@ -671,7 +678,7 @@ void System::write_source_flows(std::size_t u, double t, std::span<double> f) {
   Eigen::Map<Vector> flow(f.data() + accumulator_offsets_[u], elements);
   Eigen::Map<Vector> kept(source_flows_.data() + u * static_cast<std::size_t>(elements), elements);
   const bool of_time_alone = pass_[u].of_time_alone;
-  if (of_time_alone && source_flow_time_[u] == t) {
+  if (of_time_alone && kept_for(pass_[u], source_flow_time_[u], t)) {
     flow = kept;
     return;
   }

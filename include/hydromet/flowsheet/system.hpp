@@ -207,9 +207,11 @@ class System final : public numerics::SemiExplicitSystem {
     bool reads_inlets = false;
     bool refresh_inlets = false;
     bool of_time_alone = false;
+    bool constant_outlets = false;  // of time alone, and not of t either (UnitOperation::outlets_constant)
     bool source_accumulator = false;  // a source with accumulators: f holds its element flows out
   };
   std::vector<UnitPass> pass_;
+  [[nodiscard]] static bool kept_for(const UnitPass& pass, double computed_at, double t);
   std::vector<double> outlets_time_;
 
   /// The last aggregated evaluation, from which evaluate_aggregated_near starts: valid only while the streams

@@ -51,6 +51,7 @@ class Feed final : public UnitOperation {
   [[nodiscard]] std::vector<std::string> outlet_ports() const override { return {"out"}; }
   [[nodiscard]] Boundary boundary() const override { return Boundary::source; }
   [[nodiscard]] std::vector<double> discontinuities() const override;
+  [[nodiscard]] bool outlets_constant() const override { return parameters_.schedule.empty(); }
   void bind(const ComponentList& components) override;
   void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                        std::span<Stream> outlets) const override;

@@ -26,6 +26,7 @@ class OrganicFeed final : public UnitOperation {
   [[nodiscard]] std::vector<std::string> outlet_ports() const override { return {"out"}; }
   [[nodiscard]] Boundary boundary() const override { return Boundary::source; }
   void bind(const ComponentList& components) override;
+  [[nodiscard]] bool outlets_constant() const override { return true; }
   void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                        std::span<Stream> outlets) const override;
   /// flow [m3/s], c_org[species] [mol/m3] of every organic species.

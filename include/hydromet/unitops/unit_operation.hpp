@@ -116,6 +116,9 @@ class UnitOperation {
   [[nodiscard]] virtual Boundary boundary() const { return Boundary::none; }
   /// Times [s] at which the unit's inputs jump (feed steps); the integrator stops and restarts there.
   [[nodiscard]] virtual std::vector<double> discontinuities() const { return {}; }
+  /// true when the outlets of a unit without states and inlets do not depend on t either (a feed without a
+  /// schedule): the flowsheet computes them once. Default false.
+  [[nodiscard]] virtual bool outlets_constant() const { return false; }
 
   /// Resolves species names against the flowsheet's components; called once before any solve.
   virtual void bind(const ComponentList& components) = 0;

@@ -39,6 +39,12 @@ TEST_CASE("feed is a source with outlet `out` and restarts at step times and ram
   CHECK(feed->inlet_ports().empty());
   CHECK(feed->state_size() == 0);
   CHECK(feed->discontinuities() == std::vector<double>{100.0, 150.0});
+  // A schedule makes the outlet a function of t; without one the flowsheet computes it once.
+  CHECK_FALSE(feed->outlets_constant());
+  FeedParameters constant = feed->parameters();
+  constant.schedule.clear();
+  const Feed unscheduled("g", constant);
+  CHECK(unscheduled.outlets_constant());
 }
 
 TEST_CASE("feed values follow steps and linear ramps exactly") {
