@@ -207,7 +207,7 @@ class System final : public numerics::SemiExplicitSystem {
     bool reads_inlets = false;
     bool refresh_inlets = false;
     bool of_time_alone = false;
-    bool constant_outlets = false;  // of time alone, and not of t either (UnitOperation::outlets_constant)
+    bool constant_outlets = false;    // of time alone, and not of t either (UnitOperation::outlets_constant)
     bool source_accumulator = false;  // a source with accumulators: f holds its element flows out
   };
   std::vector<UnitPass> pass_;
