@@ -119,6 +119,22 @@ Matrix Matrix::dense(std::size_t n, SUNContext context) {
   return Matrix(matrix);
 }
 
+namespace {
+
+// SUNMatZero_Sparse's result (every value, row index and column pointer zero) with std::fill: the integrators
+// zero the matrix before every Jacobian call, and the distribution's SUNDIALS may be built without
+// optimisation (Debian's 6.4: 0.5 M instructions for the W plant's 24 k entries).
+int zero_sparse(SUNMatrix matrix) {
+  const auto entries = static_cast<std::size_t>(SM_NNZ_S(matrix));
+  const auto pointers = static_cast<std::size_t>(SM_NP_S(matrix)) + 1;
+  std::fill(SM_DATA_S(matrix), SM_DATA_S(matrix) + entries, 0.0);
+  std::fill(SM_INDEXVALS_S(matrix), SM_INDEXVALS_S(matrix) + entries, sunindextype{0});
+  std::fill(SM_INDEXPTRS_S(matrix), SM_INDEXPTRS_S(matrix) + pointers, sunindextype{0});
+  return SUNMAT_SUCCESS;
+}
+
+}  // namespace
+
 Matrix Matrix::sparse(const SparsityPattern& pattern, SUNContext context) {
   // SUNDIALS rejects NNZ = 0; one slot of room costs nothing.
   const std::size_t capacity = std::max<std::size_t>(pattern.nonzeros(), 1);
@@ -127,6 +143,7 @@ Matrix Matrix::sparse(const SparsityPattern& pattern, SUNContext context) {
   if (matrix == nullptr) {
     allocation_failed("SUNSparseMatrix");
   }
+  matrix->ops->zero = zero_sparse;
   Matrix result(matrix);
   std::vector<double> zeros(pattern.nonzeros(), 0.0);
   store_matrix(pattern, zeros, matrix);

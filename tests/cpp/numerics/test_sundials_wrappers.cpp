@@ -1,6 +1,7 @@
 // Tests of the RAII owners of SUNDIALS objects.
 #include <doctest/doctest.h>
 #include <sunlinsol/sunlinsol_klu.h>
+#include <sunmatrix/sunmatrix_sparse.h>
 
 #include <utility>
 #include <vector>
@@ -52,6 +53,25 @@ TEST_CASE("serial vectors own and expose their data") {
   CHECK_THROWS_AS(moved.assign(std::vector<double>{1.0}), hydromet::Error);
   sun::Context other = std::move(context);
   CHECK(other.get() != nullptr);
+}
+
+TEST_CASE("a sparse matrix zeroes its values, row indices and column pointers") {
+  // The integrators call SUNMatZero before every Jacobian; the wrapper's matrix does it with its own
+  // function.
+  sun::Context context;
+  const auto pattern = SparsityPattern::from_entries(
+      3, std::vector<std::pair<std::size_t, std::size_t>>{{0, 0}, {2, 0}, {1, 1}, {0, 2}, {2, 2}});
+  auto matrix = sun::Matrix::sparse(pattern, context.get());
+  sun::store_matrix(pattern, std::vector<double>{1.0, 2.0, 3.0, 4.0, 5.0}, matrix.get());
+  REQUIRE(SM_INDEXPTRS_S(matrix.get())[3] == 5);
+  REQUIRE(SUNMatZero(matrix.get()) == SUNMAT_SUCCESS);
+  for (sunindextype k = 0; k < SM_NNZ_S(matrix.get()); ++k) {
+    CHECK(SM_DATA_S(matrix.get())[k] == 0.0);
+    CHECK(SM_INDEXVALS_S(matrix.get())[k] == 0);
+  }
+  for (sunindextype j = 0; j <= SM_NP_S(matrix.get()); ++j) {
+    CHECK(SM_INDEXPTRS_S(matrix.get())[j] == 0);
+  }
 }
 
 TEST_CASE("dense and KLU linear solvers solve through the wrappers") {
