@@ -27,6 +27,8 @@ PYTHON = "/usr/bin/python3"
 ACCURACY = 1e-5
 FLOOR = 1e-3
 LADDER = [3, 4, 5, 6, 7, 8, 9, 10]  # rtol = 10^-e, loosest first
+FEW_ITERATIONS = 5  # suite cases with fewer iterations in 0.2 s are repeated
+REPETITIONS_WHEN_FEW = 3
 
 
 class Case:
@@ -69,14 +71,18 @@ class Runner:
         self.env = dict(os.environ, HYDROMET_DATA_DIR=data_dir or os.path.join(ROOT, "data"), OMP_NUM_THREADS="1",
                         OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
 
-    def hydromet(self, name, min_time, env=None):
-        """One Google Benchmark case in its own process: CPU s per iteration, outputs, counters, peak kB."""
-        out, rss = run_process([self.bench, f"--benchmark_filter=^{re.escape(name)}$", "--benchmark_format=json",
-                                f"--benchmark_min_time={min_time}"], env or self.env)
+    def hydromet(self, name, min_time, env=None, repetitions=1):
+        """One Google Benchmark case in its own process: CPU s per iteration, outputs, counters, peak kB; with
+        repetitions, the repetition of least CPU time."""
+        command = [self.bench, f"--benchmark_filter=^{re.escape(name)}$", "--benchmark_format=json",
+                   f"--benchmark_min_time={min_time}"]
+        if repetitions > 1:
+            command.append(f"--benchmark_repetitions={repetitions}")
+        out, rss = run_process(command, env or self.env)
         runs = [b for b in json.loads(out)["benchmarks"] if b.get("run_type", "iteration") == "iteration"]
-        if len(runs) != 1:
-            raise RuntimeError(f"hydromet_bench: expected one run of {name}, got {len(runs)}")
-        b = runs[0]
+        if len(runs) != repetitions:
+            raise RuntimeError(f"hydromet_bench: expected {repetitions} run(s) of {name}, got {len(runs)}")
+        b = min(runs, key=lambda run: run["cpu_time"])
         if b.get("error_occurred"):
             raise RuntimeError(f"hydromet_bench {name}: {b.get('error_message', '')}")
         scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
@@ -164,6 +170,10 @@ def hydromet_suite(runner, log, only="."):
     rows = []
     for name in names:
         record = runner.hydromet(name, 0.2)
+        if record["iterations"] < FEW_ITERATIONS:
+            # One or two iterations in 0.2 s: a single slow one (cold caches, a load spike) would be the time,
+            # and flip the cost-growth checks; the least of a few repetitions is the robust estimate.
+            record = runner.hydromet(name, 0.2, repetitions=REPETITIONS_WHEN_FEW)
         record["case"] = name
         rows.append(record)
         log(f"  {name:40s} {record['cpu_s'] * 1e3:10.3f} ms  {record['peak_rss_kb'] / 1024:6.1f} MB")
@@ -383,7 +393,9 @@ def main():
     if growth:
         print("\nCost growth with size:\n")
         print(scaling_table(growth))
-    print(f"\nCPU time per solve (rtol: the cheapest rung of 1e-3 .. 1e-10 within {ACCURACY:g} of the reference); "
+    print(f"\nCPU time per solve (rtol: the cheapest rung of 1e-3 .. 1e-10 within {ACCURACY:g} of the reference; "
+          f"other cases: the least of {REPETITIONS_WHEN_FEW} repetitions where 0.2 s holds fewer than "
+          f"{FEW_ITERATIONS} iterations); "
           f"commit {commit[:12]}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores at the end; "
           f"JSON: {os.path.join(args.out, 'latest.json')}")
     failed = [r["case"] for r in comparison if any(v["chosen"] is None for v in r["programs"].values())]
