@@ -346,7 +346,7 @@ Snapshot Flowsheet::snapshot(System& system, double t, std::span<const double> y
   std::size_t s = 0;
   for (const auto& connection : connections_) {
     snapshot.streams.push_back({port_text(connection.from) + " -> " + port_text(connection.to),
-                                port_text(connection.from), port_text(connection.to), system.streams()[s++]});
+                                port_text(connection.from), port_text(connection.to), system.stream(s++)});
   }
   const auto elements = static_cast<Eigen::Index>(components_.elements().size());
   auto port_flows = [&](const std::vector<Stream>& streams) {
@@ -587,7 +587,7 @@ namespace {
 Vector pack_streams(const System& system, const std::vector<std::size_t>& indices) {
   std::vector<double> values;
   for (const std::size_t s : indices) {
-    const Stream& stream = system.streams()[s];
+    const Stream& stream = system.stream(s);
     values.push_back(stream.temperature);
     values.push_back(stream.aqueous_flow);
     values.push_back(stream.organic_flow);
@@ -605,7 +605,7 @@ Vector pack_streams(const System& system, const std::vector<std::size_t>& indice
 void unpack_streams(System& system, const std::vector<std::size_t>& indices, const Vector& values) {
   Eigen::Index at = 0;
   for (const std::size_t s : indices) {
-    Stream stream = system.streams()[s];
+    Stream stream = system.stream(s);
     stream.temperature = values[at++];
     stream.aqueous_flow = values[at++];
     stream.organic_flow = values[at++];
@@ -710,8 +710,8 @@ Vector Flowsheet::steady_guess(System& system, SteadyGuessStatistics* statistics
   Vector tears = pack_streams(system, torn);
   const Eigen::Index n = tears.size();
   const Eigen::Index width = torn.empty() ? 0 : n / static_cast<Eigen::Index>(torn.size());
-  const Eigen::Index organic_count = torn.empty() ? 0 : system.streams()[torn.front()].organic_moles.size();
-  const Eigen::Index solid_count = torn.empty() ? 0 : system.streams()[torn.front()].solid_moles.size();
+  const Eigen::Index organic_count = torn.empty() ? 0 : system.stream(torn.front()).organic_moles.size();
+  const Eigen::Index solid_count = torn.empty() ? 0 : system.stream(torn.front()).solid_moles.size();
   std::vector<Eigen::Index> flow_rows;
   std::vector<Eigen::Index> all_rows;
   for (Eigen::Index i = 0; i < n; ++i) {

@@ -82,7 +82,6 @@ System::System(std::vector<const UnitOperation*> units, Wiring wiring, const Com
       aqueous_element_counts_(components.aqueous_elements()),
       organic_element_counts_(components.organic_elements()),
       solid_element_counts_(components.solid_elements()) {
-  streams_.assign(wiring_.stream_count, Stream::empty(components));
   for (const auto* unit : units_) {
     offsets_.push_back(unit_states_);
     state_sizes_.push_back(unit->state_size());
@@ -101,6 +100,21 @@ System::System(std::vector<const UnitOperation*> units, Wiring wiring, const Com
   for (std::size_t u = 0; u < units_.size(); ++u) {
     inlet_buffers_.emplace_back(wiring_.inlets[u].size(), Stream::empty(components));
     outlet_buffers_.emplace_back(wiring_.outlets[u].size(), Stream::empty(components));
+  }
+  // Each stream is its producer's outlet buffer (every port is connected, each stream to one outlet), so that
+  // an evaluation does not copy outlets into a table of streams. The buffers are not resized after this.
+  streams_.assign(wiring_.stream_count, nullptr);
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    for (std::size_t p = 0; p < wiring_.outlets[u].size(); ++p) {
+      Stream*& slot = streams_.at(wiring_.outlets[u][p]);
+      if (slot != nullptr) {
+        throw Error("System: stream " + std::to_string(wiring_.outlets[u][p]) + " leaves two outlets");
+      }
+      slot = &outlet_buffers_[u][p];
+    }
+  }
+  if (std::find(streams_.begin(), streams_.end(), nullptr) != streams_.end()) {
+    throw Error("System: a stream leaves no outlet");
   }
   // Flow order: a unit comes after every unit that feeds it (Kahn's topological order, all sources first),
   // so that a substitution pass fills each unit from inlets already computed; in a recycle, where no unit is
@@ -313,15 +327,12 @@ bool System::flow_order_pass(double t, std::span<double> y,
   for (std::size_t k = 0; k < flow_order_.size(); ++k) {
     const std::size_t u = flow_order_[reverse ? flow_order_.size() - 1 - k : k];
     for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
-      inlet_buffers_[u][p] = streams_[wiring_.inlets[u][p]];
+      inlet_buffers_[u][p] = *streams_[wiring_.inlets[u][p]];
     }
     if (const std::size_t n = units_[u]->state_size(); n > 0) {
       filled = (units_[u]->*fill)(t, inlet_buffers_[u], y.subspan(offsets_[u], n)) || filled;
     }
     units_[u]->compute_outlets(t, block(u, y), inlet_buffers_[u], outlet_buffers_[u]);
-    for (std::size_t p = 0; p < wiring_.outlets[u].size(); ++p) {
-      streams_[wiring_.outlets[u][p]] = outlet_buffers_[u][p];
-    }
   }
   return filled;
 }
@@ -419,7 +430,7 @@ void System::plan_stream_pass() {
 
 void System::set_stream(std::size_t index, const Stream& stream) {
   near_.valid = false;
-  streams_.at(index) = stream;
+  *streams_.at(index) = stream;
   std::fill(outlets_time_.begin(), outlets_time_.end(), std::numeric_limits<double>::quiet_NaN());
 }
 
@@ -430,7 +441,7 @@ void System::compute_streams(double t, std::span<const double> y, std::span<cons
   const bool plain = held.empty() && intermediates.empty() && aggregates.empty();
   for (const std::size_t u : wiring_.order) {
     if (pass_[u].of_time_alone && kept_for(pass_[u], outlets_time_[u], t)) {
-      continue;  // a source's outlets depend on t alone and are in streams_ already (FD Jacobians, Newton)
+      continue;  // a source's outlets depend on t alone and are in its buffers already (FD Jacobians, Newton)
     }
     pass_unit(u, t, y, held, intermediates, aggregates, plain);
   }
@@ -444,7 +455,7 @@ void System::compute_streams(double t, std::span<const double> y, std::span<cons
       continue;
     }
     for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
-      copy_stream(streams_[wiring_.inlets[u][p]], inlet_buffers_[u][p]);
+      copy_stream(*streams_[wiring_.inlets[u][p]], inlet_buffers_[u][p]);
     }
   }
 }
@@ -469,12 +480,12 @@ void System::pass_unit(std::size_t u, double t, std::span<const double> y, std::
   // (an sx_cascade taking its flows from them; the order puts it after its feeders); the others' inlets are
   // copied once, after the pass, when they are current.
   for (std::size_t p = 0; pass.reads_inlets && p < wiring_.inlets[u].size(); ++p) {
-    copy_stream(streams_[wiring_.inlets[u][p]], inlet_buffers_[u][p]);
+    copy_stream(*streams_[wiring_.inlets[u][p]], inlet_buffers_[u][p]);
   }
   for (std::size_t i = 0; !plain && i < intermediates_of_unit_[u].size(); ++i) {
     const std::size_t k = intermediates_of_unit_[u][i];
     const detail::StreamScalarRead& read = intermediate_reads_[k];
-    intermediates[k] = read_scalar(streams_[read.stream], read);
+    intermediates[k] = read_scalar(*streams_[read.stream], read);
   }
   const std::size_t count = couplings_[u] && !plain ? couplings_[u]->aggregates.size() : 0;
   if (count > 0) {
@@ -486,9 +497,6 @@ void System::pass_unit(std::size_t u, double t, std::span<const double> y, std::
                                           outlet_buffers_[u]);
   } else {
     units_[u]->compute_outlets(t, block(u, y), inlet_buffers_[u], outlet_buffers_[u]);
-  }
-  for (std::size_t p = 0; p < wiring_.outlets[u].size(); ++p) {
-    copy_stream(outlet_buffers_[u][p], streams_[wiring_.outlets[u][p]]);
   }
   if (pass.of_time_alone) {
     outlets_time_[u] = t;
@@ -591,7 +599,8 @@ numerics::AggregatedValues System::evaluate_aggregated_near(double t, std::span<
       }
     } else if (inlets_changed) {
       for (const std::size_t k : intermediates_of_unit_[u]) {
-        near_.intermediates[k] = read_scalar(streams_[intermediate_reads_[k].stream], intermediate_reads_[k]);
+        near_.intermediates[k] =
+            read_scalar(*streams_[intermediate_reads_[k].stream], intermediate_reads_[k]);
       }
     }
   }
@@ -602,7 +611,7 @@ numerics::AggregatedValues System::evaluate_aggregated_near(double t, std::span<
     near_.inlets_changed[u] = any_inlet_changed(u) ? 1 : 0;
     if (pass_[u].refresh_inlets && near_.inlets_changed[u] != 0) {
       for (std::size_t p = 0; p < wiring_.inlets[u].size(); ++p) {
-        copy_stream(streams_[wiring_.inlets[u][p]], inlet_buffers_[u][p]);
+        copy_stream(*streams_[wiring_.inlets[u][p]], inlet_buffers_[u][p]);
       }
     }
   }

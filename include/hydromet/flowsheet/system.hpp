@@ -45,6 +45,13 @@ class System final : public numerics::SemiExplicitSystem {
  public:
   System(std::vector<const UnitOperation*> units, Wiring wiring, const ComponentList& components,
          bool accumulators);
+  // The stream table points into the outlet buffers: a copy would point into the original. A move keeps the
+  // buffers where they are.
+  System(const System&) = delete;
+  System& operator=(const System&) = delete;
+  System(System&&) noexcept = default;
+  System& operator=(System&&) noexcept = default;
+  ~System() override = default;
 
   [[nodiscard]] std::size_t size() const override { return size_; }
   void evaluate(double t, std::span<const double> y, std::span<double> f) override;
@@ -93,9 +100,11 @@ class System final : public numerics::SemiExplicitSystem {
   /// Integrated element flow of boundary unit `unit` at state y [mol] (zero when it has none).
   [[nodiscard]] Vector accumulated(std::size_t unit, std::span<const double> y) const;
 
-  /// Computes every stream at (t, y); afterwards streams() and the inlet/outlet views hold them.
+  /// Computes every stream at (t, y); afterwards stream() and the inlet/outlet views hold them.
   void compute_streams(double t, std::span<const double> y);
-  [[nodiscard]] const std::vector<Stream>& streams() const { return streams_; }
+  /// Stream `index` (the flowsheet's connection order), as last computed or set.
+  [[nodiscard]] const Stream& stream(std::size_t index) const { return *streams_[index]; }
+  [[nodiscard]] std::size_t stream_count() const { return streams_.size(); }
   [[nodiscard]] const std::vector<Stream>& inlets_of(std::size_t unit) const { return inlet_buffers_[unit]; }
   [[nodiscard]] const std::vector<Stream>& outlets_of(std::size_t unit) const {
     return outlet_buffers_[unit];
@@ -157,9 +166,10 @@ class System final : public numerics::SemiExplicitSystem {
   std::vector<std::size_t> accumulator_offsets_;  // per unit; npos when none
   std::size_t unit_states_ = 0;
   std::size_t size_ = 0;
-  std::vector<Stream> streams_;
   std::vector<std::vector<Stream>> inlet_buffers_;
-  std::vector<std::vector<Stream>> outlet_buffers_;
+  std::vector<std::vector<Stream>>
+      outlet_buffers_;                   // where units write their outlets: the streams themselves
+  std::vector<Stream*> streams_;         // per stream, its producer's outlet buffer
   std::vector<std::size_t> flow_order_;  // breadth first from the sources, for substitution passes
   std::vector<std::optional<StreamCoupling>> couplings_;            // each unit's stream_coupling()
   std::vector<std::pair<std::size_t, std::size_t>> intermediates_;  // (stream, StreamLayout component)

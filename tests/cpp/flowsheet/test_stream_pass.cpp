@@ -97,13 +97,13 @@ connections:
       static_cast<std::size_t>(std::find_if(flowsheet.connections().begin(), flowsheet.connections().end(),
                                             [](const Connection& c) { return c.from.unit == "counted"; }) -
                                flowsheet.connections().begin());
-  Stream junk = system->streams()[stream];
+  Stream junk = system->stream(stream);
   junk.aqueous_moles.setConstant(-1.0);
   system->set_stream(stream, junk);
   system->evaluate(8.0, state, f);
   CHECK(calls == 3);
   CHECK(f[sink_row] == 1e-3 * 108.0);
-  CHECK(system->streams()[stream].aqueous_moles.minCoeff() >= 0.0);
+  CHECK(system->stream(stream).aqueous_moles.minCoeff() >= 0.0);
 
   // A substitution pass computes every outlet itself; the next evaluation at a new t recomputes.
   Vector guess = y;
