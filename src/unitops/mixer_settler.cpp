@@ -224,8 +224,9 @@ std::optional<StreamCoupling> MixerSettler::stream_coupling() const {
   return coupling;
 }
 
-Vector MixerSettler::moles(ConstSpan y) const {
-  Vector n = Eigen::Map<const Vector>(y.data(), to_index(holdup_size()));
+const Vector& MixerSettler::moles(ConstSpan y) const {
+  Vector& n = moles_;
+  n = Eigen::Map<const Vector>(y.data(), to_index(holdup_size()));
   if (equilibrium()) {
     for (const auto& b : bound_) {
       for (const auto& [at, nu] : b.stoichiometry) {
@@ -245,11 +246,14 @@ double MixerSettler::concentration_at(std::size_t position, std::size_t organic_
                                    : organic[to_index(position - organic_offset)];
 }
 
-Vector MixerSettler::equilibrium_organic(ConstSpan n) const {
-  const Vector aqueous = aqueous_concentrations(n);
-  const Vector organic = organic_concentrations(n);
-  Vector result(to_index(bound_.size()));
-  DistributionState state;
+const Vector& MixerSettler::equilibrium_organic(ConstSpan n) const {
+  Vector& aqueous = aqueous_scratch_;
+  Vector& organic = organic_scratch_;
+  aqueous_concentrations(n, aqueous);
+  organic_concentrations(n, organic);
+  Vector& result = equilibrium_;
+  result.resize(to_index(bound_.size()));
+  DistributionState& state = distribution_state_;
   state.temperature = temperature(n);
   state.hydrogen = has_hydrogen_ ? aqueous[to_index(hydrogen_)] : 0.0;
   for (std::size_t j = 0; j < bound_.size(); ++j) {
@@ -268,8 +272,9 @@ Vector MixerSettler::equilibrium_organic(ConstSpan n) const {
   return result;
 }
 
-Vector MixerSettler::targets(ConstSpan n, std::span<const Stream> inlets) const {
-  Vector target = equilibrium_organic(n);
+const Vector& MixerSettler::targets(ConstSpan n, std::span<const Stream> inlets) const {
+  Vector& target = targets_;
+  target = equilibrium_organic(n);
   double organic_in = 0.0;
   for (const auto& inlet : inlets) {
     organic_in += inlet.organic_flow;
@@ -290,7 +295,7 @@ Vector MixerSettler::targets(ConstSpan n, std::span<const Stream> inlets) const 
 void MixerSettler::compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
                                    std::span<Stream> outlets) const {
   (void)t, (void)inlets;
-  const Vector n = moles(y);
+  const Vector& n = moles(y);
   const ConstSpan held(n.data(), static_cast<std::size_t>(n.size()));
   Stream& aqueous = outlets[0];
   Stream& organic = outlets[1];
@@ -311,13 +316,13 @@ void MixerSettler::compute_outlets(double t, ConstSpan y, std::span<const Stream
 
 void MixerSettler::evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const {
   (void)t;
-  const Vector n = moles(y);
+  const Vector& n = moles(y);
   const ConstSpan held(n.data(), static_cast<std::size_t>(n.size()));
   add_flow_terms(held, inlets, f);
   if (bound_.empty()) {
     return;
   }
-  const Vector target = targets(held, inlets);
+  const Vector& target = targets(held, inlets);
   const double organic_volume_now = organic_volume(held);
   for (std::size_t j = 0; j < bound_.size(); ++j) {
     const auto& b = bound_[j];

@@ -154,21 +154,31 @@ double StirredTank::temperature(ConstSpan y) const {
 }
 
 Vector StirredTank::aqueous_concentrations(ConstSpan y) const {
-  const double v = aqueous_volume(y);
-  Vector c(to_index(aqueous_count_));
-  for (std::size_t i = 0; i < aqueous_count_; ++i) {
-    c[to_index(i)] = v > 0.0 ? y[aqueous_offset() + i] / v : 0.0;
-  }
+  Vector c;
+  aqueous_concentrations(y, c);
   return c;
 }
 
 Vector StirredTank::organic_concentrations(ConstSpan y) const {
+  Vector c;
+  organic_concentrations(y, c);
+  return c;
+}
+
+void StirredTank::aqueous_concentrations(ConstSpan y, Vector& c) const {
+  const double v = aqueous_volume(y);
+  c.resize(to_index(aqueous_count_));
+  for (std::size_t i = 0; i < aqueous_count_; ++i) {
+    c[to_index(i)] = v > 0.0 ? y[aqueous_offset() + i] / v : 0.0;
+  }
+}
+
+void StirredTank::organic_concentrations(ConstSpan y, Vector& c) const {
   const double v = organic_volume(y);
-  Vector c(to_index(organic_count_));
+  c.resize(to_index(organic_count_));
   for (std::size_t i = 0; i < organic_count_; ++i) {
     c[to_index(i)] = v > 0.0 ? y[organic_offset() + i] / v : 0.0;
   }
-  return c;
 }
 
 Vector StirredTank::solid_totals(ConstSpan y) const {

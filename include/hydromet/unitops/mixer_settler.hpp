@@ -108,11 +108,14 @@ class MixerSettler final : public StirredTank {
   /// Holdup positions the extraction reactions tie together: complexes, participants, extractants, H+.
   [[nodiscard]] std::vector<std::size_t> reacting_positions() const;
   /// Holdup block with moles n_k at every species position (undoes the invariant change of equilibrium mode).
-  [[nodiscard]] Vector moles(ConstSpan y) const;
-  /// The law's equilibrium organic concentration c_C* of each reaction [mol/m3] at holdup moles n.
-  [[nodiscard]] Vector equilibrium_organic(ConstSpan n) const;
-  /// Murphree target concentrations c_C^target of each reaction [mol/m3] at holdup moles n.
-  [[nodiscard]] Vector targets(ConstSpan n, std::span<const Stream> inlets) const;
+  /// The result is the unit's scratch, valid until the next call.
+  [[nodiscard]] const Vector& moles(ConstSpan y) const;
+  /// The law's equilibrium organic concentration c_C* of each reaction [mol/m3] at holdup moles n (scratch,
+  /// valid until the next call).
+  [[nodiscard]] const Vector& equilibrium_organic(ConstSpan n) const;
+  /// Murphree target concentrations c_C^target of each reaction [mol/m3] at holdup moles n (scratch, valid
+  /// until the next call).
+  [[nodiscard]] const Vector& targets(ConstSpan n, std::span<const Stream> inlets) const;
   /// Concentration in its own phase of the species at holdup position `position` [mol/m3].
   [[nodiscard]] static double concentration_at(std::size_t position, std::size_t organic_offset,
                                                const Vector& aqueous, const Vector& organic);
@@ -125,6 +128,10 @@ class MixerSettler final : public StirredTank {
   std::vector<std::size_t> free_metals_;
   std::size_t hydrogen_ = 0;
   bool has_hydrogen_ = false;
+  // Scratch of the residual's hot paths, so that an evaluation allocates nothing (a unit is evaluated by one
+  // thread at a time).
+  mutable Vector moles_, aqueous_scratch_, organic_scratch_, equilibrium_, targets_;
+  mutable DistributionState distribution_state_;
 };
 
 }  // namespace hydromet

@@ -107,6 +107,9 @@ class StirredTank : public UnitOperation {
   [[nodiscard]] Vector aqueous_concentrations(ConstSpan y) const;
   /// Organic concentrations in the holdup [mol/m3] (zero without organic holdup).
   [[nodiscard]] Vector organic_concentrations(ConstSpan y) const;
+  /// The same into `c`, which keeps its storage when its size fits.
+  void aqueous_concentrations(ConstSpan y, Vector& c) const;
+  void organic_concentrations(ConstSpan y, Vector& c) const;
   /// Moles of each solid summed over size classes [mol].
   [[nodiscard]] Vector solid_totals(ConstSpan y) const;
 
