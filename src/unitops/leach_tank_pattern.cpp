@@ -4,6 +4,7 @@
 // the kinetics, and the coverage test (tests/cpp/flowsheet/test_jacobian_coverage.cpp) checks it.
 #include <algorithm>
 #include <cstddef>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <string>
@@ -19,9 +20,10 @@ namespace {
 using Classes = std::vector<std::size_t>;  // class indices of one mineral, sorted, unique
 
 void merge(Classes& into, const Classes& from) {
-  into.insert(into.end(), from.begin(), from.end());
-  std::sort(into.begin(), into.end());
-  into.erase(std::unique(into.begin(), into.end()), into.end());
+  Classes merged;
+  merged.reserve(into.size() + from.size());
+  std::set_union(into.begin(), into.end(), from.begin(), from.end(), std::back_inserter(merged));
+  into.swap(merged);
 }
 
 }  // namespace
@@ -234,8 +236,7 @@ void ContinuousLeachTank::build_state_pattern() {
     add(row, all_solids);
     add(row, heat_inputs);
   }
-  std::sort(entries.begin(), entries.end());
-  entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+  // Unsorted, with repeats: the flowsheet's pattern sorts and merges every unit's entries once.
   pattern_ = std::move(entries);
 }
 

@@ -142,8 +142,9 @@ class UnitOperation {
     return 1.0;
   }
 
-  /// Structural nonzeros (row, column) of df/dy within the unit's own block, both indices in the block;
-  /// empty (the default) means dense. Dependences on inlet streams are declared by stream_coupling().
+  /// Structural nonzeros (row, column) of df/dy within the unit's own block, both indices in the block, in
+  /// any order and possibly repeated (the flowsheet sorts and merges them); empty (the default) means dense.
+  /// Dependences on inlet streams are declared by stream_coupling().
   [[nodiscard]] virtual std::vector<std::pair<std::size_t, std::size_t>> state_pattern() const { return {}; }
 
   /// Aggregates over the unit's own intermediates (StateAggregates); none by default. A unit that declares
