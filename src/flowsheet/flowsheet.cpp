@@ -524,6 +524,16 @@ SimulationResult Flowsheet::simulate(const std::vector<double>& output_times,
     values.clear();
     const double t_k = output_times[static_cast<std::size_t>(k)];
     system.compute_streams(t_k, y_k);
+    // Phase splits the integrator interpolated without error control, re-solved from what it controls.
+    bool settled = false;
+    for (std::size_t u = 0; u < units.size(); ++u) {
+      const std::span<double> block(state.data() + system.offset(u), units[u]->state_size());
+      settled = units[u]->settle_phase_split(system.inlets_of(u), block) || settled;
+    }
+    if (settled) {
+      system.compute_streams(t_k, y_k);
+      result.states.row(k) = state.transpose();
+    }
     for (std::size_t u = 0; u < units.size(); ++u) {
       if (k > 0) {  // the names are known: values only
         units[u]->report_values(t_k, system.block(u, y_k), system.inlets_of(u), values);

@@ -355,6 +355,40 @@ void MixerSettler::evaluate(double t, ConstSpan y, std::span<const Stream> inlet
   }
 }
 
+bool MixerSettler::settle_phase_split(std::span<const Stream> inlets, MutableSpan y) const {
+  if (!equilibrium() || bound_.empty()) {
+    return false;
+  }
+  // The free metal from its invariant, not from its own interpolated state (interpolated, x_M − n_M − Σ n_C
+  // is off by as much as n_M's own error): the extents then move the split with every invariant as
+  // integrated.
+  const auto free_metal = [&](std::size_t k) {
+    double free = y[free_metals_[k]];
+    for (const auto& b : bound_) {
+      for (const auto& [at, nu] : b.stoichiometry) {
+        if (at == free_metals_[k]) {
+          free += nu * y[b.complex];
+        }
+      }
+    }
+    return free;
+  };
+  Vector n = moles(y);  // a copy: moles() returns the unit's scratch
+  for (std::size_t k = 0; k < free_metals_.size(); ++k) {
+    n[to_index(free_metals_[k])] = free_metal(k);
+  }
+  equilibrate(inlets, MutableSpan(n.data(), static_cast<std::size_t>(n.size())));
+  // Only the split moves: the complexes take the solve's amounts and each free metal its algebraic row's
+  // value, 0 = x_M + Σ ν n_C − n_M.
+  for (const auto& b : bound_) {
+    y[b.complex] = n[to_index(b.complex)];
+  }
+  for (std::size_t k = 0; k < free_metals_.size(); ++k) {
+    y[holdup_size() + k] = free_metal(k);
+  }
+  return true;
+}
+
 void MixerSettler::moles_to_states(MutableSpan y) const {
   for (std::size_t k = 0; k < free_metals_.size(); ++k) {
     y[holdup_size() + k] = y[free_metals_[k]];

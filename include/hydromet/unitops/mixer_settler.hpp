@@ -65,6 +65,9 @@ class MixerSettler final : public StirredTank {
   [[nodiscard]] std::size_t state_size() const override { return holdup_size() + free_metals_.size(); }
   [[nodiscard]] std::vector<bool> differential_rows() const override;
   [[nodiscard]] std::vector<bool> phase_split_states() const override;
+  /// Equilibrium mode: the complexes at their Murphree equilibrium for the stage's invariants and inlets
+  /// (the steady guess's bracketed solve, to 1e-14 of the bracket), the free metals from their invariants.
+  bool settle_phase_split(std::span<const Stream> inlets, MutableSpan y) const override;
   [[nodiscard]] std::string state_name(std::size_t index) const override;
   [[nodiscard]] double state_scale(std::size_t index) const override;
   /// The holdup's pattern with every species of the extraction reactions (and H+) coupled.

@@ -132,6 +132,13 @@ class UnitOperation {
   /// free ion and its complex at equilibrium): their errors are the total's, which the integrator tests, plus
   /// Newton noise, so they are left out of the local error test. Empty: none.
   [[nodiscard]] virtual std::vector<bool> phase_split_states() const { return {}; }
+  /// Re-solves the phase_split_states() of state y in place from the unit's other states and its inlets, as
+  /// its algebraic rows have them. Between integrator steps they are interpolated without error control;
+  /// the flowsheet settles them at each output. Returns whether anything was re-solved (default: nothing).
+  virtual bool settle_phase_split(std::span<const Stream> inlets, MutableSpan y) const {
+    (void)inlets, (void)y;
+    return false;
+  }
   /// Name of state `index` within the unit, e.g. "n[WO4-2]" (the flowsheet prefixes the unit name).
   [[nodiscard]] virtual std::string state_name(std::size_t index) const {
     return "y[" + std::to_string(index) + "]";
