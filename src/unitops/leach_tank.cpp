@@ -626,10 +626,10 @@ double ContinuousLeachTank::state_scale(std::size_t index) const {
   // A leached mineral is spread over the core-size classes: each class typically holds 1/K of it, and the
   // finite-difference increments and tolerances of the population balance follow that share. Its typical
   // amount is 10 mol/m3 of slurry, ten times the holdup's dissolved-species scale (assumption: between a
-  // tailings slurry's few mol/m3 of scheelite and a concentrate leach's hundreds of mol/m3 of wolframite). At 1
-  // mol/m3 the start-ups resolved classes of 1e-9 of the mineral to rtol: W plant 1 871 steps, 1 593 now, its
-  // outputs as close to an rtol 1e-10 run (2.9e-6, 3.6e-6); at 100 mol/m3 a through-the-step run took 47 %
-  // more steps (docs/models/leaching.md).
+  // tailings slurry's few mol/m3 of scheelite and a concentrate leach's hundreds of mol/m3 of wolframite).
+  // At 1 mol/m3 the start-ups resolved classes of 1e-9 of the mineral to rtol (W plant: 1 871 steps against
+  // 1 593 now, as close to an rtol 1e-10 run); 100 mol/m3 cost a through-the-step run half as many steps
+  // again (docs/models/leaching.md).
   constexpr double typical_mineral_concentration = 10.0;  // [mol/m3], against holdup_scale's 1 mol/m3
   if (!lumped() && index >= solid_offset() && index < flow_offset()) {
     const std::size_t solid = (index - solid_offset()) / size_class_count_;
