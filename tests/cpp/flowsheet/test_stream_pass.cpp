@@ -21,8 +21,11 @@ namespace {
 // A source of Na+ solution at 1e-3 m3/s of (100 + t) mol/m3 that counts its compute_outlets calls.
 class CountingSource final : public UnitOperation {
  public:
-  explicit CountingSource(std::string name, int& calls) : UnitOperation(std::move(name)), calls_(&calls) {}
+  CountingSource(std::string name, int& calls, bool constant = false)
+      : UnitOperation(std::move(name)), calls_(&calls), constant_(constant) {}
   [[nodiscard]] std::string_view type() const override { return "counting_source"; }
+  // Claimed constant for the test, although the stream follows t: a recomputation shows in the values.
+  [[nodiscard]] bool outlets_constant() const override { return constant_; }
   [[nodiscard]] std::vector<std::string> outlet_ports() const override { return {"out"}; }
   [[nodiscard]] Boundary boundary() const override { return Boundary::source; }
   void bind(const ComponentList& components) override { components_ = &components; }
@@ -38,6 +41,7 @@ class CountingSource final : public UnitOperation {
 
  private:
   int* calls_;
+  bool constant_;
 };
 
 std::size_t index_of(const std::vector<std::string>& names, const std::string& name) {
@@ -231,4 +235,54 @@ connections:
   CHECK(value_named("feed", "solids[quartz]", 125.0) == doctest::Approx(0.035).epsilon(1e-14));
   CHECK(value_named("solvent", "c_org[WO4(org)]", 0.0) == doctest::Approx(3.0).epsilon(1e-14));
   CHECK(value_named("loaded", "organic_flow", 0.0) == doctest::Approx(2.0e-3).epsilon(1e-14));
+}
+
+TEST_CASE("a source with constant outlets is computed once, and again after a stream is set") {
+  // UnitOperation::outlets_constant (a feed without a schedule): kept across times until a stream is set or a
+  // substitution pass runs. The counting source claims it while following t, so each recomputation shows.
+  auto flowsheet = load_flowsheet_string(R"(
+units: {volume: m3, flow: m3/s, concentration: mol/m3}
+equipment:
+  feed: {type: feed, flow: 1.0e-3, solution: {Na+: 10, Cl-: 10}}
+  tank: {type: tank, volume: 1}
+  out: {type: product}
+connections:
+  - feed.out -> tank.in
+  - tank.out -> out.in
+)",
+                                         "constant.yaml");
+  int calls = 0;
+  flowsheet.add_unit(std::make_unique<CountingSource>("counted", calls, true));
+  flowsheet.add_unit(std::make_unique<Product>("counted_out"));
+  flowsheet.connect({"counted", "out"}, {"counted_out", "in"});
+  auto system = flowsheet.dynamic_system();
+  const std::size_t sink_row = index_of(system->component_names(), "counted_out.cumulative[Na]");
+  const Vector y = system->initial_state();
+  const std::span<const double> state(y.data(), system->size());
+  std::vector<double> f(system->size());
+
+  calls = 0;
+  system->evaluate(7.0, state, f);
+  CHECK(calls == 1);
+  CHECK(f[sink_row] == 1e-3 * 107.0);
+  system->evaluate(8.0, state, f);  // another t: kept, as claimed
+  system->evaluate(9.0, state, f);
+  CHECK(calls == 1);
+  CHECK(f[sink_row] == 1e-3 * 107.0);
+
+  const std::size_t stream =
+      static_cast<std::size_t>(std::find_if(flowsheet.connections().begin(), flowsheet.connections().end(),
+                                            [](const Connection& c) { return c.from.unit == "counted"; }) -
+                               flowsheet.connections().begin());
+  system->set_stream(stream, system->stream(stream));
+  system->evaluate(9.0, state, f);
+  CHECK(calls == 2);
+  CHECK(f[sink_row] == 1e-3 * 109.0);
+
+  Vector guess = y;
+  (void)system->substitution_pass(10.0, std::span<double>(guess.data(), system->size()));
+  const int after_pass = calls;
+  system->evaluate(11.0, state, f);
+  CHECK(calls == after_pass + 1);
+  CHECK(f[sink_row] == 1e-3 * 111.0);
 }
