@@ -343,16 +343,20 @@ void MixerSettler::evaluate(double t, ConstSpan y, std::span<const Stream> inlet
   }
   // 0 = x_M + Σ_j ν_Mj n_Cj − n_M: the invariant's definition, solved for the free metal [mol].
   for (std::size_t k = 0; k < free_metals_.size(); ++k) {
-    double balance = y[free_metals_[k]] - y[holdup_size() + k];
-    for (const auto& b : bound_) {
-      for (const auto& [at, nu] : b.stoichiometry) {
-        if (at == free_metals_[k]) {
-          balance += nu * y[b.complex];
-        }
+    f[holdup_size() + k] = with_complexes_of(k, y, y[free_metals_[k]] - y[holdup_size() + k]);
+  }
+}
+
+double MixerSettler::with_complexes_of(std::size_t k, ConstSpan y, double start) const {
+  double sum = start;
+  for (const auto& b : bound_) {
+    for (const auto& [at, nu] : b.stoichiometry) {
+      if (at == free_metals_[k]) {
+        sum += nu * y[b.complex];
       }
     }
-    f[holdup_size() + k] = balance;
   }
+  return sum;
 }
 
 bool MixerSettler::settle_phase_split(std::span<const Stream> inlets, MutableSpan y) const {
@@ -362,17 +366,7 @@ bool MixerSettler::settle_phase_split(std::span<const Stream> inlets, MutableSpa
   // The free metal from its invariant, not from its own interpolated state (interpolated, x_M − n_M − Σ n_C
   // is off by as much as n_M's own error): the extents then move the split with every invariant as
   // integrated.
-  const auto free_metal = [&](std::size_t k) {
-    double free = y[free_metals_[k]];
-    for (const auto& b : bound_) {
-      for (const auto& [at, nu] : b.stoichiometry) {
-        if (at == free_metals_[k]) {
-          free += nu * y[b.complex];
-        }
-      }
-    }
-    return free;
-  };
+  const auto free_metal = [&](std::size_t k) { return with_complexes_of(k, y, y[free_metals_[k]]); };
   Vector n = moles(y);  // a copy: moles() returns the unit's scratch
   for (std::size_t k = 0; k < free_metals_.size(); ++k) {
     n[to_index(free_metals_[k])] = free_metal(k);

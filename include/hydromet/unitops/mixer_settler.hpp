@@ -119,6 +119,9 @@ class MixerSettler final : public StirredTank {
   /// Murphree target concentrations c_C^target of each reaction [mol/m3] at holdup moles n (scratch, valid
   /// until the next call).
   [[nodiscard]] const Vector& targets(ConstSpan n, std::span<const Stream> inlets) const;
+  /// start + Σ_j ν_Mj n_Cj over the complexes of free metal k at state y: with start x_M it is the free
+  /// amount n_M, with start x_M − n_M the residual of its algebraic row [mol].
+  [[nodiscard]] double with_complexes_of(std::size_t k, ConstSpan y, double start) const;
   /// Concentration in its own phase of the species at holdup position `position` [mol/m3].
   [[nodiscard]] static double concentration_at(std::size_t position, std::size_t organic_offset,
                                                const Vector& aqueous, const Vector& organic);
