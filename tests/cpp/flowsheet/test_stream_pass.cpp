@@ -58,9 +58,8 @@ std::vector<double> values_of(const std::vector<UnitOutput>& outputs) {
   return values;
 }
 
-}  // namespace
-
-TEST_CASE("a source without inlets or states is computed once per time, and again after a stream is set") {
+// A feed into a tank into a product, and beside them the counting source into a product of its own.
+Flowsheet with_counting_source(int& calls, bool constant) {
   auto flowsheet = load_flowsheet_string(R"(
 units: {volume: m3, flow: m3/s, concentration: mol/m3}
 equipment:
@@ -72,10 +71,25 @@ connections:
   - tank.out -> out.in
 )",
                                          "counting.yaml");
-  int calls = 0;
-  flowsheet.add_unit(std::make_unique<CountingSource>("counted", calls));
+  flowsheet.add_unit(std::make_unique<CountingSource>("counted", calls, constant));
   flowsheet.add_unit(std::make_unique<Product>("counted_out"));
   flowsheet.connect({"counted", "out"}, {"counted_out", "in"});
+  return flowsheet;
+}
+
+// The index of the counting source's outlet stream.
+std::size_t counted_stream(const Flowsheet& flowsheet) {
+  const auto& connections = flowsheet.connections();
+  return static_cast<std::size_t>(std::find_if(connections.begin(), connections.end(),
+                                               [](const Connection& c) { return c.from.unit == "counted"; }) -
+                                  connections.begin());
+}
+
+}  // namespace
+
+TEST_CASE("a source without inlets or states is computed once per time, and again after a stream is set") {
+  int calls = 0;
+  auto flowsheet = with_counting_source(calls, false);
   auto system = flowsheet.dynamic_system();
   const auto names = system->component_names();
   const std::size_t sink_row = index_of(names, "counted_out.cumulative[Na]");
@@ -97,10 +111,7 @@ connections:
   CHECK(f[sink_row] == 1e-3 * 108.0);
 
   // A stream set from outside (a steady guess's tear) replaces the source's outlet until it is recomputed.
-  const std::size_t stream =
-      static_cast<std::size_t>(std::find_if(flowsheet.connections().begin(), flowsheet.connections().end(),
-                                            [](const Connection& c) { return c.from.unit == "counted"; }) -
-                               flowsheet.connections().begin());
+  const std::size_t stream = counted_stream(flowsheet);
   Stream junk = system->stream(stream);
   junk.aqueous_moles.setConstant(-1.0);
   system->set_stream(stream, junk);
@@ -240,21 +251,8 @@ connections:
 TEST_CASE("a source with constant outlets is computed once, and again after a stream is set") {
   // UnitOperation::outlets_constant (a feed without a schedule): kept across times until a stream is set or a
   // substitution pass runs. The counting source claims it while following t, so each recomputation shows.
-  auto flowsheet = load_flowsheet_string(R"(
-units: {volume: m3, flow: m3/s, concentration: mol/m3}
-equipment:
-  feed: {type: feed, flow: 1.0e-3, solution: {Na+: 10, Cl-: 10}}
-  tank: {type: tank, volume: 1}
-  out: {type: product}
-connections:
-  - feed.out -> tank.in
-  - tank.out -> out.in
-)",
-                                         "constant.yaml");
   int calls = 0;
-  flowsheet.add_unit(std::make_unique<CountingSource>("counted", calls, true));
-  flowsheet.add_unit(std::make_unique<Product>("counted_out"));
-  flowsheet.connect({"counted", "out"}, {"counted_out", "in"});
+  auto flowsheet = with_counting_source(calls, true);
   auto system = flowsheet.dynamic_system();
   const std::size_t sink_row = index_of(system->component_names(), "counted_out.cumulative[Na]");
   const Vector y = system->initial_state();
@@ -270,10 +268,7 @@ connections:
   CHECK(calls == 1);
   CHECK(f[sink_row] == 1e-3 * 107.0);
 
-  const std::size_t stream =
-      static_cast<std::size_t>(std::find_if(flowsheet.connections().begin(), flowsheet.connections().end(),
-                                            [](const Connection& c) { return c.from.unit == "counted"; }) -
-                               flowsheet.connections().begin());
+  const std::size_t stream = counted_stream(flowsheet);
   system->set_stream(stream, system->stream(stream));
   system->evaluate(9.0, state, f);
   CHECK(calls == 2);
