@@ -391,7 +391,6 @@ void System::ElementCounts::add_flows(const double* amounts, double* flow) const
   }
 }
 
-// Whether what a unit of time alone computed at `computed_at` (NaN: nothing kept) holds at t.
 bool System::kept_for(const UnitPass& pass, double computed_at, double t) {
   return computed_at == t || (pass.constant_outlets && !std::isnan(computed_at));
 }

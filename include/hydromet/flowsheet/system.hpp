@@ -167,9 +167,9 @@ class System final : public numerics::SemiExplicitSystem {
   std::size_t unit_states_ = 0;
   std::size_t size_ = 0;
   std::vector<std::vector<Stream>> inlet_buffers_;
-  std::vector<std::vector<Stream>>
-      outlet_buffers_;                   // where units write their outlets: the streams themselves
-  std::vector<Stream*> streams_;         // per stream, its producer's outlet buffer
+  // Where units write their outlets: the streams themselves, which streams_ points at by stream index.
+  std::vector<std::vector<Stream>> outlet_buffers_;
+  std::vector<Stream*> streams_;
   std::vector<std::size_t> flow_order_;  // breadth first from the sources, for substitution passes
   std::vector<std::optional<StreamCoupling>> couplings_;            // each unit's stream_coupling()
   std::vector<std::pair<std::size_t, std::size_t>> intermediates_;  // (stream, StreamLayout component)
@@ -221,6 +221,7 @@ class System final : public numerics::SemiExplicitSystem {
     bool source_accumulator = false;  // a source with accumulators: f holds its element flows out
   };
   std::vector<UnitPass> pass_;
+  /// Whether what a unit of time alone computed at `computed_at` (NaN: nothing kept) holds at t.
   [[nodiscard]] static bool kept_for(const UnitPass& pass, double computed_at, double t);
   std::vector<double> outlets_time_;
 
