@@ -732,6 +732,8 @@ Vector Flowsheet::steady_guess(System& system, SteadyGuessStatistics* statistics
   }
   bool flows_only = true;
   const std::vector<Eigen::Index>* rows = &flow_rows;
+  // Units upstream of every tear see the same inlets from the first pass on: their fills are not redone.
+  System::FillMemory fills;
   AndersonMixer mixer(depth);
   mixer.reset(static_cast<Eigen::Index>(rows->size()));
   int step = 0;
@@ -739,8 +741,8 @@ Vector Flowsheet::steady_guess(System& system, SteadyGuessStatistics* statistics
   std::vector<double> best;  // the least change up to each step
   while (step < max_steps) {
     unpack_streams(system, torn, tears);
-    const bool along = system.substitution_pass(0.0, state, false);
-    const bool against = system.substitution_pass(0.0, state, true);
+    const bool along = system.substitution_pass(0.0, state, false, fills);
+    const bool against = system.substitution_pass(0.0, state, true, fills);
     ++step;
     if (!along && !against) {
       break;

@@ -117,6 +117,21 @@ class System final : public numerics::SemiExplicitSystem {
   /// what flows against the flow order (the organic of a counter-current chain of stages) through the whole
   /// chain in one pass instead of one unit per pass. Returns false when no unit could be filled.
   bool substitution_pass(double t, std::span<double> y, bool reverse = false);
+  /// What each unit's last fill in the passes of one steady guess started from and gave. A unit whose inlets,
+  /// state block and t are what they were at its last fill would be filled to the same block again, so the
+  /// pass skips the fill (the units upstream of every recycle, whose inlets stop changing after the first
+  /// pass). Owned by the caller, for passes in which nothing else changes a unit (its parameters).
+  struct FillMemory {
+    struct Fill {
+      bool done = false;    // a fill was recorded
+      bool filled = false;  // what it returned
+      double t = 0.0;
+      std::vector<Stream> inlets;
+      std::vector<double> block;  // the block it left
+    };
+    std::vector<Fill> units;
+  };
+  bool substitution_pass(double t, std::span<double> y, bool reverse, FillMemory& memory);
   /// Streams a pass along the flow order reads before it computes them: the tears of its recycles.
   [[nodiscard]] std::vector<std::size_t> torn_streams() const;
   /// Replaces stream `index` until it is next computed (a steady guess's accelerated tear).
@@ -127,7 +142,7 @@ class System final : public numerics::SemiExplicitSystem {
   /// unit by unit in flow order (against it with `reverse`). Returns whether any unit was filled.
   bool flow_order_pass(double t, std::span<double> y,
                        bool (UnitOperation::*fill)(double, std::span<const Stream>, MutableSpan) const,
-                       bool reverse);
+                       bool reverse, FillMemory* memory = nullptr);
   /// Every stream at (t, y), with the aggregates held at `held` (empty: computed from the intermediates),
   /// recording the intermediates and aggregates used. With all three empty, the plain pass: units compute
   /// their aggregates themselves (compute_outlets), and no intermediate is read.

@@ -281,3 +281,120 @@ TEST_CASE("a source with constant outlets is computed once, and again after a st
   CHECK(calls == after_pass + 1);
   CHECK(f[sink_row] == 1e-3 * 111.0);
 }
+
+namespace {
+
+// A source of Na+ solution at 1e-3 m3/s of *level mol/m3, read at every compute_outlets.
+class SettableSource final : public UnitOperation {
+ public:
+  SettableSource(std::string name, const double& level) : UnitOperation(std::move(name)), level_(&level) {}
+  [[nodiscard]] std::string_view type() const override { return "settable_source"; }
+  [[nodiscard]] std::vector<std::string> outlet_ports() const override { return {"out"}; }
+  [[nodiscard]] Boundary boundary() const override { return Boundary::source; }
+  void bind(const ComponentList& components) override { components_ = &components; }
+  void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
+                       std::span<Stream> outlets) const override {
+    (void)t, (void)y, (void)inlets;
+    outlets[0] = Stream::empty(*components_);
+    outlets[0].aqueous_flow = 1e-3;
+    outlets[0].aqueous_moles[static_cast<Eigen::Index>(components_->aqueous_index("Na+", "test"))] =
+        1e-3 * *level_;
+  }
+
+ private:
+  const double* level_;
+};
+
+// A 1 m3 tank of Na+ (one state, its moles) that counts its fill_from_inlets calls.
+class CountingTank final : public UnitOperation {
+ public:
+  CountingTank(std::string name, int& fills) : UnitOperation(std::move(name)), fills_(&fills) {}
+  [[nodiscard]] std::string_view type() const override { return "counting_tank"; }
+  [[nodiscard]] std::vector<std::string> inlet_ports() const override { return {"in"}; }
+  [[nodiscard]] std::vector<std::string> outlet_ports() const override { return {"out"}; }
+  void bind(const ComponentList& components) override {
+    components_ = &components;
+    sodium_ = static_cast<Eigen::Index>(components.aqueous_index("Na+", "test"));
+  }
+  [[nodiscard]] std::size_t state_size() const override { return 1; }
+  bool fill_from_inlets(double t, std::span<const Stream> inlets, MutableSpan y) const override {
+    (void)t;
+    ++*fills_;
+    y[0] = inlets[0].aqueous_moles[sodium_] / inlets[0].aqueous_flow;  // 1 m3 at the inlet's concentration
+    return true;
+  }
+  void compute_outlets(double t, ConstSpan y, std::span<const Stream> inlets,
+                       std::span<Stream> outlets) const override {
+    (void)t;
+    outlets[0] = Stream::empty(*components_);
+    outlets[0].aqueous_flow = inlets[0].aqueous_flow;
+    outlets[0].aqueous_moles[sodium_] = y[0] * inlets[0].aqueous_flow;
+  }
+  void evaluate(double t, ConstSpan y, std::span<const Stream> inlets, MutableSpan f) const override {
+    (void)t;
+    f[0] = inlets[0].aqueous_moles[sodium_] - y[0] * inlets[0].aqueous_flow;
+  }
+
+ private:
+  int* fills_;
+  Eigen::Index sodium_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("substitution passes with a fill memory skip a unit whose inlets, block and t are unchanged") {
+  auto flowsheet = load_flowsheet_string(R"(
+units: {volume: m3, flow: m3/s, concentration: mol/m3}
+equipment:
+  brine: {type: feed, flow: 1.0e-3, solution: {Na+: 10, Cl-: 10}}  # brings Na+ into the components
+  brine_out: {type: product}
+connections:
+  - brine.out -> brine_out.in
+)",
+                                         "memory.yaml");
+  double level = 100.0;
+  int fills = 0;
+  flowsheet.add_unit(std::make_unique<SettableSource>("source", level));
+  flowsheet.add_unit(std::make_unique<CountingTank>("tank", fills));
+  flowsheet.add_unit(std::make_unique<Product>("out"));
+  flowsheet.connect({"source", "out"}, {"tank", "in"});
+  flowsheet.connect({"tank", "out"}, {"out", "in"});
+  auto system = flowsheet.steady_system();
+  REQUIRE(system->size() == 1);
+  Vector y = system->initial_state();
+  const std::span<double> state(y.data(), system->size());
+  System::FillMemory memory;
+
+  CHECK(system->substitution_pass(0.0, state, false, memory));
+  CHECK(fills == 1);
+  CHECK(y[0] == 100.0);
+  // Same inlets, block and t, either direction: the fill is skipped, and still reported as filled.
+  CHECK(system->substitution_pass(0.0, state, true, memory));
+  CHECK(system->substitution_pass(0.0, state, false, memory));
+  CHECK(fills == 1);
+  CHECK(y[0] == 100.0);
+  // Without a memory every pass fills.
+  CHECK(system->substitution_pass(0.0, state));
+  CHECK(fills == 2);
+
+  // Each of the three keys brings the fill back.
+  y[0] = -1.0;  // the block
+  CHECK(system->substitution_pass(0.0, state, false, memory));
+  CHECK(fills == 3);
+  CHECK(y[0] == 100.0);
+  level = 250.0;  // an inlet
+  CHECK(system->substitution_pass(0.0, state, false, memory));
+  CHECK(fills == 4);
+  CHECK(y[0] == 250.0);
+  CHECK(system->substitution_pass(5.0, state, false, memory));  // t
+  CHECK(fills == 5);
+  CHECK(system->substitution_pass(5.0, state, false, memory));
+  CHECK(fills == 5);
+  // The outlet follows the block whether or not the fill ran.
+  const auto& connections = flowsheet.connections();
+  const auto tank_out =
+      static_cast<std::size_t>(std::find_if(connections.begin(), connections.end(),
+                                            [](const Connection& c) { return c.from.unit == "tank"; }) -
+                               connections.begin());
+  CHECK(system->stream(tank_out).aqueous_moles.sum() == doctest::Approx(250.0 * 1e-3).epsilon(1e-15));
+}
