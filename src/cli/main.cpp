@@ -198,10 +198,14 @@ int run_command(const RunOptions& options) {
   const auto result = flowsheet.simulate(times, flowsheet.run.options);
   progress.finish();
 
-  // Everything is formatted before anything is written, so a failure leaves no partial output.
-  const std::string table = hydromet::format_table(flowsheet, result);
-  const std::string csv = hydromet::format_csv(result);
-  const std::string json = hydromet::format_json(flowsheet, result);
+  // Everything is formatted before anything is written, so a failure leaves no partial output; without
+  // --out only the format printed.
+  const bool all = !options.out.empty();
+  const std::string table = all || (options.format != "csv" && options.format != "json")
+                                ? hydromet::format_table(flowsheet, result)
+                                : "";
+  const std::string csv = all || options.format == "csv" ? hydromet::format_csv(result) : "";
+  const std::string json = all || options.format == "json" ? hydromet::format_json(flowsheet, result) : "";
   write_outputs(options.out, {{"results.csv", csv}, {"results.json", json}, {"summary.txt", table}});
   if (options.format == "csv") {
     std::cout << csv;
