@@ -90,3 +90,26 @@ def test_run_start_overrides_where_a_dynamic_run_begins(cli, tmp_path):
     assert initial[0] == 0.0 and abs(initial[1] / (100.0 * (1.0 - 2.718281828459045 ** -0.5)) - 1.0) < 1e-6
     assert all(abs(c / 100.0 - 1.0) < 1e-9 for c in tank_na("--start", "steady"))
     assert run(cli, "run", path, "--start", "stedy").returncode != 0
+
+
+def test_printed_numbers_read_back_to_the_same_doubles(cli, demo_flowsheet):
+    # The CLI writes each number as the shortest decimal that reads back to the same double: its JSON and CSV
+    # must give, bit for bit, what the same simulation gives through the Python API.
+    import hydromet
+
+    result = hydromet.Flowsheet.from_yaml(demo_flowsheet).simulate()
+    printed = run(cli, "run", demo_flowsheet, "--format", "json")
+    assert printed.returncode == 0, printed.stderr
+    data = json.loads(printed.stdout)
+    table = run(cli, "run", demo_flowsheet, "--format", "csv")
+    assert table.returncode == 0, table.stderr
+    header, *rows = [line.split(",") for line in table.stdout.strip().splitlines()]
+    assert [float(row[0]) for row in rows] == list(result.times) == data["times"]
+    checked = 0
+    for name, column in data["outputs"].items():
+        expected = list(result.output(name))
+        assert column["values"] == expected, name
+        at = header.index(f"{name} [{column['unit']}]")
+        assert [float(row[at]) for row in rows] == expected, name
+        checked += any(value not in (0.0, 1.0) for value in expected)
+    assert checked >= 5  # outputs with values of many digits, not only zeros and ones
