@@ -198,6 +198,36 @@ class DocumentStarts final : public YAML::EventHandler {
   void OnMapEnd() override {}
 };
 
+// Whether the text may hold more than the document YAML::Load read: false only when the root is a block
+// mapping and every line at column 0 is blank, a comment or a plain `key:` of it (one `---` may open the
+// file), since only a line at column 0 that does not continue the mapping can end it. The event parser that
+// finds a second document reads the whole first one again; a flowsheet's own layout is spared that.
+bool may_hold_more_documents(const std::vector<std::string>& lines, const YAML::Node& root) {
+  if (!root.IsMap()) {
+    return true;
+  }
+  const auto plain_key = [](const std::string& line) {
+    std::size_t i = 0;
+    while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) != 0 || line[i] == '_' ||
+                               line[i] == '-' || line[i] == '.')) {
+      ++i;
+    }
+    return i > 0 && i < line.size() && line[i] == ':' && (i + 1 == line.size() || line[i + 1] == ' ');
+  };
+  bool content = false;
+  for (const std::string& line : lines) {
+    if (line.empty() || line[0] == ' ' || line[0] == '#') {
+      continue;  // blank, indented (inside a value) or a comment
+    }
+    const bool opens = !content && line.rfind("---", 0) == 0 && (line.size() == 3 || line[3] == ' ');
+    if (!opens && !plain_key(line)) {
+      return true;
+    }
+    content = true;
+  }
+  return false;
+}
+
 // The first line whose double- or single-quoted scalar is not closed on that line, with the column of its
 // quote.
 std::optional<SourceLocation> unclosed_quote(const std::vector<std::string>& lines) {
@@ -281,10 +311,12 @@ YamlDocument parse(std::string text, const std::string& file) {
     root = YAML::Load(parsed_text);
     // YAML::LoadAll never returns when stray text such as `,` follows the root node, so further documents
     // are looked for with the event parser, which is stopped at the second document whatever it holds.
-    std::istringstream stream(parsed_text);
-    YAML::Parser parser(stream);
     DocumentStarts starts;
-    while (starts.marks.size() < 2 && parser.HandleNextDocument(starts)) {
+    if (may_hold_more_documents(document.lines, root)) {
+      std::istringstream stream(parsed_text);
+      YAML::Parser parser(stream);
+      while (starts.marks.size() < 2 && parser.HandleNextDocument(starts)) {
+      }
     }
     if (starts.marks.size() > 1) {
       const YAML::Mark& mark = starts.marks[1];

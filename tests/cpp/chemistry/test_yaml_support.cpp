@@ -123,6 +123,17 @@ TEST_CASE("YAML syntax errors become InputErrors at yaml-cpp's mark, 1-based") {
           "text)");
     check_at(error.location(), 2, 1);  // the separator
   }
+  SUBCASE("a document end marker, then more") {
+    const InputError error = error_from([] { (void)detail::load_yaml_string("a: 1\n...\nb: 2\n"); });
+    CHECK(error.message().find("expected one YAML document") != std::string::npos);
+    check_at(error.location(), 3, 1);
+  }
+  SUBCASE("a second document after a file opened by `---`, with comments and a quoted key") {
+    const InputError error =
+        error_from([] { (void)detail::load_yaml_string("---\na: 1\n# note\n'b': 2\n---\nc: 3\n"); });
+    CHECK(error.message().find("expected one YAML document") != std::string::npos);
+    check_at(error.location(), 5, 1);
+  }
   SUBCASE("stray text after the root node is bounded, not a hang (yaml-cpp 0.7 LoadAll loops on it)") {
     const InputError error = error_from([] { (void)detail::load_yaml_string("- a\n,\n"); });
     CHECK(error.message().find("expected one YAML document") != std::string::npos);
@@ -133,6 +144,14 @@ TEST_CASE("YAML syntax errors become InputErrors at yaml-cpp's mark, 1-based") {
     CHECK(error.message() == "YAML syntax error: a quoted string opened here is never closed");
     check_at(error.location(), 2, 7);
   }
+}
+
+TEST_CASE("one document opened by `---`, with comments, nested values and a flow list across lines, loads") {
+  const auto document = detail::load_yaml_string(
+      "---\n# plant\na: 1\nb:\n  c: [1,\n    2]\n  d: |\n    text\ne-f.g: 2 # note\n");
+  CHECK(document.root.size() == 3);
+  CHECK(document.root["b"]["c"].size() == 2);
+  CHECK(document.root["e-f.g"].as<int>() == 2);
 }
 
 TEST_CASE("empty, binary, non-UTF-8 and missing inputs are clear errors naming the file") {
