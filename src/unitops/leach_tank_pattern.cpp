@@ -4,7 +4,6 @@
 // the kinetics, and the coverage test (tests/cpp/flowsheet/test_jacobian_coverage.cpp) checks it.
 #include <algorithm>
 #include <cstddef>
-#include <iterator>
 #include <limits>
 #include <optional>
 #include <string>
@@ -18,13 +17,6 @@ namespace hydromet {
 namespace {
 
 using Classes = std::vector<std::size_t>;  // class indices of one mineral, sorted, unique
-
-void merge(Classes& into, const Classes& from) {
-  Classes merged;
-  merged.reserve(into.size() + from.size());
-  std::set_union(into.begin(), into.end(), from.begin(), from.end(), std::back_inserter(merged));
-  into.swap(merged);
-}
 
 }  // namespace
 
@@ -124,36 +116,31 @@ void ContinuousLeachTank::build_state_pattern() {
   /// For each class of a mineral: the class masses its reconstructed ψ (mean and slope after both passes)
   /// reads, from the stencils and empty classes of its reconstruction plan (as
   /// ContinuousLeachTank::reconstruct uses them; the positivity bounds read the class's own mean). Empty for
-  /// an empty class (nothing reacts there).
+  /// an empty class (nothing reacts there). The slope of class i reads the means of i and of its stencil; the
+  /// second-pass mean of i (ψ̄ = (M − s ∫(x − c) m dx) / ∫ m dx) reads i and, where ∫ m dx > 0, its slope's
+  /// classes; ψ of class k reads the second-pass means of k and of its stencil.
   const auto reconstruction_inputs = [](const std::vector<ReconstructionClass>& plan) {
-    const std::size_t count = plan.size();
-    const auto slope_inputs = [&](std::size_t k, const std::vector<Classes>& means) {
-      Classes inputs = means[k];
-      for (std::size_t i = 0; i < plan[k].stencil.terms; ++i) {
-        merge(inputs, means[plan[k].stencil.classes[i]]);
+    std::vector<Classes> psi(plan.size());
+    Classes gathered;
+    const auto second_mean = [&](std::size_t i) {
+      gathered.push_back(i);
+      if (plan[i].integral > 0.0) {
+        gathered.insert(gathered.end(), plan[i].stencil.classes.begin(),
+                        plan[i].stencil.classes.begin() + static_cast<std::ptrdiff_t>(plan[i].stencil.terms));
       }
-      return inputs;
     };
-    std::vector<Classes> means(count);
-    for (std::size_t k = 0; k < count; ++k) {
-      means[k] = {k};
-    }
-    std::vector<Classes> slopes(count);
-    for (std::size_t k = 0; k < count; ++k) {
-      slopes[k] = slope_inputs(k, means);
-    }
-    std::vector<Classes> second_means = means;  // ψ̄ = (M − s ∫(x − c) m dx) / ∫ m dx
-    for (std::size_t k = 0; k < count; ++k) {
-      if (plan[k].integral > 0.0) {
-        merge(second_means[k], slopes[k]);
+    for (std::size_t k = 0; k < plan.size(); ++k) {
+      if (!(plan[k].integral > 0.0)) {
+        continue;
       }
-    }
-    std::vector<Classes> psi(count);
-    for (std::size_t k = 0; k < count; ++k) {
-      if (plan[k].integral > 0.0) {
-        psi[k] = slope_inputs(k, second_means);
-        merge(psi[k], second_means[k]);
+      gathered.clear();
+      second_mean(k);
+      for (std::size_t t = 0; t < plan[k].stencil.terms; ++t) {
+        second_mean(plan[k].stencil.classes[t]);
       }
+      std::sort(gathered.begin(), gathered.end());
+      gathered.erase(std::unique(gathered.begin(), gathered.end()), gathered.end());
+      psi[k] = gathered;
     }
     return psi;
   };
