@@ -199,31 +199,50 @@ class DocumentStarts final : public YAML::EventHandler {
 };
 
 // Whether the text may hold more than the document YAML::Load read: false only when the root is a block
-// mapping and every line at column 0 is blank, a comment or a plain `key:` of it (one `---` may open the
-// file), since only a line at column 0 that does not continue the mapping can end it. The event parser that
-// finds a second document reads the whole first one again; a flowsheet's own layout is spared that.
+// mapping at column 0 and every line at column 0 is blank, a comment or a plain `key:` of it (one `---` may
+// open the file), since only a line at column 0 that does not continue the mapping can end it. The event
+// parser that finds a second document reads the whole first one again; a flowsheet's own layout is spared
+// that.
 bool may_hold_more_documents(const std::vector<std::string>& lines, const YAML::Node& root) {
   if (!root.IsMap()) {
     return true;
   }
-  const auto plain_key = [](const std::string& line) {
+  const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+  const auto plain_key = [&](const std::string& line) {  // `name:`, `name: value`: a letter, digit or _ first
     std::size_t i = 0;
-    while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) != 0 || line[i] == '_' ||
-                               line[i] == '-' || line[i] == '.')) {
+    while (i < line.size() && (word(line[i]) || (i > 0 && (line[i] == '-' || line[i] == '.')))) {
       ++i;
     }
     return i > 0 && i < line.size() && line[i] == ':' && (i + 1 == line.size() || line[i + 1] == ' ');
   };
-  bool content = false;
-  for (const std::string& line : lines) {
-    if (line.empty() || line[0] == ' ' || line[0] == '#') {
-      continue;  // blank, indented (inside a value) or a comment
+  const auto opener = [](const std::string& line) {  // `---` alone, or before a comment
+    if (line.rfind("---", 0) != 0) {
+      return false;
     }
-    const bool opens = !content && line.rfind("---", 0) == 0 && (line.size() == 3 || line[3] == ' ');
-    if (!opens && !plain_key(line)) {
+    const std::size_t rest = line.find_first_not_of(' ', 3);
+    return line.size() == 3 || (line[3] == ' ' && (rest == std::string::npos || line[rest] == '#'));
+  };
+  bool opened = false;     // a `---` opened the file
+  bool root_seen = false;  // a key at column 0 has been read
+  for (const std::string& line : lines) {
+    const std::size_t first = line.find_first_not_of(' ');
+    if (first == std::string::npos || line[first] == '#') {
+      continue;  // blank or a comment
+    }
+    if (first > 0) {
+      if (!root_seen) {
+        return true;  // an indented root: a line at column 0 would end it
+      }
+      continue;  // inside a value of the root
+    }
+    if (!root_seen && !opened && opener(line)) {
+      opened = true;
+      continue;
+    }
+    if (!plain_key(line)) {
       return true;
     }
-    content = true;
+    root_seen = true;
   }
   return false;
 }

@@ -134,6 +134,16 @@ TEST_CASE("YAML syntax errors become InputErrors at yaml-cpp's mark, 1-based") {
     CHECK(error.message().find("expected one YAML document") != std::string::npos);
     check_at(error.location(), 5, 1);
   }
+  SUBCASE("an indented root mapping ended by a key at column 0") {
+    const InputError error = error_from([] { (void)detail::load_yaml_string("  a: 1\nb: 2\n"); });
+    CHECK(error.message().find("expected one YAML document") != std::string::npos);
+    check_at(error.location(), 2, 1);
+  }
+  SUBCASE("an indented root after an opening `---`") {
+    const InputError error = error_from([] { (void)detail::load_yaml_string("---\n    a: 1\n  b: 2\n"); });
+    CHECK(error.message().find("expected one YAML document") != std::string::npos);
+    check_at(error.location(), 3, 3);
+  }
   SUBCASE("stray text after the root node is bounded, not a hang (yaml-cpp 0.7 LoadAll loops on it)") {
     const InputError error = error_from([] { (void)detail::load_yaml_string("- a\n,\n"); });
     CHECK(error.message().find("expected one YAML document") != std::string::npos);
