@@ -74,6 +74,49 @@ TEST_CASE("a sparse matrix zeroes its values, row indices and column pointers") 
   }
 }
 
+TEST_CASE("a sparse matrix's copy, clone and c A + I give SUNDIALS's own results, bit for bit") {
+  // CVODES copies its saved Jacobian into a clone and forms I − γJ at every set-up, with the wrapper's own
+  // operations; each must leave what SUNMatCopy_Sparse and SUNMatScaleAddI_Sparse would, the latter also
+  // when a column lacks its diagonal (then SUNDIALS's own inserts it).
+  sun::Context context;
+  const std::vector<std::pair<std::size_t, std::size_t>> with_diagonal{
+      {0, 0}, {2, 0}, {1, 1}, {0, 2}, {2, 2}};
+  const std::vector<std::pair<std::size_t, std::size_t>> without{{2, 0}, {1, 1}, {0, 2}};
+  for (const auto* entries : {&with_diagonal, &without}) {
+    const auto pattern = SparsityPattern::from_entries(3, *entries);
+    std::vector<double> values;
+    for (std::size_t k = 0; k < pattern.nonzeros(); ++k) {
+      values.push_back(0.1 * static_cast<double>(k + 1) + 1.0 / 3.0);
+    }
+    auto ours = sun::Matrix::sparse(pattern, context.get());
+    sun::store_matrix(pattern, values, ours.get());
+    SUNMatrix reference =
+        SUNSparseMatrix(3, 3, static_cast<sunindextype>(pattern.nonzeros()), CSC_MAT, context.get());
+    REQUIRE(SUNMatCopy_Sparse(ours.get(), reference) == SUNMAT_SUCCESS);
+
+    SUNMatrix clone = SUNMatClone(ours.get());
+    REQUIRE(clone != nullptr);
+    const bool same_copy = clone->ops->copy == ours.get()->ops->copy;
+    CHECK(same_copy);  // the clone keeps the wrapper's operations
+    REQUIRE(SUNMatCopy(ours.get(), clone) == SUNMAT_SUCCESS);
+    const double gamma = -0.7;
+    REQUIRE(SUNMatScaleAddI(gamma, clone) == SUNMAT_SUCCESS);
+    REQUIRE(SUNMatScaleAddI_Sparse(gamma, reference) == SUNMAT_SUCCESS);
+    const auto nonzeros = SM_INDEXPTRS_S(reference)[3];
+    REQUIRE(SM_INDEXPTRS_S(clone)[3] == nonzeros);
+    CHECK(nonzeros == 5);  // the diagonal entries are there in both cases now
+    for (sunindextype k = 0; k < nonzeros; ++k) {
+      CHECK(SM_DATA_S(clone)[k] == SM_DATA_S(reference)[k]);
+      CHECK(SM_INDEXVALS_S(clone)[k] == SM_INDEXVALS_S(reference)[k]);
+    }
+    for (sunindextype j = 0; j <= 3; ++j) {
+      CHECK(SM_INDEXPTRS_S(clone)[j] == SM_INDEXPTRS_S(reference)[j]);
+    }
+    SUNMatDestroy(clone);
+    SUNMatDestroy(reference);
+  }
+}
+
 TEST_CASE("dense and KLU linear solvers solve through the wrappers") {
   solve_tridiagonal(false);
   solve_tridiagonal(true);
