@@ -74,12 +74,18 @@ void append_number(std::string& text, double value) {
   text.append(buffer.data(), end);
 }
 
-std::string json_number(double value) {
-  if (!std::isfinite(value)) {
-    return "null";
+// JSON has no NaN or infinity: null.
+void append_json_number(std::string& text, double value) {
+  if (std::isfinite(value)) {
+    append_number(text, value);
+  } else {
+    text += "null";
   }
+}
+
+std::string json_number(double value) {
   std::string text;
-  append_number(text, value);
+  append_json_number(text, value);
   return text;
 }
 
@@ -340,12 +346,7 @@ std::string format_json(const Flowsheet& flowsheet, const SimulationResult& resu
       if (i > 0) {
         text += ',';
       }
-      const double value = values[i];
-      if (std::isfinite(value)) {
-        append_number(text, value);
-      } else {
-        text += "null";
-      }
+      append_json_number(text, values[i]);
     }
     return text + "]";
   };
