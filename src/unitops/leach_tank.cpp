@@ -65,7 +65,9 @@ void check_energy_balance(const LeachEnergyBalance& energy, const std::vector<Le
                      "heat_loss_ua >= 0, ambient > 0 K and a finite heating_duty");
   }
   for (const auto& [reaction, enthalpy] : energy.heat_of_reaction) {
-    if (std::none_of(reactions.begin(), reactions.end(), [&](const auto& r) { return r.name == reaction; })) {
+    // A named copy for the lambda: clang before 16 cannot capture a structured binding.
+    const std::string& named = reaction;
+    if (std::none_of(reactions.begin(), reactions.end(), [&](const auto& r) { return r.name == named; })) {
       throw InputError(where + ": heat_of_reaction names `" + reaction +
                        "`, which is not a reaction of the tank");
     }
