@@ -948,72 +948,86 @@ std::size_t SxCascade::solid_outflow_scalar(std::size_t i) const {
                                         : layout.solid(i, finest_class_);
 }
 
-std::pair<SxCascade::StateLists, SxCascade::StateLists> SxCascade::outlet_inputs(
-    std::size_t s, const StateLists& mixer) const {
+void SxCascade::outlet_inputs(std::size_t s, const StateLists& mixer, StateLists& aqueous,
+                              StateLists& organic) const {
   const StreamLayout layout(*components_);
   // In ode the flows are no states (every scalar reads the inlets' flows instead, see structure()).
-  const std::vector<std::size_t> flows = flow_states(s);
-  const std::vector<std::size_t> q_aq(flows.begin(), flows.begin() + (flows.empty() ? 0 : 1));
-  const std::vector<std::size_t> q_org(flows.begin() + (flows.empty() ? 0 : 1), flows.end());
+  const std::size_t q = ode() ? none : state_of(s, flow_at());
+  const auto add_flows = [&](std::vector<std::size_t>& into, bool aqueous_flow, bool organic_flow) {
+    if (q != none && aqueous_flow) {
+      into.push_back(q);
+    }
+    if (q != none && organic_flow) {
+      into.push_back(q + 1);
+    }
+  };
   const bool aqueous_entrained = parameters_.aqueous_in_organic > 0.0;
   const bool organic_entrained = parameters_.organic_in_aqueous > 0.0;
-  StateLists aqueous(layout.size());
-  StateLists organic(layout.size());
+  for (auto* lists : {&aqueous, &organic}) {
+    lists->resize(layout.size());
+    for (auto& list : *lists) {
+      list.clear();  // kept capacity: structure() calls this for two stages per stage
+    }
+  }
   // A phase leaves its settler layer at q_phase / V_layer, or the mixer at a rate of both flows.
-  const auto held = [&](std::size_t position, std::size_t settler_position,
-                        const std::vector<std::size_t>& flow) {
-    std::vector<std::size_t> states =
-        has_settler() ? std::vector<std::size_t>{state_of(s, settler_position)} : mixer[position];
-    const auto& read = has_settler() ? flow : flows;
-    states.insert(states.end(), read.begin(), read.end());
-    return states;
+  const auto held = [&](std::vector<std::size_t>& into, std::size_t position, std::size_t settler_position,
+                        bool aqueous_phase) {
+    if (has_settler()) {
+      into.push_back(state_of(s, settler_position));
+      add_flows(into, aqueous_phase, !aqueous_phase);
+    } else {
+      into.insert(into.end(), mixer[position].begin(), mixer[position].end());
+      add_flows(into, true, true);
+    }
   };
   for (std::size_t i = 0; i < aqueous_; ++i) {
-    aqueous[layout.aqueous(i)] = held(i, settler_aqueous_at() + i, q_aq);
+    held(aqueous[layout.aqueous(i)], i, settler_aqueous_at() + i, true);
     if (aqueous_entrained) {
       organic[layout.aqueous(i)] = aqueous[layout.aqueous(i)];
     }
   }
   for (std::size_t i = 0; i < organic_; ++i) {
-    organic[layout.organic(i)] = held(aqueous_ + i, settler_organic_at() + i, q_org);
+    held(organic[layout.organic(i)], aqueous_ + i, settler_organic_at() + i, false);
     if (organic_entrained) {
       aqueous[layout.organic(i)] = organic[layout.organic(i)];
     }
   }
-  aqueous[StreamLayout::aqueous_flow] = q_aq;
-  organic[StreamLayout::organic_flow] = q_org;
+  add_flows(aqueous[StreamLayout::aqueous_flow], true, false);
+  add_flows(organic[StreamLayout::organic_flow], false, true);
   if (aqueous_entrained) {
-    organic[StreamLayout::aqueous_flow] = q_aq;
+    add_flows(organic[StreamLayout::aqueous_flow], true, false);
   }
   if (organic_entrained) {
-    aqueous[StreamLayout::organic_flow] = q_org;
+    add_flows(aqueous[StreamLayout::organic_flow], false, true);
   }
   for (std::size_t i = 0; i < solids_; ++i) {  // solids leave the mixer with the aqueous
     auto& states = aqueous[solid_outflow_scalar(i)];
-    states = mixer[aqueous_ + organic_ + i];
-    states.insert(states.end(), flows.begin(), flows.end());
+    states.insert(states.end(), mixer[aqueous_ + organic_ + i].begin(), mixer[aqueous_ + organic_ + i].end());
+    add_flows(states, true, true);
   }
-  return {std::move(aqueous), std::move(organic)};
 }
 
 void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>* entries,
                           StreamCoupling& coupling) const {
   const std::size_t m = stage_size();
   const std::size_t organic_flow_position = StreamLayout::organic_flow;
-  // The rows read the outlets of the stages upstream; the coupling alone reads the sections' exits.
-  std::vector<std::pair<StateLists, StateLists>> outlets(stages_.size());
+  // The rows read the outlets of the stages upstream, the coupling the sections' exits: each computed when
+  // needed, into lists that keep their capacity.
   StateLists mixer;
-  std::vector<bool> exit(stages_.size(), entries != nullptr);
-  for (const auto& section : sections_) {
-    exit[section.aqueous_exit] = true;
-    exit[section.organic_exit] = true;
-  }
-  for (std::size_t s = 0; s < stages_.size(); ++s) {
-    if (exit[s]) {
-      mixer_inputs(s, mixer);
-      outlets[s] = outlet_inputs(s, mixer);
-    }
-  }
+  StateLists neighbour_mixer;
+  StateLists aqueous_outlet;
+  StateLists organic_outlet;
+  StateLists unused;
+  const auto aqueous_outlet_of = [&](std::size_t u) -> const StateLists& {
+    mixer_inputs(u, neighbour_mixer);
+    outlet_inputs(u, neighbour_mixer, aqueous_outlet, unused);
+    return aqueous_outlet;
+  };
+  const auto organic_outlet_of = [&](std::size_t u) -> const StateLists& {
+    mixer_inputs(u, neighbour_mixer);
+    outlet_inputs(u, neighbour_mixer, unused, organic_outlet);
+    return organic_outlet;
+  };
   // Mixer position p balances inflow scalar p of the stream layout (aqueous, organic, solids in order).
   const auto scalar = [](std::size_t position) { return StreamLayout::holdup_offset + position; };
   const auto append = [](std::vector<std::size_t>& into, const std::vector<std::size_t>& from) {
@@ -1105,6 +1119,14 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>* entr
         reads[aqueous_ + k].clear();
       }
     }
+    const StateLists* from_aqueous = nullptr;
+    const StateLists* from_organic = nullptr;
+    if (entries != nullptr && stages_[s].aqueous_from != none) {
+      from_aqueous = &aqueous_outlet_of(stages_[s].aqueous_from);
+    }
+    if (entries != nullptr && stages_[s].organic_from != none) {
+      from_organic = &organic_outlet_of(stages_[s].organic_from);
+    }
     for (std::size_t position = 0; position < m; ++position) {
       const std::size_t row = state_of(s, position);
       if (row == none) {
@@ -1112,11 +1134,11 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>* entr
       }
       columns.assign(own[position].begin(), own[position].end());
       for (const auto component : reads[position]) {
-        if (entries != nullptr && stages_[s].aqueous_from != none) {
-          append(columns, outlets[stages_[s].aqueous_from].first[component]);
+        if (from_aqueous != nullptr) {
+          append(columns, (*from_aqueous)[component]);
         }
-        if (entries != nullptr && stages_[s].organic_from != none) {
-          append(columns, outlets[stages_[s].organic_from].second[component]);
+        if (from_organic != nullptr) {
+          append(columns, (*from_organic)[component]);
         }
         for (const auto port : stages_[s].feed_ports) {
           coupling.rows.push_back({row, port, component});
@@ -1164,7 +1186,7 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>* entr
     }
   }
   for (const auto& section : sections_) {
-    const auto& aqueous = outlets[section.aqueous_exit].first;
+    const auto& aqueous = aqueous_outlet_of(section.aqueous_exit);
     for (std::size_t component = 0; component < aqueous.size(); ++component) {
       for (const auto state : aqueous[component]) {
         coupling.outlet_states.push_back({section.outlet_port, component, state});
@@ -1172,7 +1194,7 @@ void SxCascade::structure(std::vector<std::pair<std::size_t, std::size_t>>* entr
     }
   }
   if (organic_outlet_port_ != none) {
-    const auto& organic = outlets[sections_.back().organic_exit].second;
+    const auto& organic = organic_outlet_of(sections_.back().organic_exit);
     for (std::size_t component = 0; component < organic.size(); ++component) {
       for (const auto state : organic[component]) {
         coupling.outlet_states.push_back({organic_outlet_port_, component, state});

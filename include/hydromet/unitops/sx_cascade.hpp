@@ -289,9 +289,9 @@ class SxCascade final : public UnitOperation {
   using StateLists = std::vector<std::vector<std::size_t>>;
   /// States each mixer position's moles read (mixer_moles), into `inputs`.
   void mixer_inputs(std::size_t s, StateLists& inputs) const;
-  /// States each StreamLayout scalar of stage s's aqueous (first) and organic (second) outlet reads, given
-  /// its mixer_inputs.
-  [[nodiscard]] std::pair<StateLists, StateLists> outlet_inputs(std::size_t s, const StateLists& mixer) const;
+  /// States each StreamLayout scalar of stage s's aqueous and organic outlet reads, given its mixer_inputs,
+  /// into `aqueous` and `organic` (one list per scalar).
+  void outlet_inputs(std::size_t s, const StateLists& mixer, StateLists& aqueous, StateLists& organic) const;
   /// The own-block pattern (into `entries`, unless null) and the stream coupling together (evaluate, route,
   /// compute_outlets).
   void structure(std::vector<std::pair<std::size_t, std::size_t>>* entries, StreamCoupling& coupling) const;
