@@ -68,8 +68,6 @@ void StirredTank::bind(const ComponentList& components) {
   }
 }
 
-std::size_t StirredTank::holdup_size() const { return flow_offset() + 2 + (temperature_is_state() ? 1 : 0); }
-
 void StirredTank::initial_state(MutableSpan y) const {
   std::fill(y.begin(), y.end(), 0.0);
   for (std::size_t i = 0; i < aqueous_count_; ++i) {

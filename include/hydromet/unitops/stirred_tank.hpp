@@ -80,8 +80,11 @@ class StirredTank : public UnitOperation {
   [[nodiscard]] const StirredTankParameters& parameters() const { return parameters_; }
 
  protected:
-  /// Number of states of the holdup block (the base's states).
-  [[nodiscard]] std::size_t holdup_size() const;
+  /// Number of states of the holdup block (the base's states). Inline: the crystalliser's rates ask per
+  /// class.
+  [[nodiscard]] std::size_t holdup_size() const {
+    return flow_offset() + 2 + (temperature_is_state() ? 1 : 0);
+  }
   [[nodiscard]] std::size_t aqueous_offset() const { return 0; }
   [[nodiscard]] std::size_t organic_offset() const { return aqueous_count_; }
   [[nodiscard]] std::size_t solid_offset() const { return aqueous_count_ + organic_count_; }
