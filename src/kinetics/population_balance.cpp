@@ -72,22 +72,6 @@ std::size_t SizeGrid::locate(double size) const {
   return std::min(static_cast<std::size_t>(it - edges_.begin()) - 1, this->size() - 1);
 }
 
-double flux_limiter(FluxLimiter limiter, double r) {
-  switch (limiter) {
-    case FluxLimiter::upwind:
-      return 0.0;
-    case FluxLimiter::minmod:
-      return std::max(0.0, std::min(1.0, r));
-    case FluxLimiter::van_leer:
-      return (r + std::abs(r)) / (1.0 + std::abs(r));
-    case FluxLimiter::van_albada:
-      return (r * r + r) / (r * r + 1.0);
-    case FluxLimiter::koren:
-      return std::max(0.0, std::min({2.0 * r, (1.0 + 2.0 * r) / 3.0, 2.0}));
-  }
-  return 0.0;
-}
-
 FiniteVolumeGrowth::FiniteVolumeGrowth(SizeGrid grid, FluxLimiter limiter, UpperBoundary upper)
     : grid_(std::move(grid)), limiter_(limiter), upper_(upper), face_growth_(grid_.size() + 1) {}
 

@@ -2,6 +2,8 @@
 // transport, method of moments, MSMPR and batch-growth analytic references, nucleation and growth laws.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <span>
 #include <vector>
@@ -49,8 +51,22 @@ enum class FluxLimiter {
   van_albada,
 };
 
-/// φ(r) of the limiter.
-[[nodiscard]] double flux_limiter(FluxLimiter limiter, double r);
+/// φ(r) of the limiter. Inline: the finite-volume growth term asks at every face of every evaluation.
+[[nodiscard]] inline double flux_limiter(FluxLimiter limiter, double r) {
+  switch (limiter) {
+    case FluxLimiter::upwind:
+      return 0.0;
+    case FluxLimiter::minmod:
+      return std::max(0.0, std::min(1.0, r));
+    case FluxLimiter::van_leer:
+      return (r + std::abs(r)) / (1.0 + std::abs(r));
+    case FluxLimiter::van_albada:
+      return (r * r + r) / (r * r + 1.0);
+    case FluxLimiter::koren:
+      return std::max(0.0, std::min({2.0 * r, (1.0 + 2.0 * r) / 3.0, 2.0}));
+  }
+  return 0.0;
+}
 
 /// What happens to crystals that grow through the largest size edge.
 enum class UpperBoundary {
