@@ -85,48 +85,67 @@ std::size_t counted_stream(const Flowsheet& flowsheet) {
                                   connections.begin());
 }
 
+// The dynamic system of with_counting_source, evaluated from its initial state: what the counting tests
+// share.
+struct CountingRun {
+  explicit CountingRun(bool constant)
+      : flowsheet(with_counting_source(calls, constant)),
+        system(flowsheet.dynamic_system()),
+        y(system->initial_state()),
+        f(system->size()),
+        sink_row(index_of(system->component_names(), "counted_out.cumulative[Na]")) {}
+  CountingRun(const CountingRun&) = delete;  // the source counts into `calls` where it is
+  CountingRun& operator=(const CountingRun&) = delete;
+
+  void evaluate(double t) { system->evaluate(t, std::span<const double>(y.data(), system->size()), f); }
+  // A substitution pass at t from the initial state (its guess is thrown away; the streams are what count).
+  void substitute(double t) {
+    Vector guess = y;
+    (void)system->substitution_pass(t, std::span<double>(guess.data(), system->size()));
+  }
+
+  int calls = 0;
+  Flowsheet flowsheet;
+  std::unique_ptr<System> system;
+  Vector y;
+  std::vector<double> f;
+  std::size_t sink_row;
+};
+
 }  // namespace
 
 TEST_CASE("a source without inlets or states is computed once per time, and again after a stream is set") {
-  int calls = 0;
-  auto flowsheet = with_counting_source(calls, false);
-  auto system = flowsheet.dynamic_system();
-  const auto names = system->component_names();
-  const std::size_t sink_row = index_of(names, "counted_out.cumulative[Na]");
-  const std::size_t source_row = index_of(names, "counted.cumulative[Na]");
-  const Vector y = system->initial_state();
-  const std::span<const double> state(y.data(), system->size());
-  std::vector<double> f(system->size());
+  CountingRun run(false);
+  const std::size_t source_row = index_of(run.system->component_names(), "counted.cumulative[Na]");
 
-  calls = 0;
-  system->evaluate(7.0, state, f);
-  CHECK(calls == 1);
-  CHECK(f[sink_row] == 1e-3 * 107.0);
-  CHECK(f[source_row] == 1e-3 * 107.0);
-  system->evaluate(7.0, state, f);  // same t (a Newton iteration, a Jacobian colour): kept
-  CHECK(calls == 1);
-  CHECK(f[sink_row] == 1e-3 * 107.0);
-  system->evaluate(8.0, state, f);
-  CHECK(calls == 2);
-  CHECK(f[sink_row] == 1e-3 * 108.0);
+  run.calls = 0;
+  run.evaluate(7.0);
+  CHECK(run.calls == 1);
+  CHECK(run.f[run.sink_row] == 1e-3 * 107.0);
+  CHECK(run.f[source_row] == 1e-3 * 107.0);
+  run.evaluate(7.0);  // same t (a Newton iteration, a Jacobian colour): kept
+  CHECK(run.calls == 1);
+  CHECK(run.f[run.sink_row] == 1e-3 * 107.0);
+  run.evaluate(8.0);
+  CHECK(run.calls == 2);
+  CHECK(run.f[run.sink_row] == 1e-3 * 108.0);
 
   // A stream set from outside (a steady guess's tear) replaces the source's outlet until it is recomputed.
-  const std::size_t stream = counted_stream(flowsheet);
-  Stream junk = system->stream(stream);
+  const std::size_t stream = counted_stream(run.flowsheet);
+  Stream junk = run.system->stream(stream);
   junk.aqueous_moles.setConstant(-1.0);
-  system->set_stream(stream, junk);
-  system->evaluate(8.0, state, f);
-  CHECK(calls == 3);
-  CHECK(f[sink_row] == 1e-3 * 108.0);
-  CHECK(system->stream(stream).aqueous_moles.minCoeff() >= 0.0);
+  run.system->set_stream(stream, junk);
+  run.evaluate(8.0);
+  CHECK(run.calls == 3);
+  CHECK(run.f[run.sink_row] == 1e-3 * 108.0);
+  CHECK(run.system->stream(stream).aqueous_moles.minCoeff() >= 0.0);
 
   // A substitution pass computes every outlet itself; the next evaluation at a new t recomputes.
-  Vector guess = y;
-  (void)system->substitution_pass(9.0, std::span<double>(guess.data(), system->size()));
-  const int after_pass = calls;
-  system->evaluate(8.0, state, f);
-  CHECK(calls == after_pass + 1);
-  CHECK(f[sink_row] == 1e-3 * 108.0);
+  run.substitute(9.0);
+  const int after_pass = run.calls;
+  run.evaluate(8.0);
+  CHECK(run.calls == after_pass + 1);
+  CHECK(run.f[run.sink_row] == 1e-3 * 108.0);
 }
 
 TEST_CASE("a feed writes its outlet in place, equal to stream_at") {
@@ -251,35 +270,28 @@ connections:
 TEST_CASE("a source with constant outlets is computed once, and again after a stream is set") {
   // UnitOperation::outlets_constant (a feed without a schedule): kept across times until a stream is set or a
   // substitution pass runs. The counting source claims it while following t, so each recomputation shows.
-  int calls = 0;
-  auto flowsheet = with_counting_source(calls, true);
-  auto system = flowsheet.dynamic_system();
-  const std::size_t sink_row = index_of(system->component_names(), "counted_out.cumulative[Na]");
-  const Vector y = system->initial_state();
-  const std::span<const double> state(y.data(), system->size());
-  std::vector<double> f(system->size());
+  CountingRun run(true);
 
-  calls = 0;
-  system->evaluate(7.0, state, f);
-  CHECK(calls == 1);
-  CHECK(f[sink_row] == 1e-3 * 107.0);
-  system->evaluate(8.0, state, f);  // another t: kept, as claimed
-  system->evaluate(9.0, state, f);
-  CHECK(calls == 1);
-  CHECK(f[sink_row] == 1e-3 * 107.0);
+  run.calls = 0;
+  run.evaluate(7.0);
+  CHECK(run.calls == 1);
+  CHECK(run.f[run.sink_row] == 1e-3 * 107.0);
+  run.evaluate(8.0);  // another t: kept, as claimed
+  run.evaluate(9.0);
+  CHECK(run.calls == 1);
+  CHECK(run.f[run.sink_row] == 1e-3 * 107.0);
 
-  const std::size_t stream = counted_stream(flowsheet);
-  system->set_stream(stream, system->stream(stream));
-  system->evaluate(9.0, state, f);
-  CHECK(calls == 2);
-  CHECK(f[sink_row] == 1e-3 * 109.0);
+  const std::size_t stream = counted_stream(run.flowsheet);
+  run.system->set_stream(stream, run.system->stream(stream));
+  run.evaluate(9.0);
+  CHECK(run.calls == 2);
+  CHECK(run.f[run.sink_row] == 1e-3 * 109.0);
 
-  Vector guess = y;
-  (void)system->substitution_pass(10.0, std::span<double>(guess.data(), system->size()));
-  const int after_pass = calls;
-  system->evaluate(11.0, state, f);
-  CHECK(calls == after_pass + 1);
-  CHECK(f[sink_row] == 1e-3 * 111.0);
+  run.substitute(10.0);
+  const int after_pass = run.calls;
+  run.evaluate(11.0);
+  CHECK(run.calls == after_pass + 1);
+  CHECK(run.f[run.sink_row] == 1e-3 * 111.0);
 }
 
 namespace {
