@@ -177,13 +177,12 @@ int scale_add_identity_sparse(sunrealtype c, SUNMatrix matrix) {
   return SUNMAT_SUCCESS;
 }
 
-void use_own_sparse_operations(SUNMatrix matrix);
-
-// A clone (CVODES' saved Jacobian) with the same operations as the original.
+// A clone (CVODES' saved Jacobian) with the original's operations, this one included.
 SUNMatrix clone_sparse(SUNMatrix matrix) {
   SUNMatrix clone = SUNMatClone_Sparse(matrix);
-  if (clone != nullptr) {
-    use_own_sparse_operations(clone);
+  if (clone != nullptr && SUNMatCopyOps(matrix, clone) != SUNMAT_SUCCESS) {
+    SUNMatDestroy(clone);
+    return nullptr;
   }
   return clone;
 }
