@@ -364,7 +364,7 @@ bool System::flow_order_pass(double t, std::span<double> y,
     if (const std::size_t n = units_[u]->state_size(); n > 0) {
       const std::span<double> unit_block = y.subspan(offsets_[u], n);
       FillMemory::Fill* last = memory != nullptr ? &memory->units[u] : nullptr;
-      if (last != nullptr && last->done &&
+      if (last != nullptr && !last->block.empty() &&
           std::bit_cast<std::uint64_t>(last->t) == std::bit_cast<std::uint64_t>(t) &&
           identical(last->inlets, inlet_buffers_[u]) && identical(unit_block, last->block)) {
         filled = last->filled || filled;
@@ -372,7 +372,7 @@ bool System::flow_order_pass(double t, std::span<double> y,
         const bool unit_filled = (units_[u]->*fill)(t, inlet_buffers_[u], unit_block);
         filled = unit_filled || filled;
         if (last != nullptr) {
-          *last = {true, unit_filled, t, inlet_buffers_[u], {unit_block.begin(), unit_block.end()}};
+          *last = {unit_filled, t, inlet_buffers_[u], {unit_block.begin(), unit_block.end()}};
         }
       }
     }

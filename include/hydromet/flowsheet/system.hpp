@@ -123,11 +123,10 @@ class System final : public numerics::SemiExplicitSystem {
   /// pass). Owned by the caller, for passes in which nothing else changes a unit (its parameters).
   struct FillMemory {
     struct Fill {
-      bool done = false;    // a fill was recorded
       bool filled = false;  // what it returned
       double t = 0.0;
       std::vector<Stream> inlets;
-      std::vector<double> block;  // the block it left
+      std::vector<double> block;  // the block it left; empty: no fill recorded (units filled have states)
     };
     std::vector<Fill> units;
   };
