@@ -567,12 +567,7 @@ void ContinuousLeachTank::prepare_kinetics(double t, ConstSpan y) const {
       solids_volume += species.density > 0.0 ? mass / species.density : 0.0;
     }
   }
-  // As StirredTank::aqueous_concentrations, into storage kept between calls.
-  const double aqueous = aqueous_volume(y);
-  concentrations_.resize(static_cast<Eigen::Index>(aqueous_count_));
-  for (std::size_t i = 0; i < aqueous_count_; ++i) {
-    concentrations_[static_cast<Eigen::Index>(i)] = aqueous > 0.0 ? y[aqueous_offset() + i] / aqueous : 0.0;
-  }
+  aqueous_concentrations(y, concentrations_);  // into storage kept between calls
   kinetics_->prepare(concentrations_, {temperature(y), t, solids_mass / (liquid + solids_volume),
                                        solids_volume / (liquid + solids_volume)});
 }
